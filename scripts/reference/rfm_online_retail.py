@@ -15,7 +15,7 @@ Definitions (same as docs/analytics.md, written independently of the TypeScript 
   monetary = sum(Quantity * UnitPrice) over all lines (net of returns);
 - customers with only returns are kept: frequency 0, recency/tenure empty, no scores;
 - scores: among customers with frequency >= 1, r = rank(method="average"),
-  score = 1 + floor(5 * (r - 1) / n); recency ranked on -recency (recent = 5);
+  score = 1 + floor(5 * (r - 0.5) / n); recency ranked on -recency (recent = 5);
 - tenure = as_of - first purchase day; mean_gap = (last - first) / (frequency - 1);
 - value_decay = sum(amount * 2 ** (-(as_of - day) / 90)).
 """
@@ -59,7 +59,7 @@ n = len(scored)
 
 def score(series):
     r = series.rank(method="average")
-    return (1 + np.floor(5 * (r - 1) / n)).clip(upper=5).astype(np.int64)
+    return (1 + np.floor(5 * (r - 0.5) / n)).clip(upper=5).astype(np.int64)
 
 
 scores = pd.DataFrame({"r": score(-scored["recency_days"]), "f": score(scored["frequency"]), "m": score(scored["monetary_minor"])})

@@ -4,7 +4,9 @@ import type { RfmFeatureTable } from "./features";
  * Quintile scores 1–5, rank based, ties shared.
  *
  * Over the n scored values, each value gets its *average rank* r (1-based, pandas
- * `rank(method="average")`), and score = 1 + floor(5·(r − 1)/n). Equal values therefore always
+ * `rank(method="average")`), and score = 1 + floor(5·(r − ½)/n): the quintile in which the
+ * centre of its rank block falls ((r − ½)/n is its mid-rank percentile, so the scale is
+ * symmetric: with n = 3 the scores are 1, 3, 5). Equal values therefore always
  * share a score; a big tie block (e.g. the ~35 % of customers with exactly one order) lands in the
  * quintile where the middle of the block falls, so some scores may be absent. "Higher is better"
  * on every dimension: recency is scored on −recency, so the most recent buyers get 5.
@@ -56,7 +58,7 @@ export function fitQuintiles(values: ArrayLike<number>, direction: "asc" | "desc
     while (hi < n && sorted[hi] === sorted[lo]) hi++;
     const averageRank = (lo + 1 + hi) / 2;
     distinct.push(sorted[lo]!);
-    distinctScore.push(Math.min(5, 1 + Math.floor((5 * (averageRank - 1)) / n)));
+    distinctScore.push(Math.min(5, 1 + Math.floor((5 * (averageRank - 0.5)) / n)));
     lo = hi;
   }
   const ranges: ([number, number] | null)[] = [null, null, null, null, null];

@@ -1,0 +1,5 @@
+export * from "./features";
+export * from "./scores";
+export * from "./groups";
+export * from "./money";
+export * from "./calendar";

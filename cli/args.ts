@@ -1,0 +1,211 @@
+import type { SegmentAlgorithm } from "../app/analytics/segments/model";
+import type { ColumnOverrides } from "./csv/columns";
+
+/** Default seed of the CLI: fixed so that two runs on the same file give the same segments. */
+export const DEFAULT_SEED = 42;
+
+export class UsageError extends Error {}
+
+export interface SegmentCommand {
+  readonly command: "segment";
+  readonly file: string;
+  readonly asOf: string | null;
+  readonly algorithm: SegmentAlgorithm;
+  readonly k: "auto" | number;
+  readonly eps: "auto" | number;
+  readonly minPoints: number | null;
+  readonly seed: number;
+  readonly out: string;
+  readonly report: string | null;
+  readonly modelOut: string | null;
+  readonly previousModel: string | null;
+  readonly columns: ColumnOverrides;
+  readonly dateOrder: "mdy" | "dmy";
+  readonly currency: string;
+  readonly maxErrors: number;
+  readonly quiet: boolean;
+}
+
+export type Command = SegmentCommand | { readonly command: "help" } | { readonly command: "version" };
+
+export const HELP = `segmint — customer segments (RFM, K-means, DBSCAN, hybrid) from an order CSV
+
+Usage
+  segmint segment <file.csv | file.csv.gz> [options]
+  segmint --help | --version
+  (from a checkout: npx segmint …  or  npm run segmint -- …)
+
+Input
+  A line-level CSV (one row per order line: customer, order, date, quantity, unit price) or an
+  order-level CSV (one row per order: customer, order, date, amount), plain or gzip (detected by
+  content), streamed. Header names are matched ignoring case, spaces and punctuation:
+    customer  CustomerID, Customer ID, customer_id, customer, client_id
+    order     InvoiceNo, Invoice, order_id, order, order_number
+    date      InvoiceDate, order_date, date, processed_at, created_at
+    quantity  Quantity, qty            price   UnitPrice, Price
+    amount    Amount, amount, total    product StockCode, product_id, sku (optional)
+  Quantity and price win over amount when both are present. Dates: YYYY-MM-DD[ time] taken as
+  written (a zone offset is not applied), or M/D/YYYY (see --date-order). Money: decimals with at
+  most 3 places, kept exact. Rows without a customer are guests: not in RFM.
+  A return is a negative quantity/amount or an order id starting with "C": it lowers monetary,
+  never counts as an order and never changes recency.
+
+Options
+  --as-of YYYY-MM-DD     measure recency to this day; later rows are ignored
+                         (default: the day after the last date in the file)
+  --algorithm A          rfm | kmeans | dbscan | hybrid (default kmeans)
+  --k auto|N             clusters (default auto: elbow + silhouette rule); hybrid: per tier
+  --eps auto|X           DBSCAN radius in scaled units (default auto: k-distance knee)
+  --min-points N         DBSCAN minPoints (default 6 = 2 × 3 features)
+  --seed N               random seed (default ${DEFAULT_SEED}); same seed + file = same output
+  --out FILE             per-customer CSV (default segments.csv)
+  --report FILE          self-contained HTML report (plots + segment profiles)
+  --model-out FILE       write the fitted model as JSON (for later runs)
+  --previous-model FILE  previous model JSON: keep segment ids/names, apply hysteresis
+  --customer-column NAME, --order-column NAME, --date-column NAME, --quantity-column NAME,
+  --price-column NAME, --amount-column NAME, --product-column NAME
+                         use this header instead of auto-detection
+  --date-order mdy|dmy   how to read a/b/YYYY dates (default mdy)
+  --currency SYMBOL      prefix amounts in sentences, e.g. £ (default none)
+  --max-errors N         malformed rows listed on stderr (default 10; all are counted)
+  --quiet                no progress output
+  -h, --help             this text
+
+Output CSV columns
+  customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_group,cluster,segment,outlier,explanation
+  monetary is exact net spend (e.g. 1234.56); recency_days and scores are empty for customers
+  without a purchase (rfm_group Prospects); cluster is the algorithm's label (-1 = DBSCAN noise,
+  empty = not clustered); segment is the stable segment name; outlier is true/false.
+
+Exit codes
+  0 success   1 unexpected error   2 usage error (bad flag or value)
+  3 input error (file unreadable, required columns missing, no valid rows)
+`;
+
+const COLUMN_FLAGS: Record<string, keyof ColumnOverrides> = {
+  "--customer-column": "customer",
+  "--order-column": "order",
+  "--date-column": "date",
+  "--quantity-column": "quantity",
+  "--price-column": "price",
+  "--amount-column": "amount",
+  "--product-column": "product",
+};
+
+function intArg(flag: string, v: string, min: number): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} must be an integer, got ${JSON.stringify(v)}`);
+  const n = Number(v);
+  if (n < min) throw new UsageError(`${flag} must be ≥ ${min}, got ${n}`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>` or `segmint --help`");
+  if (argv.includes("-h") || argv.includes("--help") || argv[0] === "help") return { command: "help" };
+  if (argv[0] === "--version" || argv[0] === "-v") return { command: "version" };
+  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the command is \`segment\``);
+  let file: string | null = null;
+  const o = {
+    asOf: null as string | null,
+    algorithm: "kmeans" as SegmentAlgorithm,
+    k: "auto" as "auto" | number,
+    eps: "auto" as "auto" | number,
+    minPoints: null as number | null,
+    seed: DEFAULT_SEED,
+    out: "segments.csv",
+    report: null as string | null,
+    modelOut: null as string | null,
+    previousModel: null as string | null,
+    columns: {} as ColumnOverrides,
+    dateOrder: "mdy" as "mdy" | "dmy",
+    currency: "",
+    maxErrors: 10,
+    quiet: false,
+  };
+  for (let i = 1; i < argv.length; i++) {
+    const raw = argv[i]!;
+    if (!raw.startsWith("--")) {
+      if (file !== null) throw new UsageError(`unexpected argument ${JSON.stringify(raw)} (only one input file)`);
+      file = raw;
+      continue;
+    }
+    const eq = raw.indexOf("=");
+    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
+    if (flag === "--quiet") {
+      o.quiet = true;
+      continue;
+    }
+    const value = (): string => {
+      if (eq >= 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--as-of": {
+        const v = value();
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new UsageError(`--as-of must be YYYY-MM-DD, got ${JSON.stringify(v)}`);
+        o.asOf = v;
+        break;
+      }
+      case "--algorithm": {
+        const v = value();
+        if (v !== "rfm" && v !== "kmeans" && v !== "dbscan" && v !== "hybrid") throw new UsageError(`--algorithm must be rfm, kmeans, dbscan or hybrid, got ${JSON.stringify(v)}`);
+        o.algorithm = v;
+        break;
+      }
+      case "--k": {
+        const v = value();
+        o.k = v === "auto" ? "auto" : intArg("--k", v, 1);
+        break;
+      }
+      case "--eps": {
+        const v = value();
+        if (v === "auto") o.eps = "auto";
+        else {
+          const n = Number(v);
+          if (!(v.trim() !== "" && Number.isFinite(n) && n > 0)) throw new UsageError(`--eps must be auto or a positive number, got ${JSON.stringify(v)}`);
+          o.eps = n;
+        }
+        break;
+      }
+      case "--min-points":
+        o.minPoints = intArg("--min-points", value(), 2);
+        break;
+      case "--seed":
+        o.seed = intArg("--seed", value(), 0);
+        break;
+      case "--out":
+        o.out = value();
+        break;
+      case "--report":
+        o.report = value();
+        break;
+      case "--model-out":
+        o.modelOut = value();
+        break;
+      case "--previous-model":
+        o.previousModel = value();
+        break;
+      case "--date-order": {
+        const v = value();
+        if (v !== "mdy" && v !== "dmy") throw new UsageError(`--date-order must be mdy or dmy, got ${JSON.stringify(v)}`);
+        o.dateOrder = v;
+        break;
+      }
+      case "--currency":
+        o.currency = value();
+        break;
+      case "--max-errors":
+        o.maxErrors = intArg("--max-errors", value(), 0);
+        break;
+      default: {
+        const role = COLUMN_FLAGS[flag];
+        if (role === undefined) throw new UsageError(`unknown option ${flag} (see segmint --help)`);
+        o.columns = { ...o.columns, [role]: value() };
+      }
+    }
+  }
+  if (file === null) throw new UsageError("missing input file: segmint segment <file.csv|file.csv.gz>");
+  return { command: "segment", file, ...o };
+}

@@ -1,0 +1,198 @@
+import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
+import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
+import { parseMoneyMinor } from "../../app/analytics/rfm/money";
+import { parseIsoDay, parseSlashDay, formatDay } from "../../app/analytics/rfm/calendar";
+import type { TransactionRow } from "../../app/analytics/types";
+import { CsvParser } from "./parser";
+import { detectColumns, type ColumnMap, type ColumnOverrides } from "./columns";
+
+/** One parsed CSV row. Amounts in minor units (1/1000); `day` is a day number (calendar.ts). */
+export interface CsvTransaction {
+  /** Physical line where the row starts (header = line 1). */
+  readonly line: number;
+  readonly customerId: string | null;
+  readonly orderId: string;
+  readonly day: number;
+  readonly productId: string | null;
+  /** Line level: quantity and unit price; order level: both null and `amountMinor` set. */
+  readonly quantity: number | null;
+  readonly unitPriceMinor: number | null;
+  /** Line amount (quantity × unit price) or the order-level amount. */
+  readonly amountMinor: number;
+}
+
+export interface RowProblem {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface ReadOptions {
+  readonly columns?: ColumnOverrides;
+  /** How to read `a/b/yyyy` dates. Default `mdy` (the UCI spreadsheet export). */
+  readonly slashDateOrder?: "mdy" | "dmy";
+}
+
+export interface TransactionBatch {
+  readonly rows: CsvTransaction[];
+  readonly problems: RowProblem[];
+}
+
+export interface ReadProgress {
+  bytesRead: number;
+  totalBytes: number;
+}
+
+/** Turns one CSV record into a transaction, or a reason why it can't be. */
+export function parseTransactionFields(
+  fields: readonly string[],
+  line: number,
+  map: ColumnMap,
+  headerLength: number,
+  slashDateOrder: "mdy" | "dmy",
+): CsvTransaction | RowProblem {
+  if (fields.length !== headerLength) return { line, reason: `expected ${headerLength} fields, found ${fields.length}` };
+  const orderId = fields[map.order]!.trim();
+  if (orderId === "") return { line, reason: "missing order id" };
+  const dateText = fields[map.date]!.trim();
+  if (dateText === "") return { line, reason: "missing date" };
+  const day = dateText.charCodeAt(4) === 45 ? parseIsoDay(dateText) : parseSlashDay(dateText, slashDateOrder);
+  if (day === null) return { line, reason: "unparseable date" };
+  const customerRaw = fields[map.customer]!.trim();
+  const customerId = customerRaw === "" ? null : normaliseCustomerId(customerRaw);
+  const productId = map.product >= 0 ? fields[map.product]!.trim() || null : null;
+  if (map.level === "line") {
+    const qText = fields[map.quantity]!;
+    if (qText.trim() === "") return { line, reason: "missing quantity" };
+    const quantity = parseInteger(qText);
+    if (quantity === null) return { line, reason: "unparseable quantity" };
+    const pText = fields[map.price]!;
+    if (pText.trim() === "") return { line, reason: "missing unit price" };
+    const unitPriceMinor = parseMoneyMinor(pText);
+    if (unitPriceMinor === null) return { line, reason: "unparseable unit price" };
+    const amountMinor = quantity * unitPriceMinor;
+    if (!Number.isSafeInteger(amountMinor)) return { line, reason: "line amount too large" };
+    return { line, customerId, orderId, day, productId, quantity, unitPriceMinor, amountMinor };
+  }
+  const aText = fields[map.amount]!;
+  if (aText.trim() === "") return { line, reason: "missing amount" };
+  const amountMinor = parseMoneyMinor(aText);
+  if (amountMinor === null) return { line, reason: "unparseable amount" };
+  return { line, customerId, orderId, day, productId, quantity: null, unitPriceMinor: null, amountMinor };
+}
+
+/** Spreadsheet exports turn numeric ids into `17850.0`; treat that as `17850`. */
+function normaliseCustomerId(text: string): string {
+  return text.endsWith(".0") && /^\d+\.0$/.test(text) ? text.slice(0, -2) : text;
+}
+
+function parseInteger(text: string): number | null {
+  const s = text.trim();
+  if (!/^[+-]?\d+$/.test(s)) return null;
+  const v = Number(s);
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+function isGzipFile(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(2);
+    const n = readSync(fd, b, 0, 2, 0);
+    return n === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens a CSV file as a UTF-8 text stream; gzip is detected by its magic bytes (any name).
+ * `progress.bytesRead` follows the compressed bytes read, for progress display.
+ */
+export function openCsvText(path: string, progress?: ReadProgress): Readable {
+  const total = statSync(path).size;
+  if (progress) progress.totalBytes = total;
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (progress) file.on("data", (b) => (progress.bytesRead += (b as Buffer).length));
+  const text = isGzipFile(path) ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  if (text !== file) file.on("error", (e) => text.destroy(e));
+  text.setEncoding("utf8");
+  return text;
+}
+
+export interface CsvHeaderInfo {
+  readonly header: readonly string[];
+  readonly columns: ColumnMap;
+}
+
+/**
+ * Streams transactions from CSV text in batches (the CLI's fast path; the app can reuse it).
+ * The header is read first and columns detected (throws `ColumnError` if required columns are
+ * missing); `onHeader` sees the result. Malformed rows are reported in `problems` with their
+ * line number and reason, never thrown.
+ */
+export async function* readTransactionBatches(
+  text: AsyncIterable<string | Buffer>,
+  options: ReadOptions = {},
+  onHeader?: (info: CsvHeaderInfo) => void,
+): AsyncGenerator<TransactionBatch> {
+  const slash = options.slashDateOrder ?? "mdy";
+  let header: string[] | null = null;
+  let map: ColumnMap | null = null;
+  let rows: CsvTransaction[] = [];
+  let problems: RowProblem[] = [];
+  let headerError: unknown = null;
+  const parser = new CsvParser((fields, line, error) => {
+    if (headerError !== null) return;
+    if (header === null) {
+      header = fields;
+      if (header[0] !== undefined) header[0] = header[0].replace(/^\uFEFF/, "");
+      try {
+        map = detectColumns(header, options.columns);
+        onHeader?.({ header, columns: map });
+      } catch (e) {
+        headerError = e;
+      }
+      return;
+    }
+    if (error !== null) {
+      problems.push({ line, reason: `malformed CSV: ${error}` });
+      return;
+    }
+    const r = parseTransactionFields(fields, line, map!, header.length, slash);
+    if ("reason" in r) problems.push(r);
+    else rows.push(r);
+  });
+  for await (const chunk of text) {
+    parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+    if (headerError !== null) throw headerError;
+    if (rows.length > 0 || problems.length > 0) {
+      yield { rows, problems };
+      rows = [];
+      problems = [];
+    }
+  }
+  parser.end();
+  if (headerError !== null) throw headerError;
+  if (header === null) throw new EmptyInputError("the file is empty (no header row)");
+  if (rows.length > 0 || problems.length > 0) yield { rows, problems };
+}
+
+export class EmptyInputError extends Error {}
+
+/**
+ * Row-by-row variant yielding the core's `TransactionRow` shape (processedAt as `YYYY-MM-DD`).
+ * Malformed rows go to `onProblem` (default: ignored).
+ */
+export async function* readTransactions(
+  text: AsyncIterable<string | Buffer>,
+  options: ReadOptions & { onProblem?: (p: RowProblem) => void } = {},
+): AsyncGenerator<TransactionRow & { line: number }> {
+  for await (const batch of readTransactionBatches(text, options)) {
+    for (const p of batch.problems) options.onProblem?.(p);
+    for (const r of batch.rows) {
+      const base = { line: r.line, customerId: r.customerId, orderId: r.orderId, processedAt: formatDay(r.day), productId: r.productId };
+      if (r.quantity !== null && r.unitPriceMinor !== null) yield { ...base, quantity: r.quantity, unitPriceMinor: r.unitPriceMinor };
+      else yield { ...base, amountMinor: r.amountMinor };
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { readFileSync, writeFileSync, accessSync, constants, statSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { createRfmAccumulator, isReturn, type RfmFeatureTable } from "../app/analytics/rfm/features";
+import { parseSegmentModel, type SegmentModel } from "../app/analytics/segments/model";
+import { segmentCustomers, type SegmentationResult } from "../app/analytics/segments/pipeline";
+import { parseArgs, HELP, UsageError, type SegmentCommand } from "./args";
+import { openCsvText, readTransactionBatches, EmptyInputError, type ReadProgress } from "./csv/transactions";
+import { ColumnError } from "./csv/columns";
+import { createProgress } from "./progress";
+import { writeSegmentsCsv, summaryTable, groupCounts } from "./output";
+import { renderReport } from "./report";
+
+/** Exit codes (documented in --help and docs/analytics.md). */
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3 } as const;
+
+export class InputError extends Error {}
+
+export interface Io {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: RfmFeatureTable; skipped: Map<string, number>; validRows: number; level: string }> {
+  try {
+    accessSync(cmd.file, constants.R_OK);
+    if (!statSync(cmd.file).isFile()) throw new Error("not a file");
+  } catch {
+    throw new InputError(`cannot read ${cmd.file}`);
+  }
+  const progressState: ReadProgress = { bytesRead: 0, totalBytes: 0 };
+  const text = openCsvText(cmd.file, progressState);
+  const progress = createProgress(io.stderr, progressState, cmd.quiet);
+  const acc = createRfmAccumulator(cmd.asOf === null ? {} : { asOf: cmd.asOf });
+  const skipped = new Map<string, number>();
+  let listed = 0;
+  let valid = 0;
+  let level = "line";
+  try {
+    for await (const batch of readTransactionBatches(text, { columns: cmd.columns, slashDateOrder: cmd.dateOrder }, (h) => {
+      level = h.columns.level;
+    })) {
+      for (const r of batch.rows) {
+        acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor));
+      }
+      valid += batch.rows.length;
+      for (const p of batch.problems) {
+        skipped.set(p.reason, (skipped.get(p.reason) ?? 0) + 1);
+        if (listed < cmd.maxErrors) {
+          io.stderr.write(`segmint: ${cmd.file}:${p.line}: skipped row: ${p.reason}\n`);
+          listed++;
+        }
+      }
+      progress.update(valid);
+    }
+  } catch (e) {
+    progress.done();
+    if (e instanceof ColumnError || e instanceof EmptyInputError) throw new InputError(e.message);
+    if (e instanceof Error && /incorrect header check|unexpected end of file|invalid (block|distance|stored)/i.test(e.message)) {
+      throw new InputError(`${cmd.file}: corrupt gzip data (${e.message})`);
+    }
+    throw e;
+  }
+  progress.done();
+  if (valid === 0) throw new InputError(`${cmd.file}: no valid rows`);
+  const features = acc.finish();
+  return { features, skipped, validRows: valid, level };
+}
+
+export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
+  const t0 = performance.now();
+  let previous: SegmentModel | undefined;
+  if (cmd.previousModel !== null) {
+    try {
+      previous = parseSegmentModel(readFileSync(cmd.previousModel, "utf8"));
+    } catch (e) {
+      throw new InputError(`--previous-model ${cmd.previousModel}: ${(e as Error).message}`);
+    }
+  }
+  const { features, skipped, validRows, level } = await readFeatures(cmd, io);
+  const tRead = performance.now();
+  const totalSkipped = [...skipped.values()].reduce((a, b) => a + b, 0);
+  if (features.count === 0 || features.frequency.every((f) => f === 0)) {
+    throw new InputError(`no customer has a purchase on or before ${features.asOf} (${fmt(features.stats.guestRows)} guest rows, ${fmt(features.stats.afterAsOfRows)} rows after the as-of date)`);
+  }
+  let result: SegmentationResult;
+  try {
+    result = segmentCustomers(features, {
+      algorithm: cmd.algorithm,
+      k: cmd.k,
+      eps: cmd.eps,
+      ...(cmd.minPoints !== null ? { minPoints: cmd.minPoints } : {}),
+      seed: cmd.seed,
+      currencySymbol: cmd.currency,
+      ...(previous ? { previousModel: previous } : {}),
+      diagnostics: cmd.report !== null || features.count <= 200_000,
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  const tSeg = performance.now();
+  await writeSegmentsCsv(cmd.out, features, result, cmd.currency);
+  if (cmd.modelOut !== null) writeFileSync(cmd.modelOut, JSON.stringify(result.model, null, 1) + "\n");
+  if (cmd.report !== null) {
+    writeFileSync(cmd.report, renderReport({ result, features, file: cmd.file, command: cmd, skipped, validRows, currency: cmd.currency }));
+  }
+  const tEnd = performance.now();
+
+  const d = result.diagnostics;
+  const lines = [
+    `Segmint: ${fmt(features.count)} customers as of ${features.asOf} (${level}-level input), algorithm ${cmd.algorithm}, seed ${cmd.seed}`,
+    `Rows: ${fmt(validRows + totalSkipped)} read, ${fmt(validRows)} valid, ${fmt(totalSkipped)} skipped; ${fmt(features.stats.guestRows)} guest rows and ${fmt(features.stats.afterAsOfRows)} rows after the as-of date not used; ${fmt(features.stats.returnLines)} return lines`,
+    d.kRule === null ? "" : `Model: ${d.kRule}${d.silhouette === null ? "" : `; silhouette ${d.silhouette.toFixed(3)}`}${previous ? `; ${d.matchedSegments} segments matched to the previous model, ${d.keptByHysteresis} customers kept by hysteresis` : ""}`,
+    "",
+    summaryTable(result, cmd.currency),
+    "",
+    `RFM groups: ${groupCounts(result)}`,
+    `Wrote ${cmd.out}${cmd.report ? `, ${cmd.report}` : ""}${cmd.modelOut ? `, ${cmd.modelOut}` : ""} in ${((tEnd - t0) / 1000).toFixed(2)} s (read ${((tRead - t0) / 1000).toFixed(2)} s, segment ${((tSeg - tRead) / 1000).toFixed(2)} s, write ${((tEnd - tSeg) / 1000).toFixed(2)} s)`,
+  ].filter((l, i) => l !== "" || i === 3 || i === 5);
+  io.stdout.write(lines.join("\n") + "\n");
+  if (totalSkipped > 0) {
+    const reasons = [...skipped.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${fmt(c)} ${r}`).join(", ");
+    io.stderr.write(`segmint: skipped ${fmt(totalSkipped)} malformed rows: ${reasons}\n`);
+  }
+  return EXIT.ok;
+}
+
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  try {
+    const cmd = parseArgs(argv);
+    if (cmd.command === "help") {
+      io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (cmd.command === "version") {
+      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+      io.stdout.write(`segmint ${pkg.version}\n`);
+      return EXIT.ok;
+    }
+    return await runSegment(cmd, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`segmint: ${e.message}\n(see segmint --help)\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof InputError) {
+      io.stderr.write(`segmint: input error: ${e.message}\n`);
+      return EXIT.input;
+    }
+    io.stderr.write(`segmint: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.unexpected;
+  }
+}
+
+// Run when executed directly (bin/segmint.js imports this module and calls main itself).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
