@@ -1,0 +1,112 @@
+import { assertMatrix, type Matrix } from "../util/matrix";
+import { createRng, sampleWithoutReplacement } from "../util/random";
+
+/**
+ * Mean silhouette coefficient, exact on a random sample of rows (scikit-learn's
+ * `silhouette_score(X, labels, sample_size=s, random_state=…)` semantics): draw s rows without
+ * replacement, then for each sampled row i, with distances only to the other sampled rows,
+ *   a(i) = mean distance to its own cluster (itself excluded),
+ *   b(i) = smallest mean distance to another cluster,
+ *   s(i) = (b − a) / max(a, b), and 0 if its cluster has one sampled member (or a = b = 0).
+ * If rows ≤ sampleSize every row is used and the result is the exact silhouette.
+ *
+ * Every label value is a cluster, −1 included (as in scikit-learn); drop DBSCAN noise first if it
+ * should not count. Cost O(s²·d) time and O(s·K) memory: about 0.3 s for s = 10,000, d = 3,
+ * independent of the number of rows. Returns 0 when the sample holds fewer than 2 clusters.
+ */
+export interface SilhouetteOptions {
+  /** Rows sampled; the exact silhouette when ≥ rows. scikit-learn-like default in callers: 10,000. */
+  sampleSize: number;
+  seed: number;
+}
+
+export const SILHOUETTE_DEFAULT_SAMPLE = 10_000;
+
+export function sampledSilhouette(x: Matrix, labels: Int32Array, o: SilhouetteOptions): number {
+  assertMatrix(x, "sampledSilhouette");
+  if (!(labels instanceof Int32Array)) throw new TypeError("sampledSilhouette: labels must be an Int32Array");
+  if (labels.length !== x.rows) {
+    throw new RangeError(`sampledSilhouette: ${labels.length} labels for ${x.rows} rows`);
+  }
+  if (o === null || typeof o !== "object") throw new TypeError("sampledSilhouette: options { sampleSize, seed } required");
+  if (!Number.isInteger(o.sampleSize) || o.sampleSize < 2) {
+    throw new RangeError(`sampledSilhouette: sampleSize must be an integer ≥ 2, got ${String(o.sampleSize)}`);
+  }
+  if (typeof o.seed !== "number" || !Number.isFinite(o.seed)) throw new TypeError("sampledSilhouette: seed must be a finite number");
+  const n = x.rows;
+  const d = x.cols;
+  let idx: Int32Array;
+  if (o.sampleSize >= n) {
+    idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+  } else {
+    idx = sampleWithoutReplacement(n, o.sampleSize, createRng(o.seed));
+  }
+  const s = idx.length;
+  // Compact label ids for the sample.
+  const ids = new Map<number, number>();
+  const lab = new Int32Array(s);
+  for (let t = 0; t < s; t++) {
+    const l = labels[idx[t] as number] as number;
+    let c = ids.get(l);
+    if (c === undefined) {
+      c = ids.size;
+      ids.set(l, c);
+    }
+    lab[t] = c;
+  }
+  const K = ids.size;
+  if (K < 2) return 0;
+  const sizes = new Float64Array(K);
+  for (let t = 0; t < s; t++) sizes[lab[t] as number] = (sizes[lab[t] as number] as number) + 1;
+  const xs = new Float64Array(s * d);
+  for (let t = 0; t < s; t++) xs.set(x.data.subarray((idx[t] as number) * d, (idx[t] as number) * d + d), t * d);
+  // sums[t*K + c] = Σ distance from sampled row t to sampled rows of cluster c. Each pair once.
+  const sums = new Float64Array(s * K);
+  for (let i = 0; i < s; i++) {
+    const li = lab[i] as number;
+    const bi = i * K;
+    if (d === 3) {
+      const x0 = xs[i * 3] as number;
+      const x1 = xs[i * 3 + 1] as number;
+      const x2 = xs[i * 3 + 2] as number;
+      for (let j = i + 1; j < s; j++) {
+        const e0 = x0 - (xs[j * 3] as number);
+        const e1 = x1 - (xs[j * 3 + 1] as number);
+        const e2 = x2 - (xs[j * 3 + 2] as number);
+        const dist = Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2);
+        const lj = lab[j] as number;
+        sums[bi + lj] = (sums[bi + lj] as number) + dist;
+        sums[j * K + li] = (sums[j * K + li] as number) + dist;
+      }
+    } else {
+      for (let j = i + 1; j < s; j++) {
+        let q = 0;
+        for (let t = 0; t < d; t++) {
+          const e = (xs[i * d + t] as number) - (xs[j * d + t] as number);
+          q += e * e;
+        }
+        const dist = Math.sqrt(q);
+        const lj = lab[j] as number;
+        sums[bi + lj] = (sums[bi + lj] as number) + dist;
+        sums[j * K + li] = (sums[j * K + li] as number) + dist;
+      }
+    }
+  }
+  let total = 0;
+  for (let i = 0; i < s; i++) {
+    const li = lab[i] as number;
+    const own = sizes[li] as number;
+    if (own <= 1) continue; // singleton cluster: s(i) = 0
+    const a = (sums[i * K + li] as number) / (own - 1);
+    let b = Infinity;
+    for (let c = 0; c < K; c++) {
+      if (c === li) continue;
+      const m = (sums[i * K + c] as number) / (sizes[c] as number);
+      if (m < b) b = m;
+    }
+    const den = a > b ? a : b;
+    if (den > 0) total += (b - a) / den;
+  }
+  return total / s;
+}
