@@ -1,0 +1,452 @@
+// Bulk operations: bulkOperationRunQuery / bulkOperationRunMutation / bulkOperationCancel.
+// Lifecycle CREATED → RUNNING → COMPLETED | FAILED | CANCELING → CANCELED (→ EXPIRED after 7
+// days), advanced by tick() from the injected clock. The query runs when the operation starts
+// RUNNING (a snapshot), its output is JSONL in Shopify's format: one object per line, objects of
+// nested connections on their own lines with `__parentId`, and — as with groupObjects:false, the
+// default since 2026-01 — children NOT guaranteed to follow their parent (seeded shuffle).
+import { randomUUID } from "node:crypto";
+import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode } from "graphql";
+import type { Clock } from "./clock.js";
+import type { BulkErrorCode, BulkOperationRecord, BulkService, BulkType, ResolverContext, UserErrorShape } from "./context.js";
+import type { FaultPlan } from "./faults.js";
+import { executeOperation, prepareDocument, prepareOperation } from "./graphql.js";
+import { findOperation } from "./cost.js";
+import { seededRng, shuffleInPlace } from "./random.js";
+import { adminSchema } from "./schema.js";
+import type { ShopState } from "./state.js";
+import type { StagedUploads } from "./uploads.js";
+
+export type JsonlOrder = "shuffled" | "grouped" | "children-first";
+
+export interface BulkOptions {
+  /** Simulated throughput: how long RUNNING lasts (min minRunMs). */
+  objectsPerSecond: number;
+  minRunMs: number;
+  /** Delay between creation and RUNNING. */
+  startDelayMs: number;
+  /** API ≥ 2026-01: 5 concurrent bulk queries and 5 bulk mutations per shop (older: 1). */
+  maxConcurrentQueries: number;
+  maxConcurrentMutations: number;
+  /** Output order when groupObjects is false. "children-first" is the adversarial case. */
+  jsonlOrder: JsonlOrder;
+  seed: number;
+  /** Root objects executed per graphql-js call (memory/latency trade-off). */
+  chunkSize: number;
+}
+
+export const DEFAULT_BULK_OPTIONS: BulkOptions = {
+  objectsPerSecond: 50_000,
+  minRunMs: 1_000,
+  startDelayMs: 0,
+  maxConcurrentQueries: 5,
+  maxConcurrentMutations: 5,
+  jsonlOrder: "shuffled",
+  seed: 1,
+  chunkSize: 500,
+};
+
+const URL_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+const ACTIVE: ReadonlySet<string> = new Set(["CREATED", "RUNNING", "CANCELING"]);
+
+interface BulkInternals {
+  record: BulkOperationRecord;
+  shop: ShopState;
+  groupObjects: boolean;
+  mutation: { stagedUploadPath: string; clientIdentifier: string | null } | null;
+  lines: string[] | null;
+  runStartedAt: number | null;
+  completesAt: number | null;
+  fault: { errorCode: BulkErrorCode; partial: boolean } | null;
+}
+
+interface StoredFile {
+  text: string;
+  shopDomain: string;
+  expiresAt: number;
+}
+
+export interface BulkHooks {
+  contextFor(shop: ShopState): ResolverContext;
+  faultsFor(shop: ShopState): FaultPlan;
+  onFinished(shop: ShopState, op: BulkOperationRecord): void;
+  baseUrl(): string;
+}
+
+export class BulkOperations implements BulkService {
+  private ops: BulkInternals[] = [];
+  private files = new Map<string, StoredFile>();
+  private runCounter = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly uploads: StagedUploads,
+    private readonly hooks: BulkHooks,
+    private readonly options: BulkOptions = DEFAULT_BULK_OPTIONS,
+  ) {}
+
+  // ---- BulkService ------------------------------------------------------------------------------
+
+  runQuery(shop: ShopState, query: string, groupObjects: boolean): { operation: BulkOperationRecord | null; userErrors: UserErrorShape[] } {
+    const invalid = validateBulkQuery(query);
+    if (invalid) return { operation: null, userErrors: [{ field: ["query"], message: invalid, code: "INVALID" }] };
+    const limitError = this.concurrencyError(shop, "QUERY");
+    if (limitError) return { operation: null, userErrors: [limitError] };
+    return { operation: this.create(shop, "QUERY", query, groupObjects, null).record, userErrors: [] };
+  }
+
+  runMutation(shop: ShopState, mutation: string, stagedUploadPath: string, clientIdentifier: string | null): { operation: BulkOperationRecord | null; userErrors: UserErrorShape[] } {
+    const invalid = validateBulkMutation(mutation);
+    if (invalid) return { operation: null, userErrors: [{ field: ["mutation"], message: invalid, code: "INVALID_MUTATION" }] };
+    if (this.uploads.read(shop, stagedUploadPath) === null) {
+      return { operation: null, userErrors: [{ field: ["stagedUploadPath"], message: "The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.", code: "NO_SUCH_FILE" }] };
+    }
+    const limitError = this.concurrencyError(shop, "MUTATION");
+    if (limitError) return { operation: null, userErrors: [limitError] };
+    return { operation: this.create(shop, "MUTATION", mutation, false, { stagedUploadPath, clientIdentifier }).record, userErrors: [] };
+  }
+
+  cancel(shop: ShopState, id: number): { operation: BulkOperationRecord | null; userErrors: UserErrorShape[] } {
+    const op = this.ops.find((o) => o.shop === shop && o.record.id === id);
+    if (!op) return { operation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
+    if (!ACTIVE.has(op.record.status)) {
+      return { operation: op.record, userErrors: [{ field: null, message: `A bulk operation cannot be canceled when it is ${op.record.status.toLowerCase()}` }] };
+    }
+    op.record.status = "CANCELING";
+    return { operation: op.record, userErrors: [] };
+  }
+
+  get(shop: ShopState, id: number): BulkOperationRecord | null {
+    this.tick();
+    return this.ops.find((o) => o.shop === shop && o.record.id === id)?.record ?? null;
+  }
+
+  list(shop: ShopState): BulkOperationRecord[] {
+    this.tick();
+    return this.ops.filter((o) => o.shop === shop).map((o) => o.record);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  private concurrencyError(shop: ShopState, type: BulkType): UserErrorShape | null {
+    const limit = type === "QUERY" ? this.options.maxConcurrentQueries : this.options.maxConcurrentMutations;
+    const active = this.ops.filter((o) => o.shop === shop && o.record.type === type && ACTIVE.has(o.record.status));
+    if (active.length < limit) return null;
+    const kind = type === "QUERY" ? "query" : "mutation";
+    if (limit === 1) {
+      return { field: null, message: `A bulk ${kind} operation for this app and shop is already in progress: gid://shopify/BulkOperation/${active[0]?.record.id}.`, code: "OPERATION_IN_PROGRESS" };
+    }
+    return { field: null, message: `The maximum number of concurrent bulk ${kind} operations (${limit}) has been reached.`, code: "LIMIT_REACHED" };
+  }
+
+  private create(shop: ShopState, type: BulkType, query: string, groupObjects: boolean, mutation: BulkInternals["mutation"]): BulkInternals {
+    const record: BulkOperationRecord = {
+      id: shop.newId("BulkOperation"),
+      shopDomain: shop.domain,
+      type,
+      status: "CREATED",
+      errorCode: null,
+      createdAt: this.clock.now(),
+      completedAt: null,
+      objectCount: 0,
+      rootObjectCount: 0,
+      fileSize: null,
+      url: null,
+      partialDataUrl: null,
+      query,
+    };
+    const op: BulkInternals = { record, shop, groupObjects, mutation, lines: null, runStartedAt: null, completesAt: null, fault: null };
+    this.ops.push(op);
+    return op;
+  }
+
+  /** Moves every operation as far as the clock allows. Cheap when nothing is due. */
+  tick(): void {
+    const now = this.clock.now();
+    for (const op of this.ops) {
+      const r = op.record;
+      if (r.status === "CREATED" && now >= r.createdAt + this.options.startDelayMs) this.start(op, now);
+      if (r.status === "RUNNING" && op.completesAt !== null && op.runStartedAt !== null) {
+        if (now >= op.completesAt) this.finish(op, now);
+        else {
+          const total = op.lines?.length ?? 0;
+          r.objectCount = Math.floor((total * (now - op.runStartedAt)) / Math.max(1, op.completesAt - op.runStartedAt));
+        }
+      }
+      if (r.status === "CANCELING") {
+        r.status = "CANCELED";
+        r.completedAt = now;
+        op.lines = null;
+        this.hooks.onFinished(op.shop, r);
+      }
+      if (r.status === "COMPLETED" && r.completedAt !== null && now > r.completedAt + URL_LIFETIME_MS) r.status = "EXPIRED";
+    }
+  }
+
+  /** True while any operation is CREATED / RUNNING / CANCELING. */
+  get busy(): boolean {
+    return this.ops.some((o) => ACTIVE.has(o.record.status));
+  }
+
+  /** The earliest time at which tick() has something to do (for fake-clock helpers). */
+  nextDueAt(): number | null {
+    let due: number | null = null;
+    for (const op of this.ops) {
+      const r = op.record;
+      const at = r.status === "CREATED" ? r.createdAt + this.options.startDelayMs : r.status === "RUNNING" ? op.completesAt : r.status === "CANCELING" ? this.clock.now() : null;
+      if (at !== null && (due === null || at < due)) due = at;
+    }
+    return due;
+  }
+
+  private start(op: BulkInternals, now: number): void {
+    op.record.status = "RUNNING";
+    op.runStartedAt = now;
+    op.fault = this.hooks.faultsFor(op.shop).takeBulk() ?? null;
+    const { lines, roots } = op.record.type === "QUERY" ? this.runQueryLines(op) : this.runMutationLines(op);
+    op.lines = lines;
+    op.record.rootObjectCount = roots;
+    const duration = Math.max(this.options.minRunMs, Math.ceil((lines.length / this.options.objectsPerSecond) * 1000));
+    op.completesAt = now + duration;
+  }
+
+  private finish(op: BulkInternals, now: number): void {
+    const r = op.record;
+    const lines = op.lines ?? [];
+    r.completedAt = now;
+    if (op.fault) {
+      r.status = "FAILED";
+      r.errorCode = op.fault.errorCode;
+      const partial = op.fault.partial ? lines.slice(0, Math.floor(lines.length / 2)) : [];
+      r.objectCount = partial.length;
+      r.partialDataUrl = partial.length ? this.store(op.shop, partial, now) : null;
+    } else {
+      r.status = "COMPLETED";
+      r.objectCount = lines.length;
+      // Shopify: url is null when the query matched nothing.
+      r.url = lines.length ? this.store(op.shop, lines, now) : null;
+      r.fileSize = lines.length ? Buffer.byteLength(lines.join("\n") + "\n") : null;
+    }
+    op.lines = null;
+    this.hooks.onFinished(op.shop, r);
+  }
+
+  private store(shop: ShopState, lines: string[], now: number): string {
+    const token = randomUUID();
+    this.files.set(token, { text: lines.join("\n") + "\n", shopDomain: shop.domain, expiresAt: now + URL_LIFETIME_MS });
+    // The path mimics a signed GCS URL; the query string is decorative.
+    return `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`;
+  }
+
+  /** Serves a result file (used by the HTTP layer and by readResult). */
+  serveFile(token: string): Response {
+    const file = this.files.get(token);
+    if (!file) return new Response("<Error><Code>NoSuchKey</Code></Error>", { status: 404, headers: { "content-type": "application/xml" } });
+    if (this.clock.now() > file.expiresAt) return new Response("<Error><Code>ExpiredToken</Code></Error>", { status: 400, headers: { "content-type": "application/xml" } });
+    return new Response(file.text, { status: 200, headers: { "content-type": "application/jsonl", "content-length": String(Buffer.byteLength(file.text)) } });
+  }
+
+  /** In-process access to a result file by its URL. */
+  readResult(url: string): string {
+    const token = /\/_sim\/bulk\/([^/.?]+)\.jsonl/.exec(url)?.[1];
+    const file = token ? this.files.get(token) : undefined;
+    if (!file) throw new Error(`No bulk result at ${url}`);
+    return file.text;
+  }
+
+  // ---- execution --------------------------------------------------------------------------------
+
+  private runQueryLines(op: BulkInternals): { lines: string[]; roots: number } {
+    const prepared = prepareOperation(op.record.query, {}, null);
+    if (!prepared.ok) throw new Error("validated bulk query no longer prepares");
+    const lines: string[] = [];
+    let roots = 0;
+    for (let offset = 0; ; offset += this.options.chunkSize) {
+      const ctx = { ...this.hooks.contextFor(op.shop), bulkWindow: { offset, limit: this.options.chunkSize } };
+      const result = executeOperation(prepared.op, ctx);
+      if (result.errors?.length) throw new Error(`bulk query failed in the simulator: ${result.errors.map((e) => e.message).join("; ")}`);
+      const data = result.data ?? {};
+      let rootsInChunk = 0;
+      for (const value of Object.values(data)) {
+        const conn = asConnection(value);
+        if (!conn) continue;
+        for (const node of conn) {
+          rootsInChunk++;
+          flattenNode(node, null, lines);
+        }
+      }
+      roots += rootsInChunk;
+      if (rootsInChunk < this.options.chunkSize) break;
+    }
+    return { lines: this.order(op, lines), roots };
+  }
+
+  private runMutationLines(op: BulkInternals): { lines: string[]; roots: number } {
+    const mutation = op.mutation;
+    if (!mutation) throw new Error("not a bulk mutation");
+    const text = this.uploads.read(op.shop, mutation.stagedUploadPath) ?? "";
+    const inputs = text.split("\n").filter((line) => line.trim() !== "");
+    const lines: string[] = [];
+    inputs.forEach((line, index) => {
+      let variables: Record<string, unknown>;
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+        variables = parsed as Record<string, unknown>;
+      } catch {
+        lines.push(JSON.stringify({ errors: [{ message: `Invalid JSON on line ${index + 1}`, extensions: { code: "INVALID_JSON" } }], __lineNumber: index }));
+        return;
+      }
+      const prepared = prepareOperation(op.record.query, variables, null);
+      if (!prepared.ok) {
+        lines.push(JSON.stringify({ errors: prepared.errors, __lineNumber: index }));
+        return;
+      }
+      const result = executeOperation(prepared.op, this.hooks.contextFor(op.shop));
+      lines.push(JSON.stringify({ ...(result.data ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors } : {}), __lineNumber: index }));
+    });
+    // Lines of a bulk mutation are not processed in order either.
+    return { lines: this.shuffle(op, lines), roots: inputs.length };
+  }
+
+  private order(op: BulkInternals, lines: string[]): string[] {
+    if (op.groupObjects || this.options.jsonlOrder === "grouped") return lines;
+    if (this.options.jsonlOrder === "children-first") {
+      const children = lines.filter((l) => l.includes('"__parentId"'));
+      const parents = lines.filter((l) => !l.includes('"__parentId"'));
+      return [...children, ...parents];
+    }
+    return this.shuffle(op, lines);
+  }
+
+  /** Shuffle within blocks: children drift away from (and often before) their parents. */
+  private shuffle(op: BulkInternals, lines: string[]): string[] {
+    const rng = seededRng(this.options.seed + op.record.id + this.runCounter++);
+    const block = 64;
+    const out: string[] = [];
+    for (let i = 0; i < lines.length; i += block) out.push(...shuffleInPlace(lines.slice(i, i + block), rng));
+    return out;
+  }
+}
+
+// ---- JSONL flattening ---------------------------------------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The nodes of a connection result (`edges { node }` or `nodes`), or null if not a connection. */
+function asConnection(value: unknown): Record<string, unknown>[] | null {
+  if (!isRecord(value)) return null;
+  const keys = Object.keys(value);
+  if (!keys.every((k) => k === "edges" || k === "nodes" || k === "pageInfo")) return null;
+  if (Array.isArray(value.edges)) return value.edges.filter(isRecord).map((e) => e.node).filter(isRecord);
+  if (Array.isArray(value.nodes)) return value.nodes.filter(isRecord);
+  return null;
+}
+
+/**
+ * Writes `node` as one line, without its nested connections, whose nodes are written as their
+ * own lines with `__parentId` = this node's id (appended last, as Shopify does).
+ */
+function flattenNode(node: Record<string, unknown>, parentId: string | null, out: string[]): void {
+  const own = typeof node.id === "string" ? node.id : null;
+  const children: Array<Record<string, unknown>> = [];
+  const stripped = stripConnections(node, children);
+  out.push(JSON.stringify(parentId === null ? stripped : { ...stripped, __parentId: parentId }));
+  for (const child of children) flattenNode(child, own ?? parentId, out);
+}
+
+function stripConnections(value: Record<string, unknown>, children: Array<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const conn = asConnection(field);
+    if (conn) {
+      children.push(...conn);
+      continue;
+    }
+    out[key] = isRecord(field) ? stripConnections(field, children) : field;
+  }
+  return out;
+}
+
+// ---- bulk-specific validation ---------------------------------------------------------------------
+
+/** Shopify's bulk query rules (§3.2 of the reference). Returns an error message or null. */
+export function validateBulkQuery(query: string): string | null {
+  const prepared = prepareDocument(query);
+  if (!prepared.ok) return `Invalid bulk query: ${prepared.errors.map((e) => e.message).join("; ")}`;
+  const operation = findOperation(prepared.document, null);
+  if (!operation || operation.operation !== "query") return "Invalid bulk query: the document must contain exactly one query operation";
+  return checkConnections(prepared.document);
+}
+
+function checkConnections(document: DocumentNode): string | null {
+  const schema = adminSchema();
+  const typeInfo = new TypeInfo(schema);
+  let total = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  let problem: string | null = null;
+  const connectionStack: boolean[] = [];
+  const missingId: string[] = [];
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node: FieldNode) {
+          const type = typeInfo.getType();
+          const isConnection = type != null && getNamedType(type).name.endsWith("Connection");
+          const atRoot = typeInfo.getParentType() === schema.getQueryType();
+          if (atRoot && (node.name.value === "node" || node.name.value === "nodes")) problem = "Bulk queries cannot contain a top level `node` or `nodes` field.";
+          connectionStack.push(isConnection);
+          if (isConnection) {
+            total++;
+            depth++;
+            maxDepth = Math.max(maxDepth, depth);
+          }
+          // A nested connection needs its parent's id, or its lines can't carry __parentId.
+          if (isConnection && depth > 1 && node.selectionSet) missingIdCheck(document, node, missingId);
+        },
+        leave() {
+          if (connectionStack.pop()) depth--;
+        },
+      },
+    }),
+  );
+  if (problem) return problem;
+  if (total === 0) return "Bulk queries must contain at least one connection.";
+  if (total > 5) return `Bulk queries cannot contain more than 5 connections (found ${total}).`;
+  // ⚠️ "two levels of nested connections": a root connection plus at most two nested levels.
+  if (maxDepth > 3) return "Bulk queries cannot contain connections with a nesting depth greater than 2.";
+  if (missingId.length) return `Nested connections require their parent to select \`id\` (${missingId.join(", ")}).`;
+  return null;
+}
+
+function missingIdCheck(document: DocumentNode, connectionField: FieldNode, out: string[]): void {
+  // Find the enclosing node selection: walk the document for the selection set that contains this field.
+  let found = false;
+  visit(document, {
+    SelectionSet: {
+      enter(set) {
+        if (found) return;
+        if (set.selections.includes(connectionField)) {
+          found = true;
+          const hasId = set.selections.some((s) => s.kind === Kind.FIELD && s.name.value === "id" && !s.alias);
+          if (!hasId) out.push(connectionField.name.value);
+        }
+      },
+    },
+  });
+}
+
+export function validateBulkMutation(mutation: string): string | null {
+  const prepared = prepareDocument(mutation);
+  if (!prepared.ok) return `Invalid mutation: ${prepared.errors.map((e) => e.message).join("; ")}`;
+  const operation = findOperation(prepared.document, null);
+  if (!operation || operation.operation !== "mutation") return "The bulk mutation must contain exactly one mutation operation.";
+  const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+  if (fields.length !== 1) return "The bulk mutation must contain exactly one top-level mutation field.";
+  const name = fields[0]?.name.value ?? "";
+  if (name === "bulkOperationRunQuery" || name === "bulkOperationRunMutation") return `${name} is not allowed in a bulk mutation.`;
+  return null;
+}

@@ -1,0 +1,32 @@
+// Time is injected so tests can drive throttling and bulk operations deterministically.
+// The server uses the system clock; tests use FakeClock and move it with advance().
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export class FakeClock implements Clock {
+  private current: number;
+  constructor(start: number | string | Date = "2026-11-01T00:00:00Z") {
+    this.current = typeof start === "number" ? start : new Date(start).getTime();
+  }
+  now(): number {
+    return this.current;
+  }
+  /** Moves time forward. Negative moves are refused: nothing in Shopify runs backwards. */
+  advance(ms: number): void {
+    if (ms < 0) throw new Error("FakeClock cannot move backwards");
+    this.current += ms;
+  }
+  set(at: number | string | Date): void {
+    this.current = typeof at === "number" ? at : new Date(at).getTime();
+  }
+}
+
+export function iso(ms: number): string {
+  // Shopify's GraphQL DateTime has second precision and a Z suffix ("2026-10-28T15:17:49Z").
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}

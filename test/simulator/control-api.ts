@@ -1,0 +1,105 @@
+// A small control API under /_sim/ for the demo and black-box tests (server mode):
+//   GET  /_sim/shops                                   shops, tokens, counts
+//   POST /_sim/shops/{domain}/orders                   {customerId?, lines:[{variantId, quantity}]}
+//   POST /_sim/shops/{domain}/orders/{id}/cancel       {reason?}
+//   POST /_sim/shops/{domain}/orders/{id}/refund       {lines:[{lineItemId, quantity}]}
+//   POST /_sim/shops/{domain}/customers                {tags?}
+//   POST /_sim/shops/{domain}/faults                   {status, count?} | {throttle} | {userError} | {bulk}
+//   POST /_sim/shops/{domain}/uninstall | /scopes {scopes} | /compliance {topic, customerId?}
+//   GET  /_sim/shops/{domain}/app-proxy?path=/recommendations&customerId=1   → { url }
+//   POST /_sim/webhooks/flush                          chaos options → deliveries summary
+//   GET  /_sim/webhooks/deliveries
+//   POST /_sim/tick
+// Ids in bodies are numeric (the REST ids) or GIDs.
+import type { ShopifySimulator } from "./simulator.js";
+import { json } from "./simulator.js";
+import { parseGid } from "./ids.js";
+import type { ChaosOptions, Delivery } from "./webhooks.js";
+import type { HttpFaultStatus } from "./faults.js";
+import type { CancelReason } from "./state.js";
+
+function numericId(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  if (typeof value === "string") return parseGid(value)?.id ?? (Number.isFinite(Number(value)) ? Number(value) : null);
+  return null;
+}
+
+function summary(d: Delivery): Record<string, unknown> {
+  return { seq: d.seq, topic: d.topic, shop: d.shopDomain, url: d.url, webhookId: d.webhookId, eventId: d.eventId, kind: d.kind, corruption: d.corruption, outOfOrder: d.outOfOrder, status: d.status, error: d.error };
+}
+
+export async function handleControl(sim: ShopifySimulator, request: Request, url: URL): Promise<Response> {
+  const parts = url.pathname.split("/").filter(Boolean).slice(1); // drop "_sim"
+  const body = request.method === "POST" ? ((await request.json().catch(() => ({}))) as Record<string, unknown>) : {};
+  try {
+    if (parts[0] === "tick") {
+      sim.tick();
+      return json(200, { ok: true });
+    }
+    if (parts[0] === "webhooks" && parts[1] === "flush") return json(200, { deliveries: (await sim.flushWebhooks(body as ChaosOptions)).map(summary) });
+    if (parts[0] === "webhooks" && parts[1] === "deliveries") return json(200, { deliveries: sim.webhooks.deliveries().map(summary) });
+    if (parts[0] === "shops" && parts.length === 1) {
+      return json(200, {
+        shops: sim.shopDomains().map((domain) => {
+          const shop = sim.shop(domain);
+          return { domain, accessToken: sim.accessToken(domain), customers: shop.customers.size, orders: shop.orders.size, products: shop.products.size, installed: shop.installed };
+        }),
+      });
+    }
+    if (parts[0] === "shops" && parts[1]) {
+      const domain = decodeURIComponent(parts[1]);
+      const shop = sim.shop(domain);
+      const [resource, id, action] = parts.slice(2);
+      if (resource === "orders" && !id) {
+        const lines = Array.isArray(body.lines) ? (body.lines as Array<Record<string, unknown>>) : [];
+        const order = shop.createOrder({
+          customerId: numericId(body.customerId),
+          lines: lines.map((l) => ({ variantId: numericId(l.variantId) ?? undefined, quantity: Number(l.quantity ?? 1) })).map((l) => (l.variantId === undefined ? { quantity: l.quantity, unitPriceCents: 1000 } : { variantId: l.variantId, quantity: l.quantity })),
+        });
+        return json(201, { id: order.id, name: order.name });
+      }
+      if (resource === "orders" && id && action === "cancel") {
+        const order = shop.cancelOrder(numericId(id) ?? 0, { reason: (body.reason as CancelReason | undefined) ?? "CUSTOMER" });
+        return json(200, { id: order.id, cancelledAt: order.cancelledAt });
+      }
+      if (resource === "orders" && id && action === "refund") {
+        const lines = Array.isArray(body.lines) ? (body.lines as Array<Record<string, unknown>>) : [];
+        const refund = shop.refundOrder(numericId(id) ?? 0, { lines: lines.map((l) => ({ lineItemId: numericId(l.lineItemId) ?? 0, quantity: Number(l.quantity ?? 1) })) });
+        return json(201, { id: refund.id });
+      }
+      if (resource === "customers" && !id) {
+        const customer = shop.createCustomer({ tags: Array.isArray(body.tags) ? body.tags.map(String) : [] });
+        return json(201, { id: customer.id });
+      }
+      if (resource === "faults") {
+        const faults = sim.faults(domain);
+        if (typeof body.status === "number") faults.failNext(body.status as HttpFaultStatus, Number(body.count ?? 1), typeof body.retryAfter === "number" ? { retryAfter: body.retryAfter } : {});
+        if (typeof body.throttle === "number") faults.throttleNext(body.throttle);
+        if (typeof body.userError === "object" && body.userError !== null) faults.userErrorOnNextMutation(body.userError as { message: string });
+        if (typeof body.bulk === "object" && body.bulk !== null) faults.failNextBulkOperation(body.bulk as object);
+        return json(200, { pending: faults.pending });
+      }
+      if (resource === "uninstall") {
+        sim.uninstall(domain);
+        return json(200, { ok: true });
+      }
+      if (resource === "scopes") {
+        sim.updateScopes(domain, Array.isArray(body.scopes) ? body.scopes.map(String) : []);
+        return json(200, { ok: true });
+      }
+      if (resource === "compliance") {
+        const topic = String(body.topic) as "customers/data_request" | "customers/redact" | "shop/redact";
+        const customerId = numericId(body.customerId);
+        sim.sendCompliance(domain, topic, customerId === null ? {} : { customerId });
+        return json(200, { ok: true });
+      }
+      if (resource === "app-proxy") {
+        const customerId = url.searchParams.get("customerId");
+        return json(200, { url: sim.appProxyUrl(domain, url.searchParams.get("path") ?? "/", { loggedInCustomerId: customerId }).toString() });
+      }
+    }
+    return json(404, { errors: "Unknown simulator control route" });
+  } catch (error) {
+    return json(422, { errors: error instanceof Error ? error.message : String(error) });
+  }
+}
