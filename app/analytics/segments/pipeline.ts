@@ -10,7 +10,8 @@ import { scoreRfm, applyRfmScores, scoreWithScale, type RfmScoreModel } from "..
 import { rfmGroup, RFM_GROUPS, type RfmGroupId } from "../rfm/groups";
 import { fitScaler, applyScaler, scaleRow, invertScaledRow, quantileSorted, type ScalerOptions, type ScalerModel } from "./scaling";
 import { hungarian } from "./hungarian";
-import { describeSegment } from "./describe";
+import { describeSegment, formatCount } from "./describe";
+import { formatMoneyReadable } from "../rfm/money";
 import {
   SEGMENT_FEATURES,
   type SegmentAlgorithm,
@@ -34,13 +35,16 @@ export const SEGMENT_DEFAULTS = {
   plotSampleSize: 2000,
   /** Sample for choosing K (elbow + silhouette). */
   chooseKSampleSize: 10_000,
+  /** K-means fits behind the elbow/silhouette curve use at most this many customers. */
+  chooseKFitSampleSize: 50_000,
   /** DBSCAN is fitted on at most this many customers; the rest are assigned to core points. */
   dbscanFitSampleSize: 20_000,
   /** Points used for the k-distance diagnostic curve when DBSCAN is not the algorithm. */
   kDistanceSampleSize: 3_000,
   /** Hybrid monetary tiers: quantiles of purchasers' monetary cutting low|mid and mid|high. */
   tierQuantiles: [0.5, 0.8] as readonly [number, number],
-  /** Hybrid: largest K per tier when k is "auto". */
+  /** Hybrid: K range per tier when k is "auto" (chooseK rule within the range). */
+  hybridKMin: 3,
   hybridKMax: 4,
   /** DBSCAN noise with monetary at or above this quantile of purchasers is a whale. */
   whaleQuantile: 0.95,
@@ -462,7 +466,9 @@ function runChooseK(x: Matrix, seed: number, kMin: number, kMax: number, sampleS
     const k = Math.max(1, Math.min(x.rows, kMin));
     return { k, rule: `too few customers (${x.rows}) to compare K; K = ${k}`, bySilhouette: k, byElbow: k, curve: [] };
   }
-  const r = chooseK(x, { kMin, kMax: hi, seed, sampleSize });
+  // The curve only ranks K values: on big inputs it is computed on a seeded sample.
+  const fitSample = sampleMatrix(x, SEGMENT_DEFAULTS.chooseKFitSampleSize, seed).m;
+  const r = chooseK(fitSample, { kMin, kMax: Math.min(hi, fitSample.rows - 1), seed, sampleSize });
   return { k: r.k, rule: r.rule, bySilhouette: r.bySilhouette, byElbow: r.byElbow, curve: r.curve };
 }
 
@@ -555,7 +561,8 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
       else if ((o.k ?? "auto") !== "auto") k = Math.min(o.k as number, sub.rows);
       else if (prevTier) k = Math.min(prevTier.kmeans?.k ?? 1, sub.rows);
       else {
-        const ck = runChooseK(sub, seed, 2, Math.min(SEGMENT_DEFAULTS.hybridKMax, kMax), o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize);
+        // at least 3 per tier (recent / cooling / lapsed): K = 2 would merge churn risk into "cooling"
+        const ck = runChooseK(sub, seed, SEGMENT_DEFAULTS.hybridKMin, Math.max(SEGMENT_DEFAULTS.hybridKMin, Math.min(SEGMENT_DEFAULTS.hybridKMax, kMax)), o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize);
         k = ck.k;
       }
       rules.push(`${tier}: K = ${k}`);
@@ -643,18 +650,47 @@ function hybridAction(tier: MonetaryTier, s: { r: number; f: number }): string {
   return "Re-engage with personalised recommendations before they drift.";
 }
 
-function dedupeNames(names: string[], monetaryOrder: number[], fixed: boolean[]): string[] {
+/**
+ * Namesakes (two clusters that map to the same name) get the median that tells them apart:
+ * the dimension with the largest relative spread among them, e.g. "Loyal (9 orders)" and
+ * "Loyal (21 orders)". Names inherited from a previous model are never changed.
+ */
+function dedupeNames(names: string[], medians: { recencyDays: number; frequency: number; monetaryMinor: number }[], fixed: boolean[], currency: string): string[] {
   const out = [...names];
   const groups = new Map<string, number[]>();
   out.forEach((nm, i) => groups.set(nm, [...(groups.get(nm) ?? []), i]));
   for (const [nm, idx] of groups) {
-    if (idx.length < 2) continue;
-    const free = idx.filter((i) => !fixed[i]);
-    if (free.length === 0) continue;
-    // highest spend first: "(1)" is the most valuable of the namesakes
-    const ordered = [...idx].sort((a, b) => monetaryOrder[b]! - monetaryOrder[a]!);
-    ordered.forEach((i, rank) => {
-      if (!fixed[i]) out[i] = `${nm} (${rank + 1})`;
+    if (idx.length < 2 || idx.every((i) => fixed[i])) continue;
+    const dims = [
+      (i: number) => medians[i]!.recencyDays,
+      (i: number) => medians[i]!.frequency,
+      (i: number) => medians[i]!.monetaryMinor,
+    ];
+    let best = 0;
+    let bestSpread = -1;
+    dims.forEach((get, j) => {
+      const v = idx.map(get).filter((x) => Number.isFinite(x));
+      if (v.length < 2) return;
+      const spread = (Math.max(...v) - Math.min(...v)) / Math.max(1e-9, Math.max(...v.map(Math.abs)));
+      if (spread > bestSpread) {
+        bestSpread = spread;
+        best = j;
+      }
+    });
+    const label = (i: number): string => {
+      const v = dims[best]!(i);
+      if (!Number.isFinite(v)) return "empty";
+      if (best === 0) return `${Math.round(v)} days`;
+      if (best === 1) return `${formatCount(v)} orders`;
+      return formatMoneyReadable(v, currency);
+    };
+    const used = new Set<string>();
+    idx.forEach((i, rank) => {
+      if (fixed[i]) return;
+      let candidate = `${nm} (${label(i)})`;
+      if (used.has(candidate)) candidate = `${nm} (${label(i)}, ${rank + 1})`;
+      used.add(candidate);
+      out[i] = candidate;
     });
   }
   return out;
@@ -718,6 +754,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
     centre: number[];
     action: string;
     medianMonetary: number;
+    med: { recencyDays: number; frequency: number; monetaryMinor: number };
     fixedName: boolean;
     outlierDistance: number | null;
   }
@@ -738,7 +775,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
     const sc = members.length > 0 ? medianScores(rfm.model, med) : { r: 1, f: 1, m: 1 };
     if (algorithm === "rfm") {
       const gid = RFM_GRID_ORDER[label]!;
-      drafts.push({ id: gid, name: RFM_GROUPS[gid].name, kind: "rfm-group", label, tier: null, centre: scaledMean(members), action: RFM_GROUPS[gid].action, medianMonetary: med.monetaryMinor, fixedName: true, outlierDistance: null });
+      drafts.push({ id: gid, name: RFM_GROUPS[gid].name, kind: "rfm-group", label, tier: null, centre: scaledMean(members), action: RFM_GROUPS[gid].action, medianMonetary: med.monetaryMinor, med, fixedName: true, outlierDistance: null });
       continue;
     }
     const tier = fit.labelTier.get(label) ?? null;
@@ -755,7 +792,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
       const q3 = quantileSorted(ds, 0.75);
       outlierDistance = q3 + SEGMENT_DEFAULTS.outlierIqrFactor * (q3 - q1);
     }
-    drafts.push({ id: `seg-${label + 1}`, name, kind: "cluster", label, tier, centre, action, medianMonetary: med.monetaryMinor, fixedName: false, outlierDistance });
+    drafts.push({ id: `seg-${label + 1}`, name, kind: "cluster", label, tier, centre, action, medianMonetary: med.monetaryMinor, med, fixedName: false, outlierDistance });
   }
 
   // Stability: match new clusters to the previous model's clusters (Hungarian, scaled space).
@@ -794,8 +831,9 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   // unique readable names
   const deduped = dedupeNames(
     drafts.map((d) => d.name),
-    drafts.map((d) => d.medianMonetary),
+    drafts.map((d) => d.med),
     drafts.map((d) => d.fixedName),
+    currency,
   );
   drafts.forEach((d, i) => (d.name = deduped[i]!));
 
@@ -803,10 +841,10 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   let whaleMonetary = Infinity;
   if (algorithm === "dbscan") {
     whaleMonetary = fit.dbscan!.whaleMonetary;
-    drafts.push({ id: "whales", name: "Whales", kind: "whales", label: -1, tier: null, centre: [], action: "Treat individually: account management, VIP service; check for resellers.", medianMonetary: 0, fixedName: true, outlierDistance: null });
-    drafts.push({ id: "outliers", name: "Outliers", kind: "outliers", label: -1, tier: null, centre: [], action: "Review individually: unusual behaviour (bulk buyers, heavy returners, data errors).", medianMonetary: 0, fixedName: true, outlierDistance: null });
+    drafts.push({ id: "whales", name: "Whales", kind: "whales", label: -1, tier: null, centre: [], action: "Treat individually: account management, VIP service; check for resellers.", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
+    drafts.push({ id: "outliers", name: "Outliers", kind: "outliers", label: -1, tier: null, centre: [], action: "Review individually: unusual behaviour (bulk buyers, heavy returners, data errors).", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
   }
-  drafts.push({ id: "prospects", name: RFM_GROUPS.PROSPECTS.name, kind: "prospects", label: -2, tier: null, centre: [], action: RFM_GROUPS.PROSPECTS.action, medianMonetary: 0, fixedName: true, outlierDistance: null });
+  drafts.push({ id: "prospects", name: RFM_GROUPS.PROSPECTS.name, kind: "prospects", label: -2, tier: null, centre: [], action: RFM_GROUPS.PROSPECTS.action, medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
 
   const segments: SegmentDefinition[] = drafts.map((d) => ({
     id: d.id,
@@ -901,10 +939,14 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   const plots = buildPlots(fit, scaled, prep, segmentIndex, model, options);
   let silhouette: number | null = null;
   if ((options.diagnostics ?? true) && algorithm !== "rfm") {
-    const lab = Int32Array.from(fit.labels);
-    const distinct = new Set(lab);
-    distinct.delete(-1);
-    if (distinct.size >= 2 && nClustered > 2) silhouette = sampledSilhouette(scaled, lab, { sampleSize: Math.min(5000, nClustered), seed: options.seed });
+    // DBSCAN noise is not a cluster: leave it out of the silhouette
+    const keep: number[] = [];
+    for (let p = 0; p < nClustered; p++) if (fit.labels[p]! >= 0) keep.push(p);
+    const lab = Int32Array.from(keep, (p) => fit.labels[p]!);
+    if (new Set(lab).size >= 2 && keep.length > 2) {
+      const xs = keep.length === nClustered ? scaled : columns(scaled, [0, 1, 2], keep);
+      silhouette = sampledSilhouette(xs, lab, { sampleSize: Math.min(5000, keep.length), seed: options.seed });
+    }
   }
   return {
     ...assignment,
