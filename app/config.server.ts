@@ -1,0 +1,98 @@
+// The only reader of process.env. Validates the environment once, at boot, and refuses to start
+// with a message naming every missing or invalid variable (see the table in README.md).
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseProvider } from "../prisma/provider";
+
+const DEFAULT_SCOPES = "read_orders,read_customers,write_customers,read_products,write_app_proxy";
+
+const isLocalUrl = (u: string) => {
+  const host = new URL(u).hostname;
+  return host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]";
+};
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    SHOPIFY_API_KEY: z.string().min(1, "required: the app's client id from the Partner Dashboard"),
+    SHOPIFY_API_SECRET: z.string().min(1, "required: the app's client secret (signs webhooks, proxy and session tokens)"),
+    SHOPIFY_APP_URL: z.url("must be an absolute URL such as https://segmint.example.com"),
+    SCOPES: z.string().default(DEFAULT_SCOPES),
+    DATABASE_URL: z
+      .string()
+      .default(DEFAULT_DATABASE_URL)
+      .refine((u) => {
+        try {
+          databaseProvider(u);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must start with file: (SQLite) or postgresql:// (PostgreSQL)"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    // in-process: the web process runs jobs from the durable job table (embedded default).
+    // workers: web processes only enqueue; `npm run worker` processes run them (PostgreSQL).
+    JOB_RUNNER: z.enum(["in-process", "workers"]).default("in-process"),
+    JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
+    // Offline demo only: the Admin API host of the local Shopify simulator. Accepted only when
+    // SHOPIFY_APP_URL is local, so production can never be pointed at a fake Shopify.
+    SEGMINT_SIMULATOR_URL: z.url().optional(),
+    // Offline demo only: the shop the demo serves without Shopify's admin login.
+    SEGMINT_DEMO_SHOP: z.string().regex(/^[a-z0-9-]+\.myshopify\.com$/).default("segmint-demo.myshopify.com"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SEGMINT_SIMULATOR_URL && !isLocalUrl(env.SHOPIFY_APP_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SEGMINT_SIMULATOR_URL"],
+        message: "the simulator can only be used when SHOPIFY_APP_URL is local (localhost/127.0.0.1)",
+      });
+    }
+    if (env.SEGMINT_SIMULATOR_URL && !isLocalUrl(env.SEGMINT_SIMULATOR_URL)) {
+      ctx.addIssue({ code: "custom", path: ["SEGMINT_SIMULATOR_URL"], message: "must be a local URL" });
+    }
+    if (env.JOB_RUNNER === "workers" && databaseProvider(env.DATABASE_URL) !== "postgresql") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JOB_RUNNER"],
+        message: "workers need PostgreSQL (several processes share the queue); use in-process with SQLite",
+      });
+    }
+  });
+
+export type AppConfig = z.infer<typeof schema> & { scopes: string[]; databaseProvider: "sqlite" | "postgresql" };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Segmint cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment (process.env by default). Throws ConfigError naming each problem. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        const missing = issue.code === "invalid_type" && env[name] === undefined;
+        return missing ? `${name} is missing` : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const cfg = result.data;
+  return {
+    ...cfg,
+    scopes: cfg.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
+    databaseProvider: databaseProvider(cfg.DATABASE_URL),
+  };
+}
+
+let cached: AppConfig | undefined;
+/** The process's configuration, validated on first use. */
+export function config(): AppConfig {
+  cached ??= parseConfig();
+  return cached;
+}

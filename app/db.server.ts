@@ -1,0 +1,49 @@
+// The Prisma client for DATABASE_URL, through the driver adapter for its provider.
+// SQLite (embedded default) and PostgreSQL (scale) use clients generated from one model
+// (prisma/schema.prisma); their query API is identical, so the app types against one of them.
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { createRequire } from "node:module";
+import { databaseProvider, type DatabaseProvider } from "../prisma/provider";
+import { config } from "./config.server";
+
+export type Db = PrismaClient;
+
+const require = createRequire(import.meta.url);
+
+const providers = new WeakMap<Db, DatabaseProvider>();
+
+/** Which database a client talks to (raw SQL that differs between them asks this). */
+export function providerOf(client: Db): DatabaseProvider {
+  return providers.get(client) ?? "sqlite";
+}
+
+/** A client for any database URL (tests use one per database). */
+export function createDb(url: string): Db {
+  const client = connect(url);
+  providers.set(client, databaseProvider(url));
+  return client;
+}
+
+function connect(url: string): Db {
+  if (databaseProvider(url) === "postgresql") {
+    // Generated from prisma/postgresql/schema.prisma (same models, other provider).
+    const { PrismaClient: PgClient } = require(".prisma/client-postgresql") as {
+      PrismaClient: new (o: { adapter: PrismaPg }) => Db;
+    };
+    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
+  }
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+}
+
+declare global {
+  // Reuse one client across Vite's hot reloads in development.
+  var __segmintDb: Db | undefined;
+}
+
+/** The process-wide client. */
+export function db(): Db {
+  globalThis.__segmintDb ??= createDb(config().DATABASE_URL);
+  return globalThis.__segmintDb;
+}

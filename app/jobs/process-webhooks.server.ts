@@ -1,0 +1,112 @@
+// Drains a shop's webhook inbox in arrival order. Each event is applied by the service for its
+// topic and marked processed / ignored; an event that must wait (a refund before its order) stays
+// "received" and is retried on the next pass.
+import type { Db } from "../db.server";
+import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.server";
+import { uninstallShop, updateScopes } from "../services/lifecycle.server";
+import { applyOrderState, applyRefund, orderStateFromWebhook } from "../services/order-sync.server";
+import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
+import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
+import { shopifyIdOf } from "../shopify/money";
+import { decideFailure, TerminalJobError } from "./errors.server";
+import { JOB } from "./job-types";
+import { enqueue } from "./queue.server";
+import type { JobHandler } from "./runner.server";
+
+type Outcome = "processed" | "ignored" | "wait" | "shop-deleted";
+
+interface ShopRef {
+  id: number;
+  domain: string;
+  tagPrefix: string;
+}
+
+async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: number): Promise<Outcome> {
+  const topic = webhookTopic(topicName);
+  if (!topic) throw new TerminalJobError(`unknown topic ${topicName}`);
+  const json: unknown = JSON.parse(raw);
+  switch (topic) {
+    case "orders/create":
+    case "orders/updated":
+    case "orders/paid":
+    case "orders/cancelled": {
+      const result = await applyOrderState(db, shop.id, orderStateFromWebhook(webhookPayloads[topic].parse(json)));
+      return result === "stale" ? "ignored" : "processed";
+    }
+    case "refunds/create": {
+      const result = await applyRefund(db, shop.id, webhookPayloads[topic].parse(json));
+      return result === "missing-order" ? "wait" : result === "known" ? "ignored" : "processed";
+    }
+    case "customers/create":
+    case "customers/update": {
+      const result = await applyCustomer(db, shop.id, webhookPayloads[topic].parse(json), shop.tagPrefix);
+      return result === "stale" || result === "own-tag-echo" ? "ignored" : "processed";
+    }
+    case "customers/delete":
+      await markCustomerDeleted(db, shop.id, webhookPayloads[topic].parse(json).id);
+      return "processed";
+    case "app/uninstalled":
+      await uninstallShop(db, shop.id, shop.domain, jobId);
+      return "processed";
+    case "app/scopes_update":
+      await updateScopes(db, shop.id, shop.domain, webhookPayloads[topic].parse(json).current);
+      return "processed";
+    case "bulk_operations/finish": {
+      const p = webhookPayloads[topic].parse(json);
+      await enqueue(db, {
+        type: JOB.backfill,
+        shopId: shop.id,
+        payload: { bulkOperationId: p.admin_graphql_api_id },
+        singletonKey: JOB.backfill,
+      });
+      return "processed";
+    }
+    case "customers/data_request":
+      await recordDataRequest(db, shop.id, webhookPayloads[topic].parse(json).customer.id);
+      return "processed";
+    case "customers/redact": {
+      const p = webhookPayloads[topic].parse(json);
+      await redactCustomer(db, shop.id, p.customer.id, p.orders_to_redact.map(shopifyIdOf));
+      return "processed";
+    }
+    case "shop/redact":
+      await redactShop(db, shop.domain);
+      return "shop-deleted";
+  }
+}
+
+export const processWebhooksJob: JobHandler = async (_payload, { db, job }) => {
+  if (job.shopId === null) throw new TerminalJobError("process-webhooks needs a shop");
+  const shop = await db.shop.findUnique({ where: { id: job.shopId }, select: { id: true, domain: true, tagPrefix: true } });
+  if (!shop) return; // shop/redact already removed everything
+  // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
+  for (;;) {
+    const pending = await db.webhookEvent.findMany({
+      where: { shopId: shop.id, status: "received" },
+      orderBy: { id: "asc" },
+      select: { id: true, topic: true, payload: true },
+    });
+    let progressed = false;
+    for (const event of pending) {
+      let outcome: Outcome;
+      try {
+        outcome = await applyEvent(db, shop, event.topic, event.payload, job.id);
+      } catch (error) {
+        // A poison event is parked as failed (visible to operators) instead of blocking the inbox;
+        // anything that may be transient (database, network) fails the job, which retries.
+        if (decideFailure(error, 1, 2).retry) throw error;
+        await db.webhookEvent.update({
+          where: { id: event.id },
+          data: { status: "failed", processedAt: new Date(), error: error instanceof Error ? error.message : String(error) },
+        });
+        progressed = true;
+        continue;
+      }
+      if (outcome === "shop-deleted") return;
+      if (outcome === "wait") continue;
+      progressed = true;
+      await db.webhookEvent.update({ where: { id: event.id }, data: { status: outcome, processedAt: new Date() } });
+    }
+    if (!progressed) return;
+  }
+};

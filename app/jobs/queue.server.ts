@@ -1,0 +1,118 @@
+// A durable job queue on the Job table, the same for both databases:
+// - SQLite (embedded default): one process claims jobs; SQLite serialises writers.
+// - PostgreSQL (scale): any number of worker processes claim with FOR UPDATE SKIP LOCKED under a
+//   short transaction-scoped advisory lock, which also makes the per-shop concurrency limit exact.
+// Why not pg-boss: see docs/decisions/0004-job-queue.md.
+import { Prisma } from "@prisma/client";
+import { providerOf, type Db } from "../db.server";
+import { decideFailure } from "./errors.server";
+
+export interface JobRow {
+  id: number;
+  shopId: number | null;
+  type: string;
+  payload: string;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export interface EnqueueOptions {
+  type: string;
+  shopId?: number | null;
+  payload?: unknown;
+  runAt?: Date;
+  maxAttempts?: number;
+  /** At most one queued job per (shop, key): enqueueing again while one waits is a no-op. */
+  singletonKey?: string;
+}
+
+export async function enqueue(db: Db, o: EnqueueOptions): Promise<number | null> {
+  if (o.singletonKey) {
+    const waiting = await db.job.findFirst({
+      where: { shopId: o.shopId ?? null, singletonKey: o.singletonKey, status: "queued" },
+      select: { id: true },
+    });
+    if (waiting) return null;
+  }
+  const job = await db.job.create({
+    data: {
+      type: o.type,
+      shopId: o.shopId ?? null,
+      payload: JSON.stringify(o.payload ?? {}),
+      runAt: o.runAt ?? new Date(),
+      maxAttempts: o.maxAttempts ?? 5,
+      singletonKey: o.singletonKey ?? null,
+    },
+    select: { id: true },
+  });
+  return job.id;
+}
+
+const CLAIM_LOCK = 4242002;
+
+/** Takes the next runnable job for this worker, or null. `perShopLimit` caps running jobs per shop. */
+export async function claimNext(db: Db, workerId: string, perShopLimit: number, now = new Date()): Promise<JobRow | null> {
+  const provider = providerOf(db);
+  return db.$transaction(async (tx) => {
+    if (provider === "postgresql") await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`;
+    const skipLocked = provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+    const candidates = await tx.$queryRaw<{ id: number }[]>`
+      SELECT j."id" FROM "Job" j
+      WHERE j."status" = 'queued' AND j."runAt" <= ${now}
+        AND (j."shopId" IS NULL OR (
+          SELECT COUNT(*) FROM "Job" r WHERE r."shopId" = j."shopId" AND r."status" = 'running'
+        ) < ${perShopLimit})
+      ORDER BY j."runAt", j."id"
+      LIMIT 1 ${skipLocked}`;
+    const id = candidates[0]?.id;
+    if (id === undefined) return null;
+    return tx.job.update({
+      where: { id: Number(id) },
+      data: { status: "running", lockedBy: workerId, lockedAt: now, attempts: { increment: 1 } },
+      select: { id: true, shopId: true, type: true, payload: true, attempts: true, maxAttempts: true },
+    });
+  });
+}
+
+export async function completeJob(db: Db, id: number): Promise<void> {
+  await db.job.update({ where: { id }, data: { status: "succeeded", finishedAt: new Date(), lockedBy: null } });
+}
+
+/** Records a failure and either schedules the retry or marks the job failed for good. */
+export async function failJob(db: Db, job: JobRow, error: unknown, now = new Date()): Promise<"retry" | "failed"> {
+  const decision = decideFailure(error, job.attempts, job.maxAttempts);
+  await db.job.update({
+    where: { id: job.id },
+    data: decision.retry
+      ? { status: "queued", runAt: new Date(now.getTime() + decision.delayMs), lastError: decision.reason, lockedBy: null }
+      : { status: "failed", finishedAt: now, lastError: decision.reason, lockedBy: null },
+  });
+  return decision.retry ? "retry" : "failed";
+}
+
+/** Keeps a long job's lease fresh so other workers don't take it for dead. */
+export async function heartbeat(db: Db, id: number, workerId: string): Promise<void> {
+  await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
+}
+
+/**
+ * Jobs whose worker died (kill -9, crash, deploy) are queued again: any running job whose lease
+ * is older than `leaseMs`, or every running job held by `deadWorkerPrefix` when a single
+ * in-process runner restarts. Handlers are written to resume (they are idempotent).
+ */
+export async function requeueAbandoned(db: Db, leaseMs: number, now = new Date()): Promise<number> {
+  const { count } = await db.job.updateMany({
+    where: { status: "running", lockedAt: { lt: new Date(now.getTime() - leaseMs) } },
+    data: { status: "queued", lockedBy: null, runAt: now },
+  });
+  return count;
+}
+
+/** Cancels a shop's waiting and running jobs (app/uninstalled). Running handlers notice on their next heartbeat. */
+export async function cancelShopJobs(db: Db, shopId: number): Promise<number> {
+  const { count } = await db.job.updateMany({
+    where: { shopId, status: { in: ["queued", "running"] } },
+    data: { status: "cancelled", finishedAt: new Date(), lockedBy: null },
+  });
+  return count;
+}

@@ -1,0 +1,44 @@
+// The webhook inbox: one row per (shop, event id) however often Shopify delivers it.
+import type { Db } from "../db.server";
+import { JOB } from "../jobs/job-types";
+import { enqueue } from "../jobs/queue.server";
+import { ensureShop } from "./shops.server";
+
+export interface IncomingWebhook {
+  shopDomain: string;
+  topic: string;
+  eventId: string;
+  webhookId: string;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  payload: unknown;
+}
+
+export const PROCESS_WEBHOOKS_JOB = JOB.processWebhooks;
+
+const shopIds = new Map<string, number>();
+
+async function shopIdFor(db: Db, domain: string): Promise<number> {
+  const cached = shopIds.get(domain);
+  if (cached !== undefined) return cached;
+  const shop = await ensureShop(db, domain);
+  shopIds.set(domain, shop.id);
+  return shop.id;
+}
+
+/** Forget cached shop ids (after shop/redact deleted the row). */
+export function forgetShop(domain: string): void {
+  shopIds.delete(domain);
+}
+
+/** Writes the delivery unless its event is already in the inbox. Returns whether it was new. */
+export async function recordWebhook(db: Db, w: IncomingWebhook): Promise<boolean> {
+  const shopId = await shopIdFor(db, w.shopDomain);
+  const payload = JSON.stringify(w.payload);
+  const inserted = await db.$executeRaw`
+    INSERT INTO "WebhookEvent" ("shopId", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "payload", "status")
+    VALUES (${shopId}, ${w.eventId}, ${w.webhookId}, ${w.topic}, ${w.apiVersion}, ${w.triggeredAt}, ${new Date()}, ${payload}, 'received')
+    ON CONFLICT ("shopId", "eventId") DO NOTHING`;
+  if (inserted > 0) await enqueue(db, { type: PROCESS_WEBHOOKS_JOB, shopId, singletonKey: PROCESS_WEBHOOKS_JOB });
+  return inserted > 0;
+}

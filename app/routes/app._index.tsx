@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { db } from "../db.server";
+import { ensureShop } from "../models/shops.server";
+import { storeSummary } from "../models/store-summary.server";
+import { requireAdmin } from "../shopify/admin-auth.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await requireAdmin(request);
+  const shop = await ensureShop(db(), session.shop);
+  const summary = await storeSummary(db(), shop.id);
+  return { shop: shop.domain, summary };
+}
+
+const fmt = new Intl.NumberFormat("en-US");
+
+function Stat({ label, value, testId }: { label: string; value: number; testId: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="heading2xl" id={testId}>
+          {fmt.format(value)}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Overview() {
+  const { shop, summary } = useLoaderData<typeof loader>();
+  const sync = summary.lastSync;
+  return (
+    <Page title="Overview" subtitle={shop}>
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <Stat label="Customers" value={summary.customers} testId="stat-customers" />
+            <Stat label="Customers with a purchase" value={summary.customersWithPurchase} testId="stat-customers-with-purchase" />
+            <Stat label="Customer orders" value={summary.customerOrders} testId="stat-customer-orders" />
+            <Stat label="Guest orders" value={summary.guestOrders} testId="stat-guest-orders" />
+            <Stat label="Order lines" value={summary.orderLines} testId="stat-order-lines" />
+            <Stat label="Refunds and cancellations" value={summary.refunds} testId="stat-refunds" />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <Text as="p" id="sync-status">
+              {sync
+                ? `Last ${sync.kind}: ${sync.status}, ${fmt.format(sync.rowsDone)}${sync.rowsTotal ? ` of ${fmt.format(sync.rowsTotal)}` : ""} rows${sync.finishedAt ? `, finished ${new Date(sync.finishedAt).toISOString()}` : ""}`
+                : "No sync has run yet."}
+            </Text>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Text as="p" variant="bodySm" tone="subdued">
+            Demo data: UCI Online Retail (Chen, 2015), CC BY 4.0, doi:10.24432/C5BW33.
+          </Text>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,72 @@
+// GDPR obligations (docs/privacy.md). Redaction deletes derived data too: features and scores
+// (CustomerSegment), tag history (TagWrite) and earlier data-request reports.
+import type { Db } from "../db.server";
+import { forgetShop } from "../models/webhook-events.server";
+
+export interface CustomerDataReport {
+  customerId: string;
+  orders: { id: string; processedAt: string; netTotal: string; currency: string; lines: number; refunds: number }[];
+  segments: { runId: number; segment: string; rfmGroup: string; recencyDays: number; frequency: number; monetary: string; explanation: string }[];
+  tagHistory: { tag: string; action: string; mode: string; at: string }[];
+}
+
+/** customers/data_request: records what Segmint holds for one customer, for the merchant. */
+export async function recordDataRequest(db: Db, shopId: number, customerShopifyId: string): Promise<CustomerDataReport> {
+  const customer = await db.customer.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId: customerShopifyId } },
+    include: {
+      orders: { include: { _count: { select: { lines: true, refunds: true } } }, orderBy: { processedAt: "asc" } },
+      segments: { orderBy: { runId: "asc" } },
+      tagWrites: { orderBy: { id: "asc" } },
+    },
+  });
+  const report: CustomerDataReport = {
+    customerId: customerShopifyId,
+    orders: (customer?.orders ?? []).map((o) => ({
+      id: o.shopifyId,
+      processedAt: o.processedAt.toISOString(),
+      netTotal: (Number(o.netMilli) / 1000).toFixed(2),
+      currency: o.currency,
+      lines: o._count.lines,
+      refunds: o._count.refunds,
+    })),
+    segments: (customer?.segments ?? []).map((s) => ({
+      runId: s.runId,
+      segment: s.segmentKey,
+      rfmGroup: s.rfmGroup,
+      recencyDays: s.recencyDays,
+      frequency: s.frequency,
+      monetary: (Number(s.monetaryMilli) / 1000).toFixed(2),
+      explanation: s.explanation,
+    })),
+    tagHistory: (customer?.tagWrites ?? []).map((t) => ({ tag: t.tag, action: t.action, mode: t.mode, at: t.createdAt.toISOString() })),
+  };
+  await db.dataRequest.create({ data: { shopId, customerShopifyId, report: JSON.stringify(report) } });
+  return report;
+}
+
+/** customers/redact: the customer's orders (and the listed ones), lines, refunds, segments, tag history. */
+export async function redactCustomer(db: Db, shopId: number, customerShopifyId: string, orderShopifyIds: string[]): Promise<void> {
+  const customer = await db.customer.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId: customerShopifyId } },
+    select: { id: true },
+  });
+  await db.$transaction(async (tx) => {
+    const orderWhere = customer
+      ? { shopId, OR: [{ customerId: customer.id }, { shopifyId: { in: orderShopifyIds } }] }
+      : { shopId, shopifyId: { in: orderShopifyIds } };
+    // Lines and refunds go with their orders (onDelete: Cascade).
+    await tx.order.deleteMany({ where: orderWhere });
+    await tx.dataRequest.deleteMany({ where: { shopId, customerShopifyId } });
+    if (customer) {
+      // CustomerSegment and TagWrite rows cascade from the customer row.
+      await tx.customer.delete({ where: { id: customer.id } });
+    }
+  });
+}
+
+/** shop/redact: every row of the shop, sessions included. */
+export async function redactShop(db: Db, domain: string): Promise<void> {
+  await db.$transaction([db.session.deleteMany({ where: { shop: domain } }), db.shop.deleteMany({ where: { domain } })]);
+  forgetShop(domain);
+}

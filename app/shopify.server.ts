@@ -1,0 +1,35 @@
+// The Shopify app object: auth, webhooks, app proxy and Admin API clients.
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { config } from "./config.server";
+import { db } from "./db.server";
+import { installSimulatorTransport } from "./shopify/simulator-transport.server";
+
+export const API_VERSION = ApiVersion.October26;
+
+const cfg = config();
+// Offline demo only; refuses unless every URL involved is local (see config.server.ts).
+if (cfg.SEGMINT_SIMULATOR_URL) installSimulatorTransport(cfg.SEGMINT_SIMULATOR_URL, cfg.SHOPIFY_APP_URL);
+
+const shopify = shopifyApp({
+  apiKey: cfg.SHOPIFY_API_KEY,
+  apiSecretKey: cfg.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  scopes: cfg.scopes,
+  appUrl: cfg.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db()),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+});
+
+export default shopify;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const sessionStorage = shopify.sessionStorage;

@@ -1,0 +1,11 @@
+// Which database a URL names. Shared by prisma.config.ts, scripts/prisma.mjs (via tsx) and the app.
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** The embedded default: a SQLite file under .data/ (gitignored), no server needed. */
+export const DEFAULT_DATABASE_URL = "file:./.data/segmint.db";
+
+export function databaseProvider(url: string): DatabaseProvider {
+  if (url.startsWith("file:")) return "sqlite";
+  if (url.startsWith("postgresql://") || url.startsWith("postgres://")) return "postgresql";
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got "${url.split(":")[0]}:…"`);
+}

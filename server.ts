@@ -1,0 +1,55 @@
+// The web process: validates the environment first (exits 1 naming each bad variable), then
+// serves the Remix app — through Vite in development, from build/ in production — and, on the
+// embedded default, runs background jobs in-process.
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { ConfigError, parseConfig } from "./app/config.server";
+
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = parseConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const app = express();
+  app.disable("x-powered-by");
+  let build: () => Promise<ServerBuild>;
+  if (cfg.NODE_ENV === "production") {
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+    const path = "./build/server/index.js";
+    build = () => import(/* @vite-ignore */ path) as Promise<ServerBuild>;
+  } else {
+    const vite = await import("vite").then((v) =>
+      v.createServer({ server: { middlewareMode: true, hmr: false }, appType: "custom" }),
+    );
+    app.use(vite.middlewares);
+    build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  }
+  app.all("*", (req, res, next) =>
+    build()
+      .then((b) => createRequestHandler({ build: b, mode: cfg.NODE_ENV })(req, res, next))
+      .catch(next),
+  );
+
+  if (cfg.JOB_RUNNER === "in-process") {
+    const { startAppJobRunner } = await import("./app/jobs/start.server");
+    startAppJobRunner();
+  }
+
+  const server = app.listen(cfg.PORT, cfg.HOST, () => {
+    console.log(`Segmint listening on http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.PORT}`);
+  });
+  const shutdown = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+void main();
