@@ -10,6 +10,7 @@ import { scoreRfm, applyRfmScores, scoreWithScale, type RfmScoreModel } from "..
 import { rfmGroup, RFM_GROUPS, type RfmGroupId } from "../rfm/groups";
 import { fitScaler, applyScaler, scaleRow, invertScaledRow, quantileSorted, type ScalerOptions, type ScalerModel } from "./scaling";
 import { hungarian } from "./hungarian";
+import { lloydFrom } from "./warm-start";
 import { describeSegment, formatCount } from "./describe";
 import { formatMoneyReadable } from "../rfm/money";
 import {
@@ -48,6 +49,8 @@ export const SEGMENT_DEFAULTS = {
   hybridKMax: 4,
   /** DBSCAN noise with monetary at or above this quantile of purchasers is a whale. */
   whaleQuantile: 0.95,
+  /** Refresh: keep the warm-started K-means unless a fresh fit has > 10 % lower inertia. */
+  warmStartSlack: 0.1,
   /** K-means outlier: distance to own centroid > Q3 + 3·IQR of the cluster's distances. */
   outlierIqrFactor: 3,
 };
@@ -532,7 +535,16 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
       }
     }
     if (!auto) fit.kRule = `K = ${k} given`;
-    const { model, labels } = fitKMeans(x, { k, seed });
+    let { model, labels } = fitKMeans(x, { k, seed });
+    if (prev?.kmeans && prev.kmeans.k === k) {
+      // refresh: start from the previous centres (mapped into today's scaled space)
+      const init = prev.kmeans.centroids.map((c) => scaleRow(ctx.scaler, invertScaledRow(prev.scaler, c)));
+      const warm = lloydFrom(x, init);
+      if (warm.model.inertia <= model.inertia * (1 + SEGMENT_DEFAULTS.warmStartSlack)) {
+        ({ model, labels } = warm);
+        fit.kRule += `; warm-started from the previous centres (inertia within ${SEGMENT_DEFAULTS.warmStartSlack * 100} % of a fresh fit)`;
+      } else fit.kRule += `; a fresh fit was more than ${SEGMENT_DEFAULTS.warmStartSlack * 100} % better than the warm start: refitted`;
+    }
     fit.kmeans = model;
     fit.labels = labels;
     fit.k = k;
@@ -568,7 +580,13 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
       rules.push(`${tier}: K = ${k}`);
       let km: KMeansModel | null = null;
       if (k >= 1) {
-        const r = fitKMeans(sub, { k, seed });
+        let r = fitKMeans(sub, { k, seed });
+        if (prevTier?.kmeans && prevTier.kmeans.k === k && prev) {
+          const part = (sc: ScalerModel): ScalerModel => ({ ...sc, center: sc.center.slice(0, 2), scale: sc.scale.slice(0, 2) });
+          const init = prevTier.kmeans.centroids.map((c) => scaleRow(part(ctx.scaler), invertScaledRow(part(prev.scaler), c)));
+          const warm = lloydFrom(sub, init);
+          if (warm.model.inertia <= r.model.inertia * (1 + SEGMENT_DEFAULTS.warmStartSlack)) r = warm;
+        }
         km = r.model;
         members.forEach((p, t) => (fit.labels[p] = offset + r.labels[t]!));
         r.model.centroids.forEach((c, label) => {
