@@ -550,8 +550,7 @@ export function nodeById(ctx: ResolverContext, id: unknown): View | null {
       return variant ? variantView(ctx, variant) : null;
     }
     case "LineItem": {
-      const orderId = shop.lineItemOrder.get(parsed.id);
-      const order = orderId === undefined ? undefined : shop.orders.get(orderId);
+      const order = shop.orderOfLineItem(parsed.id);
       const line = order?.lineItems.find((l) => l.id === parsed.id);
       return order && line ? lineItemView(ctx, order, line) : null;
     }

@@ -174,7 +174,8 @@ export class ShopState {
   readonly products = new Map<number, ProductRecord>();
   readonly variants = new Map<number, VariantRecord>();
   readonly refunds = new Map<number, RefundRecord>();
-  readonly lineItemOrder = new Map<number, number>();
+  /** line item id → order id, built lazily (only node(id:) lookups need it; seeding stays fast). */
+  private lineItemIndex: { version: number; map: Map<number, number> } | null = null;
   readonly segments = new Map<number, SegmentRecord>();
   /** Orders of each customer, in insertion order. */
   readonly ordersByCustomer = new Map<number, number[]>();
@@ -373,7 +374,6 @@ export class ShopState {
       refunds: [],
       saleTransactionId: this.newId("OrderTransaction"),
     };
-    for (const line of order.lineItems) this.lineItemOrder.set(line.id, id);
     this.orders.set(id, order);
     if (order.customerId != null) {
       const list = this.ordersByCustomer.get(order.customerId);
@@ -403,6 +403,16 @@ export class ShopState {
       quantity: line.quantity,
       unitPriceCents: price,
     };
+  }
+
+  orderOfLineItem(lineItemId: number): OrderRecord | undefined {
+    if (!this.lineItemIndex || (this.lineItemIndex.version !== this.version && !this.lineItemIndex.map.has(lineItemId))) {
+      const map = new Map<number, number>();
+      for (const order of this.orders.values()) for (const line of order.lineItems) map.set(line.id, order.id);
+      this.lineItemIndex = { version: this.version, map };
+    }
+    const orderId = this.lineItemIndex.map.get(lineItemId);
+    return orderId === undefined ? undefined : this.orders.get(orderId);
   }
 
   requireOrder(id: number): OrderRecord {
