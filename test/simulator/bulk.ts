@@ -57,10 +57,13 @@ interface BulkInternals {
   runStartedAt: number | null;
   completesAt: number | null;
   fault: { errorCode: BulkErrorCode; partial: boolean } | null;
+  synthetic?: { objectCount: number; stream(): ReadableStream<Uint8Array> };
 }
 
 interface StoredFile {
   text: string;
+  /** Synthetic stores: the body is generated on each download instead of stored. */
+  stream?: () => ReadableStream<Uint8Array>;
   shopDomain: string;
   expiresAt: number;
 }
@@ -70,6 +73,8 @@ export interface BulkHooks {
   faultsFor(shop: ShopState): FaultPlan;
   onFinished(shop: ShopState, op: BulkOperationRecord): void;
   baseUrl(): string;
+  /** A synthetic (benchmark) source whose JSONL replaces the query's output for this shop. */
+  syntheticFor(shop: ShopState): { objectCount: number; orderCount: number; stream(): ReadableStream<Uint8Array> } | undefined;
 }
 
 export class BulkOperations implements BulkService {
@@ -202,6 +207,15 @@ export class BulkOperations implements BulkService {
     op.record.status = "RUNNING";
     op.runStartedAt = now;
     op.fault = this.hooks.faultsFor(op.shop).takeBulk() ?? null;
+    const synthetic = op.record.type === "QUERY" ? this.hooks.syntheticFor(op.shop) : undefined;
+    if (synthetic) {
+      // Benchmarks: nothing is materialised; the file is generated when downloaded.
+      op.lines = [];
+      op.record.rootObjectCount = synthetic.orderCount;
+      op.completesAt = now + Math.max(this.options.minRunMs, Math.ceil((synthetic.objectCount / this.options.objectsPerSecond) * 1000));
+      op.synthetic = synthetic;
+      return;
+    }
     const { lines, roots } = op.record.type === "QUERY" ? this.runQueryLines(op) : this.runMutationLines(op);
     op.lines = lines;
     op.record.rootObjectCount = roots;
@@ -213,6 +227,17 @@ export class BulkOperations implements BulkService {
     const r = op.record;
     const lines = op.lines ?? [];
     r.completedAt = now;
+    if (op.synthetic && !op.fault) {
+      const token = randomUUID();
+      const synthetic = op.synthetic;
+      this.files.set(token, { text: "", stream: () => synthetic.stream(), shopDomain: op.shop.domain, expiresAt: now + URL_LIFETIME_MS });
+      r.status = "COMPLETED";
+      r.objectCount = synthetic.objectCount;
+      r.url = `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`;
+      r.fileSize = null; // not known without generating the whole file once (documented)
+      this.hooks.onFinished(op.shop, r);
+      return;
+    }
     if (op.fault) {
       r.status = "FAILED";
       r.errorCode = op.fault.errorCode;
@@ -242,6 +267,7 @@ export class BulkOperations implements BulkService {
     const file = this.files.get(token);
     if (!file) return new Response("<Error><Code>NoSuchKey</Code></Error>", { status: 404, headers: { "content-type": "application/xml" } });
     if (this.clock.now() > file.expiresAt) return new Response("<Error><Code>ExpiredToken</Code></Error>", { status: 400, headers: { "content-type": "application/xml" } });
+    if (file.stream) return new Response(file.stream(), { status: 200, headers: { "content-type": "application/jsonl" } });
     return new Response(file.text, { status: 200, headers: { "content-type": "application/jsonl", "content-length": String(Buffer.byteLength(file.text)) } });
   }
 
@@ -250,6 +276,7 @@ export class BulkOperations implements BulkService {
     const token = /\/_sim\/bulk\/([^/.?]+)\.jsonl/.exec(url)?.[1];
     const file = token ? this.files.get(token) : undefined;
     if (!file) throw new Error(`No bulk result at ${url}`);
+    if (file.stream) throw new Error("Synthetic results are streamed: fetch the url instead");
     return file.text;
   }
 

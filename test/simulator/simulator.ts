@@ -15,6 +15,7 @@ import { bulkFinishPayload, customerPayload, orderPayload, refundPayload, shopPa
 import { WebhookDispatcher, type ChaosOptions, type Delivery, type SubscriptionConfig, type WebhookTransport } from "./webhooks.js";
 import { signedAppProxyUrl, type AppProxyOptions } from "./app-proxy.js";
 import { handleControl } from "./control-api.js";
+import type { SyntheticStore } from "./synthetic-store.js";
 
 export const DEFAULT_SCOPES = ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products", "write_app_proxy"];
 
@@ -75,6 +76,7 @@ export class ShopifySimulator {
   readonly bulk: BulkOperations;
   readonly uploads: StagedUploads;
   private readonly shops = new Map<string, ShopEntry>();
+  private readonly synthetic = new Map<string, SyntheticStore>();
   private readonly throttleConfig: ThrottleConfig;
   private readonly scopes: string[];
   autoDeliver: boolean;
@@ -110,6 +112,7 @@ export class ShopifySimulator {
         faultsFor: (shop) => this.entry(shop.domain).faults,
         onFinished: (shop, op) => this.bulkFinished(shop, op),
         baseUrl: () => this.baseUrl,
+        syntheticFor: (shop) => this.synthetic.get(shop.domain),
       },
       { ...DEFAULT_BULK_OPTIONS, ...options.bulk },
     );
@@ -158,6 +161,14 @@ export class ShopifySimulator {
     });
     state.onEvent((event) => this.onShopEvent(state, event));
     return state;
+  }
+
+  /**
+   * Benchmarks: bulk queries on this shop return the synthetic store's JSONL (A-02 shape,
+   * streamed on download) instead of executing the query over the shop's records.
+   */
+  attachSyntheticStore(domain: string, store: SyntheticStore): void {
+    this.synthetic.set(this.shop(domain).domain, store);
   }
 
   shop(domain: string): ShopState {
