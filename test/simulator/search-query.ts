@@ -80,8 +80,9 @@ function tokenize(input: string): Token[] {
       if (c === "'" || c === '"') {
         const close = input.indexOf(c, i + 1);
         const end = close === -1 ? input.length : close;
+        // Only a token that *starts* quoted is a phrase; field:'value' stays a field term.
+        if (text === "") quoted = true;
         text += input.slice(i + 1, end);
-        quoted = true;
         i = end + 1;
         continue;
       }
