@@ -18,7 +18,15 @@ export interface SmallShop {
 
 export function smallShop(options: SimulatorOptions = {}): SmallShop {
   const clock = new FakeClock("2026-10-01T09:00:00Z");
-  const sim = new ShopifySimulator({ clock, apiSecret: TEST_SECRET, apiKey: "test-api-key", appUrl: "https://app.segmint.test", ...options });
+    // Webhooks go nowhere by default (an app that answers 200); tests that check delivery pass a transport.
+  const sim = new ShopifySimulator({
+    clock,
+    apiSecret: TEST_SECRET,
+    apiKey: "test-api-key",
+    appUrl: "https://app.segmint.test",
+    ...options,
+    webhooks: { transport: () => Promise.resolve(new Response(null, { status: 200 })), ...options.webhooks },
+  });
   const shop = sim.createShop({ domain: TEST_DOMAIN, name: "Segmint Test" });
   const customers = [shop.createCustomer({ tags: ["wholesale"] }), shop.createCustomer(), shop.createCustomer()];
   const products = [
