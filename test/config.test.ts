@@ -60,7 +60,7 @@ describe("parseConfig", () => {
 
 describe("starting the server", () => {
   it("exits non-zero and names each missing variable", () => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", SHOPIFY_API_KEY: "key" };
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", SHOPIFY_API_KEY: "key" } as unknown as NodeJS.ProcessEnv;
     const run = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "server.ts"], { env, encoding: "utf8", timeout: 60_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("SHOPIFY_API_SECRET is missing");

@@ -11,7 +11,10 @@ async function ownTags(db: Db, shopId: number, customerId: number): Promise<Set<
     select: { tag: true, action: true },
   });
   const tags = new Set<string>();
-  for (const w of writes) (w.action === "add" ? tags.add(w.tag) : tags.delete(w.tag));
+  for (const w of writes) {
+    if (w.action === "add") tags.add(w.tag);
+    else tags.delete(w.tag);
+  }
   return tags;
 }
 

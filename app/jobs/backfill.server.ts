@@ -1,0 +1,24 @@
+// The `backfill` job: advances the shop's backfill one step and, while Shopify is still
+// exporting, schedules itself again (the bulk_operations/finish webhook wakes it early).
+import { adminClientFor } from "../shopify/admin.server";
+import { advanceBackfill } from "../services/backfill.server";
+import { TerminalJobError } from "./errors.server";
+import { JOB } from "./job-types";
+import { enqueue } from "./queue.server";
+import type { JobHandler } from "./runner.server";
+
+export const backfillJob: JobHandler = async (_payload, { db, job, heartbeat }) => {
+  if (job.shopId === null) throw new TerminalJobError("backfill needs a shop");
+  const shop = await db.shop.findUnique({ where: { id: job.shopId } });
+  if (!shop || shop.installState !== "installed") return;
+  const step = await advanceBackfill({ db, admin: await adminClientFor(shop.domain), shopId: shop.id, heartbeat });
+  if (!step.done) {
+    // This job is still "running" while it enqueues, so the singleton check lets the next one in.
+    await enqueue(db, {
+      type: JOB.backfill,
+      shopId: shop.id,
+      singletonKey: JOB.backfill,
+      runAt: new Date(Date.now() + step.pollAfterMs),
+    });
+  }
+};

@@ -1,0 +1,175 @@
+// Backfill: export every order with a bulk query, then ingest the JSONL.
+//
+// A state machine driven by the `backfill` job (re-enqueued while Shopify works, and woken early by
+// the bulk_operations/finish webhook):  start → poll → download → pass 1 (orders, customers,
+// refunds) → pass 2 (lines) → completed. Lines may come before their order in the file (Shopify
+// does not group them), hence two passes over a local copy. Every write is idempotent, so a crash
+// anywhere resumes without duplicates; pass 2 also skips the lines it had already committed.
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import type { Db } from "../db.server";
+import { insertLines, upsertCustomers, writeOrderBatch } from "../models/orders-bulk.server";
+import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
+import { BULK_OPERATION_STATUS, BULK_ORDERS_RUN, ordersBulkQuery } from "../shopify/graphql";
+import { lineFromGraphql, orderFromGraphql, type LineState } from "../shopify/mappers/order";
+import { shopifyIdOf } from "../shopify/money";
+import type { OrderState } from "./order-sync.server";
+
+const ORDER_BATCH = 500;
+const LINE_BATCH = 1000;
+
+export type BackfillStep = { done: true } | { done: false; pollAfterMs: number };
+
+interface BulkOperation {
+  id: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+  errorCode: string | null;
+  objectCount: string;
+  url: string | null;
+  partialDataUrl: string | null;
+}
+
+export interface BackfillDeps {
+  db: Db;
+  admin: AdminClient;
+  shopId: number;
+  /** Where downloaded JSONL files are kept until the run completes. */
+  workDir?: string;
+  /** Called between batches; resolves false when the job was cancelled (stop early). */
+  heartbeat?: () => Promise<boolean>;
+}
+
+/** Starts a backfill run unless one is already in progress. Returns the run id. */
+export async function beginBackfill(db: Db, shopId: number): Promise<number> {
+  const active = await db.syncRun.findFirst({
+    where: { shopId, kind: "backfill", status: { in: ["pending", "running"] } },
+    select: { id: true },
+  });
+  if (active) return active.id;
+  const run = await db.syncRun.create({ data: { shopId, kind: "backfill", status: "pending" } });
+  return run.id;
+}
+
+/** Advances the shop's active backfill by one step. */
+export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep> {
+  const { db, admin, shopId } = deps;
+  const run = await db.syncRun.findFirst({
+    where: { shopId, kind: "backfill", status: { in: ["pending", "running"] } },
+    orderBy: { id: "desc" },
+  });
+  if (!run) return { done: true };
+
+  if (!run.bulkOperationId) {
+    const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code?: string | null; field?: string[] | null }[] } }>(
+      BULK_ORDERS_RUN,
+      { query: ordersBulkQuery() },
+    );
+    const payload = assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);
+    await db.syncRun.update({ where: { id: run.id }, data: { status: "running", bulkOperationId: payload.bulkOperation?.id ?? null } });
+    return { done: false, pollAfterMs: 1000 };
+  }
+
+  const { bulkOperation: op } = await admin.request<{ bulkOperation: BulkOperation | null }>(BULK_OPERATION_STATUS, { id: run.bulkOperationId });
+  if (!op) throw new Error(`bulk operation ${run.bulkOperationId} not found`);
+  const total = Number(op.objectCount);
+  if (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING") {
+    await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: Number.isFinite(total) ? total : null } });
+    return { done: false, pollAfterMs: 2000 };
+  }
+  if (op.status !== "COMPLETED") {
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { status: "failed", error: `bulk operation ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`, finishedAt: new Date() },
+    });
+    return { done: true };
+  }
+
+  await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: total } });
+  if (op.url) {
+    const file = await downloadOnce(op.url, path.join(deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"), `shop-${shopId}-run-${run.id}.jsonl`));
+    const completed = await ingest(deps, run.id, file, run.resumeLine);
+    if (!completed) return { done: true }; // cancelled (uninstall) mid-way
+  }
+  await db.syncRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
+  return { done: true };
+}
+
+async function downloadOnce(url: string, file: string): Promise<string> {
+  if (existsSync(file)) return file;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`downloading the bulk result failed: HTTP ${res.status}`);
+  const partial = `${file}.part`;
+  await pipeline(Readable.fromWeb(res.body as WebReadableStream), createWriteStream(partial));
+  renameSync(partial, file); // only a complete download is ever reused
+  return file;
+}
+
+async function* jsonLines(file: string): AsyncGenerator<{ n: number; value: Record<string, unknown> }> {
+  const rl = readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (line.trim() === "") continue;
+    yield { n, value: JSON.parse(line) as Record<string, unknown> };
+  }
+}
+
+const isOrder = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/Order/") && v.__parentId === undefined;
+const isLine = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/LineItem/");
+
+/** The two passes. Returns false if the job was cancelled meanwhile. */
+async function ingest(deps: BackfillDeps, runId: number, file: string, resumeLine: number): Promise<boolean> {
+  const { db, shopId } = deps;
+  // Pass 1: orders (+ customers, refunds). Idempotent, so it always runs in full: it rebuilds the
+  // map from Shopify order id to the row whose lines pass 2 writes (null: stored state is newer).
+  const orderRows = new Map<string, number | null>();
+  let batch: OrderState[] = [];
+  let done = 0;
+  const flushOrders = async () => {
+    const customers = await upsertCustomers(db, shopId, batch.flatMap((o) => (o.customerShopifyId ? [o.customerShopifyId] : [])));
+    for (const [id, row] of await writeOrderBatch(db, shopId, batch, customers)) orderRows.set(id, row);
+    done += batch.length;
+    batch = [];
+  };
+  for await (const { value } of jsonLines(file)) {
+    if (!isOrder(value)) continue;
+    batch.push(orderFromGraphql(value));
+    if (batch.length >= ORDER_BATCH) {
+      await flushOrders();
+      if (deps.heartbeat && !(await deps.heartbeat())) return false;
+    }
+  }
+  if (batch.length > 0) await flushOrders();
+  await db.syncRun.update({ where: { id: runId }, data: { rowsDone: done } });
+
+  // Pass 2: lines, skipping what a previous attempt committed (resumeLine = file line number).
+  let lines: { orderId: number; line: LineState }[] = [];
+  let lastLine = resumeLine;
+  const flushLines = async (upTo: number) => {
+    await insertLines(db, shopId, lines);
+    done += lines.length;
+    lines = [];
+    lastLine = upTo;
+    await db.syncRun.update({ where: { id: runId }, data: { rowsDone: done, resumeLine: upTo } });
+  };
+  let lineNo = 0;
+  for await (const { n, value } of jsonLines(file)) {
+    lineNo = n;
+    if (n <= resumeLine || !isLine(value)) continue;
+    const orderRow = orderRows.get(shopifyIdOf(String(value.__parentId)));
+    if (orderRow === undefined) throw new Error(`line ${n}: line item of an order not in the export (${String(value.__parentId)})`);
+    if (orderRow !== null) lines.push({ orderId: orderRow, line: lineFromGraphql(value) });
+    if (lines.length >= LINE_BATCH) {
+      await flushLines(n);
+      if (deps.heartbeat && !(await deps.heartbeat())) return false;
+    }
+  }
+  if (lines.length > 0 || lineNo > lastLine) await flushLines(lineNo);
+  return true;
+}

@@ -1,0 +1,27 @@
+// What happens when a shop installs (or re-installs) Segmint: the shop is active again, its
+// order history is backfilled, and nightly reconciliation is scheduled.
+import type { Db } from "../db.server";
+import { JOB } from "../jobs/job-types";
+import { enqueue } from "../jobs/queue.server";
+import { nextNightlyRun } from "../jobs/schedule";
+import { beginBackfill } from "./backfill.server";
+
+export async function onShopInstalled(db: Db, domain: string, scopes: string | undefined, now = new Date()): Promise<number> {
+  const shop = await db.shop.upsert({
+    where: { domain },
+    update: { installState: "installed", uninstalledAt: null, scopes: scopes ?? null },
+    create: { domain, scopes: scopes ?? null },
+  });
+  const hasData = (await db.syncRun.count({ where: { shopId: shop.id, kind: "backfill", status: "completed" } })) > 0;
+  if (!hasData) {
+    await beginBackfill(db, shop.id);
+    await enqueue(db, { type: JOB.backfill, shopId: shop.id, singletonKey: JOB.backfill });
+  }
+  await enqueue(db, {
+    type: JOB.reconcile,
+    shopId: shop.id,
+    singletonKey: JOB.reconcile,
+    runAt: nextNightlyRun(now, shop.timezone),
+  });
+  return shop.id;
+}

@@ -1,0 +1,36 @@
+// Backfill: one bulk query exporting every order with its lines and refunds.
+// Level-1 data only: no email, name, phone or address is selected.
+
+export const BULK_ORDERS_RUN = `#graphql
+  mutation BulkOrdersExport($query: String!) {
+    bulkOperationRunQuery(query: $query) {
+      bulkOperation { id status type createdAt }
+      userErrors { field message code }
+    }
+  }`;
+
+/**
+ * The inner bulk query (validated by test/shopify/graphql-documents.test.ts like every document).
+ * Two connections (orders, lineItems); `refunds` is a list and travels inline with its order.
+ * JSONL: one Order per line, each LineItem on its own line with `__parentId` = the order's GID,
+ * in no guaranteed order.
+ */
+export function ordersBulkQuery(createdSince?: Date): string {
+  const filter = createdSince ? `query: "created_at:>='${createdSince.toISOString()}'", ` : "";
+  return `#graphql
+  {
+    orders(${filter}sortKey: CREATED_AT) {
+      edges { node {
+        id createdAt updatedAt processedAt cancelledAt test currencyCode
+        currentTotalPriceSet { shopMoney { amount currencyCode } }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        customer { id }
+        refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
+        lineItems { edges { node {
+          id quantity currentQuantity product { id } variant { id }
+          originalUnitPriceSet { shopMoney { amount currencyCode } }
+        } } }
+      } }
+    }
+  }`;
+}
