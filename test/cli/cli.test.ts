@@ -209,3 +209,11 @@ describe("segmint on the full Online Retail file", () => {
     expect(b.filter((r) => a.get(r.customer_id!)!.segment !== r.segment)).toHaveLength(0);
   });
 });
+
+describe("npx segmint", () => {
+  it("resolves the project's own bin from the repository", () => {
+    const r = spawnSync("npx", ["--no-install", "segmint", "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: `${join(process.execPath, "..")}:${process.env.PATH ?? ""}` } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^segmint — customer segments/);
+  }, 60_000);
+});

@@ -1,7 +1,7 @@
 /**
- * Minimum-cost assignment (Hungarian algorithm, Kuhn–Munkres with potentials, O(n²·m)) for a
- * rectangular cost matrix with rows ≤ columns... or not: a wider side is padded internally.
- * Returns for each row the assigned column, or −1 when there are more rows than columns.
+ * Minimum-cost assignment (Hungarian algorithm, Kuhn–Munkres with potentials, O(n³)) for any
+ * rectangular cost matrix: the smaller side is padded with zero-cost dummies internally.
+ * Returns for each row the assigned column, or −1 for rows left over when rows > columns.
  */
 export function hungarian(cost: readonly (readonly number[])[]): Int32Array {
   const rows = cost.length;

@@ -507,11 +507,7 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
   };
 
   if (algorithm === "rfm") {
-    for (let p = 0; p < n; p++) {
-      const i = ctx.prep.clustered[p]!;
-      fit.labels[p] = -3; // filled by coreAssign from scores
-      void i;
-    }
+    // labels come from the scores (segmentCustomers fills them); only diagnostics here
     if (diagnostics && n > minPoints) fit.kDistance = kDistanceOf(sampleMatrix(x, SEGMENT_DEFAULTS.kDistanceSampleSize, seed).m);
     return fit;
   }
@@ -856,9 +852,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   drafts.forEach((d, i) => (d.name = deduped[i]!));
 
   // Special segments
-  let whaleMonetary = Infinity;
   if (algorithm === "dbscan") {
-    whaleMonetary = fit.dbscan!.whaleMonetary;
     drafts.push({ id: "whales", name: "Whales", kind: "whales", label: -1, tier: null, centre: [], action: "Treat individually: account management, VIP service; check for resellers.", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
     drafts.push({ id: "outliers", name: "Outliers", kind: "outliers", label: -1, tier: null, centre: [], action: "Review individually: unusual behaviour (bulk buyers, heavy returners, data errors).", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
   }
@@ -898,7 +892,6 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
     tierCutsMinor: fit.tierCuts,
     tiers: fit.tiers,
   };
-  void whaleMonetary;
 
   // Assignment (the fit's labels) + hysteresis
   const core: CoreAssignment = { labels: fit.labels, outlier: new Uint8Array(nClustered) };
