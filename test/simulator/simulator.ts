@@ -58,7 +58,7 @@ interface ShopEntry {
 
 export interface GraphQLResponseBody {
   data?: Record<string, unknown> | null;
-  errors?: ShopifyGraphQLError[] | string;
+  errors?: ShopifyGraphQLError[];
   extensions?: {
     cost?: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
     search?: Array<{ path: string[]; query: string; parsed: Record<string, unknown>; warnings: Array<{ field: string; message: string }> }>;
@@ -433,20 +433,25 @@ export class ShopifySimulator {
   }
 
   /** Convenience for tests: POST a document to a shop's Admin endpoint, get the parsed body. */
-  async graphql(domain: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponseBody & { httpStatus: number }> {
+  async graphql(domain: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponseBody & { httpStatus: number; httpError?: string }> {
     const response = await this.fetch(`https://${this.shop(domain).domain}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-shopify-access-token": this.accessToken(domain), ...headers },
       body: JSON.stringify({ query, variables }),
     });
     const text = await response.text();
-    let parsed: GraphQLResponseBody;
-    try {
-      parsed = JSON.parse(text) as GraphQLResponseBody;
-    } catch {
-      parsed = { errors: text };
+    // Non-200 answers carry REST-style `{ errors: "…" }` (or HTML): exposed as httpError.
+    if (response.status !== 200) {
+      let message = text;
+      try {
+        const body = JSON.parse(text) as { errors?: unknown };
+        message = typeof body.errors === "string" ? body.errors : JSON.stringify(body.errors);
+      } catch {
+        // keep the raw text
+      }
+      return { httpStatus: response.status, httpError: message };
     }
-    return { ...parsed, httpStatus: response.status };
+    return { ...(JSON.parse(text) as GraphQLResponseBody), httpStatus: response.status };
   }
 }
 
