@@ -38,7 +38,22 @@ export class CsvParser {
     const len = s.length;
     let pos = 0; // start of the current row
     let line = this.line;
+    let nextQuote = -1; // position of the next '"' at or after pos (len when none)
     rows: while (pos < len) {
+      // Fast path: a complete row without any quote is a plain split (most rows of real files).
+      if (nextQuote < pos) {
+        nextQuote = s.indexOf('"', pos);
+        if (nextQuote < 0) nextQuote = len;
+      }
+      const nl = s.indexOf("\n", pos);
+      if (nl >= 0 && nl < nextQuote) {
+        const end = nl > pos && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        this.emit(end === pos ? [""] : s.slice(pos, end).split(","), line, null);
+        line++;
+        pos = nl + 1;
+        continue;
+      }
+      if (nl < 0 && !final) break; // incomplete row: wait for more text
       const fields: string[] = [];
       let i = pos;
       let rowLines = 0;

@@ -52,22 +52,22 @@ export function parseTransactionFields(
   slashDateOrder: "mdy" | "dmy",
 ): CsvTransaction | RowProblem {
   if (fields.length !== headerLength) return { line, reason: `expected ${headerLength} fields, found ${fields.length}` };
-  const orderId = fields[map.order]!.trim();
+  const orderId = trimmed(fields[map.order]!);
   if (orderId === "") return { line, reason: "missing order id" };
-  const dateText = fields[map.date]!.trim();
+  const dateText = trimmed(fields[map.date]!);
   if (dateText === "") return { line, reason: "missing date" };
   const day = dateText.charCodeAt(4) === 45 ? parseIsoDay(dateText) : parseSlashDay(dateText, slashDateOrder);
   if (day === null) return { line, reason: "unparseable date" };
-  const customerRaw = fields[map.customer]!.trim();
+  const customerRaw = trimmed(fields[map.customer]!);
   const customerId = customerRaw === "" ? null : normaliseCustomerId(customerRaw);
-  const productId = map.product >= 0 ? fields[map.product]!.trim() || null : null;
+  const productId = map.product >= 0 ? trimmed(fields[map.product]!) || null : null;
   if (map.level === "line") {
     const qText = fields[map.quantity]!;
-    if (qText.trim() === "") return { line, reason: "missing quantity" };
+    if (trimmed(qText) === "") return { line, reason: "missing quantity" };
     const quantity = parseInteger(qText);
     if (quantity === null) return { line, reason: "unparseable quantity" };
     const pText = fields[map.price]!;
-    if (pText.trim() === "") return { line, reason: "missing unit price" };
+    if (trimmed(pText) === "") return { line, reason: "missing unit price" };
     const unitPriceMinor = parseMoneyMinor(pText);
     if (unitPriceMinor === null) return { line, reason: "unparseable unit price" };
     const amountMinor = quantity * unitPriceMinor;
@@ -75,7 +75,7 @@ export function parseTransactionFields(
     return { line, customerId, orderId, day, productId, quantity, unitPriceMinor, amountMinor };
   }
   const aText = fields[map.amount]!;
-  if (aText.trim() === "") return { line, reason: "missing amount" };
+  if (trimmed(aText) === "") return { line, reason: "missing amount" };
   const amountMinor = parseMoneyMinor(aText);
   if (amountMinor === null) return { line, reason: "unparseable amount" };
   return { line, customerId, orderId, day, productId, quantity: null, unitPriceMinor: null, amountMinor };
@@ -87,10 +87,32 @@ function normaliseCustomerId(text: string): string {
 }
 
 function parseInteger(text: string): number | null {
-  const s = text.trim();
-  if (!/^[+-]?\d+$/.test(s)) return null;
-  const v = Number(s);
-  return Number.isSafeInteger(v) ? v : null;
+  const s = trimmed(text);
+  const n = s.length;
+  let i = 0;
+  let negative = false;
+  if (n > 0 && (s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43)) {
+    negative = s.charCodeAt(0) === 45;
+    i = 1;
+  }
+  if (i === n) return null;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  if (!Number.isSafeInteger(v)) return null;
+  return negative && v !== 0 ? -v : v;
+}
+
+/** `trim()` without allocating in the common case of no surrounding whitespace. */
+function trimmed(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(n - 1);
+  return a > 32 && b > 32 && a !== 160 && b !== 160 ? s : s.trim();
 }
 
 function isGzipFile(path: string): boolean {
