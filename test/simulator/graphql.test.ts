@@ -29,6 +29,8 @@ describe("document validation against the real Admin 2026-10 schema", () => {
     expect(unknown.ok || unknown.errors.map((e) => e.extensions.code)).toEqual(["argumentNotAccepted"]);
     expect(syntax.ok || syntax.errors[0]?.extensions.code).toBe("parseError");
     expect(syntax.ok || syntax.errors[0]?.locations?.[0]?.line).toBe(1);
+    const noSelection = prepareDocument("{ shop }");
+    expect(noSelection.ok || noSelection.errors[0]).toMatchObject({ message: "Field must have selections (field 'shop' returns Shop but has no selections. Did you mean 'shop { ... }'?)", extensions: { code: "selectionMismatch" } });
   });
 
   it("rejects variables of the wrong type with INVALID_VARIABLE", async () => {

@@ -102,10 +102,10 @@ function shopifyValidationError(rule: ValidationRule, error: GraphQLError): Shop
       break;
     case "ScalarLeafsRule":
       if ((m = /Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/.exec(error.message))) {
-        return base(`Field must have selections (field '${m[1]}' returns ${m[2].replace(/[!\[\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`, "selectionMismatch", { nodeName: `field '${m[1]}'`, typeName: m[2] });
+        return base(`Field must have selections (field '${m[1]}' returns ${m[2].replace(/[![\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`, "selectionMismatch", { nodeName: `field '${m[1]}'`, typeName: m[2] });
       }
       if ((m = /Field "([^"]+)" must not have a selection since type "([^"]+)"/.exec(error.message))) {
-        return base(`Selections can't be made on scalars (field '${m[1]}' returns ${m[2].replace(/[!\[\]]/g, "")} but has selections)`, "selectionMismatch", { nodeName: `field '${m[1]}'`, typeName: m[2] });
+        return base(`Selections can't be made on scalars (field '${m[1]}' returns ${m[2].replace(/[![\]]/g, "")} but has selections)`, "selectionMismatch", { nodeName: `field '${m[1]}'`, typeName: m[2] });
       }
       break;
     case "KnownTypeNamesRule":
