@@ -363,8 +363,9 @@ function coreAssign(model: SegmentModel, scaled: Matrix, raw: Matrix, r: Uint8Ar
     return { labels, outlier };
   }
   // distance outliers for centroid models
+  const byLabel = new Map(model.segments.filter((s) => s.kind === "cluster").map((s) => [s.label, s]));
   for (let p = 0; p < n; p++) {
-    const seg = model.segments.find((s) => s.kind === "cluster" && s.label === labels[p]);
+    const seg = byLabel.get(labels[p]!);
     if (seg === undefined || seg.outlierDistance === null) continue;
     const c = seg.centroidScaled;
     const d = model.algorithm === "hybrid" ? 2 : 3;
@@ -376,13 +377,20 @@ function coreAssign(model: SegmentModel, scaled: Matrix, raw: Matrix, r: Uint8Ar
 /** Fixed label order of the RFM algorithm's clusters (the grid groups). */
 const RFM_GRID_ORDER: readonly RfmGroupId[] = ["CHAMPIONS", "LOYAL", "ACTIVE", "PROMISING", "NEW", "NEEDS_ATTENTION", "AT_RISK", "PREVIOUSLY_LOYAL", "ALMOST_LOST", "DORMANT"];
 
-function segmentIndexFor(model: SegmentModel, label: number, monetaryMajor: number): number {
-  if (label === -2) return model.segments.findIndex((s) => s.kind === "prospects");
-  if (label === -1) {
-    const whale = model.dbscan !== null && monetaryMajor >= model.dbscan.whaleMonetary;
-    return model.segments.findIndex((s) => s.kind === (whale ? "whales" : "outliers"));
-  }
-  return model.segments.findIndex((s) => (s.kind === "cluster" || s.kind === "rfm-group") && s.label === label);
+/** label (and spend, for DBSCAN noise) → index in model.segments; built once per assignment. */
+function segmentLookup(model: SegmentModel): (label: number, monetaryMajor: number) => number {
+  const byLabel = new Map<number, number>();
+  model.segments.forEach((s, k) => {
+    if (s.kind === "cluster" || s.kind === "rfm-group") byLabel.set(s.label, k);
+  });
+  const prospects = model.segments.findIndex((s) => s.kind === "prospects");
+  const whales = model.segments.findIndex((s) => s.kind === "whales");
+  const outliers = model.segments.findIndex((s) => s.kind === "outliers");
+  return (label, monetaryMajor) => {
+    if (label === -2) return prospects;
+    if (label === -1) return model.dbscan !== null && monetaryMajor >= model.dbscan.whaleMonetary ? whales : outliers;
+    return byLabel.get(label) ?? -1;
+  };
 }
 
 /**
@@ -411,7 +419,8 @@ function finishAssignment(
   const segmentIndex = new Int32Array(n);
   const outlier = new Uint8Array(n);
   const groups: RfmGroupId[] = new Array<RfmGroupId>(n);
-  const prospects = segmentIndexFor(model, -2, 0);
+  const segmentIndexFor = segmentLookup(model);
+  const prospects = segmentIndexFor(-2, 0);
   for (let i = 0; i < n; i++) {
     groups[i] = rfmGroup(scored.r[i]!, scored.f[i]!, scored.m[i]!);
     const p = prep.position[i]!;
@@ -421,7 +430,7 @@ function finishAssignment(
     }
     labels[i] = core.labels[p]!;
     outlier[i] = core.outlier[p]!;
-    const s = segmentIndexFor(model, labels[i]!, features.monetaryMinor[i]! / 1000);
+    const s = segmentIndexFor(labels[i]!, features.monetaryMinor[i]! / 1000);
     if (s < 0) throw new Error(`internal: no segment for label ${labels[i]}`);
     segmentIndex[i] = s;
   }
