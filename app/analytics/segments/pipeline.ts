@@ -11,6 +11,7 @@ import { rfmGroup, RFM_GROUPS, type RfmGroupId } from "../rfm/groups";
 import { fitScaler, applyScaler, scaleRow, invertScaledRow, quantileSorted, type ScalerOptions, type ScalerModel } from "./scaling";
 import { hungarian } from "./hungarian";
 import { lloydFrom } from "./warm-start";
+import { buildNearestIndex } from "./nearest";
 import { describeSegment, formatCount } from "./describe";
 import { formatMoneyReadable } from "../rfm/money";
 import {
@@ -244,69 +245,17 @@ interface CoreAssignment {
   outlier: Uint8Array; // per clustered position
 }
 
-/** DBSCAN assignment: label of the nearest core point within eps (grid lookup), else noise. */
+/** DBSCAN assignment: label of the nearest core point within eps (k-d tree), else noise. */
 function assignDbscan(part: DbscanModelPart, x: Matrix): Int32Array {
   const d = x.cols;
-  const eps = part.eps;
-  const eps2 = eps * eps;
-  const cores = part.corePoints;
   const nCores = part.coreLabels.length;
   const labels = new Int32Array(x.rows).fill(-1);
   if (nCores === 0) return labels;
-  // Uniform grid with cell = eps: the nearest core within eps lies in the 3^d neighbouring cells.
-  const useGrid = d <= 3;
-  const OFF = 32768;
-  const cellKey = (coords: number[]): number => {
-    let key = 0;
-    for (let j = 0; j < 3; j++) key = key * 65536 + Math.min(65535, Math.max(0, (coords[j] ?? 0) + OFF));
-    return key;
-  };
-  const grid = new Map<number, number[]>();
-  const coord = (v: number): number => Math.floor(v / eps);
-  if (useGrid) {
-    for (let c = 0; c < nCores; c++) {
-      const cc: number[] = [];
-      for (let j = 0; j < d; j++) cc.push(coord(cores[c * d + j]!));
-      const key = cellKey(cc);
-      const list = grid.get(key);
-      if (list) list.push(c);
-      else grid.set(key, [c]);
-    }
-  }
-  const base: number[] = new Array<number>(d).fill(0);
-  const probe: number[] = new Array<number>(d).fill(0);
-  const offsets = 3 ** d;
+  const index = buildNearestIndex(part.corePoints, nCores, d);
+  const eps2 = part.eps * part.eps;
   for (let i = 0; i < x.rows; i++) {
-    let best = -1;
-    let bestD = eps2;
-    if (useGrid) {
-      for (let j = 0; j < d; j++) base[j] = coord(x.data[i * d + j]!);
-      for (let o = 0; o < offsets; o++) {
-        let r = o;
-        for (let j = 0; j < d; j++) {
-          probe[j] = base[j]! + (r % 3) - 1;
-          r = Math.floor(r / 3);
-        }
-        const list = grid.get(cellKey(probe));
-        if (list === undefined) continue;
-        for (const c of list) {
-          const dd = dist2(x.data, i * d, cores, c * d, d);
-          if (dd <= bestD) {
-            if (dd < bestD || best < 0 || c < best) best = c;
-            bestD = dd;
-          }
-        }
-      }
-    } else {
-      for (let c = 0; c < nCores; c++) {
-        const dd = dist2(x.data, i * d, cores, c * d, d);
-        if (dd <= bestD) {
-          if (dd < bestD || best < 0 || c < best) best = c;
-          bestD = dd;
-        }
-      }
-    }
-    if (best >= 0) labels[i] = part.coreLabels[best]!;
+    const c = index.nearestWithin(x.data, i * d, eps2);
+    if (c >= 0) labels[i] = part.coreLabels[c]!;
   }
   return labels;
 }
