@@ -4,18 +4,20 @@
  * density-clustering (small n only: it is O(n²)). Labels are compared element by element.
  * Every measurement runs in its own child process; time = the call only; memory = peak RSS.
  *
- * Flags: --sizes=10k,100k,1M  --min-points=6
- *        --sklearn-max-n=200000   scikit-learn above this n is not re-run (≈ 100 s and 11 GB at 1M);
+ * Flags: --sizes=10k,100k,300k,1M  --min-points=6
+ *        --sklearn-max-n=300000   scikit-learn above this n is not re-run (at 1M it needs > 20 GB here);
  *                                 the last recorded measurement for the same n and eps is carried over
  *        --sklearn-full           run scikit-learn at every size
  *        --dc-max-n=10000         density-clustering only up to this n
+ *        --sklearn-mem-gb=14      address-space cap for the scikit-learn child (MemoryError instead
+ *                                 of the kernel's OOM killer on a shared machine); 0 = no cap
  */
 import { DBSCAN as DensityDbscan } from "density-clustering";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { dbscan, proposeEps } from "../app/analytics/clustering/dbscan";
 import {
-  DATA_SEED, TMP_DIR, environmentNote, fmtMB, fmtN, fmtS, mdTable, numberList, parseArgs, peakMB, previousResults,
+  ChildFailure, DATA_SEED, TMP_DIR, environmentNote, fmtMB, fmtN, fmtS, mdTable, numberList, parseArgs, peakMB, previousResults,
   readF64, readI32, rfmDataFile, runPython, runTsChild, writeI32, writeResults, type Measurement,
 } from "./run";
 
@@ -110,10 +112,11 @@ function compareLabels(a: Int32Array, b: Int32Array): string {
 }
 
 function orchestrate(): void {
-  const sizes = numberList(args.get("sizes"), [10_000, 100_000, 1_000_000]);
+  const sizes = numberList(args.get("sizes"), [10_000, 100_000, 300_000, 1_000_000]);
   const minPoints = Number(args.get("min-points") ?? 6);
-  const skMax = args.has("sklearn-full") ? Infinity : Number(args.get("sklearn-max-n") ?? 200_000);
+  const skMax = args.has("sklearn-full") ? Infinity : Number(args.get("sklearn-max-n") ?? 300_000);
   const dcMax = Number(args.get("dc-max-n") ?? 10_000);
+  const skMemGB = Number(args.get("sklearn-mem-gb") ?? 14);
   const prev = previousResults<{ rows: Row[]; eps: Record<string, number> }>("dbscan");
   const rows: Row[] = [];
   const epsByN: Record<string, number> = {};
@@ -139,15 +142,17 @@ function orchestrate(): void {
 
     if (n <= skMax) {
       const skOut = join(TMP_DIR, `dbscan-sk-${n}.i32`);
-      const sk: Measurement = runPython(SK_DBSCAN, [file, String(eps), String(minPoints), skOut]);
-      const skLabels = readI32(skOut);
-      log({ n, step: "DBSCAN", impl: "scikit-learn 1.2 DBSCAN", seconds: sk.times[0] as number, peakMB: sk.peakMB, clusters: sk.clusters as number, noise: countNoise(skLabels), labels: compareLabels(jsLabels, skLabels) });
-    } else {
-      const old = prev?.rows.find((r) => r.n === n && r.impl.startsWith("scikit-learn 1.2 DBSCAN") && prev.eps[n] === eps);
-      if (old) log({ ...old, note: `recorded in an earlier run (${old.note ?? "same data and eps"}); not re-run, pass --sklearn-full` });
-      else console.log(`  ${fmtN(n)} scikit-learn DBSCAN skipped (n > --sklearn-max-n; pass --sklearn-full)`);
-    }
-    if (n <= dcMax) {
+      const t0 = performance.now();
+      try {
+        const sk: Measurement = runPython(SK_DBSCAN, [file, String(eps), String(minPoints), skOut], {}, 3600, skMemGB);
+        const skLabels = readI32(skOut);
+        log({ n, step: "DBSCAN", impl: "scikit-learn 1.2 DBSCAN", seconds: sk.times[0] as number, peakMB: sk.peakMB, clusters: sk.clusters as number, noise: countNoise(skLabels), labels: compareLabels(jsLabels, skLabels) });
+      } catch (err) {
+        if (!(err instanceof ChildFailure)) throw err;
+        const secs = (performance.now() - t0) / 1000;
+        log({ n, step: "DBSCAN", impl: "scikit-learn 1.2 DBSCAN", seconds: Number.NaN, peakMB: skMemGB > 0 ? skMemGB * 1024 : Number.NaN, note: `FAILED after ${fmtS(secs)}: ${err.message.slice(0, 160)}${skMemGB > 0 ? ` (address space capped at ${skMemGB} GB)` : ""}` });
+      }
+    } else {    if (n <= dcMax) {
       const dcOut = join(TMP_DIR, `dbscan-dc-${n}.i32`);
       const dc = runTsChild(SELF, ["--worker=dc", ...common, `--eps=${eps}`, `--out=${dcOut}`]);
       const dcLabels = readI32(dcOut);
@@ -156,6 +161,7 @@ function orchestrate(): void {
   }
   // The carried-over rows keep their original run note.
   for (const r of rows) if (r.impl.startsWith("scikit-learn 1.2 DBSCAN") && !r.note) r.note = `measured ${new Date().toISOString().slice(0, 10)}`;
+  const finite = (v: number): boolean => Number.isFinite(v);
 
   const ratio = sizes.map((n) => {
     const js = rows.find((r) => r.n === n && r.step === "DBSCAN" && r.impl.startsWith("segmint"));
@@ -164,8 +170,8 @@ function orchestrate(): void {
     const ske = rows.find((r) => r.n === n && r.step !== "DBSCAN" && r.impl.startsWith("scikit-learn"));
     return {
       n,
-      speedupVsSklearn: js && sk ? sk.seconds / js.seconds : null,
-      memoryRatio: js && sk ? sk.peakMB / js.peakMB : null,
+      speedupVsSklearn: js && sk && finite(sk.seconds) ? sk.seconds / js.seconds : null,
+      memoryRatio: js && sk && finite(sk.seconds) ? sk.peakMB / js.peakMB : null,
       jsPeakMB: js?.peakMB ?? null,
       labels: sk?.labels ?? null,
       epsSpeedupVsSklearn: jse && ske ? ske.seconds / jse.seconds : null,
@@ -181,7 +187,7 @@ function orchestrate(): void {
     "",
     mdTable(
       ["n", "step", "implementation", "time", "peak RSS", "clusters", "noise", "labels vs segmint", "note"],
-      rows.map((r) => [fmtN(r.n), r.step, r.impl, fmtS(r.seconds), fmtMB(r.peakMB), r.clusters ?? "", r.noise ?? "", r.labels ?? "", r.note ?? ""]),
+      rows.map((r) => [fmtN(r.n), r.step, r.impl, finite(r.seconds) ? fmtS(r.seconds) : "failed", finite(r.seconds) ? fmtMB(r.peakMB) : "–", r.clusters ?? "", r.noise ?? "", r.labels ?? "", r.note ?? ""]),
     ),
     "",
     "## Ratios",

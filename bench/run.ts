@@ -108,7 +108,7 @@ export function runTsChild(file: string, args: string[], timeoutSec = 3600): Mea
  * Runs an inline Python script with Debian's scikit-learn. `args` are available as sys.argv[1:].
  * The script must print a JSON line with `times` and may use the `peak_mb()` helper defined here.
  */
-export function runPython(script: string, args: string[], env: Record<string, string> = {}, timeoutSec = 3600): Measurement {
+export function runPython(script: string, args: string[], env: Record<string, string> = {}, timeoutSec = 3600, memLimitGB = 0): Measurement {
   const prelude = [
     "import json, sys, time, resource",
     "import numpy as np",
@@ -117,14 +117,26 @@ export function runPython(script: string, args: string[], env: Record<string, st
     "def load(path):",
     "    return np.fromfile(path, dtype='<f8').reshape(-1, 3)",
   ].join("\n");
-  const r = spawnSync(PYTHON, ["-c", `${prelude}\n${script}`, ...args], {
+  // Optional address-space cap: on a shared machine a MemoryError is better than the OOM killer.
+  const cap = memLimitGB > 0 ? `ulimit -v ${Math.round(memLimitGB * 1024 * 1024)}; ` : "";
+  const r = spawnSync("bash", ["-c", `${cap}exec "$0" "$@"`, PYTHON, "-c", `${prelude}\n${script}`, ...args], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
     timeout: timeoutSec * 1000,
     env: { ...process.env, ...env },
   });
-  if (r.status !== 0) throw new Error(`python failed (${r.status ?? r.signal}):\n${r.stderr.slice(-4000)}`);
+  if (r.status !== 0) {
+    const tail = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
+    throw new ChildFailure(`python failed (${r.status ?? r.signal}): ${tail}`, r.stderr.slice(-4000));
+  }
   return lastJsonLine(r.stdout);
+}
+
+/** A measurement child that exited with an error (message = one line, detail = stderr tail). */
+export class ChildFailure extends Error {
+  constructor(message: string, readonly detail: string) {
+    super(message);
+  }
 }
 
 /** Worker side: peak RSS of this process in MB. */

@@ -61,11 +61,15 @@ export function sampledSilhouette(x: Matrix, labels: Int32Array, o: SilhouetteOp
   for (let t = 0; t < s; t++) sizes[lab[t] as number] = (sizes[lab[t] as number] as number) + 1;
   const xs = new Float64Array(s * d);
   for (let t = 0; t < s; t++) xs.set(x.data.subarray((idx[t] as number) * d, (idx[t] as number) * d + d), t * d);
-  // sums[t*K + c] = Σ distance from sampled row t to sampled rows of cluster c. Each pair once.
-  const sums = new Float64Array(s * K);
+  // sums[c*s + t] = Σ distance from sampled row t to the sampled rows of cluster c. Each pair is
+  // computed once: row i's own per-cluster sums go to a small local array (acc), the partner's to
+  // the contiguous row of i's cluster, so the inner loop writes sequentially.
+  const sums = new Float64Array(K * s);
+  const acc = new Float64Array(K);
   for (let i = 0; i < s; i++) {
     const li = lab[i] as number;
-    const bi = i * K;
+    const row = li * s;
+    acc.fill(0);
     if (d === 3) {
       const x0 = xs[i * 3] as number;
       const x1 = xs[i * 3 + 1] as number;
@@ -76,8 +80,8 @@ export function sampledSilhouette(x: Matrix, labels: Int32Array, o: SilhouetteOp
         const e2 = x2 - (xs[j * 3 + 2] as number);
         const dist = Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2);
         const lj = lab[j] as number;
-        sums[bi + lj] = (sums[bi + lj] as number) + dist;
-        sums[j * K + li] = (sums[j * K + li] as number) + dist;
+        acc[lj] = (acc[lj] as number) + dist;
+        sums[row + j] = (sums[row + j] as number) + dist;
       }
     } else {
       for (let j = i + 1; j < s; j++) {
@@ -88,21 +92,22 @@ export function sampledSilhouette(x: Matrix, labels: Int32Array, o: SilhouetteOp
         }
         const dist = Math.sqrt(q);
         const lj = lab[j] as number;
-        sums[bi + lj] = (sums[bi + lj] as number) + dist;
-        sums[j * K + li] = (sums[j * K + li] as number) + dist;
+        acc[lj] = (acc[lj] as number) + dist;
+        sums[row + j] = (sums[row + j] as number) + dist;
       }
     }
+    for (let c = 0; c < K; c++) sums[c * s + i] = (sums[c * s + i] as number) + (acc[c] as number);
   }
   let total = 0;
   for (let i = 0; i < s; i++) {
     const li = lab[i] as number;
     const own = sizes[li] as number;
     if (own <= 1) continue; // singleton cluster: s(i) = 0
-    const a = (sums[i * K + li] as number) / (own - 1);
+    const a = (sums[li * s + i] as number) / (own - 1);
     let b = Infinity;
     for (let c = 0; c < K; c++) {
       if (c === li) continue;
-      const m = (sums[i * K + c] as number) / (sizes[c] as number);
+      const m = (sums[c * s + i] as number) / (sizes[c] as number);
       if (m < b) b = m;
     }
     const den = a > b ? a : b;
