@@ -122,7 +122,7 @@ function orchestrate(): void {
   const epsByN: Record<string, number> = {};
   const log = (r: Row): void => {
     rows.push(r);
-    console.log(`  ${fmtN(r.n)} ${r.step} ${r.impl}: ${fmtS(r.seconds)}, peak ${fmtMB(r.peakMB)}${r.clusters !== undefined ? `, ${r.clusters} clusters, ${r.noise} noise` : ""}${r.labels ? `, labels vs segmint: ${r.labels}` : ""}${r.note ? ` (${r.note})` : ""}`);
+    console.log(`  ${fmtN(r.n)} ${r.step} ${r.impl}: ${Number.isFinite(r.seconds) ? fmtS(r.seconds) : "failed"}, peak ${fmtMB(r.peakMB)}${r.clusters !== undefined ? `, ${r.clusters} clusters, ${r.noise} noise` : ""}${r.labels ? `, labels vs segmint: ${r.labels}` : ""}${r.note ? ` (${r.note})` : ""}`);
   };
   const countNoise = (l: Int32Array): number => l.reduce((s, v) => s + (v === -1 ? 1 : 0), 0);
   for (const n of sizes) {
@@ -152,7 +152,12 @@ function orchestrate(): void {
         const secs = (performance.now() - t0) / 1000;
         log({ n, step: "DBSCAN", impl: "scikit-learn 1.2 DBSCAN", seconds: Number.NaN, peakMB: skMemGB > 0 ? skMemGB * 1024 : Number.NaN, note: `FAILED after ${fmtS(secs)}: ${err.message.slice(0, 160)}${skMemGB > 0 ? ` (address space capped at ${skMemGB} GB)` : ""}` });
       }
-    } else {    if (n <= dcMax) {
+    } else {
+      const old = prev?.rows.find((r) => r.n === n && r.impl.startsWith("scikit-learn 1.2 DBSCAN") && prev.eps[n] === eps);
+      if (old) log({ ...old, seconds: old.seconds ?? Number.NaN, note: `recorded in an earlier run: ${old.note ?? "same data and eps"}; not re-run (pass --sklearn-full)` });
+      else console.log(`  ${fmtN(n)} scikit-learn DBSCAN skipped (n > --sklearn-max-n; pass --sklearn-full)`);
+    }
+    if (n <= dcMax) {
       const dcOut = join(TMP_DIR, `dbscan-dc-${n}.i32`);
       const dc = runTsChild(SELF, ["--worker=dc", ...common, `--eps=${eps}`, `--out=${dcOut}`]);
       const dcLabels = readI32(dcOut);
