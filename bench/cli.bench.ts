@@ -124,6 +124,12 @@ async function main(): Promise<void> {
     maxRssMB: Math.round(Math.max(...or.map((m) => m.maxRssMB))),
     phases: /in ([\d.]+) s \(read ([\d.]+) s, segment ([\d.]+) s, write ([\d.]+) s\)/.exec(or[0]!.stdout)?.slice(1).map(Number),
   };
+  const orOthers: Record<string, { wallSeconds: number; maxRssMB: number }> = {};
+  for (const alg of ["rfm", "hybrid", "dbscan"]) {
+    const m = timed(node, [bin, "segment", ONLINE_RETAIL, "--as-of", "2011-12-10", "--algorithm", alg, "--out", join(TMP, "or-out.csv"), "--quiet"]);
+    orOthers[alg] = { wallSeconds: m.wallSeconds, maxRssMB: Math.round(m.maxRssMB) };
+  }
+  results.onlineRetailOtherAlgorithms = orOthers;
   const orReport = timed(node, [bin, "segment", ONLINE_RETAIL, "--as-of", "2011-12-10", "--out", join(TMP, "or-out.csv"), "--report", join(TMP, "or.html"), "--quiet"]);
   results.onlineRetailWithReport = { wallSeconds: orReport.wallSeconds, maxRssMB: Math.round(orReport.maxRssMB) };
   console.log("online retail:", JSON.stringify(results.onlineRetail));
@@ -141,6 +147,13 @@ async function main(): Promise<void> {
     const asOf = /as of (\d{4}-\d{2}-\d{2})/.exec(syn.stdout)![1]!;
     results.synthetic = { file: SYNTHETIC_DEFAULTS.out, seed: SYNTHETIC_DEFAULTS.seed, lines, customers: SYNTHETIC_DEFAULTS.customers, wallSeconds: syn.wallSeconds, maxRssMB: Math.round(syn.maxRssMB), phases, summary: syn.stdout.split("\n").slice(2, 3)[0] };
     console.log("synthetic:", JSON.stringify(results.synthetic));
+    const others: Record<string, { wallSeconds: number; maxRssMB: number; model?: string }> = {};
+    for (const alg of ["rfm", "hybrid", "dbscan"]) {
+      const m = timed(node, [bin, "segment", SYNTHETIC, "--algorithm", alg, "--out", join(TMP, `synthetic-1m-${alg}.csv`), "--quiet"]);
+      others[alg] = { wallSeconds: m.wallSeconds, maxRssMB: Math.round(m.maxRssMB), model: /^Model: (.*)$/m.exec(m.stdout)?.[1] };
+      console.log(alg, JSON.stringify(others[alg]));
+    }
+    results.syntheticOtherAlgorithms = others;
 
     // 3. RFM step alone vs pandas on the same file, and exact agreement
     const ts = timed(node, [tsx, self, "--rfm-only", SYNTHETIC, asOf]);
@@ -183,6 +196,16 @@ function renderMarkdown(r: Record<string, unknown>): string {
   const syn = r.synthetic as { lines: number; customers: number; wallSeconds: number; maxRssMB: number; phases?: number[]; summary?: string } | undefined;
   if (syn) {
     lines.push(`| Synthetic, ${syn.lines.toLocaleString("en-US")} lines, ${syn.customers.toLocaleString("en-US")} customers | ${syn.wallSeconds.toFixed(1)} s | ${syn.maxRssMB} MB | ≤ 60 s, ≤ 2,048 MB | ${ok(syn.wallSeconds <= 60 && syn.maxRssMB <= 2048)} |`);
+    const oth = r.syntheticOtherAlgorithms as Record<string, { wallSeconds: number; maxRssMB: number; model?: string }> | undefined;
+    const orOth = r.onlineRetailOtherAlgorithms as Record<string, { wallSeconds: number; maxRssMB: number }> | undefined;
+    if (oth && orOth) {
+      lines.push("", "Other algorithms (`--algorithm`), same files:", "", "| Algorithm | Online Retail | Synthetic 1M / 5M | Synthetic model |", "|---|---|---|---|");
+      for (const alg of Object.keys(oth)) {
+        const a = orOth[alg]!;
+        const b = oth[alg]!;
+        lines.push(`| ${alg} | ${a.wallSeconds.toFixed(2)} s, ${a.maxRssMB} MB | ${b.wallSeconds.toFixed(1)} s, ${b.maxRssMB} MB ${ok(b.wallSeconds <= 60 && b.maxRssMB <= 2048)} | ${b.model ?? ""} |`);
+      }
+    }
     lines.push("");
     if (syn.phases) lines.push(`Synthetic phases (CLI's own clock): read + RFM ${syn.phases[1]} s, segmentation ${syn.phases[2]} s, write ${syn.phases[3]} s.`);
     if (or.phases) lines.push(`Online Retail phases: read + RFM ${or.phases[1]} s, segmentation ${or.phases[2]} s, write ${or.phases[3]} s.`);
