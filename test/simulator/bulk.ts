@@ -9,9 +9,9 @@ import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNo
 import type { Clock } from "./clock.js";
 import type { BulkErrorCode, BulkOperationRecord, BulkService, BulkType, ResolverContext, UserErrorShape } from "./context.js";
 import type { FaultPlan } from "./faults.js";
-import { executeOperation, prepareDocument, prepareOperation } from "./graphql.js";
+import { executeOperation, prepareDocument, prepareOperation, type PreparedOperation } from "./graphql.js";
 import { findOperation } from "./cost.js";
-import { seededRng, shuffleInPlace } from "./random.js";
+import { seededRng } from "./random.js";
 import { adminSchema } from "./schema.js";
 import type { ShopState } from "./state.js";
 import type { StagedUploads } from "./uploads.js";
@@ -54,6 +54,8 @@ interface BulkInternals {
   groupObjects: boolean;
   mutation: { stagedUploadPath: string; clientIdentifier: string | null } | null;
   lines: string[] | null;
+  /** A query still being executed window by window (the event loop stays responsive). */
+  pending: { op: PreparedOperation; offset: number; lines: string[]; roots: number } | null;
   runStartedAt: number | null;
   completesAt: number | null;
   fault: { errorCode: BulkErrorCode; partial: boolean } | null;
@@ -159,7 +161,7 @@ export class BulkOperations implements BulkService {
       partialDataUrl: null,
       query,
     };
-    const op: BulkInternals = { record, shop, groupObjects, mutation, lines: null, runStartedAt: null, completesAt: null, fault: null };
+    const op: BulkInternals = { record, shop, groupObjects, mutation, lines: null, pending: null, runStartedAt: null, completesAt: null, fault: null };
     this.ops.push(op);
     return op;
   }
@@ -170,17 +172,19 @@ export class BulkOperations implements BulkService {
     for (const op of this.ops) {
       const r = op.record;
       if (r.status === "CREATED" && now >= r.createdAt + this.options.startDelayMs) this.start(op, now);
+      if (r.status === "RUNNING" && op.pending) this.continueQuery(op, now);
       if (r.status === "RUNNING" && op.completesAt !== null && op.runStartedAt !== null) {
         if (now >= op.completesAt) this.finish(op, now);
         else {
           const total = op.lines?.length ?? 0;
-          r.objectCount = Math.floor((total * (now - op.runStartedAt)) / Math.max(1, op.completesAt - op.runStartedAt));
+          r.objectCount = Math.max(r.objectCount, Math.floor((total * (now - op.runStartedAt)) / Math.max(1, op.completesAt - op.runStartedAt)));
         }
       }
       if (r.status === "CANCELING") {
         r.status = "CANCELED";
         r.completedAt = now;
         op.lines = null;
+        op.pending = null;
         this.hooks.onFinished(op.shop, r);
       }
       if (r.status === "COMPLETED" && r.completedAt !== null && now > r.completedAt + URL_LIFETIME_MS) r.status = "EXPIRED";
@@ -197,7 +201,7 @@ export class BulkOperations implements BulkService {
     let due: number | null = null;
     for (const op of this.ops) {
       const r = op.record;
-      const at = r.status === "CREATED" ? r.createdAt + this.options.startDelayMs : r.status === "RUNNING" ? op.completesAt : r.status === "CANCELING" ? this.clock.now() : null;
+      const at = r.status === "CREATED" ? r.createdAt + this.options.startDelayMs : r.status === "RUNNING" ? (op.pending ? this.clock.now() : op.completesAt) : r.status === "CANCELING" ? this.clock.now() : null;
       if (at !== null && (due === null || at < due)) due = at;
     }
     return due;
@@ -216,11 +220,56 @@ export class BulkOperations implements BulkService {
       op.synthetic = synthetic;
       return;
     }
-    const { lines, roots } = op.record.type === "QUERY" ? this.runQueryLines(op) : this.runMutationLines(op);
+    if (op.record.type === "QUERY") {
+      const prepared = prepareOperation(op.record.query, {}, null);
+      if (!prepared.ok) throw new Error("validated bulk query no longer prepares");
+      op.pending = { op: prepared.op, offset: 0, lines: [], roots: 0 };
+      this.continueQuery(op, now);
+      return;
+    }
+    const { lines, roots } = this.runMutationLines(op);
+    this.ready(op, lines, roots);
+  }
+
+  /** Output complete: RUNNING lasts max(minRunMs, objects / objectsPerSecond) from the start. */
+  private ready(op: BulkInternals, lines: string[], roots: number): void {
     op.lines = lines;
     op.record.rootObjectCount = roots;
     const duration = Math.max(this.options.minRunMs, Math.ceil((lines.length / this.options.objectsPerSecond) * 1000));
-    op.completesAt = now + duration;
+    op.completesAt = Math.max(this.clock.now(), (op.runStartedAt ?? this.clock.now()) + duration);
+  }
+
+  /**
+   * Executes windows of `chunkSize` root objects for up to ~50 ms of real time per tick, so a
+   * large export (the full Online Retail shop takes tens of seconds in graphql-js) never
+   * freezes the server; objectCount shows real progress meanwhile.
+   */
+  private continueQuery(op: BulkInternals, _now: number): void {
+    const pending = op.pending;
+    if (!pending) return;
+    const deadline = performance.now() + 50;
+    do {
+      const ctx = { ...this.hooks.contextFor(op.shop), bulkWindow: { offset: pending.offset, limit: this.options.chunkSize } };
+      const result = executeOperation(pending.op, ctx);
+      if (result.errors?.length) throw new Error(`bulk query failed in the simulator: ${result.errors.map((e) => e.message).join("; ")}`);
+      let rootsInChunk = 0;
+      for (const value of Object.values(result.data ?? {})) {
+        const conn = asConnection(value);
+        if (!conn) continue;
+        for (const node of conn) {
+          rootsInChunk++;
+          flattenNode(node, null, pending.lines);
+        }
+      }
+      pending.roots += rootsInChunk;
+      pending.offset += this.options.chunkSize;
+      op.record.objectCount = pending.lines.length;
+      if (rootsInChunk < this.options.chunkSize) {
+        op.pending = null;
+        this.ready(op, this.order(op, pending.lines), pending.roots);
+        return;
+      }
+    } while (performance.now() < deadline);
   }
 
   private finish(op: BulkInternals, now: number): void {
@@ -243,23 +292,27 @@ export class BulkOperations implements BulkService {
       r.errorCode = op.fault.errorCode;
       const partial = op.fault.partial ? lines.slice(0, Math.floor(lines.length / 2)) : [];
       r.objectCount = partial.length;
-      r.partialDataUrl = partial.length ? this.store(op.shop, partial, now) : null;
+      r.partialDataUrl = partial.length ? this.store(op.shop, partial, now).url : null;
     } else {
       r.status = "COMPLETED";
       r.objectCount = lines.length;
       // Shopify: url is null when the query matched nothing.
-      r.url = lines.length ? this.store(op.shop, lines, now) : null;
-      r.fileSize = lines.length ? Buffer.byteLength(lines.join("\n") + "\n") : null;
+      if (lines.length) {
+        const stored = this.store(op.shop, lines, now);
+        r.url = stored.url;
+        r.fileSize = stored.size;
+      } else r.url = null;
     }
     op.lines = null;
     this.hooks.onFinished(op.shop, r);
   }
 
-  private store(shop: ShopState, lines: string[], now: number): string {
+  private store(shop: ShopState, lines: string[], now: number): { url: string; size: number } {
     const token = randomUUID();
-    this.files.set(token, { text: lines.join("\n") + "\n", shopDomain: shop.domain, expiresAt: now + URL_LIFETIME_MS });
+    const text = lines.join("\n") + "\n";
+    this.files.set(token, { text, shopDomain: shop.domain, expiresAt: now + URL_LIFETIME_MS });
     // The path mimics a signed GCS URL; the query string is decorative.
-    return `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`;
+    return { url: `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`, size: Buffer.byteLength(text) };
   }
 
   /** Serves a result file (used by the HTTP layer and by readResult). */
@@ -281,31 +334,6 @@ export class BulkOperations implements BulkService {
   }
 
   // ---- execution --------------------------------------------------------------------------------
-
-  private runQueryLines(op: BulkInternals): { lines: string[]; roots: number } {
-    const prepared = prepareOperation(op.record.query, {}, null);
-    if (!prepared.ok) throw new Error("validated bulk query no longer prepares");
-    const lines: string[] = [];
-    let roots = 0;
-    for (let offset = 0; ; offset += this.options.chunkSize) {
-      const ctx = { ...this.hooks.contextFor(op.shop), bulkWindow: { offset, limit: this.options.chunkSize } };
-      const result = executeOperation(prepared.op, ctx);
-      if (result.errors?.length) throw new Error(`bulk query failed in the simulator: ${result.errors.map((e) => e.message).join("; ")}`);
-      const data = result.data ?? {};
-      let rootsInChunk = 0;
-      for (const value of Object.values(data)) {
-        const conn = asConnection(value);
-        if (!conn) continue;
-        for (const node of conn) {
-          rootsInChunk++;
-          flattenNode(node, null, lines);
-        }
-      }
-      roots += rootsInChunk;
-      if (rootsInChunk < this.options.chunkSize) break;
-    }
-    return { lines: this.order(op, lines), roots };
-  }
 
   private runMutationLines(op: BulkInternals): { lines: string[]; roots: number } {
     const mutation = op.mutation;
@@ -349,9 +377,16 @@ export class BulkOperations implements BulkService {
   private shuffle(op: BulkInternals, lines: string[]): string[] {
     const rng = seededRng(this.options.seed + op.record.id + this.runCounter++);
     const block = 64;
-    const out: string[] = [];
-    for (let i = 0; i < lines.length; i += block) out.push(...shuffleInPlace(lines.slice(i, i + block), rng));
-    return out;
+    for (let i = 0; i < lines.length; i += block) {
+      const end = Math.min(lines.length, i + block);
+      for (let j = end - 1; j > i; j--) {
+        const k = i + Math.floor(rng() * (j - i + 1));
+        const tmp = lines[j] as string;
+        lines[j] = lines[k] as string;
+        lines[k] = tmp;
+      }
+    }
+    return lines;
   }
 }
 

@@ -132,7 +132,8 @@ const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, a
     });
   }
   const value = source[info.fieldName];
-  return typeof value === "function" ? (value as (a: Record<string, unknown>) => unknown)(args) : value;
+  // Views are plain objects with closures or class instances with methods: call with `this`.
+  return typeof value === "function" ? (value as (a: Record<string, unknown>) => unknown).call(source, args) : value;
 };
 
 const typeResolver: GraphQLTypeResolver<unknown, ResolverContext> = (value) => (isRecord(value) && typeof value.__typename === "string" ? value.__typename : undefined);

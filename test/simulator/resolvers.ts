@@ -183,7 +183,10 @@ export function shopNumericId(shop: ShopState): number {
 
 export function orderView(ctx: ResolverContext, order: OrderRecord): View {
   const currency = ctx.shop.settings.currencyCode;
-  const totals = (): ReturnType<typeof orderTotals> => orderTotals(order);
+  // Everything computed is lazy: graphql-js only calls what the document selects, and bulk
+  // exports run this for every order of the shop.
+  let cached: ReturnType<typeof orderTotals> | undefined;
+  const totals = (): ReturnType<typeof orderTotals> => (cached ??= orderTotals(order));
   return {
     __typename: "Order",
     id: gid("Order", order.id),
@@ -206,24 +209,24 @@ export function orderView(ctx: ResolverContext, order: OrderRecord): View {
     tags: order.tags,
     currencyCode: currency,
     presentmentCurrencyCode: currency,
-    displayFinancialStatus: financialStatus(order),
+    displayFinancialStatus: () => financialStatus(order),
     displayFulfillmentStatus: "FULFILLED",
     fullyPaid: true,
-    refundable: totals().currentTotalCents > 0,
+    refundable: () => totals().currentTotalCents > 0,
     sourceName: "web",
-    currentSubtotalLineItemsQuantity: totals().currentSubtotalQuantity,
-    totalPriceSet: moneyBag(totals().totalCents, currency),
-    originalTotalPriceSet: moneyBag(totals().totalCents, currency),
-    subtotalPriceSet: moneyBag(totals().totalCents, currency),
-    currentTotalPriceSet: moneyBag(totals().currentTotalCents, currency),
-    currentSubtotalPriceSet: moneyBag(totals().currentTotalCents, currency),
-    totalRefundedSet: moneyBag(totals().refundedCents, currency),
-    totalDiscountsSet: moneyBag(0, currency),
-    currentTotalDiscountsSet: moneyBag(0, currency),
-    totalTaxSet: moneyBag(0, currency),
-    currentTotalTaxSet: moneyBag(0, currency),
-    totalShippingPriceSet: moneyBag(0, currency),
-    netPaymentSet: moneyBag(totals().currentTotalCents, currency),
+    currentSubtotalLineItemsQuantity: () => totals().currentSubtotalQuantity,
+    totalPriceSet: () => moneyBag(totals().totalCents, currency),
+    originalTotalPriceSet: () => moneyBag(totals().totalCents, currency),
+    subtotalPriceSet: () => moneyBag(totals().totalCents, currency),
+    currentTotalPriceSet: () => moneyBag(totals().currentTotalCents, currency),
+    currentSubtotalPriceSet: () => moneyBag(totals().currentTotalCents, currency),
+    totalRefundedSet: () => moneyBag(totals().refundedCents, currency),
+    totalDiscountsSet: () => moneyBag(0, currency),
+    currentTotalDiscountsSet: () => moneyBag(0, currency),
+    totalTaxSet: () => moneyBag(0, currency),
+    currentTotalTaxSet: () => moneyBag(0, currency),
+    totalShippingPriceSet: () => moneyBag(0, currency),
+    netPaymentSet: () => moneyBag(totals().currentTotalCents, currency),
     customer: () => {
       if (order.customerId === null) return null;
       const customer = ctx.shop.customers.get(order.customerId);
@@ -238,44 +241,177 @@ export function orderView(ctx: ResolverContext, order: OrderRecord): View {
   };
 }
 
+/**
+ * Line items are ~96 % of a bulk export's objects, so their view is a class with prototype
+ * getters (no per-object closures): graphql-js only evaluates the selected fields.
+ */
+class LineItemGql {
+  readonly __typename = "LineItem";
+  readonly #ctx: ResolverContext;
+  readonly #order: OrderRecord;
+  readonly #line: LineItemRecord;
+  constructor(ctx: ResolverContext, order: OrderRecord, line: LineItemRecord) {
+    this.#ctx = ctx;
+    this.#order = order;
+    this.#line = line;
+  }
+  #money(cents: number): ReturnType<typeof moneyBag> {
+    return moneyBag(cents, this.#ctx.shop.settings.currencyCode);
+  }
+  get id(): string {
+    return gid("LineItem", this.#line.id);
+  }
+  get name(): string {
+    return this.#line.title;
+  }
+  get title(): string {
+    return this.#line.title;
+  }
+  get sku(): string | null {
+    return this.#line.sku;
+  }
+  get vendor(): null {
+    return null;
+  }
+  get variantTitle(): null {
+    return null;
+  }
+  get quantity(): number {
+    return this.#line.quantity;
+  }
+  get currentQuantity(): number {
+    return this.#line.quantity - refundedQuantity(this.#order, this.#line);
+  }
+  get refundableQuantity(): number {
+    return this.currentQuantity;
+  }
+  get unfulfilledQuantity(): number {
+    return 0;
+  }
+  get fulfillableQuantity(): number {
+    return 0;
+  }
+  get isGiftCard(): boolean {
+    return false;
+  }
+  get requiresShipping(): boolean {
+    return true;
+  }
+  get taxable(): boolean {
+    return true;
+  }
+  get product(): View | null {
+    const product = this.#line.productId === null ? undefined : this.#ctx.shop.products.get(this.#line.productId);
+    return product ? productView(this.#ctx, product) : null;
+  }
+  get variant(): View | null {
+    const variant = this.#line.variantId === null ? undefined : this.#ctx.shop.variants.get(this.#line.variantId);
+    return variant ? variantView(this.#ctx, variant) : null;
+  }
+  get originalUnitPriceSet(): ReturnType<typeof moneyBag> {
+    return this.#money(this.#line.unitPriceCents);
+  }
+  get discountedUnitPriceSet(): ReturnType<typeof moneyBag> {
+    return this.#money(this.#line.unitPriceCents);
+  }
+  get discountedUnitPriceAfterAllDiscountsSet(): ReturnType<typeof moneyBag> {
+    return this.#money(this.#line.unitPriceCents);
+  }
+  get originalTotalSet(): ReturnType<typeof moneyBag> {
+    return this.#money(this.#line.unitPriceCents * this.#line.quantity);
+  }
+  get discountedTotalSet(): ReturnType<typeof moneyBag> {
+    return this.#money(this.#line.unitPriceCents * this.#line.quantity);
+  }
+  get totalDiscountSet(): ReturnType<typeof moneyBag> {
+    return this.#money(0);
+  }
+  get originalUnitPrice(): string {
+    return formatCents(this.#line.unitPriceCents);
+  }
+  get discountedUnitPrice(): string {
+    return formatCents(this.#line.unitPriceCents);
+  }
+  get originalTotal(): string {
+    return formatCents(this.#line.unitPriceCents * this.#line.quantity);
+  }
+  get discountedTotal(): string {
+    return formatCents(this.#line.unitPriceCents * this.#line.quantity);
+  }
+}
+
 export function lineItemView(ctx: ResolverContext, order: OrderRecord, line: LineItemRecord): View {
-  const currency = ctx.shop.settings.currencyCode;
-  const current = line.quantity - refundedQuantity(order, line);
-  return {
-    __typename: "LineItem",
-    id: gid("LineItem", line.id),
-    name: line.title,
-    title: line.title,
-    sku: line.sku,
-    vendor: null,
-    variantTitle: null,
-    quantity: line.quantity,
-    currentQuantity: current,
-    refundableQuantity: current,
-    unfulfilledQuantity: 0,
-    fulfillableQuantity: 0,
-    isGiftCard: false,
-    requiresShipping: true,
-    taxable: true,
-    product: () => {
-      const product = line.productId === null ? undefined : ctx.shop.products.get(line.productId);
-      return product ? productView(ctx, product) : null;
-    },
-    variant: () => {
-      const variant = line.variantId === null ? undefined : ctx.shop.variants.get(line.variantId);
-      return variant ? variantView(ctx, variant) : null;
-    },
-    originalUnitPriceSet: moneyBag(line.unitPriceCents, currency),
-    discountedUnitPriceSet: moneyBag(line.unitPriceCents, currency),
-    discountedUnitPriceAfterAllDiscountsSet: moneyBag(line.unitPriceCents, currency),
-    originalTotalSet: moneyBag(line.unitPriceCents * line.quantity, currency),
-    discountedTotalSet: moneyBag(line.unitPriceCents * line.quantity, currency),
-    totalDiscountSet: moneyBag(0, currency),
-    originalUnitPrice: formatCents(line.unitPriceCents),
-    discountedUnitPrice: formatCents(line.unitPriceCents),
-    originalTotal: formatCents(line.unitPriceCents * line.quantity),
-    discountedTotal: formatCents(line.unitPriceCents * line.quantity),
-  };
+  return new LineItemGql(ctx, order, line) as unknown as View;
+}
+
+/** Referenced from every line item (`product { id }`): prototype getters, nothing eager. */
+class ProductGql {
+  readonly __typename = "Product";
+  readonly #ctx: ResolverContext;
+  readonly #p: ProductRecord;
+  constructor(ctx: ResolverContext, product: ProductRecord) {
+    this.#ctx = ctx;
+    this.#p = product;
+  }
+  get id(): string {
+    return gid("Product", this.#p.id);
+  }
+  get legacyResourceId(): string {
+    return String(this.#p.id);
+  }
+  get title(): string {
+    return this.#p.title;
+  }
+  get handle(): string {
+    return this.#p.handle;
+  }
+  get status(): string {
+    return this.#p.status;
+  }
+  get tags(): string[] {
+    return this.#p.tags;
+  }
+  get vendor(): string {
+    return this.#ctx.shop.settings.name;
+  }
+  get productType(): string {
+    return "";
+  }
+  get createdAt(): string {
+    return iso(this.#p.createdAt);
+  }
+  get updatedAt(): string {
+    return iso(this.#p.updatedAt);
+  }
+  get publishedAt(): string | null {
+    return this.#p.status === "ACTIVE" ? iso(this.#p.createdAt) : null;
+  }
+  // Shopify returns null for products not published to the online store.
+  get onlineStoreUrl(): string | null {
+    return this.#p.status === "ACTIVE" ? `https://${this.#ctx.shop.domain}/products/${this.#p.handle}` : null;
+  }
+  get totalVariants(): number {
+    return this.#p.variants.length;
+  }
+  get hasOnlyDefaultVariant(): boolean {
+    return this.#p.variants.length === 1;
+  }
+  get featuredImage(): View | null {
+    const p = this.#p;
+    return p.imageUrl ? { __typename: "Image", url: p.imageUrl, altText: p.title, src: p.imageUrl, originalSrc: p.imageUrl, width: 800, height: 800, id: gid("ProductImage", p.mediaId) } : null;
+  }
+  get featuredMedia(): View | null {
+    const image = this.featuredImage;
+    return image ? { __typename: "MediaImage", id: gid("MediaImage", this.#p.mediaId), alt: this.#p.title, mediaContentType: "IMAGE", status: "READY", image, preview: { image, status: "READY" } } : null;
+  }
+  get priceRangeV2(): View {
+    const prices = this.#p.variants.map((v) => v.priceCents);
+    const currency = this.#ctx.shop.settings.currencyCode;
+    return { minVariantPrice: moneyV2(prices.length ? Math.min(...prices) : 0, currency), maxVariantPrice: moneyV2(prices.length ? Math.max(...prices) : 0, currency) };
+  }
+  variants(args: Args): View {
+    return listConnection(this.#ctx, this.#p.variants, args, (v) => variantView(this.#ctx, v));
+  }
 }
 
 export function refundView(ctx: ResolverContext, order: OrderRecord, refund: RefundRecord): View {
@@ -364,35 +500,7 @@ export function customerView(ctx: ResolverContext, customer: CustomerRecord): Vi
 }
 
 export function productView(ctx: ResolverContext, product: ProductRecord): View {
-  const currency = ctx.shop.settings.currencyCode;
-  const prices = product.variants.map((v) => v.priceCents);
-  const min = prices.length ? Math.min(...prices) : 0;
-  const max = prices.length ? Math.max(...prices) : 0;
-  const image = product.imageUrl ? { __typename: "Image", url: product.imageUrl, altText: product.title, src: product.imageUrl, originalSrc: product.imageUrl, width: 800, height: 800, id: gid("ProductImage", product.mediaId) } : null;
-  return {
-    __typename: "Product",
-    id: gid("Product", product.id),
-    legacyResourceId: String(product.id),
-    title: product.title,
-    handle: product.handle,
-    status: product.status,
-    tags: product.tags,
-    vendor: ctx.shop.settings.name,
-    productType: "",
-    createdAt: iso(product.createdAt),
-    updatedAt: iso(product.updatedAt),
-    publishedAt: product.status === "ACTIVE" ? iso(product.createdAt) : null,
-    // Shopify returns null for products not published to the online store.
-    onlineStoreUrl: product.status === "ACTIVE" ? `https://${ctx.shop.domain}/products/${product.handle}` : null,
-    totalVariants: product.variants.length,
-    hasOnlyDefaultVariant: product.variants.length === 1,
-    featuredImage: image,
-    featuredMedia: image
-      ? { __typename: "MediaImage", id: gid("MediaImage", product.mediaId), alt: product.title, mediaContentType: "IMAGE", status: "READY", image, preview: { image, status: "READY" } }
-      : null,
-    priceRangeV2: { minVariantPrice: moneyV2(min, currency), maxVariantPrice: moneyV2(max, currency) },
-    variants: (args: Args) => listConnection(ctx, product.variants, args, (v) => variantView(ctx, v)),
-  };
+  return new ProductGql(ctx, product) as unknown as View;
 }
 
 export function variantView(ctx: ResolverContext, variant: VariantRecord): View {
