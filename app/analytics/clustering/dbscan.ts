@@ -51,7 +51,9 @@ export function dbscan(x: Matrix, o: DbscanOptions): DbscanResult {
     throw new RangeError(`dbscan: minPoints must be an integer ≥ 1, got ${String(minPoints)}`);
   }
   if (x.rows === 0) return { labels: new Int32Array(0), clusterCount: 0, isCore: new Uint8Array(0) };
-  return x.cols <= GRID_MAX_DIMS ? gridDbscan(x, eps, minPoints) : treeDbscan(x, eps, minPoints);
+  // The grid falls back to the tree when eps is so small against the spread that cell
+  // coordinates would not fit in 30 bits.
+  return (x.cols <= GRID_MAX_DIMS ? gridDbscan(x, eps, minPoints) : null) ?? treeDbscan(x, eps, minPoints);
 }
 
 /** Above this many columns the tree path is used. */
@@ -130,7 +132,7 @@ interface Grid {
   side: number;
 }
 
-function buildGrid(x: Matrix, eps: number): Grid {
+function buildGrid(x: Matrix, eps: number): Grid | null {
   const { rows: n, cols: d, data } = x;
   const side = (eps / Math.sqrt(d)) * (1 - 1e-7);
   const mins = new Float64Array(d).fill(Infinity);
@@ -147,7 +149,7 @@ function buildGrid(x: Matrix, eps: number): Grid {
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < d; t++) {
       const cc = Math.floor(((data[i * d + t] as number) - (mins[t] as number)) / side) + reach;
-      if (cc > 2 ** 30) throw new RangeError("dbscan: eps is too small for the spread of the data (over 2^30 cells per dimension)");
+      if (!(cc < 2 ** 30)) return null;
       pointCoords[i * d + t] = cc;
       if (cc > (extent[t] as number)) extent[t] = cc;
     }
@@ -273,9 +275,10 @@ function sqd(xs: Float64Array, p: number, q: number, d: number): number {
   return s;
 }
 
-function gridDbscan(x: Matrix, eps: number, minPoints: number): DbscanResult {
+function gridDbscan(x: Matrix, eps: number, minPoints: number): DbscanResult | null {
   const n = x.rows;
   const g = buildGrid(x, eps);
+  if (g === null) return null;
   const { d, cells, cellStart, xs, order, cellOf } = g;
   const eps2 = eps * eps;
   // Point-to-cell pruning bound, loosened so that rounding never prunes a true neighbour.

@@ -3,6 +3,7 @@ import { DBSCAN as DensityDbscan } from "density-clustering";
 import { dbscan, proposeEps, EPS_CURVE_POINTS } from "../../../app/analytics/clustering/dbscan";
 import { KdTree } from "../../../app/analytics/clustering/kdtree";
 import { matrixFromRows, type Matrix } from "../../../app/analytics/util/matrix";
+import { createRng } from "../../../app/analytics/util/random";
 import { syntheticRfmFeatures } from "../../../app/analytics/util/synthetic-rfm";
 import { dataset, readFixture, type DbscanCase, type KDistCase } from "./reference";
 
@@ -147,5 +148,66 @@ describe("proposeEps vs scikit-learn's k-distances", () => {
     const x = matrixFromRows([[0], [1]]);
     expect(() => proposeEps(x, 0)).toThrow(/minPoints/);
     expect(() => proposeEps(x, 3)).toThrow(/exceeds/);
+  });
+});
+
+/** Textbook O(n²) DBSCAN with scikit-learn's rules, as an oracle for random data. */
+function naiveDbscan(x: Matrix, eps: number, minPoints: number): { labels: number[]; isCore: number[] } {
+  const n = x.rows;
+  const d = x.cols;
+  const nb: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const list: number[] = [];
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += (x.data[i * d + t]! - x.data[j * d + t]!) ** 2;
+      if (s <= eps * eps) list.push(j);
+    }
+    nb.push(list);
+  }
+  const isCore = nb.map((l) => (l.length >= minPoints ? 1 : 0));
+  // scikit-learn's dbscan_inner: DFS from each unlabelled core point in index order
+  const labels = new Array<number>(n).fill(-1);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== -1 || !isCore[i]) continue;
+    const stack = [i];
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (labels[p] !== -1) continue;
+      labels[p] = next;
+      if (isCore[p]) for (const q of nb[p]!) if (labels[q] === -1) stack.push(q);
+    }
+    next++;
+  }
+  return { labels, isCore };
+}
+
+describe("dbscan vs a naive O(n²) oracle on random data", () => {
+  it.each([1, 2, 3, 4, 5, 6])("dimension %i: random points with duplicates and integer coordinates", (d) => {
+    const rng = createRng(100 + d);
+    for (let trial = 0; trial < 6; trial++) {
+      const n = 150 + Math.floor(rng() * 250);
+      const data = new Float64Array(n * d);
+      for (let i = 0; i < n * d; i++) data[i] = trial % 2 ? Math.floor(rng() * 8) : rng() * 10;
+      for (let i = 0; i < 20; i++) {
+        const src = Math.floor(rng() * n) * d; // duplicate a random row
+        data.copyWithin(Math.floor(rng() * n) * d, src, src + d);
+      }
+      const x: Matrix = { data, rows: n, cols: d };
+      const eps = trial % 2 ? 1 + Math.floor(rng() * 2) : 0.5 + rng() * 2;
+      const minPoints = 1 + Math.floor(rng() * 8);
+      const want = naiveDbscan(x, eps, minPoints);
+      const got = dbscan(x, { eps, minPoints });
+      expect(Array.from(got.isCore)).toEqual(want.isCore);
+      expect(Array.from(got.labels)).toEqual(want.labels);
+    }
+  });
+
+  it("falls back to the tree when eps is tiny against the spread (grid coordinates would overflow)", () => {
+    const x = matrixFromRows([[0, 0], [1e-9, 0], [2e-9, 0], [1e12, 1e12], [1e12, 1e12 + 1e-9]]);
+    const r = dbscan(x, { eps: 1.5e-9, minPoints: 2 });
+    expect(Array.from(r.labels)).toEqual(naiveDbscan(x, 1.5e-9, 2).labels);
+    expect(r.clusterCount).toBe(2);
   });
 });
