@@ -42,7 +42,7 @@ export const DEFAULT_BULK_OPTIONS: BulkOptions = {
   maxConcurrentMutations: 5,
   jsonlOrder: "shuffled",
   seed: 1,
-  chunkSize: 500,
+  chunkSize: 100,
 };
 
 const URL_LIFETIME_MS = 7 * 24 * 3600 * 1000;
