@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateSyntheticCsv, SYNTHETIC_DEFAULTS } from "./synthetic";
 import { createRfmAccumulator, isReturn } from "../app/analytics/rfm/features";
-import { openCsvText, readTransactionBatches } from "../cli/csv/transactions";
+import { openCsvText, streamTransactions } from "../cli/csv/transactions";
 import { CsvParser } from "../cli/csv/parser";
 import { formatMoneyMinor } from "../app/analytics/rfm/money";
 
@@ -53,9 +53,10 @@ function median(xs: number[]): number {
 async function rfmOnly(file: string, asOf: string): Promise<void> {
   const t0 = performance.now();
   const acc = createRfmAccumulator({ asOf });
-  for await (const b of readTransactionBatches(openCsvText(file))) {
-    for (const r of b.rows) acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor));
-  }
+  await streamTransactions(openCsvText(file), {}, {
+    onRow: (r) => acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor)),
+    onProblem: () => {},
+  });
   const t = acc.finish();
   console.log(JSON.stringify({ customers: t.count, seconds: (performance.now() - t0) / 1000 }));
 }

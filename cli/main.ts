@@ -4,7 +4,7 @@ import { createRfmAccumulator, isReturn, type RfmFeatureTable } from "../app/ana
 import { parseSegmentModel, type SegmentModel } from "../app/analytics/segments/model";
 import { segmentCustomers, type SegmentationResult } from "../app/analytics/segments/pipeline";
 import { parseArgs, HELP, UsageError, type SegmentCommand } from "./args";
-import { openCsvText, readTransactionBatches, EmptyInputError, type ReadProgress } from "./csv/transactions";
+import { openCsvText, streamTransactions, EmptyInputError, type ReadProgress } from "./csv/transactions";
 import { ColumnError } from "./csv/columns";
 import { createProgress } from "./progress";
 import { writeSegmentsCsv, summaryTable, groupCounts } from "./output";
@@ -40,22 +40,27 @@ async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: Rf
   let valid = 0;
   let level = "line";
   try {
-    for await (const batch of readTransactionBatches(text, { columns: cmd.columns, slashDateOrder: cmd.dateOrder }, (h) => {
-      level = h.columns.level;
-    })) {
-      for (const r of batch.rows) {
-        acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor));
-      }
-      valid += batch.rows.length;
-      for (const p of batch.problems) {
-        skipped.set(p.reason, (skipped.get(p.reason) ?? 0) + 1);
-        if (listed < cmd.maxErrors) {
-          io.stderr.write(`segmint: ${cmd.file}:${p.line}: skipped row: ${p.reason}\n`);
-          listed++;
-        }
-      }
-      progress.update(valid);
-    }
+    await streamTransactions(
+      text,
+      { columns: cmd.columns, slashDateOrder: cmd.dateOrder },
+      {
+        onHeader: (h) => {
+          level = h.columns.level;
+        },
+        onRow: (r) => {
+          acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor));
+          valid++;
+        },
+        onProblem: (p) => {
+          skipped.set(p.reason, (skipped.get(p.reason) ?? 0) + 1);
+          if (listed < cmd.maxErrors) {
+            io.stderr.write(`segmint: ${cmd.file}:${p.line}: skipped row: ${p.reason}\n`);
+            listed++;
+          }
+        },
+        onChunk: () => progress.update(valid),
+      },
+    );
   } catch (e) {
     progress.done();
     if (e instanceof ColumnError || e instanceof EmptyInputError) throw new InputError(e.message);
@@ -79,6 +84,9 @@ export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
     } catch (e) {
       throw new InputError(`--previous-model ${cmd.previousModel}: ${(e as Error).message}`);
     }
+  }
+  if (previous && previous.algorithm !== cmd.algorithm) {
+    io.stderr.write(`segmint: note: --previous-model was fitted with ${previous.algorithm}, not ${cmd.algorithm}; segment ids will not be carried over\n`);
   }
   const { features, skipped, validRows, level } = await readFeatures(cmd, io);
   const tRead = performance.now();

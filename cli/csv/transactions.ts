@@ -43,6 +43,61 @@ export interface ReadProgress {
   totalBytes: number;
 }
 
+/** Mutable row filled by `parseInto` (one per stream: no allocation per row on the fast path). */
+export interface MutableTransaction {
+  customerId: string | null;
+  orderId: string;
+  day: number;
+  productId: string | null;
+  quantity: number | null;
+  unitPriceMinor: number | null;
+  amountMinor: number;
+}
+
+export function emptyTransaction(): MutableTransaction {
+  return { customerId: null, orderId: "", day: 0, productId: null, quantity: null, unitPriceMinor: null, amountMinor: 0 };
+}
+
+/** Fills `out` from one CSV record; returns null, or the reason the row cannot be used. */
+export function parseInto(fields: readonly string[], map: ColumnMap, headerLength: number, slashDateOrder: "mdy" | "dmy", out: MutableTransaction): string | null {
+  if (fields.length !== headerLength) return `expected ${headerLength} fields, found ${fields.length}`;
+  const orderId = trimmed(fields[map.order]!);
+  if (orderId === "") return "missing order id";
+  const dateText = trimmed(fields[map.date]!);
+  if (dateText === "") return "missing date";
+  const day = dateText.charCodeAt(4) === 45 ? parseIsoDay(dateText) : parseSlashDay(dateText, slashDateOrder);
+  if (day === null) return "unparseable date";
+  const customerRaw = trimmed(fields[map.customer]!);
+  out.customerId = customerRaw === "" ? null : normaliseCustomerId(customerRaw);
+  out.orderId = orderId;
+  out.day = day;
+  out.productId = map.product >= 0 ? trimmed(fields[map.product]!) || null : null;
+  if (map.level === "line") {
+    const qText = fields[map.quantity]!;
+    if (trimmed(qText) === "") return "missing quantity";
+    const quantity = parseInteger(qText);
+    if (quantity === null) return "unparseable quantity";
+    const pText = fields[map.price]!;
+    if (trimmed(pText) === "") return "missing unit price";
+    const unitPriceMinor = parseMoneyMinor(pText);
+    if (unitPriceMinor === null) return "unparseable unit price";
+    const amountMinor = quantity * unitPriceMinor;
+    if (!Number.isSafeInteger(amountMinor)) return "line amount too large";
+    out.quantity = quantity;
+    out.unitPriceMinor = unitPriceMinor;
+    out.amountMinor = amountMinor;
+    return null;
+  }
+  const aText = fields[map.amount]!;
+  if (trimmed(aText) === "") return "missing amount";
+  const amountMinor = parseMoneyMinor(aText);
+  if (amountMinor === null) return "unparseable amount";
+  out.quantity = null;
+  out.unitPriceMinor = null;
+  out.amountMinor = amountMinor;
+  return null;
+}
+
 /** Turns one CSV record into a transaction, or a reason why it can't be. */
 export function parseTransactionFields(
   fields: readonly string[],
@@ -51,34 +106,9 @@ export function parseTransactionFields(
   headerLength: number,
   slashDateOrder: "mdy" | "dmy",
 ): CsvTransaction | RowProblem {
-  if (fields.length !== headerLength) return { line, reason: `expected ${headerLength} fields, found ${fields.length}` };
-  const orderId = trimmed(fields[map.order]!);
-  if (orderId === "") return { line, reason: "missing order id" };
-  const dateText = trimmed(fields[map.date]!);
-  if (dateText === "") return { line, reason: "missing date" };
-  const day = dateText.charCodeAt(4) === 45 ? parseIsoDay(dateText) : parseSlashDay(dateText, slashDateOrder);
-  if (day === null) return { line, reason: "unparseable date" };
-  const customerRaw = trimmed(fields[map.customer]!);
-  const customerId = customerRaw === "" ? null : normaliseCustomerId(customerRaw);
-  const productId = map.product >= 0 ? trimmed(fields[map.product]!) || null : null;
-  if (map.level === "line") {
-    const qText = fields[map.quantity]!;
-    if (trimmed(qText) === "") return { line, reason: "missing quantity" };
-    const quantity = parseInteger(qText);
-    if (quantity === null) return { line, reason: "unparseable quantity" };
-    const pText = fields[map.price]!;
-    if (trimmed(pText) === "") return { line, reason: "missing unit price" };
-    const unitPriceMinor = parseMoneyMinor(pText);
-    if (unitPriceMinor === null) return { line, reason: "unparseable unit price" };
-    const amountMinor = quantity * unitPriceMinor;
-    if (!Number.isSafeInteger(amountMinor)) return { line, reason: "line amount too large" };
-    return { line, customerId, orderId, day, productId, quantity, unitPriceMinor, amountMinor };
-  }
-  const aText = fields[map.amount]!;
-  if (trimmed(aText) === "") return { line, reason: "missing amount" };
-  const amountMinor = parseMoneyMinor(aText);
-  if (amountMinor === null) return { line, reason: "unparseable amount" };
-  return { line, customerId, orderId, day, productId, quantity: null, unitPriceMinor: null, amountMinor };
+  const t = emptyTransaction();
+  const reason = parseInto(fields, map, headerLength, slashDateOrder, t);
+  return reason === null ? { line, ...t } : { line, reason };
 }
 
 /** Spreadsheet exports turn numeric ids into `17850.0`; treat that as `17850`. */
@@ -147,10 +177,62 @@ export interface CsvHeaderInfo {
 }
 
 /**
- * Streams transactions from CSV text in batches (the CLI's fast path; the app can reuse it).
- * The header is read first and columns detected (throws `ColumnError` if required columns are
- * missing); `onHeader` sees the result. Malformed rows are reported in `problems` with their
- * line number and reason, never thrown.
+ * Streams transactions from CSV text to callbacks, without an object per row: `onRow` receives
+ * the same mutable record each time (copy what you keep). The header is read first and columns
+ * detected (throws `ColumnError` if required columns are missing); malformed rows go to
+ * `onProblem` with their line number and reason, never thrown. `onChunk` runs after each chunk
+ * (progress display).
+ */
+export async function streamTransactions(
+  text: AsyncIterable<string | Buffer>,
+  options: ReadOptions,
+  handlers: {
+    onRow: (row: Readonly<MutableTransaction>, line: number) => void;
+    onProblem: (problem: RowProblem) => void;
+    onHeader?: (info: CsvHeaderInfo) => void;
+    onChunk?: () => void;
+  },
+): Promise<void> {
+  const slash = options.slashDateOrder ?? "mdy";
+  let header: string[] | null = null;
+  let map: ColumnMap | null = null;
+  let headerError: unknown = null;
+  const scratch = emptyTransaction();
+  const parser = new CsvParser((fields, line, error) => {
+    if (headerError !== null) return;
+    if (header === null) {
+      header = fields;
+      if (header[0] !== undefined) header[0] = header[0].replace(/^\uFEFF/, "");
+      try {
+        map = detectColumns(header, options.columns);
+        handlers.onHeader?.({ header, columns: map });
+      } catch (e) {
+        headerError = e;
+      }
+      return;
+    }
+    if (error !== null) {
+      handlers.onProblem({ line, reason: `malformed CSV: ${error}` });
+      return;
+    }
+    const reason = parseInto(fields, map!, header.length, slash, scratch);
+    if (reason === null) handlers.onRow(scratch, line);
+    else handlers.onProblem({ line, reason });
+  });
+  for await (const chunk of text) {
+    parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+    if (headerError !== null) throw headerError;
+    handlers.onChunk?.();
+  }
+  parser.end();
+  if (headerError !== null) throw headerError;
+  if (header === null) throw new EmptyInputError("the file is empty (no header row)");
+}
+
+/**
+ * Streams transactions in batches of plain objects, one batch per input chunk (convenient for
+ * the app; the CLI uses the allocation-free `streamTransactions`). Pull-based, so a slow consumer
+ * slows the reading down. Same header handling and problem reporting.
  */
 export async function* readTransactionBatches(
   text: AsyncIterable<string | Buffer>,

@@ -207,6 +207,12 @@ describe("segmint on the full Online Retail file", () => {
     const a = byId(readOut(out()));
     const b = readOut(join(dir, "or2.csv"));
     expect(b.filter((r) => a.get(r.customer_id!)!.segment !== r.segment)).toHaveLength(0);
+    const other = run(["segment", FIX("orders.csv"), "--algorithm", "rfm", "--out", join(dir, "or3.csv"), "--previous-model", join(dir, "or-model.json")]);
+    expect(other.code).toBe(0);
+    expect(other.stderr).toMatch(/previous-model was fitted with kmeans, not rfm/);
+    const broken = join(dir, "broken-model.json");
+    writeFileSync(broken, '{"kind":"segmint.segments","version":2}');
+    expect(run(["segment", FIX("orders.csv"), "--previous-model", broken]).code).toBe(3);
   });
 });
 

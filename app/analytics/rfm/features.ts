@@ -77,7 +77,7 @@ export function isReturn(orderId: string, quantityOrAmount: number): boolean {
 
 /**
  * Streaming RFM: feed rows one at a time with primitives (no per-line objects), then `finish`.
- * Memory is O(customers + distinct (customer, order) pairs).
+ * Memory is O(customers + distinct orders).
  */
 export interface RfmAccumulator {
   /**
@@ -112,11 +112,15 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
   let monetary = new Float64Array(capacity);
   let decaySum = new Float64Array(capacity);
   let decayRef = new Int32Array(capacity).fill(NO_DAY);
-  // (customer, order) pairs already counted; lines of one order usually arrive together, so the
-  // last pair is checked first to skip most Set lookups.
-  const orders = new Set<string>();
+  // Distinct orders per customer: order id → the customer it was first counted for. An order id
+  // seen with a second customer (rare) falls back to composite keys. Lines of one order usually
+  // arrive together, so the last (customer, order) pair is checked first to skip most lookups.
+  const orderOwner = new Map<string, number>();
+  const sharedOrders = new Set<string>();
   let lastOrderKeyCustomer = -1;
   let lastOrderKeyOrder = "";
+  let lastCustomerId = "";
+  let lastCustomer = -1;
 
   let rows = 0;
   let purchaseLines = 0;
@@ -159,13 +163,15 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
       afterAsOfRows++;
       return false;
     }
-    let c = index.get(customerId);
+    let c = customerId === lastCustomerId ? lastCustomer : index.get(customerId);
     if (c === undefined) {
       c = ids.length;
       if (c === capacity) grow();
       index.set(customerId, c);
       ids.push(customerId);
     }
+    lastCustomerId = customerId;
+    lastCustomer = c;
     const total = monetary[c]! + amountMinor;
     if (!Number.isSafeInteger(total)) throw new RangeError(`monetary of customer ${customerId} exceeds 2^53 minor units`);
     monetary[c] = total;
@@ -193,10 +199,16 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
     if (!(c === lastOrderKeyCustomer && orderId === lastOrderKeyOrder)) {
       lastOrderKeyCustomer = c;
       lastOrderKeyOrder = orderId;
-      const key = `${c}\u0000${orderId}`;
-      if (!orders.has(key)) {
-        orders.add(key);
+      const owner = orderOwner.get(orderId);
+      if (owner === undefined) {
+        orderOwner.set(orderId, c);
         frequency[c] = frequency[c]! + 1;
+      } else if (owner !== c) {
+        const key = `${c}\u0000${orderId}`;
+        if (!sharedOrders.has(key)) {
+          sharedOrders.add(key);
+          frequency[c] = frequency[c]! + 1;
+        }
       }
     }
     return true;

@@ -155,3 +155,23 @@ describe("validation", () => {
     expect(() => acc.addLine("a", "1", 0, 1, false)).toThrow(/after finish/);
   });
 });
+
+describe("distinct orders", () => {
+  it("counts an order id shared by two customers once for each, and repeated lines once", () => {
+    const t = computeRfmFeatures(
+      [
+        line("A", "500", "2024-01-01", 1, 100),
+        line("B", "500", "2024-01-02", 1, 100), // same id, another customer
+        line("A", "501", "2024-01-03", 1, 100),
+        line("A", "500", "2024-01-04", 1, 100), // back to A's first order, not consecutive
+        line("B", "500", "2024-01-05", 1, 100),
+        line("B", "502", "2024-01-05", 1, 100),
+      ],
+      { asOf: "2024-01-10" },
+    );
+    expect(featureRows(t).map((r) => [r.customerId, r.frequency])).toEqual([
+      ["A", 2],
+      ["B", 2],
+    ]);
+  });
+});
