@@ -21,7 +21,9 @@ function scale(min: number, max: number, a: number, b: number): (v: number) => n
 }
 
 function num(v: number): string {
-  return Math.abs(v) >= 1000 ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
+  if (Math.abs(v) >= 1e7) return v.toExponential(2);
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
+  return Number(v.toPrecision(3)).toString();
 }
 
 function axes(title: string, xLabel: string, yLabel: string, xr: [number, number], yr: [number, number]): string {
@@ -64,6 +66,12 @@ export function scatter(title: string, pts: readonly { x: number; y: number; seg
   return `<svg viewBox="0 0 ${W} ${H}" class="chart" role="img" aria-label="${esc(title)}">${axes(title, "PC1", "PC2", xr, yr)}${dots}${cs}</svg>`;
 }
 
+/** "48 days, 4.1 orders, £1,430" (original units), or "-" when the segment has no centre. */
+export function centroidText(c: readonly number[], currency: string): string {
+  if (c.length !== 3 || c.some((v) => !Number.isFinite(v))) return "-";
+  return `${Math.round(c[0]!)} days, ${c[1]!.toFixed(1)} orders, ${formatMoneyReadable(Math.round(c[2]! * 1000), currency)}`;
+}
+
 export interface ReportInput {
   readonly result: SegmentationResult;
   readonly features: RfmFeatureTable;
@@ -102,7 +110,7 @@ export function renderReport(input: ReportInput): string {
         `<td class="n">${Number.isNaN(pr.mean.recencyDays) ? "-" : pr.mean.recencyDays.toFixed(0)} / ${Number.isNaN(pr.median.recencyDays) ? "-" : pr.median.recencyDays.toFixed(0)}</td>` +
         `<td class="n">${Number.isNaN(pr.mean.frequency) ? "-" : pr.mean.frequency.toFixed(1)} / ${Number.isNaN(pr.median.frequency) ? "-" : pr.median.frequency}</td>` +
         `<td class="n">${esc(formatMoneyReadable(Number.isNaN(pr.mean.monetaryMinor) ? 0 : pr.mean.monetaryMinor, currency))} / ${esc(formatMoneyReadable(pr.median.monetaryMinor, currency))}</td>` +
-        `<td class="n">${pr.centroidOriginal.length === 3 ? esc(pr.centroidOriginal.map((v) => num(v)).join(", ")) : "-"}</td>` +
+        `<td class="n">${esc(centroidText(pr.centroidOriginal, currency))}</td>` +
         `<td>${esc(pr.definition)}</td><td>${esc(pr.action)}</td></tr>`,
     )
     .join("\n");

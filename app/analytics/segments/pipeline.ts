@@ -478,7 +478,7 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
       k = Math.min(prev.kmeans.k, n);
       fit.kRule = `kept K = ${k} from the previous model (refresh); pass a number or omit previousModel to re-choose`;
     } else k = 0;
-    if (auto && (k === 0 || diagnostics)) {
+    if (k === 0 || diagnostics) {
       const ck = runChooseK(x, seed, kMin, kMax, o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize);
       fit.curve = ck.curve;
       fit.kBySilhouette = ck.bySilhouette;
@@ -486,9 +486,9 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
       if (k === 0) {
         k = ck.k;
         fit.kRule = ck.rule;
-      }
+      } else if (!auto) fit.kRule = `K = ${k} given (the K rule would choose ${ck.k})`;
     }
-    if (!auto) fit.kRule = `K = ${k} given`;
+    if (!auto) fit.kRule ??= `K = ${k} given`;
     let { model, labels } = fitKMeans(x, { k, seed });
     if (prev?.kmeans && prev.kmeans.k === k) {
       // refresh: start from the previous centres (mapped into today's scaled space)
