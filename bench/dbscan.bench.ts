@@ -88,6 +88,8 @@ interface Row {
   noise?: number;
   labels?: string;
   note?: string;
+  /** scikit-learn runs that failed: seconds until the failure (a lower bound on its time). */
+  failedAfterS?: number;
 }
 
 /** Identical labels? Otherwise: same noise set and same partition up to permutation? */
@@ -150,7 +152,7 @@ function orchestrate(): void {
       } catch (err) {
         if (!(err instanceof ChildFailure)) throw err;
         const secs = (performance.now() - t0) / 1000;
-        log({ n, step: "DBSCAN", impl: "scikit-learn 1.2 DBSCAN", seconds: Number.NaN, peakMB: skMemGB > 0 ? skMemGB * 1024 : Number.NaN, note: `FAILED after ${fmtS(secs)}: ${err.message.slice(0, 160)}${skMemGB > 0 ? ` (address space capped at ${skMemGB} GB)` : ""}` });
+        log({ n, step: "DBSCAN", impl: "scikit-learn 1.2 DBSCAN", seconds: Number.NaN, failedAfterS: secs, peakMB: skMemGB > 0 ? skMemGB * 1024 : Number.NaN, note: `FAILED after ${fmtS(secs)}: ${err.message.slice(0, 160)}${skMemGB > 0 ? ` (address space capped at ${skMemGB} GB)` : ""}` });
       }
     } else {
       const old = prev?.rows.find((r) => r.n === n && r.impl.startsWith("scikit-learn 1.2 DBSCAN") && prev.eps[n] === eps);
@@ -164,48 +166,84 @@ function orchestrate(): void {
       log({ n, step: "DBSCAN", impl: "density-clustering 1.3.0", seconds: dc.times[0] as number, peakMB: dc.peakMB, clusters: dc.clusters as number, noise: countNoise(dcLabels), labels: compareLabels(jsLabels, dcLabels), note: "uses dist < eps; border points go to the first cluster that reaches them" });
     }
   }
-  // The carried-over rows keep their original run note.
   for (const r of rows) if (r.impl.startsWith("scikit-learn 1.2 DBSCAN") && !r.note) r.note = `measured ${new Date().toISOString().slice(0, 10)}`;
-  const finite = (v: number): boolean => Number.isFinite(v);
+  render({ minPoints, env: environmentNote(), eps: epsByN, rows, sizes });
+}
 
+interface Results {
+  minPoints: number;
+  env: Record<string, unknown>;
+  eps: Record<string, number>;
+  rows: Row[];
+  sizes: number[];
+}
+
+/** Writes dbscan.md/json from measured rows (also used by --render to re-render the last results). */
+function render(res: Results): void {
+  const { minPoints, env, rows, sizes } = res;
+  // JSON has no NaN: failed runs come back as null.
+  const finite = (v: number | null | undefined): v is number => typeof v === "number" && Number.isFinite(v);
+  for (const r of rows) {
+    if (!finite(r.seconds)) r.seconds = Number.NaN;
+    const m = /FAILED after ([\d.]+) s/.exec(r.note ?? "");
+    if (!finite(r.seconds) && r.failedAfterS === undefined && m) r.failedAfterS = Number(m[1]);
+  }
   const ratio = sizes.map((n) => {
     const js = rows.find((r) => r.n === n && r.step === "DBSCAN" && r.impl.startsWith("segmint"));
     const sk = rows.find((r) => r.n === n && r.step === "DBSCAN" && r.impl.startsWith("scikit-learn"));
     const jse = rows.find((r) => r.n === n && r.step !== "DBSCAN" && r.impl.startsWith("segmint"));
     const ske = rows.find((r) => r.n === n && r.step !== "DBSCAN" && r.impl.startsWith("scikit-learn"));
+    const ok = js !== undefined && sk !== undefined && finite(sk.seconds);
+    const failed = js !== undefined && sk !== undefined && !finite(sk.seconds) && finite(sk.failedAfterS);
     return {
       n,
-      speedupVsSklearn: js && sk && finite(sk.seconds) ? sk.seconds / js.seconds : null,
-      memoryRatio: js && sk && finite(sk.seconds) ? sk.peakMB / js.peakMB : null,
+      speedupVsSklearn: ok ? sk.seconds / js.seconds : null,
+      /** When scikit-learn failed: its time until the failure / ours, a lower bound. */
+      speedupLowerBound: failed ? (sk.failedAfterS as number) / js.seconds : null,
+      memoryRatio: ok ? sk.peakMB / js.peakMB : null,
       jsPeakMB: js?.peakMB ?? null,
-      labels: sk?.labels ?? null,
+      labels: sk?.labels ?? (failed ? "scikit-learn failed" : null),
       epsSpeedupVsSklearn: jse && ske ? ske.seconds / jse.seconds : null,
     };
   });
-  const env = environmentNote();
   const md = [
     "# DBSCAN benchmark",
     "",
-    `Synthetic RFM features (58 % one-time buyers, 0.2 % whales, heavy-tailed spend; log1p, z-score; d = 3; seed ${DATA_SEED}), minPoints = ${minPoints} (self included, = scikit-learn's min_samples), eps = the knee of the sorted k-distance curve from our \`proposeEps\` (scikit-learn's own k-distance + the same knee rule is timed too and must give the same eps). Time = the call only; memory = peak RSS of the measuring child process (runtime and loaded data included). "labels" compares with our labels element by element.`,
+    `Synthetic RFM features (58 % one-time buyers, 0.2 % whales, heavy-tailed spend; log1p, z-score; d = 3; seed ${DATA_SEED}), minPoints = ${minPoints} (self included, = scikit-learn's min_samples), eps = the knee of the sorted k-distance curve from our \`proposeEps\` (scikit-learn's own k-distance + the same knee rule is timed too and must give the same eps). Time = the call only; memory = peak RSS of the measuring child process (runtime and loaded data included). "labels" compares with our labels element by element. A failed scikit-learn run is shown with the time until it failed; the speed-up is then a lower bound.`,
     "",
-    `Machine: ${env.cpu}, ${env.cores} cores (shared with other work), ${env.memoryGB} GB, Node ${env.node}; run ${env.date}.`,
+    `Machine: ${String(env.cpu)}, ${String(env.cores)} cores (shared with other work), ${String(env.memoryGB)} GB, Node ${String(env.node)}; run ${String(env.date)}.`,
     "",
     mdTable(
       ["n", "step", "implementation", "time", "peak RSS", "clusters", "noise", "labels vs segmint", "note"],
-      rows.map((r) => [fmtN(r.n), r.step, r.impl, finite(r.seconds) ? fmtS(r.seconds) : "failed", finite(r.seconds) ? fmtMB(r.peakMB) : "–", r.clusters ?? "", r.noise ?? "", r.labels ?? "", r.note ?? ""]),
+      rows.map((r) => [fmtN(r.n), r.step, r.impl, finite(r.seconds) ? fmtS(r.seconds) : `failed after ${finite(r.failedAfterS) ? fmtS(r.failedAfterS) : "?"}`, finite(r.seconds) ? fmtMB(r.peakMB) : finite(r.peakMB) ? `needs > ${fmtMB(r.peakMB)} (address-space cap)` : "–", r.clusters ?? "", r.noise ?? "", r.labels ?? "", r.note ?? ""]),
     ),
     "",
     "## Ratios",
     "",
     mdTable(
       ["n", "DBSCAN speed-up vs scikit-learn", "scikit-learn peak / segmint peak", "segmint peak", "labels", "k-distance speed-up vs scikit-learn"],
-      ratio.map((r) => [fmtN(r.n), r.speedupVsSklearn ? `${r.speedupVsSklearn.toFixed(0)}×` : "–", r.memoryRatio ? `${r.memoryRatio.toFixed(0)}×` : "–", r.jsPeakMB ? fmtMB(r.jsPeakMB) : "–", r.labels ?? "–", r.epsSpeedupVsSklearn ? `${r.epsSpeedupVsSklearn.toFixed(1)}×` : "–"]),
+      ratio.map((r) => [
+        fmtN(r.n),
+        r.speedupVsSklearn !== null ? `${r.speedupVsSklearn.toFixed(0)}×` : r.speedupLowerBound !== null ? `> ${r.speedupLowerBound.toFixed(0)}× (scikit-learn failed)` : "–",
+        r.memoryRatio !== null ? `${r.memoryRatio.toFixed(0)}×` : "–",
+        r.jsPeakMB !== null ? fmtMB(r.jsPeakMB) : "–",
+        r.labels ?? "–",
+        r.epsSpeedupVsSklearn !== null ? `${r.epsSpeedupVsSklearn.toFixed(1)}×` : "–",
+      ]),
     ),
     "",
     "Target (issue 3): 1M × 3 with eps from the knee: ≥ 10× faster than scikit-learn, peak ≤ 1 GB, same labels.",
   ].join("\n");
-  writeResults("dbscan", md, { bench: "dbscan", minPoints, env, eps: epsByN, rows, ratios: ratio });
+  writeResults("dbscan", md, { bench: "dbscan", ...res, ratios: ratio });
   console.log(md.split("## Ratios")[1]);
+}
+
+if (args.has("render")) {
+  const prev = previousResults<Results>("dbscan");
+  if (!prev) throw new Error("no bench/results/dbscan.json to render");
+  prev.sizes ??= [...new Set(prev.rows.map((r) => r.n))];
+  render(prev);
+  process.exit(0);
 }
 
 const w = args.get("worker");
