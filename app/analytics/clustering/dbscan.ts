@@ -51,8 +51,8 @@ export function dbscan(x: Matrix, o: DbscanOptions): DbscanResult {
     throw new RangeError(`dbscan: minPoints must be an integer ≥ 1, got ${String(minPoints)}`);
   }
   if (x.rows === 0) return { labels: new Int32Array(0), clusterCount: 0, isCore: new Uint8Array(0) };
-  // The grid falls back to the tree when eps is so small against the spread that cell
-  // coordinates would not fit in 30 bits.
+  // The grid falls back to the tree when eps is so small against the spread that there would be
+  // over 2^24 cells per dimension.
   return (x.cols <= GRID_MAX_DIMS ? gridDbscan(x, eps, minPoints) : null) ?? treeDbscan(x, eps, minPoints);
 }
 
@@ -149,7 +149,9 @@ function buildGrid(x: Matrix, eps: number): Grid | null {
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < d; t++) {
       const cc = Math.floor(((data[i * d + t] as number) - (mins[t] as number)) / side) + reach;
-      if (!(cc < 2 ** 30)) return null;
+      // Beyond 2^24 cells per dimension the rounding of (v − min)/side could exceed the 1e-7
+      // shrink margin that guarantees "same cell ⇒ within eps": use the tree instead.
+      if (!(cc < 2 ** 24)) return null;
       pointCoords[i * d + t] = cc;
       if (cc > (extent[t] as number)) extent[t] = cc;
     }

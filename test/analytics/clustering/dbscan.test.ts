@@ -204,6 +204,17 @@ describe("dbscan vs a naive O(n²) oracle on random data", () => {
     }
   });
 
+  it("uses string cell keys when the linear key would exceed 2^53 (wide spread in 3-D)", () => {
+    const rng = createRng(9);
+    const rows: number[][] = [];
+    for (const c of [0, 160_000]) for (let i = 0; i < 60; i++) rows.push([c + rng() * 3, c + rng() * 3, c + rng() * 3]);
+    rows.push([80_000, 0, 160_000]);
+    const x = matrixFromRows(rows);
+    const r = dbscan(x, { eps: 1, minPoints: 3 });
+    expect(Array.from(r.labels)).toEqual(naiveDbscan(x, 1, 3).labels);
+    expect(r.labels[120]).toBe(-1);
+  });
+
   it("falls back to the tree when eps is tiny against the spread (grid coordinates would overflow)", () => {
     const x = matrixFromRows([[0, 0], [1e-9, 0], [2e-9, 0], [1e12, 1e12], [1e12, 1e12 + 1e-9]]);
     const r = dbscan(x, { eps: 1.5e-9, minPoints: 2 });
