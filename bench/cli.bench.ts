@@ -12,7 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync, createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateSyntheticCsv, SYNTHETIC_DEFAULTS } from "./synthetic";
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
   const bin = join(ROOT, "bin/segmint.js");
   const self = fileURLToPath(import.meta.url);
   const tsx = join(ROOT, "node_modules/tsx/dist/cli.mjs");
+  const loadAtStart = loadavg().map((v) => Math.round(v * 10) / 10);
   const results: Record<string, unknown> = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
     console.log("rfm vs pandas:", JSON.stringify(results.rfmVsPandas));
   }
 
+  results.loadAverage = { start: loadAtStart, end: loadavg().map((v) => Math.round(v * 10) / 10) };
   writeFileSync(join(RESULTS, "cli.json"), JSON.stringify(results, null, 2) + "\n");
   writeFileSync(join(RESULTS, "cli.md"), renderMarkdown(results));
   console.log(`wrote ${join(RESULTS, "cli.md")}`);
@@ -187,7 +189,7 @@ function renderMarkdown(r: Record<string, unknown>): string {
     `Measured ${r.date as string} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB RAM, Node ${m.node}. Wall time and peak RSS of a`,
     "fresh `node bin/segmint.js segment …` process via `/usr/bin/time -v` (start-up, tsx registration, read, RFM,",
     "segmentation, CSV output all included). Default algorithm: K-means, K auto, seed 42.",
-    "The machine is shared with other work, so times are indicative (± 30 %).",
+    `The machine is shared with other work (1-min load average ${(r.loadAverage as { start: number[] }).start[0]} at the start, ${(r.loadAverage as { end: number[] }).end[0]} at the end, on ${m.cpus} cores), so times are indicative: they vary by up to 2× between runs.`,
     "",
     "| Input | Wall time | Peak RSS | Target | |",
     "|---|---|---|---|---|",
