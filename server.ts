@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     build = () => import(/* @vite-ignore */ path) as Promise<ServerBuild>;
   } else {
     const vite = await import("vite").then((v) =>
-      v.createServer({ server: { middlewareMode: true, hmr: false }, appType: "custom" }),
+      v.createServer({ server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" }),
     );
     app.use(vite.middlewares);
     build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;

@@ -34,6 +34,8 @@ const schema = z
     // workers: web processes only enqueue; `npm run worker` processes run them (PostgreSQL).
     JOB_RUNNER: z.enum(["in-process", "workers"]).default("in-process"),
     JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
+    // A running job not heard from (heartbeat) for this long is taken for dead and run again.
+    JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
     // Offline demo only: the Admin API host of the local Shopify simulator. Accepted only when
     // SHOPIFY_APP_URL is local, so production can never be pointed at a fake Shopify.
     SEGMINT_SIMULATOR_URL: z.url().optional(),

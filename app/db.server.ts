@@ -12,17 +12,24 @@ export type Db = PrismaClient;
 
 const require = createRequire(import.meta.url);
 
-const providers = new WeakMap<Db, DatabaseProvider>();
+const urls = new WeakMap<Db, string>();
+
+/** The URL a client was created for (the backfill opens a driver connection of its own to it). */
+export function urlOf(client: Db): string {
+  const url = urls.get(client);
+  if (!url) throw new Error("this Prisma client was not created by createDb()");
+  return url;
+}
 
 /** Which database a client talks to (raw SQL that differs between them asks this). */
 export function providerOf(client: Db): DatabaseProvider {
-  return providers.get(client) ?? "sqlite";
+  return databaseProvider(urlOf(client));
 }
 
 /** A client for any database URL (tests use one per database). */
 export function createDb(url: string): Db {
   const client = connect(url);
-  providers.set(client, databaseProvider(url));
+  urls.set(client, url);
   return client;
 }
 

@@ -4,6 +4,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
 import { db } from "./db.server";
+import { onShopInstalled } from "./services/install.server";
 import { installSimulatorTransport } from "./shopify/simulator-transport.server";
 
 export const API_VERSION = ApiVersion.October26;
@@ -21,6 +22,12 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db()),
   distribution: AppDistribution.AppStore,
+  hooks: {
+    // Install and re-install: backfill the order history, schedule reconciliation.
+    afterAuth: async ({ session }) => {
+      await onShopInstalled(db(), session.shop, session.scope);
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

@@ -75,7 +75,7 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
   }
 }
 
-export const processWebhooksJob: JobHandler = async (_payload, { db, job }) => {
+export const processWebhooksJob: JobHandler = async (_payload, { db, job, heartbeat }) => {
   if (job.shopId === null) throw new TerminalJobError("process-webhooks needs a shop");
   const shop = await db.shop.findUnique({ where: { id: job.shopId }, select: { id: true, domain: true, tagPrefix: true } });
   if (!shop) return; // shop/redact already removed everything
@@ -87,7 +87,9 @@ export const processWebhooksJob: JobHandler = async (_payload, { db, job }) => {
       select: { id: true, topic: true, payload: true },
     });
     let progressed = false;
-    for (const event of pending) {
+    for (const [i, event] of pending.entries()) {
+      // Keep the lease fresh on long drains; stop if the job was cancelled (uninstall).
+      if (i > 0 && i % 500 === 0 && !(await heartbeat())) return;
       let outcome: Outcome;
       try {
         outcome = await applyEvent(db, shop, event.topic, event.payload, job.id);

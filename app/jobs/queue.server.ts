@@ -97,13 +97,13 @@ export async function heartbeat(db: Db, id: number, workerId: string): Promise<v
 
 /**
  * Jobs whose worker died (kill -9, crash, deploy) are queued again: any running job whose lease
- * is older than `leaseMs`, or every running job held by `deadWorkerPrefix` when a single
- * in-process runner restarts. Handlers are written to resume (they are idempotent).
+ * is `leaseMs` old or older (0 = every running job). Handlers are written to resume (they are
+ * idempotent), and a resumed job does not count as a new attempt.
  */
 export async function requeueAbandoned(db: Db, leaseMs: number, now = new Date()): Promise<number> {
   const { count } = await db.job.updateMany({
-    where: { status: "running", lockedAt: { lt: new Date(now.getTime() - leaseMs) } },
-    data: { status: "queued", lockedBy: null, runAt: now },
+    where: { status: "running", lockedAt: { lte: new Date(now.getTime() - leaseMs) } },
+    data: { status: "queued", lockedBy: null, runAt: now, attempts: { decrement: 1 } },
   });
   return count;
 }

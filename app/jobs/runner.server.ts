@@ -23,6 +23,11 @@ export interface RunnerOptions {
   pollMs?: number;
   /** A running job whose lease is older than this is taken for abandoned and queued again. */
   leaseMs?: number;
+  /**
+   * This runner is the only one (the embedded default): every job still marked running was left
+   * by a previous process that died, so all of them are queued again at start.
+   */
+  soleRunner?: boolean;
   onEvent?: (e: { type: "done" | "retry" | "failed"; job: JobRow; error?: unknown }) => void;
 }
 
@@ -37,7 +42,7 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
   const concurrency = o.concurrency ?? 2;
   const perShopLimit = o.perShopLimit ?? 1;
   const pollMs = o.pollMs ?? 250;
-  const leaseMs = o.leaseMs ?? 5 * 60_000;
+  const leaseMs = o.leaseMs ?? 60_000;
   let stopped = false;
   let active = 0;
   const idleWaiters: (() => void)[] = [];
@@ -91,8 +96,11 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
     }
   }
 
+  // Workers also look for dead peers' jobs now and then, not only at start.
+  const sweep = setInterval(() => void requeueAbandoned(o.db, leaseMs).catch(() => undefined), Math.max(1000, leaseMs / 2));
+  sweep.unref();
   const loops = (async () => {
-    await requeueAbandoned(o.db, leaseMs);
+    await requeueAbandoned(o.db, o.soleRunner ? 0 : leaseMs);
     await Promise.all(Array.from({ length: concurrency }, (_, i) => loop(i)));
   })();
 
@@ -104,6 +112,7 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
       }),
     async stop() {
       stopped = true;
+      clearInterval(sweep);
       wake?.();
       idleWaiters.splice(0).forEach((resolve) => resolve());
       await loops;

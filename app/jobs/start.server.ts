@@ -11,6 +11,8 @@ export function startAppJobRunner(): JobRunner {
     db: db(),
     handlers: jobHandlers,
     perShopLimit: config().JOB_CONCURRENCY_PER_SHOP,
+    leaseMs: config().JOB_LEASE_MS,
+    soleRunner: config().JOB_RUNNER === "in-process",
   });
   return runner;
 }

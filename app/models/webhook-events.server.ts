@@ -1,7 +1,6 @@
 // The webhook inbox: one row per (shop, event id) however often Shopify delivers it.
 import type { Db } from "../db.server";
 import { JOB } from "../jobs/job-types";
-import { enqueue } from "../jobs/queue.server";
 import { ensureShop } from "./shops.server";
 
 export interface IncomingWebhook {
@@ -39,6 +38,15 @@ export async function recordWebhook(db: Db, w: IncomingWebhook): Promise<boolean
     INSERT INTO "WebhookEvent" ("shopId", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "payload", "status")
     VALUES (${shopId}, ${w.eventId}, ${w.webhookId}, ${w.topic}, ${w.apiVersion}, ${w.triggeredAt}, ${new Date()}, ${payload}, 'received')
     ON CONFLICT ("shopId", "eventId") DO NOTHING`;
-  if (inserted > 0) await enqueue(db, { type: PROCESS_WEBHOOKS_JOB, shopId, singletonKey: PROCESS_WEBHOOKS_JOB });
+  if (inserted > 0) {
+    // One statement (this is the hot path): queue a drain unless one is already waiting.
+    const now = new Date();
+    await db.$executeRaw`
+      INSERT INTO "Job" ("shopId", "type", "payload", "status", "attempts", "maxAttempts", "runAt", "singletonKey", "createdAt", "updatedAt")
+      SELECT ${shopId}, ${PROCESS_WEBHOOKS_JOB}, '{}', 'queued', 0, 5, ${now}, ${PROCESS_WEBHOOKS_JOB}, ${now}, ${now}
+      WHERE NOT EXISTS (
+        SELECT 1 FROM "Job" WHERE "shopId" = ${shopId} AND "singletonKey" = ${PROCESS_WEBHOOKS_JOB} AND "status" = 'queued'
+      )`;
+  }
   return inserted > 0;
 }

@@ -5,7 +5,8 @@
 // refunds) → pass 2 (lines) → completed. Lines may come before their order in the file (Shopify
 // does not group them), hence two passes over a local copy. Every write is idempotent, so a crash
 // anywhere resumes without duplicates; pass 2 also skips the lines it had already committed.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -13,7 +14,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Db } from "../db.server";
-import { insertLines, upsertCustomers, writeOrderBatch } from "../models/orders-bulk.server";
+import { orderBulkWriter, type OrderBulkWriter } from "../models/orders-bulk.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { BULK_OPERATION_STATUS, BULK_ORDERS_RUN, ordersBulkQuery } from "../shopify/graphql";
 import { lineFromGraphql, orderFromGraphql, type LineState } from "../shopify/mappers/order";
@@ -21,7 +22,7 @@ import { shopifyIdOf } from "../shopify/money";
 import type { OrderState } from "./order-sync.server";
 
 const ORDER_BATCH = 500;
-const LINE_BATCH = 1000;
+const LINE_BATCH = 5000;
 
 export type BackfillStep = { done: true } | { done: false; pollAfterMs: number };
 
@@ -91,9 +92,13 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
 
   await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: total } });
   if (op.url) {
-    const file = await downloadOnce(op.url, path.join(deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"), `shop-${shopId}-run-${run.id}.jsonl`));
+    // Named by the result URL itself (unique per export), never by our own ids, which repeat
+    // across databases: a resumed run reuses its own download and nothing else's.
+    const name = createHash("sha256").update(op.url).digest("hex").slice(0, 32);
+    const file = await downloadOnce(op.url, path.join(deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"), `${name}.jsonl`));
     const completed = await ingest(deps, run.id, file, run.resumeLine);
     if (!completed) return { done: true }; // cancelled (uninstall) mid-way
+    rmSync(file, { force: true });
   }
   await db.syncRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
   return { done: true };
@@ -110,34 +115,56 @@ async function downloadOnce(url: string, file: string): Promise<string> {
   return file;
 }
 
-async function* jsonLines(file: string): AsyncGenerator<{ n: number; value: Record<string, unknown> }> {
-  const rl = readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+/**
+ * The file's JSON lines that `wanted` accepts (judged on the raw text, so each pass parses only
+ * its own half of the file). `n` is the 1-based line number.
+ */
+async function* jsonLines(file: string, wanted: (raw: string) => boolean): AsyncGenerator<{ n: number; value: Record<string, unknown> }> {
+  const rl = readline.createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
     n++;
-    if (line.trim() === "") continue;
-    yield { n, value: JSON.parse(line) as Record<string, unknown> };
+    if (line === "" || !wanted(line)) continue;
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`bulk result line ${n} is not JSON: ${line.slice(0, 120)}`);
+    }
+    yield { n, value };
   }
 }
+
+// Children carry "__parentId"; our selection has no free text where that string could appear.
+const isChildLine = (raw: string) => raw.includes('"__parentId"');
+const isRootLine = (raw: string) => !isChildLine(raw);
 
 const isOrder = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/Order/") && v.__parentId === undefined;
 const isLine = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/LineItem/");
 
 /** The two passes. Returns false if the job was cancelled meanwhile. */
 async function ingest(deps: BackfillDeps, runId: number, file: string, resumeLine: number): Promise<boolean> {
-  const { db, shopId } = deps;
+  const writer = orderBulkWriter(deps.db, deps.shopId);
+  try {
+    return await ingestWith(deps, writer, runId, file, resumeLine);
+  } finally {
+    await writer.close();
+  }
+}
+
+async function ingestWith(deps: BackfillDeps, writer: OrderBulkWriter, runId: number, file: string, resumeLine: number): Promise<boolean> {
+  const { db } = deps;
   // Pass 1: orders (+ customers, refunds). Idempotent, so it always runs in full: it rebuilds the
   // map from Shopify order id to the row whose lines pass 2 writes (null: stored state is newer).
   const orderRows = new Map<string, number | null>();
   let batch: OrderState[] = [];
   let done = 0;
   const flushOrders = async () => {
-    const customers = await upsertCustomers(db, shopId, batch.flatMap((o) => (o.customerShopifyId ? [o.customerShopifyId] : [])));
-    for (const [id, row] of await writeOrderBatch(db, shopId, batch, customers)) orderRows.set(id, row);
+    for (const [id, row] of await writer.writeOrders(batch)) orderRows.set(id, row);
     done += batch.length;
     batch = [];
   };
-  for await (const { value } of jsonLines(file)) {
+  for await (const { value } of jsonLines(file, isRootLine)) {
     if (!isOrder(value)) continue;
     batch.push(orderFromGraphql(value));
     if (batch.length >= ORDER_BATCH) {
@@ -152,14 +179,14 @@ async function ingest(deps: BackfillDeps, runId: number, file: string, resumeLin
   let lines: { orderId: number; line: LineState }[] = [];
   let lastLine = resumeLine;
   const flushLines = async (upTo: number) => {
-    await insertLines(db, shopId, lines);
+    await writer.insertLines(lines);
     done += lines.length;
     lines = [];
     lastLine = upTo;
     await db.syncRun.update({ where: { id: runId }, data: { rowsDone: done, resumeLine: upTo } });
   };
   let lineNo = 0;
-  for await (const { n, value } of jsonLines(file)) {
+  for await (const { n, value } of jsonLines(file, isChildLine)) {
     lineNo = n;
     if (n <= resumeLine || !isLine(value)) continue;
     const orderRow = orderRows.get(shopifyIdOf(String(value.__parentId)));

@@ -6,7 +6,6 @@
 //   the job layer classifies (app/jobs/errors.server.ts).
 import {
   GraphqlQueryError,
-  HttpInternalError,
   HttpMaxRetriesError,
   HttpRequestError,
   HttpResponseError,
@@ -110,50 +109,78 @@ export function createAdminClient(transport: GraphqlTransport, o: AdminClientOpt
     return Math.min(30_000, 500 * 2 ** (attempt - 1));
   }
 
+  type GraphQLErrorShape = { message: string; extensions?: { code?: string } };
+  /** What one attempt came to, whichever way the transport reported it. */
+  type Outcome =
+    | { kind: "data"; data: unknown }
+    | { kind: "graphql-errors"; errors: GraphQLErrorShape[]; cost?: CostExtension }
+    | { kind: "http"; status: number; statusText: string; retryAfterSeconds?: number }
+    | { kind: "network"; message: string };
+
+  async function attempt(document: string, variables?: Record<string, unknown>): Promise<Outcome> {
+    let response: Response;
+    try {
+      response = await transport(document, variables ? { variables } : undefined);
+    } catch (error) {
+      // @shopify/shopify-api throws for what it considers failures (Remix's admin.graphql too).
+      if (error instanceof GraphqlQueryError) {
+        const body = error.body as { errors?: { graphQLErrors?: GraphQLErrorShape[] }; extensions?: { cost?: CostExtension } } | undefined;
+        return { kind: "graphql-errors", errors: body?.errors?.graphQLErrors ?? [{ message: error.message }], cost: body?.extensions?.cost };
+      }
+      if (error instanceof HttpThrottlingError) return { kind: "http", status: 429, statusText: "Too Many Requests", retryAfterSeconds: error.response.retryAfter };
+      if (error instanceof HttpResponseError) return { kind: "http", status: error.response.code, statusText: error.response.statusText };
+      if (error instanceof HttpMaxRetriesError || error instanceof HttpRequestError || error instanceof TypeError) {
+        return { kind: "network", message: error.message };
+      }
+      throw error;
+    }
+    // A transport that hands back Shopify's raw response (non-2xx pages may be HTML).
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get("retry-after"));
+      await response.body?.cancel();
+      return { kind: "http", status: response.status, statusText: response.statusText, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined };
+    }
+    const body = (await response.json()) as { data?: unknown; errors?: GraphQLErrorShape[] | { graphQLErrors?: GraphQLErrorShape[] }; extensions?: { cost?: CostExtension } };
+    const errors = Array.isArray(body.errors) ? body.errors : body.errors?.graphQLErrors;
+    if (errors && errors.length > 0) return { kind: "graphql-errors", errors, cost: body.extensions?.cost };
+    remember(body.extensions?.cost);
+    if (body.extensions?.cost?.requestedQueryCost !== undefined) costs.set(document, body.extensions.cost.requestedQueryCost);
+    return { kind: "data", data: body.data };
+  }
+
   async function request<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    for (let n = 1; ; n++) {
       await waitForBucket(costs.get(document) ?? o.expectedCost ?? 50);
+      const outcome = await attempt(document, variables);
       let retryIn: number;
-      let lastError: Error;
-      try {
-        const response = await transport(document, variables ? { variables } : undefined);
-        const body = (await response.json()) as { data?: T; errors?: unknown; extensions?: { cost?: CostExtension } };
-        remember(body.extensions?.cost);
-        if (body.extensions?.cost?.requestedQueryCost !== undefined) costs.set(document, body.extensions.cost.requestedQueryCost);
-        if (body.errors) throw new AdminGraphqlError(body.errors as { message: string }[]);
-        return body.data as T;
-      } catch (error) {
-        if (error instanceof GraphqlQueryError) {
-          const body = error.body as { errors?: { graphQLErrors?: { message: string; extensions?: { code?: string } }[] }; extensions?: { cost?: CostExtension } } | undefined;
-          const cost = body?.extensions?.cost;
-          remember(cost);
-          const graphQLErrors = body?.errors?.graphQLErrors ?? [{ message: error.message }];
-          if (!graphQLErrors.some((e) => e.extensions?.code === "THROTTLED")) throw new AdminGraphqlError(graphQLErrors);
-          const requested = cost?.requestedQueryCost ?? o.expectedCost ?? 50;
-          if (cost?.requestedQueryCost !== undefined) costs.set(document, cost.requestedQueryCost);
-          const status = cost?.throttleStatus;
+      let failure: Error;
+      switch (outcome.kind) {
+        case "data":
+          return outcome.data as T;
+        case "graphql-errors": {
+          remember(outcome.cost);
+          if (!outcome.errors.some((e) => e.extensions?.code === "THROTTLED")) throw new AdminGraphqlError(outcome.errors);
+          const requested = outcome.cost?.requestedQueryCost ?? costs.get(document) ?? o.expectedCost ?? 50;
+          costs.set(document, requested);
+          const status = outcome.cost?.throttleStatus;
           // Shopify's rule: wait until the bucket holds the requested cost; at least 1 s.
           retryIn = status ? Math.max(1000, Math.ceil(((requested - status.currentlyAvailable) / status.restoreRate) * 1000)) : 1000;
-          lastError = new ShopifyUnavailableError("THROTTLED", retryIn);
-        } else if (error instanceof HttpThrottlingError) {
-          retryIn = Math.max(1000, (error.response.retryAfter ?? 1) * 1000);
-          lastError = new ShopifyUnavailableError("HTTP 429", retryIn);
-        } else if (error instanceof HttpInternalError || error instanceof HttpMaxRetriesError || error instanceof HttpRequestError) {
-          retryIn = backoffMs(attempt);
-          lastError = new ShopifyUnavailableError(error.message, retryIn);
-        } else if (error instanceof HttpResponseError) {
-          const status = error.response.code;
-          if (ACCESS_STATUSES.has(status)) throw new ShopAccessError(status, `Shopify answered ${status} ${error.response.statusText}`);
-          throw new TerminalJobError(`Shopify answered ${status}: ${error.message}`);
-        } else if (error instanceof TypeError) {
-          // fetch's network failure
-          retryIn = backoffMs(attempt);
-          lastError = new ShopifyUnavailableError(`network: ${error.message}`, retryIn);
-        } else {
-          throw error;
+          failure = new ShopifyUnavailableError("THROTTLED", retryIn);
+          break;
         }
+        case "http":
+          if (ACCESS_STATUSES.has(outcome.status)) throw new ShopAccessError(outcome.status, `Shopify answered ${outcome.status} ${outcome.statusText}`);
+          if (outcome.status === 429) retryIn = Math.max(1000, (outcome.retryAfterSeconds ?? 1) * 1000);
+          else if (outcome.status >= 500) retryIn = backoffMs(n);
+          else throw new TerminalJobError(`Shopify answered ${outcome.status} ${outcome.statusText}`);
+          failure = new ShopifyUnavailableError(`HTTP ${outcome.status}`, retryIn);
+          break;
+        case "network":
+          retryIn = backoffMs(n);
+          failure = new ShopifyUnavailableError(`network: ${outcome.message}`, retryIn);
+          break;
       }
-      if (attempt >= maxAttempts) throw lastError;
+      if (n >= maxAttempts) throw failure;
       await sleep(retryIn);
     }
   }

@@ -20,7 +20,7 @@ export function installSimulatorTransport(simulatorUrl: string, appUrl: string):
     if (url.hostname.endsWith(".myshopify.com")) {
       // The simulator serves many shops: it reads the shop from this header.
       const headers = new Headers(init?.headers);
-      headers.set("X-Segmint-Simulated-Shop", url.hostname);
+      headers.set("X-Shopify-Simulator-Shop", url.hostname);
       url.protocol = target.protocol;
       url.host = target.host;
       return realFetch(url, { ...init, headers });

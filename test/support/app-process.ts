@@ -1,0 +1,111 @@
+// The real app as a separate process (server.ts: Express + Remix + the in-process job runner),
+// reached over real HTTP — what Shopify and the simulator talk to in the tests.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+export const TEST_API_KEY = "segmint-test-key";
+export const TEST_API_SECRET = "segmint-test-secret";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AppProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** kill -9: no cleanup of any kind. */
+  kill9(): Promise<void>;
+}
+
+export interface AppProcessOptions {
+  databaseUrl: string;
+  simulatorUrl: string;
+  port?: number;
+  /** "server" (web + in-process jobs) or "worker" (jobs only). */
+  entry?: "server" | "worker";
+  env?: Record<string, string>;
+}
+
+const tsxCli = path.resolve("node_modules/tsx/dist/cli.mjs");
+
+export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess> {
+  const port = o.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const script = o.entry === "worker" ? "app/jobs/worker.server.ts" : "server.ts";
+  const child = spawn(process.execPath, [tsxCli, script], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      TZ: "UTC",
+      // The production build (npm test builds it first): what ships, and much faster than Vite's
+      // development middleware.
+      NODE_ENV: "production",
+      SHOPIFY_API_KEY: TEST_API_KEY,
+      SHOPIFY_API_SECRET: TEST_API_SECRET,
+      SHOPIFY_APP_URL: url,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: o.databaseUrl,
+      SEGMINT_SIMULATOR_URL: o.simulatorUrl,
+      LOG_LEVEL: "warn",
+      ...o.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = o.entry === "worker" ? /worker started/ : /listening on/;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start in 60 s:\n${out}`)), 60_000);
+    const check = () => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    port,
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    kill9: async () => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,62 @@
+// The full sync rig: the Shopify simulator over HTTP, a migrated database, the shop installed
+// (offline session + install hook), and the real app process answering webhooks and running jobs.
+import type { Db } from "../../app/db.server";
+import { onShopInstalled } from "../../app/services/install.server";
+import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from "../simulator/server";
+import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "./app-process";
+import { createTestDatabase, type TestDatabase } from "./databases";
+import type { DatabaseProvider } from "../../prisma/provider";
+
+export const DEMO_SHOP = "segmint-demo.myshopify.com";
+
+export interface SyncRig {
+  sim: SimulatorServer;
+  t: TestDatabase;
+  db: Db;
+  app: AppProcess | null;
+  appPort: number;
+  startApp(options?: { entry?: "server" | "worker"; env?: Record<string, string> }): Promise<AppProcess>;
+  close(): Promise<void>;
+}
+
+export async function startSyncRig(
+  provider: DatabaseProvider,
+  o: { simulator?: Omit<SimulatorServerOptions, "apiKey" | "apiSecret" | "appUrl">; install?: boolean; startApp?: boolean } = {},
+): Promise<SyncRig> {
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const sim = await startSimulatorServer({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appUrl, ...o.simulator });
+  const t = await createTestDatabase(provider);
+  const db = t.db;
+  for (const domain of sim.simulator.shopDomains()) {
+    await db.session.create({
+      data: {
+        id: `offline_${domain}`,
+        shop: domain,
+        state: "installed",
+        isOnline: false,
+        accessToken: sim.simulator.accessToken(domain),
+        scope: "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy",
+      },
+    });
+    if (o.install !== false) await onShopInstalled(db, domain, undefined);
+  }
+  const rig: SyncRig = {
+    sim,
+    t,
+    db,
+    app: null,
+    appPort,
+    async startApp(options = {}) {
+      rig.app = await startAppProcess({ databaseUrl: t.url, simulatorUrl: sim.url, port: appPort, ...options });
+      return rig.app;
+    },
+    async close() {
+      await rig.app?.stop();
+      await sim.close();
+      await t.drop();
+    },
+  };
+  if (o.startApp !== false) await rig.startApp();
+  return rig;
+}
