@@ -3,6 +3,7 @@
 // (prisma/schema.prisma); their query API is identical, so the app types against one of them.
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { createRequire } from "node:module";
 import { databaseProvider, type DatabaseProvider } from "../prisma/provider";
@@ -41,7 +42,25 @@ function connect(url: string): Db {
     };
     return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new PrismaClient({ adapter: sqliteAdapter(url) });
+}
+
+/**
+ * Prisma's better-sqlite3 adapter opens connections without `PRAGMA foreign_keys = ON`, and SQLite
+ * then ignores every foreign key — including the onDelete: Cascade that redaction relies on. This
+ * factory turns enforcement on for each connection it opens (test/db/foreign-keys.test.ts).
+ */
+function sqliteAdapter(url: string): SqlDriverAdapterFactory {
+  const factory = new PrismaBetterSQLite3({ url, timeout: 10_000 });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const adapter = await factory.connect();
+      await adapter.executeScript("PRAGMA foreign_keys = ON;");
+      return adapter;
+    },
+  };
 }
 
 declare global {

@@ -15,6 +15,7 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z"
 export function sqliteBulkWriter(url: string, shopId: number): OrderBulkWriter {
   const sql = new Database(sqliteFilePath(url), { timeout: 10_000 });
   sql.pragma("journal_mode = WAL");
+  sql.pragma("foreign_keys = ON");
   // In WAL mode NORMAL cannot corrupt the database; a power cut may lose the last batches, which
   // the resumable backfill writes again. Halves the time per batch here.
   sql.pragma("synchronous = NORMAL");

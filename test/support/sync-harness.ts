@@ -41,6 +41,7 @@ export async function startSyncRig(
     });
     if (o.install !== false) await onShopInstalled(db, domain, undefined);
   }
+  const processes: AppProcess[] = [];
   const rig: SyncRig = {
     sim,
     t,
@@ -48,11 +49,15 @@ export async function startSyncRig(
     app: null,
     appPort,
     async startApp(options = {}) {
-      rig.app = await startAppProcess({ databaseUrl: t.url, simulatorUrl: sim.url, port: appPort, ...options });
-      return rig.app;
+      // Only web processes listen; a worker gets a port it never opens.
+      const port = options.entry === "worker" ? await freePort() : appPort;
+      const started = await startAppProcess({ databaseUrl: t.url, simulatorUrl: sim.url, port, ...options });
+      processes.push(started);
+      if (options.entry !== "worker") rig.app = started;
+      return started;
     },
     async close() {
-      await rig.app?.stop();
+      for (const p of processes) await p.stop();
       await sim.close();
       await t.drop();
     },
