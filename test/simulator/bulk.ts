@@ -9,14 +9,23 @@ import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNo
 import type { Clock } from "./clock.js";
 import type { BulkErrorCode, BulkOperationRecord, BulkService, BulkType, ResolverContext, UserErrorShape } from "./context.js";
 import type { FaultPlan } from "./faults.js";
+import { FastBulkQuery } from "./bulk-executor.js";
 import { executeOperation, prepareDocument, prepareOperation, type PreparedOperation } from "./graphql.js";
 import { findOperation } from "./cost.js";
+import { asConnection, flattenNode, JsonlFile, shuffleBlocks } from "./jsonl.js";
 import { seededRng } from "./random.js";
 import { adminSchema } from "./schema.js";
 import type { ShopState } from "./state.js";
 import type { StagedUploads } from "./uploads.js";
 
 export type JsonlOrder = "shuffled" | "grouped" | "children-first";
+/**
+ * How bulk queries are executed: "fast" (default) walks a plan compiled from the validated
+ * document over the resolvers' views and writes JSONL directly (bulk-executor.ts); "graphql-js"
+ * runs graphql-js over every window of root objects (the reference; ~10× slower, ~5× the memory).
+ * Both produce the same lines in the same order.
+ */
+export type BulkExecutor = "fast" | "graphql-js";
 
 export interface BulkOptions {
   /** Simulated throughput: how long RUNNING lasts (min minRunMs). */
@@ -30,8 +39,9 @@ export interface BulkOptions {
   /** Output order when groupObjects is false. "children-first" is the adversarial case. */
   jsonlOrder: JsonlOrder;
   seed: number;
-  /** Root objects executed per graphql-js call (memory/latency trade-off). */
+  /** Root objects executed per window (memory/latency trade-off). */
   chunkSize: number;
+  executor: BulkExecutor;
 }
 
 export const DEFAULT_BULK_OPTIONS: BulkOptions = {
@@ -43,6 +53,7 @@ export const DEFAULT_BULK_OPTIONS: BulkOptions = {
   jsonlOrder: "shuffled",
   seed: 1,
   chunkSize: 100,
+  executor: "fast",
 };
 
 const URL_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -53,18 +64,30 @@ interface BulkInternals {
   shop: ShopState;
   groupObjects: boolean;
   mutation: { stagedUploadPath: string; clientIdentifier: string | null } | null;
-  lines: string[] | null;
+  /** The finished output (in its final order) while RUNNING until completesAt. */
+  file: JsonlFile | null;
   /** A query still being executed window by window (the event loop stays responsive). */
-  pending: { op: PreparedOperation; offset: number; lines: string[]; roots: number } | null;
+  pending: PendingQuery | null;
   runStartedAt: number | null;
   completesAt: number | null;
   fault: { errorCode: BulkErrorCode; partial: boolean } | null;
   synthetic?: { objectCount: number; stream(): ReadableStream<Uint8Array> };
 }
 
+interface PendingQuery {
+  op: PreparedOperation;
+  /** null: the document needs graphql-js (see FastBulkQuery.compile). */
+  fast: FastBulkQuery | null;
+  offset: number;
+  /** Lines in execution order (parents before their children); `children` only for "children-first". */
+  lines: JsonlFile;
+  children: JsonlFile | null;
+  roots: number;
+}
+
 interface StoredFile {
-  text: string;
-  /** Synthetic stores: the body is generated on each download instead of stored. */
+  /** null for synthetic stores: the body is generated on each download instead of stored. */
+  file: JsonlFile | null;
   stream?: () => ReadableStream<Uint8Array>;
   shopDomain: string;
   expiresAt: number;
@@ -161,7 +184,7 @@ export class BulkOperations implements BulkService {
       partialDataUrl: null,
       query,
     };
-    const op: BulkInternals = { record, shop, groupObjects, mutation, lines: null, pending: null, runStartedAt: null, completesAt: null, fault: null };
+    const op: BulkInternals = { record, shop, groupObjects, mutation, file: null, pending: null, runStartedAt: null, completesAt: null, fault: null };
     this.ops.push(op);
     return op;
   }
@@ -176,14 +199,14 @@ export class BulkOperations implements BulkService {
       if (r.status === "RUNNING" && op.completesAt !== null && op.runStartedAt !== null) {
         if (now >= op.completesAt) this.finish(op, now);
         else {
-          const total = op.lines?.length ?? 0;
+          const total = op.file?.lineCount ?? 0;
           r.objectCount = Math.max(r.objectCount, Math.floor((total * (now - op.runStartedAt)) / Math.max(1, op.completesAt - op.runStartedAt)));
         }
       }
       if (r.status === "CANCELING") {
         r.status = "CANCELED";
         r.completedAt = now;
-        op.lines = null;
+        op.file = null;
         op.pending = null;
         this.hooks.onFinished(op.shop, r);
       }
@@ -214,7 +237,7 @@ export class BulkOperations implements BulkService {
     const synthetic = op.record.type === "QUERY" ? this.hooks.syntheticFor(op.shop) : undefined;
     if (synthetic) {
       // Benchmarks: nothing is materialised; the file is generated when downloaded.
-      op.lines = [];
+      op.file = new JsonlFile();
       op.record.rootObjectCount = synthetic.orderCount;
       op.completesAt = now + Math.max(this.options.minRunMs, Math.ceil((synthetic.objectCount / this.options.objectsPerSecond) * 1000));
       op.synthetic = synthetic;
@@ -223,50 +246,58 @@ export class BulkOperations implements BulkService {
     if (op.record.type === "QUERY") {
       const prepared = prepareOperation(op.record.query, {}, null);
       if (!prepared.ok) throw new Error("validated bulk query no longer prepares");
-      op.pending = { op: prepared.op, offset: 0, lines: [], roots: 0 };
+      const fast = this.options.executor === "fast" ? FastBulkQuery.compile(prepared.op) : null;
+      const childrenFirst = !op.groupObjects && this.options.jsonlOrder === "children-first";
+      op.pending = { op: prepared.op, fast, offset: 0, lines: new JsonlFile(), children: childrenFirst ? new JsonlFile() : null, roots: 0 };
       this.continueQuery(op, now);
       return;
     }
     const { lines, roots } = this.runMutationLines(op);
-    this.ready(op, lines, roots);
+    this.ready(op, JsonlFile.fromLines(lines), roots);
   }
 
   /** Output complete: RUNNING lasts max(minRunMs, objects / objectsPerSecond) from the start. */
-  private ready(op: BulkInternals, lines: string[], roots: number): void {
-    op.lines = lines;
+  private ready(op: BulkInternals, file: JsonlFile, roots: number): void {
+    op.file = file;
     op.record.rootObjectCount = roots;
-    const duration = Math.max(this.options.minRunMs, Math.ceil((lines.length / this.options.objectsPerSecond) * 1000));
+    const duration = Math.max(this.options.minRunMs, Math.ceil((file.lineCount / this.options.objectsPerSecond) * 1000));
     op.completesAt = Math.max(this.clock.now(), (op.runStartedAt ?? this.clock.now()) + duration);
   }
 
   /**
    * Executes windows of `chunkSize` root objects for up to ~50 ms of real time per tick, so a
-   * large export (the full Online Retail shop takes tens of seconds in graphql-js) never
-   * freezes the server; objectCount shows real progress meanwhile.
+   * large export never freezes the server; objectCount shows real progress meanwhile. Lines go
+   * straight into a JsonlFile (UTF-8 blocks), never into one big array of strings.
    */
   private continueQuery(op: BulkInternals, _now: number): void {
     const pending = op.pending;
     if (!pending) return;
     const deadline = performance.now() + 50;
+    const sink = pending.children
+      ? (line: string, isChild: boolean) => (isChild ? (pending.children as JsonlFile) : pending.lines).push(line)
+      : (line: string) => pending.lines.push(line);
     do {
       const ctx = { ...this.hooks.contextFor(op.shop), bulkWindow: { offset: pending.offset, limit: this.options.chunkSize } };
-      const result = executeOperation(pending.op, ctx);
-      if (result.errors?.length) throw new Error(`bulk query failed in the simulator: ${result.errors.map((e) => e.message).join("; ")}`);
       let rootsInChunk = 0;
-      for (const value of Object.values(result.data ?? {})) {
-        const conn = asConnection(value);
-        if (!conn) continue;
-        for (const node of conn) {
-          rootsInChunk++;
-          flattenNode(node, null, pending.lines);
+      if (pending.fast) rootsInChunk = pending.fast.runWindow(ctx, sink);
+      else {
+        const result = executeOperation(pending.op, ctx);
+        if (result.errors?.length) throw new Error(`bulk query failed in the simulator: ${result.errors.map((e) => e.message).join("; ")}`);
+        for (const value of Object.values(result.data ?? {})) {
+          const conn = asConnection(value);
+          if (!conn) continue;
+          for (const node of conn) {
+            rootsInChunk++;
+            flattenNode(node, null, sink);
+          }
         }
       }
       pending.roots += rootsInChunk;
       pending.offset += this.options.chunkSize;
-      op.record.objectCount = pending.lines.length;
+      op.record.objectCount = pending.lines.lineCount + (pending.children?.lineCount ?? 0);
       if (rootsInChunk < this.options.chunkSize) {
         op.pending = null;
-        this.ready(op, this.order(op, pending.lines), pending.roots);
+        this.ready(op, this.order(op, pending), pending.roots);
         return;
       }
     } while (performance.now() < deadline);
@@ -274,12 +305,12 @@ export class BulkOperations implements BulkService {
 
   private finish(op: BulkInternals, now: number): void {
     const r = op.record;
-    const lines = op.lines ?? [];
+    const lines = op.file ?? new JsonlFile();
     r.completedAt = now;
     if (op.synthetic && !op.fault) {
       const token = randomUUID();
       const synthetic = op.synthetic;
-      this.files.set(token, { text: "", stream: () => synthetic.stream(), shopDomain: op.shop.domain, expiresAt: now + URL_LIFETIME_MS });
+      this.files.set(token, { file: null, stream: () => synthetic.stream(), shopDomain: op.shop.domain, expiresAt: now + URL_LIFETIME_MS });
       r.status = "COMPLETED";
       r.objectCount = synthetic.objectCount;
       r.url = `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`;
@@ -290,29 +321,28 @@ export class BulkOperations implements BulkService {
     if (op.fault) {
       r.status = "FAILED";
       r.errorCode = op.fault.errorCode;
-      const partial = op.fault.partial ? lines.slice(0, Math.floor(lines.length / 2)) : [];
-      r.objectCount = partial.length;
-      r.partialDataUrl = partial.length ? this.store(op.shop, partial, now).url : null;
+      const partial = lines.head(op.fault.partial ? Math.floor(lines.lineCount / 2) : 0);
+      r.objectCount = partial.lineCount;
+      r.partialDataUrl = partial.lineCount ? this.store(op.shop, partial, now).url : null;
     } else {
       r.status = "COMPLETED";
-      r.objectCount = lines.length;
+      r.objectCount = lines.lineCount;
       // Shopify: url is null when the query matched nothing.
-      if (lines.length) {
+      if (lines.lineCount) {
         const stored = this.store(op.shop, lines, now);
         r.url = stored.url;
         r.fileSize = stored.size;
       } else r.url = null;
     }
-    op.lines = null;
+    op.file = null;
     this.hooks.onFinished(op.shop, r);
   }
 
-  private store(shop: ShopState, lines: string[], now: number): { url: string; size: number } {
+  private store(shop: ShopState, file: JsonlFile, now: number): { url: string; size: number } {
     const token = randomUUID();
-    const text = lines.join("\n") + "\n";
-    this.files.set(token, { text, shopDomain: shop.domain, expiresAt: now + URL_LIFETIME_MS });
+    this.files.set(token, { file, shopDomain: shop.domain, expiresAt: now + URL_LIFETIME_MS });
     // The path mimics a signed GCS URL; the query string is decorative.
-    return { url: `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`, size: Buffer.byteLength(text) };
+    return { url: `${this.hooks.baseUrl()}/_sim/bulk/${token}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=604800`, size: file.size };
   }
 
   /** Serves a result file (used by the HTTP layer and by readResult). */
@@ -320,8 +350,8 @@ export class BulkOperations implements BulkService {
     const file = this.files.get(token);
     if (!file) return new Response("<Error><Code>NoSuchKey</Code></Error>", { status: 404, headers: { "content-type": "application/xml" } });
     if (this.clock.now() > file.expiresAt) return new Response("<Error><Code>ExpiredToken</Code></Error>", { status: 400, headers: { "content-type": "application/xml" } });
-    if (file.stream) return new Response(file.stream(), { status: 200, headers: { "content-type": "application/jsonl" } });
-    return new Response(file.text, { status: 200, headers: { "content-type": "application/jsonl", "content-length": String(Buffer.byteLength(file.text)) } });
+    if (!file.file) return new Response(file.stream?.() ?? null, { status: 200, headers: { "content-type": "application/jsonl" } });
+    return new Response(file.file.stream(), { status: 200, headers: { "content-type": "application/jsonl", "content-length": String(file.file.size) } });
   }
 
   /** In-process access to a result file by its URL. */
@@ -329,8 +359,8 @@ export class BulkOperations implements BulkService {
     const token = /\/_sim\/bulk\/([^/.?]+)\.jsonl/.exec(url)?.[1];
     const file = token ? this.files.get(token) : undefined;
     if (!file) throw new Error(`No bulk result at ${url}`);
-    if (file.stream) throw new Error("Synthetic results are streamed: fetch the url instead");
-    return file.text;
+    if (!file.file) throw new Error("Synthetic results are streamed: fetch the url instead");
+    return file.file.text();
   }
 
   // ---- execution --------------------------------------------------------------------------------
@@ -363,72 +393,23 @@ export class BulkOperations implements BulkService {
     return { lines: this.shuffle(op, lines), roots: inputs.length };
   }
 
-  private order(op: BulkInternals, lines: string[]): string[] {
+  /** The final file: as executed (grouped), all children first, or shuffled in blocks of 64. */
+  private order(op: BulkInternals, pending: PendingQuery): JsonlFile {
+    const lines = pending.lines.seal();
+    if (pending.children) return pending.children.seal().concat(lines);
     if (op.groupObjects || this.options.jsonlOrder === "grouped") return lines;
-    if (this.options.jsonlOrder === "children-first") {
-      const children = lines.filter((l) => l.includes('"__parentId"'));
-      const parents = lines.filter((l) => !l.includes('"__parentId"'));
-      return [...children, ...parents];
-    }
-    return this.shuffle(op, lines);
-  }
-
-  /** Shuffle within blocks: children drift away from (and often before) their parents. */
-  private shuffle(op: BulkInternals, lines: string[]): string[] {
-    const rng = seededRng(this.options.seed + op.record.id + this.runCounter++);
-    const block = 64;
-    for (let i = 0; i < lines.length; i += block) {
-      const end = Math.min(lines.length, i + block);
-      for (let j = end - 1; j > i; j--) {
-        const k = i + Math.floor(rng() * (j - i + 1));
-        const tmp = lines[j] as string;
-        lines[j] = lines[k] as string;
-        lines[k] = tmp;
-      }
-    }
+    lines.shuffleBlocks(this.nextShuffleRng(op));
     return lines;
   }
-}
 
-// ---- JSONL flattening ---------------------------------------------------------------------------
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The nodes of a connection result (`edges { node }` or `nodes`), or null if not a connection. */
-function asConnection(value: unknown): Record<string, unknown>[] | null {
-  if (!isRecord(value)) return null;
-  const keys = Object.keys(value);
-  if (!keys.every((k) => k === "edges" || k === "nodes" || k === "pageInfo")) return null;
-  if (Array.isArray(value.edges)) return value.edges.filter(isRecord).map((e) => e.node).filter(isRecord);
-  if (Array.isArray(value.nodes)) return value.nodes.filter(isRecord);
-  return null;
-}
-
-/**
- * Writes `node` as one line, without its nested connections, whose nodes are written as their
- * own lines with `__parentId` = this node's id (appended last, as Shopify does).
- */
-function flattenNode(node: Record<string, unknown>, parentId: string | null, out: string[]): void {
-  const own = typeof node.id === "string" ? node.id : null;
-  const children: Array<Record<string, unknown>> = [];
-  const stripped = stripConnections(node, children);
-  out.push(JSON.stringify(parentId === null ? stripped : { ...stripped, __parentId: parentId }));
-  for (const child of children) flattenNode(child, own ?? parentId, out);
-}
-
-function stripConnections(value: Record<string, unknown>, children: Array<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    const conn = asConnection(field);
-    if (conn) {
-      children.push(...conn);
-      continue;
-    }
-    out[key] = isRecord(field) ? stripConnections(field, children) : field;
+  /** Lines of a bulk mutation are shuffled too (they are small: an array is fine). */
+  private shuffle(op: BulkInternals, lines: string[]): string[] {
+    return shuffleBlocks(lines, this.nextShuffleRng(op));
   }
-  return out;
+
+  private nextShuffleRng(op: BulkInternals): () => number {
+    return seededRng(this.options.seed + op.record.id + this.runCounter++);
+  }
 }
 
 // ---- bulk-specific validation ---------------------------------------------------------------------

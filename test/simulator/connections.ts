@@ -56,19 +56,42 @@ export function connection<T>(sortedAscending: readonly T[], args: ConnectionArg
     pageEnd = Math.min(ordered.length, pageStart + options.window.limit);
   }
   const page = ordered.slice(pageStart, pageEnd);
-  const edges = page.map((item) => ({ cursor: encodeCursor(options.key(item)), node: options.node(item) }));
-  const first = edges[0];
-  const last = edges[edges.length - 1];
+  const edges = page.map((item) => new Edge(item, options.key, options.node(item)));
   return {
     edges,
     nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: pageEnd < ordered.length,
-      hasPreviousPage: pageStart > 0,
-      startCursor: first ? first.cursor : null,
-      endCursor: last ? last.cursor : null,
-    },
+    pageInfo: new PageInfo(pageEnd < ordered.length, pageStart > 0, edges[0], edges[edges.length - 1]),
   };
+}
+
+/**
+ * Cursors are encoded only when selected: bulk exports build an edge for every line item and
+ * never read its cursor. Prototype getters, so `"cursor" in edge` holds for graphql-js.
+ */
+class Edge<T> {
+  constructor(
+    private readonly item: T,
+    private readonly keyOf: (item: T) => [SortValue, number],
+    readonly node: unknown,
+  ) {}
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.item));
+  }
+}
+
+class PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly first: { readonly cursor: string } | undefined,
+    private readonly last: { readonly cursor: string } | undefined,
+  ) {}
+  get startCursor(): string | null {
+    return this.first ? this.first.cursor : null;
+  }
+  get endCursor(): string | null {
+    return this.last ? this.last.cursor : null;
+  }
 }
 
 function validatePaging(args: ConnectionArgs, max: number): void {
@@ -104,6 +127,12 @@ function compareKey(a: [SortValue, number], b: [SortValue, number]): number {
   if (a[0] < b[0]) return -1;
   if (a[0] > b[0]) return 1;
   return a[1] - b[1];
+}
+
+/** `items` itself when already ordered by id (the usual case for line items, refunds…), else a sorted copy. */
+export function sortedById<T extends { id: number }>(items: readonly T[]): readonly T[] {
+  for (let i = 1; i < items.length; i++) if ((items[i - 1] as T).id >= (items[i] as T).id) return sortByKey(items, (item) => [0, item.id]);
+  return items;
 }
 
 export function sortByKey<T>(items: Iterable<T>, key: (item: T) => [SortValue, number]): T[] {

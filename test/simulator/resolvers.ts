@@ -3,7 +3,7 @@
 // them. A field missing from a view is an unsupported field and fails loudly (see graphql.ts).
 import { GraphQLError } from "graphql";
 import { iso } from "./clock.js";
-import { connection, sortByKey, type ConnectionArgs, type SortValue } from "./connections.js";
+import { connection, sortByKey, sortedById, type ConnectionArgs, type SortValue } from "./connections.js";
 import type { BulkOperationRecord, ResolverContext, WebhookSubscriptionRecord } from "./context.js";
 import { gid, parseGid } from "./ids.js";
 import { formatCents, moneyBag, moneyV2 } from "./money.js";
@@ -92,7 +92,7 @@ function rootConnection<T>(
 
 /** Nested connections (order.lineItems, refund.transactions…) are ordered by id. */
 function listConnection<T extends { id: number }>(ctx: ResolverContext, items: readonly T[], args: Args, node: (item: T) => View): View {
-  return connection(sortByKey(items, (i) => [0, i.id]), connArgs(args), { key: (i) => [0, i.id], node, unbounded: ctx.bulkWindow !== null });
+  return connection(sortedById(items), connArgs(args), { key: (i) => [0, i.id], node, unbounded: ctx.bulkWindow !== null });
 }
 
 function resolveGidOfType(value: unknown, type: string): number | null {
@@ -503,21 +503,51 @@ export function productView(ctx: ResolverContext, product: ProductRecord): View 
   return new ProductGql(ctx, product) as unknown as View;
 }
 
+/** Referenced from every line item (`variant { id }`): prototype getters, nothing eager. */
+class VariantGql {
+  readonly __typename = "ProductVariant";
+  readonly #ctx: ResolverContext;
+  readonly #v: VariantRecord;
+  readonly #product: ProductRecord | undefined;
+  constructor(ctx: ResolverContext, variant: VariantRecord) {
+    this.#ctx = ctx;
+    this.#v = variant;
+    this.#product = ctx.shop.products.get(variant.productId);
+  }
+  get id(): string {
+    return gid("ProductVariant", this.#v.id);
+  }
+  get legacyResourceId(): string {
+    return String(this.#v.id);
+  }
+  get title(): string {
+    return this.#v.title;
+  }
+  get displayName(): string {
+    return `${this.#product?.title ?? ""} - ${this.#v.title}`;
+  }
+  get sku(): string | null {
+    return this.#v.sku;
+  }
+  get price(): string {
+    return formatCents(this.#v.priceCents);
+  }
+  get availableForSale(): boolean {
+    return this.#product?.status === "ACTIVE";
+  }
+  get createdAt(): string {
+    return iso(this.#product?.createdAt ?? 0);
+  }
+  get updatedAt(): string {
+    return iso(this.#product?.updatedAt ?? 0);
+  }
+  product(): View | null {
+    return this.#product ? productView(this.#ctx, this.#product) : null;
+  }
+}
+
 export function variantView(ctx: ResolverContext, variant: VariantRecord): View {
-  const product = ctx.shop.products.get(variant.productId);
-  return {
-    __typename: "ProductVariant",
-    id: gid("ProductVariant", variant.id),
-    legacyResourceId: String(variant.id),
-    title: variant.title,
-    displayName: `${product?.title ?? ""} - ${variant.title}`,
-    sku: variant.sku,
-    price: formatCents(variant.priceCents),
-    availableForSale: product?.status === "ACTIVE",
-    createdAt: iso(product?.createdAt ?? 0),
-    updatedAt: iso(product?.updatedAt ?? 0),
-    product: () => (product ? productView(ctx, product) : null),
-  };
+  return new VariantGql(ctx, variant) as unknown as View;
 }
 
 export function bulkOperationView(op: BulkOperationRecord): View {
