@@ -9,10 +9,14 @@
  *                                 the last recorded measurement for the same n and eps is carried over
  *        --sklearn-full           run scikit-learn at every size
  *        --dc-max-n=10000         density-clustering only up to this n
+ *        --merge                  keep earlier results for the sizes not given in --sizes
+ *        --no-core-check          where scikit-learn's DBSCAN did not run, skip comparing the core set
+ *                                 with its KDTree neighbour counts (O(n) memory, slow)
  *        --sklearn-mem-gb=14      address-space cap for the scikit-learn child (MemoryError instead
  *                                 of the kernel's OOM killer on a shared machine); 0 = no cap
  */
 import { DBSCAN as DensityDbscan } from "density-clustering";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { dbscan, proposeEps } from "../app/analytics/clustering/dbscan";
@@ -40,6 +44,7 @@ function worker(kind: string): void {
     const r = dbscan(x, { eps, minPoints });
     const secs = (performance.now() - t) / 1000;
     writeI32(out, r.labels);
+    writeFileSync(`${out}.core`, r.isCore);
     console.log(JSON.stringify({ times: [secs], peakMB: peakMB(), clusters: r.clusterCount }));
   } else if (kind === "dc") {
     const eps = Number(args.get("eps"));
@@ -66,6 +71,18 @@ m.labels_.astype('<i4').tofile(sys.argv[4])
 print(json.dumps({"times": [secs], "peakMB": peak_mb(), "clusters": int(m.labels_.max() + 1)}))
 `;
 
+// Core points from scikit-learn's own neighbour counts (the KDTree query DBSCAN uses, count_only:
+// O(n) memory), for sizes where its DBSCAN cannot run.
+const SK_CORE = `
+from sklearn.neighbors import KDTree
+x = load(sys.argv[1]); eps = float(sys.argv[2]); mp = int(sys.argv[3])
+t = time.perf_counter()
+counts = KDTree(x).query_radius(x, r=eps, count_only=True)
+secs = time.perf_counter() - t
+(counts >= mp).astype(np.uint8).tofile(sys.argv[4])
+print(json.dumps({"times": [secs], "peakMB": peak_mb(), "meanNeighbours": float(counts.mean())}))
+`;
+
 const SK_KDIST = `
 from sklearn.neighbors import NearestNeighbors
 x = load(sys.argv[1]); mp = int(sys.argv[2])
@@ -80,7 +97,7 @@ print(json.dumps({"times": [secs], "peakMB": peak_mb(), "eps": float(d[knee]), "
 
 interface Row {
   n: number;
-  step: "k-distance + knee (eps)" | "DBSCAN";
+  step: "k-distance + knee (eps)" | "DBSCAN" | "core points";
   impl: string;
   seconds: number;
   peakMB: number;
@@ -122,6 +139,11 @@ function orchestrate(): void {
   const prev = previousResults<{ rows: Row[]; eps: Record<string, number> }>("dbscan");
   const rows: Row[] = [];
   const epsByN: Record<string, number> = {};
+  // --merge: keep the previous results for sizes not measured now.
+  if (args.has("merge") && prev) {
+    for (const r of prev.rows) if (!sizes.includes(r.n)) rows.push(r);
+    for (const [k, v] of Object.entries(prev.eps)) if (!sizes.includes(Number(k))) epsByN[k] = v;
+  }
   const log = (r: Row): void => {
     rows.push(r);
     console.log(`  ${fmtN(r.n)} ${r.step} ${r.impl}: ${Number.isFinite(r.seconds) ? fmtS(r.seconds) : "failed"}, peak ${fmtMB(r.peakMB)}${r.clusters !== undefined ? `, ${r.clusters} clusters, ${r.noise} noise` : ""}${r.labels ? `, labels vs segmint: ${r.labels}` : ""}${r.note ? ` (${r.note})` : ""}`);
@@ -159,6 +181,18 @@ function orchestrate(): void {
       if (old) log({ ...old, seconds: old.seconds ?? Number.NaN, note: `recorded in an earlier run: ${old.note ?? "same data and eps"}; not re-run (pass --sklearn-full)` });
       else console.log(`  ${fmtN(n)} scikit-learn DBSCAN skipped (n > --sklearn-max-n; pass --sklearn-full)`);
     }
+    const skRow = rows.find((r) => r.n === n && r.impl.startsWith("scikit-learn 1.2 DBSCAN") && Number.isFinite(r.seconds));
+    if (!skRow && !args.has("no-core-check")) {
+      // scikit-learn's DBSCAN did not run here: check at least the core set against its counts.
+      const coreOut = join(TMP_DIR, `dbscan-skcore-${n}.u8`);
+      const c = runPython(SK_CORE, [file, String(eps), String(minPoints), coreOut], {}, 7200, skMemGB);
+      const a = readFileSync(`${jsOut}.core`);
+      const b = readFileSync(coreOut);
+      let diff = a.length === b.length ? 0 : -1;
+      for (let i = 0; diff >= 0 && i < a.length; i++) if (a[i] !== b[i]) diff++;
+      const cores = a.reduce((acc, v) => acc + v, 0);
+      log({ n, step: "core points", impl: "scikit-learn KDTree.query_radius(count_only)", seconds: c.times[0] as number, peakMB: c.peakMB, labels: diff === 0 ? `core set identical (${cores} core)` : `core set differs at ${diff}`, note: `mean ${(c.meanNeighbours as number).toFixed(0)} neighbours per point (self included): the lists scikit-learn's DBSCAN would store` });
+    }
     if (n <= dcMax) {
       const dcOut = join(TMP_DIR, `dbscan-dc-${n}.i32`);
       const dc = runTsChild(SELF, ["--worker=dc", ...common, `--eps=${eps}`, `--out=${dcOut}`]);
@@ -167,7 +201,9 @@ function orchestrate(): void {
     }
   }
   for (const r of rows) if (r.impl.startsWith("scikit-learn 1.2 DBSCAN") && !r.note) r.note = `measured ${new Date().toISOString().slice(0, 10)}`;
-  render({ minPoints, env: environmentNote(), eps: epsByN, rows, sizes });
+  const allSizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  rows.sort((a, b) => a.n - b.n);
+  render({ minPoints, env: environmentNote(), eps: epsByN, rows, sizes: allSizes });
 }
 
 interface Results {
@@ -191,8 +227,8 @@ function render(res: Results): void {
   const ratio = sizes.map((n) => {
     const js = rows.find((r) => r.n === n && r.step === "DBSCAN" && r.impl.startsWith("segmint"));
     const sk = rows.find((r) => r.n === n && r.step === "DBSCAN" && r.impl.startsWith("scikit-learn"));
-    const jse = rows.find((r) => r.n === n && r.step !== "DBSCAN" && r.impl.startsWith("segmint"));
-    const ske = rows.find((r) => r.n === n && r.step !== "DBSCAN" && r.impl.startsWith("scikit-learn"));
+    const jse = rows.find((r) => r.n === n && r.step === "k-distance + knee (eps)" && r.impl.startsWith("segmint"));
+    const ske = rows.find((r) => r.n === n && r.step === "k-distance + knee (eps)" && r.impl.startsWith("scikit-learn"));
     const ok = js !== undefined && sk !== undefined && finite(sk.seconds);
     const failed = js !== undefined && sk !== undefined && !finite(sk.seconds) && finite(sk.failedAfterS);
     return {
