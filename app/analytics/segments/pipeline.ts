@@ -223,10 +223,44 @@ function columns(x: Matrix, cols: readonly number[], rows?: ArrayLike<number>): 
   return { data: out, rows: n, cols: cols.length };
 }
 
-function medianOf(values: Float64Array): number {
-  if (values.length === 0) return NaN;
-  const s = Float64Array.from(values).sort();
-  return quantileSorted(s, 0.5);
+/** Median (mean of the two middle values for even n), by quickselect on a copy: O(n). */
+export function medianOf(values: Float64Array): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const a = Float64Array.from(values);
+  const hi = n >> 1;
+  const upper = select(a, hi);
+  if (n % 2 === 1) return upper;
+  // the lower middle is the largest value left of position hi after selection
+  let lower = -Infinity;
+  for (let i = 0; i < hi; i++) if (a[i]! > lower) lower = a[i]!;
+  return (lower + upper) / 2;
+}
+
+/** k-th smallest (0-based) of `a`, partially reordering it (Hoare partition, middle pivot). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /** Scores of a segment's medians on the population scales (for names and sentences). */
@@ -528,7 +562,7 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
       else if (prevTier) k = Math.min(prevTier.kmeans?.k ?? 1, sub.rows);
       else {
         // at least 3 per tier (recent / cooling / lapsed): K = 2 would merge churn risk into "cooling"
-        const ck = runChooseK(sub, seed, SEGMENT_DEFAULTS.hybridKMin, Math.max(SEGMENT_DEFAULTS.hybridKMin, Math.min(SEGMENT_DEFAULTS.hybridKMax, kMax)), o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize);
+        const ck = runChooseK(sub, seed, SEGMENT_DEFAULTS.hybridKMin, Math.max(SEGMENT_DEFAULTS.hybridKMin, Math.min(SEGMENT_DEFAULTS.hybridKMax, kMax)), Math.min(5_000, o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize));
         k = ck.k;
       }
       rules.push(`${tier}: K = ${k}`);

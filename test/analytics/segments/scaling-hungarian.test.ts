@@ -75,3 +75,21 @@ describe("Hungarian assignment", () => {
     }
   });
 });
+
+describe("median by quickselect", () => {
+  it("equals the sorted median on random and tied inputs, without mutating them", async () => {
+    const { medianOf } = await import("../../../app/analytics/segments/pipeline");
+    let seed = 3;
+    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      const v = Float64Array.from({ length: n }, () => (t % 2 ? Math.round(rnd() * 5) : rnd() * 100 - 50));
+      const copy = Float64Array.from(v);
+      const s = Array.from(v).sort((a, b) => a - b);
+      const expected = n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+      expect(medianOf(v)).toBe(expected);
+      expect(v).toEqual(copy);
+    }
+    expect(Number.isNaN(medianOf(new Float64Array(0)))).toBe(true);
+  });
+});
