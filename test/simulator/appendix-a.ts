@@ -1,5 +1,5 @@
 // The GraphQL documents of shopify-reference.md Appendix A (and A-01/A-02 from §3.3, A-08 from §4.1),
-// copied verbatim by script from /work/shared/docs/shopify-reference.md. Inner bulk documents
+// copied verbatim by script from shopify-reference.md (`<repo>/../shared/docs/`). Inner bulk documents
 // (A-02 query, A-03 query, A-13 mutation) are strings the app passes to bulkOperationRun*.
 export const APPENDIX_A: Record<string, string> = {
   "A-01 BulkOrdersExport": "mutation BulkOrdersExport($query: String!) {\n  bulkOperationRunQuery(query: $query) {\n    bulkOperation { id status type createdAt }\n    userErrors { field message code }\n  }\n}\n",

@@ -1,4 +1,6 @@
 import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FakeClock } from "./clock.js";
@@ -9,9 +11,27 @@ import { parseUkDateTime } from "./uk-time.js";
 
 const DOMAIN = "online-retail.myshopify.com";
 
+interface CsvCounts {
+  rows: number;
+  customers: number;
+  buyers: number;
+  customerOrders: number;
+  guestInvoices: Map<string, boolean>;
+  cInvoices: number;
+  customerCInvoices: number;
+  /** Customer C invoices with no purchase invoice of that customer at or before them. */
+  cInvoicesWithoutEarlierOrder: number;
+  aInvoices: number;
+  /** Rows of every C invoice: StockCode, Quantity, UnitPrice as written. */
+  cRows: Map<string, Array<{ stock: string; quantity: number; price: string }>>;
+}
+
 /** A separate, deliberately naive counter over the raw CSV (no code shared with the seeder but the CSV splitter). */
-async function countCsv(path: string): Promise<{ rows: number; customers: number; buyers: number; customerOrders: number; guestInvoices: Map<string, boolean>; cInvoices: number; customerCInvoices: number; aInvoices: number }> {
+async function countCsv(path: string): Promise<CsvCounts> {
   const customers = new Set<string>();
+  const firstPurchase = new Map<string, string>(); // customer → earliest purchase InvoiceDate ("YYYY-MM-DD HH:MM:SS" sorts as text)
+  const cInvoiceDates = new Map<string, { customer: string; date: string }>();
+  const cRows = new Map<string, Array<{ stock: string; quantity: number; price: string }>>();
   const buyers = new Set<string>();
   const customerOrders = new Set<string>();
   const guest = new Map<string, boolean>(); // invoice → has a positive quantity
@@ -26,27 +46,48 @@ async function countCsv(path: string): Promise<{ rows: number; customers: number
     for (const line of lines) {
       rows++;
       if (rows === 0 || !line) continue;
-      const [invoice = "", , , qty = "", , , customer = ""] = splitCsvLine(line);
+      const [invoice = "", stock = "", , qty = "", date = "", price = "", customer = ""] = splitCsvLine(line);
       if (customer) customers.add(customer);
       if (invoice.startsWith("C")) {
         c.add(invoice);
-        if (customer) cWithCustomer.add(invoice);
+        cRows.set(invoice, [...(cRows.get(invoice) ?? []), { stock, quantity: Number(qty), price }]);
+        if (customer) {
+          cWithCustomer.add(invoice);
+          cInvoiceDates.set(invoice, { customer, date });
+        }
       } else if (invoice.startsWith("A")) a.add(invoice);
       else if (customer) {
         customerOrders.add(invoice);
         buyers.add(customer);
+        const first = firstPurchase.get(customer);
+        if (first === undefined || date < first) firstPurchase.set(customer, date);
       } else guest.set(invoice, (guest.get(invoice) ?? false) || Number(qty) > 0);
     }
   }
   if (rest) rows++;
-  return { rows, customers: customers.size, buyers: buyers.size, customerOrders: customerOrders.size, guestInvoices: guest, cInvoices: c.size, customerCInvoices: cWithCustomer.size, aInvoices: a.size };
+  const withoutEarlier = [...cInvoiceDates.values()].filter(({ customer, date }) => {
+    const first = firstPurchase.get(customer);
+    return first === undefined || first > date;
+  }).length;
+  return {
+    rows,
+    customers: customers.size,
+    buyers: buyers.size,
+    customerOrders: customerOrders.size,
+    guestInvoices: guest,
+    cInvoices: c.size,
+    customerCInvoices: cWithCustomer.size,
+    cInvoicesWithoutEarlierOrder: withoutEarlier,
+    aInvoices: a.size,
+    cRows,
+  };
 }
 
 describe("Online Retail seeder", () => {
   let report: OnlineRetailReport;
   let shop: ShopState;
   let sim: ShopifySimulator;
-  let csv: Awaited<ReturnType<typeof countCsv>>;
+  let csv: CsvCounts;
 
   beforeAll(async () => {
     csv = await countCsv(defaultOnlineRetailPath());
@@ -57,23 +98,29 @@ describe("Online Retail seeder", () => {
   it("reports the counts an independent count of the CSV gives", () => {
     const guestOrders = [...csv.guestInvoices.values()].filter(Boolean).length;
     const stockAdjustments = [...csv.guestInvoices.values()].filter((hasPositive) => !hasPositive).length;
-    expect(csv).toMatchObject({ rows: 541_909, customers: 4372, buyers: 4339, customerOrders: 18_536, customerCInvoices: 3654, cInvoices: 3836, aInvoices: 3 });
+    expect(csv).toMatchObject({ rows: 541_909, customers: 4372, buyers: 4339, customerOrders: 18_536, customerCInvoices: 3654, cInvoicesWithoutEarlierOrder: 200, cInvoices: 3836, aInvoices: 3 });
     expect(report).toMatchObject({
       rows: csv.rows,
       customers: csv.customers,
       customersWithOrders: csv.buyers,
       customerOrders: csv.customerOrders,
       guestOrders,
+      cancellationRecordOrders: csv.cInvoicesWithoutEarlierOrder,
       stockAdjustmentInvoices: stockAdjustments,
       cInvoices: csv.cInvoices,
       customerCInvoices: csv.customerCInvoices,
+      guestCInvoices: csv.cInvoices - csv.customerCInvoices,
       badDebtInvoices: csv.aInvoices,
     });
-    // Every customer C invoice became a refund: attached to an order, or standalone.
-    expect(report.refundsAttached + report.standaloneRefunds).toBe(csv.cInvoices);
-    expect(shop.refunds.size).toBe(report.refundsAttached);
+    expect(report).toMatchObject({ refundsAttached: 3454, refundsMatchedByStockCode: 3134, cancelledOrders: 153, lineItems: 531_282 });
+    // Every customer C invoice is a refund visible over GraphQL: attached to an earlier placed
+    // order, or the refund of its cancellation record order. Only guest C invoices stay standalone.
+    expect(report.customerCInvoiceRefunds).toBe(csv.customerCInvoices);
+    expect(report.refundsAttached + report.cancellationRecordOrders).toBe(csv.customerCInvoices);
+    expect(report.standaloneRefunds).toBe(csv.cInvoices - csv.customerCInvoices);
+    expect(shop.refunds.size).toBe(csv.customerCInvoices);
     expect(shop.standaloneRefunds).toHaveLength(report.standaloneRefunds);
-    expect(shop.orders.size).toBe(csv.customerOrders + guestOrders);
+    expect(shop.orders.size).toBe(csv.customerOrders + guestOrders + csv.cInvoicesWithoutEarlierOrder);
     expect(shop.customers.size).toBe(4372);
   });
 
@@ -90,12 +137,84 @@ describe("Online Retail seeder", () => {
       const status = await sim.graphql(DOMAIN, "query S($id: ID!) { bulkOperation(id: $id) { url } }", { id });
       return sim.readBulkResult((status.data as { bulkOperation: { url: string } }).bulkOperation.url).trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     };
-    const orders = await run("{ orders { edges { node { id customer { id } } } } }");
-    expect(orders.filter((o) => o.customer !== null)).toHaveLength(18_536);
-    expect(orders.filter((o) => o.customer === null)).toHaveLength(report.guestOrders);
+    type OrderLine = { id: string; name: string; tags: string[]; customer: { id: string } | null; refunds: unknown[]; processedAt: string; cancelledAt: string | null; currentSubtotalLineItemsQuantity: number };
+    const orders = (await run("{ orders { edges { node { id name tags customer { id } refunds { id } processedAt cancelledAt currentSubtotalLineItemsQuantity } } } }")) as unknown as OrderLine[];
+    const records = orders.filter((o) => o.tags.includes("cancellation-record"));
+    const placed = orders.filter((o) => !o.tags.includes("cancellation-record"));
+    expect(placed.filter((o) => o.customer !== null)).toHaveLength(18_536);
+    expect(placed.filter((o) => o.customer === null)).toHaveLength(report.guestOrders);
+    expect(new Set(placed.filter((o) => o.customer !== null).map((o) => o.customer?.id)).size).toBe(4339);
+    // 200 cancellation records: customer orders named C<number>, cancelled at placement, one refund, every unit refunded.
+    expect(records).toHaveLength(200);
+    for (const o of records) {
+      expect(o.name).toMatch(/^C\d+$/);
+      expect(o.customer).not.toBeNull();
+      expect(o.cancelledAt).toBe(o.processedAt);
+      expect(o.refunds).toHaveLength(1);
+      expect(o.currentSubtotalLineItemsQuantity).toBe(0);
+    }
+    // Refunds visible through GraphQL for customer C invoices.
+    expect(orders.reduce((n, o) => n + o.refunds.length, 0)).toBe(3654);
     const customers = await run("{ customers { edges { node { id numberOfOrders } } } }");
     expect(customers).toHaveLength(4372);
-    expect(customers.filter((c) => c.numberOfOrders !== "0")).toHaveLength(4339);
+    expect(customers.filter((c) => c.numberOfOrders !== "0")).toHaveLength(4372); // Shopify counts the cancellation records too
+  });
+
+  it("exports a sample of the store byte for byte like graphql-js with the fast bulk executor", async () => {
+    const query = `{ orders(query: "created_at:<2010-12-08", sortKey: CREATED_AT) { edges { node {
+      id name tags createdAt updatedAt processedAt cancelledAt cancelReason test currencyCode displayFinancialStatus
+      currentTotalPriceSet { shopMoney { amount currencyCode } } totalPriceSet { shopMoney { amount currencyCode } }
+      customer { id } refunds { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
+      lineItems { edges { node { id quantity currentQuantity sku product { id } variant { id } originalUnitPriceSet { shopMoney { amount currencyCode } } } } } } } } }`;
+    const exportWith = async (target: ShopifySimulator): Promise<string> => {
+      const res = await target.graphql(DOMAIN, "mutation R($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }", { q: query });
+      const id = (res.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
+      target.runBulkOperations();
+      const status = await target.graphql(DOMAIN, "query S($id: ID!) { bulkOperation(id: $id) { url } }", { id });
+      return target.readBulkResult((status.data as { bulkOperation: { url: string } }).bulkOperation.url);
+    };
+    // Same shop state, the other executor (grouped order: both sequences must be identical).
+    const reference = new ShopifySimulator({ clock: new FakeClock("2026-11-01T00:00:00Z"), bulk: { jsonlOrder: "grouped", executor: "graphql-js" } });
+    reference.adoptShop(shop);
+    const expected = await exportWith(reference);
+    const lines = expected.trimEnd().split("\n");
+    expect(lines.length).toBeGreaterThan(10_000);
+    expect(expected).toContain("cancellation-record");
+    expect(await exportWith(sim)).toBe(expected);
+  });
+
+  it("finds the dataset only at <repo>/../shared/data (no machine-specific fallback)", () => {
+    const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+    expect(defaultOnlineRetailPath()).toBe(join(repoRoot, "..", "shared", "data", "online_retail.csv.gz"));
+  });
+
+  it("represents a customer C invoice with no earlier order as an order cancelled at placement, every unit refunded", async () => {
+    // Bulk (no cost limit): order lines, then their line items with __parentId (grouped output).
+    const res = await sim.graphql(DOMAIN, "mutation R($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }", {
+      q: `{ orders(query: "tag:cancellation-record", sortKey: PROCESSED_AT) { edges { node {
+        id name tags processedAt createdAt cancelledAt cancelReason displayFinancialStatus customer { id }
+        totalPriceSet { shopMoney { amount } } currentTotalPriceSet { shopMoney { amount } }
+        refunds { id createdAt note totalRefundedSet { shopMoney { amount } } }
+        lineItems { edges { node { sku quantity currentQuantity originalUnitPriceSet { shopMoney { amount } } } } } } } } }`,
+    });
+    const id = (res.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
+    sim.runBulkOperations();
+    const url = ((await sim.graphql(DOMAIN, "query S($id: ID!) { bulkOperation(id: $id) { url } }", { id })).data as { bulkOperation: { url: string } }).bulkOperation.url;
+    type Line = { sku: string; quantity: number; currentQuantity: number; originalUnitPriceSet: { shopMoney: { amount: string } }; __parentId: string };
+    type Rec = { id: string; name: string; processedAt: string; customer: { id: string } | null; totalPriceSet: unknown; refunds: unknown[]; lineItems: { nodes: Line[] } };
+    const parsed = sim.readBulkResult(url).trimEnd().split("\n").map((l) => JSON.parse(l) as Rec & Line);
+    const records: Rec[] = parsed.filter((o) => !o.__parentId).map((o) => ({ ...o, lineItems: { nodes: [] } }));
+    const byId = new Map(records.map((o) => [o.id, o]));
+    for (const line of parsed.filter((o) => o.__parentId)) byId.get(line.__parentId)?.lineItems.nodes.push(line);
+    expect(records).toHaveLength(200);
+    for (const order of records) {
+      const rows = csv.cRows.get(order.name) ?? [];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(order).toMatchObject({ tags: ["cancellation-record"], createdAt: order.processedAt, cancelledAt: order.processedAt, cancelReason: "CUSTOMER", displayFinancialStatus: "REFUNDED", currentTotalPriceSet: { shopMoney: { amount: "0.00" } } });
+      expect(order.customer).not.toBeNull();
+      expect(order.lineItems.nodes.map((l) => [l.sku, l.quantity, l.currentQuantity, Number(l.originalUnitPriceSet.shopMoney.amount)])).toEqual(rows.map((r) => [r.stock, -r.quantity, 0, Math.round(Number(r.price) * 100) / 100]));
+      expect(order.refunds).toEqual([{ id: `gid://shopify/Refund/${9_000_000_000_000 + Number(order.name.slice(1))}`, createdAt: order.processedAt, note: `Cancellation invoice ${order.name}`, totalRefundedSet: order.totalPriceSet }]);
+    }
   });
 
   it("maps InvoiceDate as Europe/London wall time (GMT in winter, BST in summer)", async () => {

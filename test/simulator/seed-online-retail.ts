@@ -6,18 +6,21 @@
 //                          createdAt = first row of that customer (purchase or cancellation)
 //   StockCode           → one product with one variant (sku = StockCode, title = first
 //                          non-empty trimmed Description, price = first positive UnitPrice)
-//   C… invoices         → one refund per invoice, attached to the customer's most recent order
-//                          processed at or before it that contains one of its StockCodes
-//                          (else the most recent earlier order); matched rows become refund line
-//                          items (capped at what is still refundable), the rest an order
+//   C… invoices         → one refund per invoice, attached to the customer's most recent placed
+//                          order processed at or before it that contains one of its StockCodes
+//                          (else the most recent earlier placed order); matched rows become refund
+//                          line items (capped at what is still refundable), the rest an order
 //                          adjustment; an order left with nothing refundable is also cancelled.
-//                          No earlier order, or no customer → standalone refund record (kept in
-//                          shop.standaloneRefunds; Shopify has no order-less refunds, so GraphQL
-//                          never shows them).
+//                          A customer's C invoice with no earlier placed order (its original order
+//                          predates the data window) → a CANCELLATION RECORD ORDER "C<number>"
+//                          (tag cancellation-record): the invoice's rows at |Quantity|, processed,
+//                          fully refunded (one refund) and cancelled at the C invoice's instant.
+//                          Shopify has no order-less refunds; this keeps every customer C invoice
+//                          visible over GraphQL. Guest C invoices → standalone refund records
+//                          (shop.standaloneRefunds, never shown by GraphQL).
 //   A… invoices         → "Adjust bad debt" accounting entries: not orders, counted only.
 //   non-C invoices with only negative quantities (no customer) → stock adjustments: skipped.
-import { createReadStream } from "node:fs";
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
@@ -33,22 +36,34 @@ export interface OnlineRetailReport {
   invoices: number;
   customers: number;
   customersWithOrders: number;
+  /** Orders placed by customers (InvoiceNo digits), cancellation records excluded. */
   customerOrders: number;
   guestOrders: number;
+  /** Orders "C<number>" for customer C invoices with no earlier placed order (tag cancellation-record). */
+  cancellationRecordOrders: number;
   cInvoices: number;
   customerCInvoices: number;
   guestCInvoices: number;
+  /** Refunds of customer C invoices attached to an earlier placed order. */
   refundsAttached: number;
   /** Customer C invoices whose target order contained at least one of the cancelled StockCodes. */
   refundsMatchedByStockCode: number;
+  /** Refunds visible through GraphQL for customer C invoices: refundsAttached + one per cancellation record. */
+  customerCInvoiceRefunds: number;
+  /** Guest C invoices (not in Shopify: shop.standaloneRefunds). */
   standaloneRefunds: number;
   cancelledOrders: number;
   stockAdjustmentInvoices: number;
   badDebtInvoices: number;
   products: number;
+  /** Line items of placed orders (customer and guest). */
   lineItems: number;
+  cancellationRecordLineItems: number;
   seedMs: number;
 }
+
+/** Tag of the orders that represent a C invoice whose original order predates the data. */
+export const CANCELLATION_RECORD_TAG = "cancellation-record";
 
 export interface SeedOptions {
   csvPath?: string;
@@ -56,12 +71,18 @@ export interface SeedOptions {
   name?: string;
 }
 
-/** `../shared/data/online_retail.csv.gz` relative to the repository root. */
+/**
+ * `<repo>/../shared/data/online_retail.csv.gz`: CI clones the repository with `shared/` beside
+ * it, and that is the only place looked at (no machine-specific fallback). Throws, naming the
+ * path, when the file is not there.
+ */
 export function defaultOnlineRetailPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const repoRoot = resolve(here, "..", "..");
-  const candidates = [join(repoRoot, "..", "shared", "data", "online_retail.csv.gz"), "/work/shared/data/online_retail.csv.gz"];
-  return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const path = join(repoRoot, "..", "shared", "data", "online_retail.csv.gz");
+  if (!existsSync(path)) {
+    throw new Error(`Online Retail dataset not found at ${path} (expected <repo>/../shared/data/online_retail.csv.gz, the UCI "Online Retail" CSV, gzipped); pass { csvPath } to seed from elsewhere.`);
+  }
+  return path;
 }
 
 interface Row {
@@ -213,17 +234,20 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
     customersWithOrders: 0,
     customerOrders: 0,
     guestOrders: 0,
+    cancellationRecordOrders: 0,
     cInvoices: 0,
     customerCInvoices: 0,
     guestCInvoices: 0,
     refundsAttached: 0,
     refundsMatchedByStockCode: 0,
+    customerCInvoiceRefunds: 0,
     standaloneRefunds: 0,
     cancelledOrders: 0,
     stockAdjustmentInvoices: 0,
     badDebtInvoices: 0,
     products: shop.products.size,
     lineItems: 0,
+    cancellationRecordLineItems: 0,
     seedMs: 0,
   };
 
@@ -234,7 +258,7 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
     }
     if (inv.no.startsWith("C")) {
       report.cInvoices++;
-      applyCancellationInvoice(shop, inv, report);
+      applyCancellationInvoice(shop, inv, report, variantBySku);
       continue;
     }
     if (inv.rows.every((r) => r.quantity < 0)) {
@@ -250,12 +274,7 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
         customerId: inv.customer === null ? null : ID_BASE.Customer + inv.customer,
         processedAt: inv.at,
         countryCode: null,
-        lines: inv.rows.map((row) => {
-          const variant = variantBySku.get(row.stock);
-          return variant
-            ? { variantId: variant.variantId, quantity: row.quantity, unitPriceCents: row.priceCents, title: row.description || undefined }
-            : { quantity: row.quantity, unitPriceCents: row.priceCents, title: row.description || row.stock };
-        }),
+        lines: orderLines(inv.rows, variantBySku, (row) => row.quantity),
       },
       { silent: true },
     );
@@ -268,13 +287,28 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
   for (const customer of shop.customers.values()) {
     const orders = shop.customerOrders(customer.id);
     for (const order of orders) customer.updatedAt = Math.max(customer.updatedAt, order.updatedAt);
-    if (orders.length > 0) report.customersWithOrders++;
+    if (orders.some((o) => !isCancellationRecord(o))) report.customersWithOrders++;
   }
   report.seedMs = Math.round(performance.now() - started);
   return { shop, report };
 }
 
-function applyCancellationInvoice(shop: ShopState, inv: Invoice, report: OnlineRetailReport): void {
+export function isCancellationRecord(order: OrderRecord): boolean {
+  return order.tags.includes(CANCELLATION_RECORD_TAG);
+}
+
+type VariantsBySku = Map<string, { productId: number; variantId: number }>;
+
+function orderLines(rows: Row[], variantBySku: VariantsBySku, quantity: (row: Row) => number) {
+  return rows.map((row) => {
+    const variant = variantBySku.get(row.stock);
+    return variant
+      ? { variantId: variant.variantId, quantity: quantity(row), unitPriceCents: row.priceCents, title: row.description || undefined }
+      : { quantity: quantity(row), unitPriceCents: row.priceCents, title: row.description || row.stock };
+  });
+}
+
+function applyCancellationInvoice(shop: ShopState, inv: Invoice, report: OnlineRetailReport, variantBySku: VariantsBySku): void {
   const number = Number(inv.no.slice(1));
   const refundId = ID_BASE.Refund + number;
   const totalCents = inv.rows.reduce((sum, r) => sum + Math.abs(r.quantity) * r.priceCents, 0);
@@ -288,14 +322,13 @@ function applyCancellationInvoice(shop: ShopState, inv: Invoice, report: OnlineR
   const customerId = ID_BASE.Customer + inv.customer;
   const earlier = shop
     .customerOrders(customerId)
-    .filter((o) => o.processedAt <= inv.at)
+    .filter((o) => o.processedAt <= inv.at && !isCancellationRecord(o))
     .sort((a, b) => b.processedAt - a.processedAt || b.id - a.id);
   const skus = new Set(inv.rows.map((r) => r.stock));
   const withSku = earlier.find((o) => o.lineItems.some((l) => l.sku !== null && skus.has(l.sku) && refundableQuantity(o, l) > 0));
   const target: OrderRecord | undefined = withSku ?? earlier[0];
   if (!target) {
-    addStandalone(shop, refundId, inv, totalCents);
-    report.standaloneRefunds++;
+    addCancellationRecord(shop, inv, customerId, number, refundId, variantBySku, report);
     return;
   }
   if (withSku) report.refundsMatchedByStockCode++;
@@ -319,10 +352,38 @@ function applyCancellationInvoice(shop: ShopState, inv: Invoice, report: OnlineR
   }
   shop.refundOrder(target.id, { id: refundId, lines, adjustmentCents: unmatchedCents, note: `Cancellation invoice ${inv.no}`, at: inv.at }, { silent: true });
   report.refundsAttached++;
+  report.customerCInvoiceRefunds++;
   if (target.cancelledAt === null && target.lineItems.every((l) => refundableQuantity(target, l) === 0)) {
     shop.cancelOrder(target.id, { reason: "CUSTOMER", refund: false, at: inv.at }, { silent: true });
     report.cancelledOrders++;
   }
+}
+
+/**
+ * A customer's C invoice whose original order predates the data window: an order "C<number>"
+ * placed, fully refunded (one refund, id from the C invoice) and cancelled at the same instant,
+ * so the cancellation is visible over GraphQL like in the CSV (Shopify has no order-less refunds).
+ */
+function addCancellationRecord(shop: ShopState, inv: Invoice, customerId: number, number: number, refundId: number, variantBySku: VariantsBySku, report: OnlineRetailReport): void {
+  const order = shop.createOrder(
+    {
+      id: ID_BASE.Order + number,
+      number,
+      name: inv.no,
+      customerId,
+      processedAt: inv.at,
+      countryCode: null,
+      tags: [CANCELLATION_RECORD_TAG],
+      lines: orderLines(inv.rows, variantBySku, (row) => Math.abs(row.quantity)),
+    },
+    { silent: true },
+  );
+  const lines = order.lineItems.map((line) => ({ lineItemId: line.id, quantity: line.quantity }));
+  shop.refundOrder(order.id, { id: refundId, lines, note: `Cancellation invoice ${inv.no}`, at: inv.at }, { silent: true });
+  shop.cancelOrder(order.id, { reason: "CUSTOMER", refund: false, at: inv.at }, { silent: true });
+  report.cancellationRecordOrders++;
+  report.cancellationRecordLineItems += order.lineItems.length;
+  report.customerCInvoiceRefunds++;
 }
 
 function addStandalone(shop: ShopState, id: number, inv: Invoice, totalCents: number): void {
@@ -330,7 +391,7 @@ function addStandalone(shop: ShopState, id: number, inv: Invoice, totalCents: nu
     id,
     orderId: null,
     createdAt: inv.at,
-    note: `Cancellation invoice ${inv.no}${inv.customer === null ? " (guest)" : ` (customer ${inv.customer}, no earlier order)`}`,
+    note: `Cancellation invoice ${inv.no} (guest)`,
     lineItems: [],
     transactions: [{ id: shop.newId("OrderTransaction"), kind: "REFUND", amountCents: totalCents, createdAt: inv.at }],
     adjustmentCents: totalCents,
