@@ -1,4 +1,5 @@
 // What the admin overview shows about a shop's synced data. Every count is scoped by shop.
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 
 export interface StoreSummary {
@@ -7,17 +8,28 @@ export interface StoreSummary {
   orders: number;
   customerOrders: number;
   guestOrders: number;
+  cancellationRecords: number;
   orderLines: number;
   refunds: number;
   lastSync: { kind: string; status: string; rowsDone: number; rowsTotal: number | null; finishedAt: Date | null } | null;
 }
 
+/**
+ * A placed order, as opposed to a cancellation record: an order cancelled at (or before) the
+ * moment it was processed was never a purchase — it only carries a refund (docs/data-model.md).
+ */
+export function placedOrder(db: Db): Prisma.OrderWhereInput {
+  return { OR: [{ cancelledAt: null }, { cancelledAt: { gt: db.order.fields.processedAt } }] };
+}
+
 export async function storeSummary(db: Db, shopId: number): Promise<StoreSummary> {
-  const [customers, customersWithPurchase, orders, guestOrders, orderLines, refunds, lastSync] = await Promise.all([
+  const placed = placedOrder(db);
+  const [customers, customersWithPurchase, orders, customerOrders, guestOrders, orderLines, refunds, lastSync] = await Promise.all([
     db.customer.count({ where: { shopId, deletedAt: null } }),
-    db.customer.count({ where: { shopId, deletedAt: null, orders: { some: { lines: { some: { quantity: { gt: 0 } } } } } } }),
+    db.customer.count({ where: { shopId, deletedAt: null, orders: { some: placed } } }),
     db.order.count({ where: { shopId } }),
-    db.order.count({ where: { shopId, customerId: null } }),
+    db.order.count({ where: { shopId, customerId: { not: null }, ...placed } }),
+    db.order.count({ where: { shopId, customerId: null, ...placed } }),
     db.orderLine.count({ where: { shopId } }),
     db.refund.count({ where: { shopId } }),
     db.syncRun.findFirst({
@@ -30,8 +42,9 @@ export async function storeSummary(db: Db, shopId: number): Promise<StoreSummary
     customers,
     customersWithPurchase,
     orders,
-    customerOrders: orders - guestOrders,
+    customerOrders,
     guestOrders,
+    cancellationRecords: orders - customerOrders - guestOrders,
     orderLines,
     refunds,
     lastSync,

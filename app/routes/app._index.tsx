@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { config } from "../config.server";
 import { db } from "../db.server";
 import { ensureShop } from "../models/shops.server";
 import { storeSummary } from "../models/store-summary.server";
@@ -10,7 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await requireAdmin(request);
   const shop = await ensureShop(db(), session.shop);
   const summary = await storeSummary(db(), shop.id);
-  return { shop: shop.domain, summary };
+  return { shop: shop.domain, summary, demo: Boolean(config().SEGMINT_SIMULATOR_URL) };
 }
 
 const fmt = new Intl.NumberFormat("en-US");
@@ -31,7 +32,7 @@ function Stat({ label, value, testId }: { label: string; value: number; testId: 
 }
 
 export default function Overview() {
-  const { shop, summary } = useLoaderData<typeof loader>();
+  const { shop, summary, demo } = useLoaderData<typeof loader>();
   const sync = summary.lastSync;
   return (
     <Page title="Overview" subtitle={shop}>
@@ -55,11 +56,13 @@ export default function Overview() {
             </Text>
           </Card>
         </Layout.Section>
-        <Layout.Section>
-          <Text as="p" variant="bodySm" tone="subdued">
-            Demo data: UCI Online Retail (Chen, 2015), CC BY 4.0, doi:10.24432/C5BW33.
-          </Text>
-        </Layout.Section>
+        {demo && (
+          <Layout.Section>
+            <Text as="p" variant="bodySm" tone="subdued">
+              Offline demo on the UCI Online Retail dataset (Chen, 2015), CC BY 4.0, doi:10.24432/C5BW33.
+            </Text>
+          </Layout.Section>
+        )}
       </Layout>
     </Page>
   );

@@ -2,7 +2,6 @@
 // reached over real HTTP — what Shopify and the simulator talk to in the tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
 
 export const TEST_API_KEY = "segmint-test-key";
 export const TEST_API_SECRET = "segmint-test-secret";
@@ -38,13 +37,14 @@ export interface AppProcessOptions {
   env?: Record<string, string>;
 }
 
-const tsxCli = path.resolve("node_modules/tsx/dist/cli.mjs");
 
 export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess> {
   const port = o.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const script = o.entry === "worker" ? "app/jobs/worker.server.ts" : "server.ts";
-  const child = spawn(process.execPath, [tsxCli, script], {
+  // One process (node with tsx's loader), not tsx's CLI, which runs the script in a child of its
+  // own: kill -9 must hit the server itself.
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",

@@ -15,7 +15,7 @@ describeEachDatabase("kill -9 during the backfill", (provider) => {
   let rig: SyncRig;
   let killedAt: SyncRun;
   const scale = provider === "postgresql";
-  const env = scale ? { JOB_RUNNER: "workers", JOB_LEASE_MS: "2000" } : {};
+  const env: Record<string, string> = scale ? { JOB_RUNNER: "workers", JOB_LEASE_MS: "2000" } : {};
 
   beforeAll(async () => {
     rig = await startSyncRig(provider, { simulator: { shops: [{ domain: DEMO_SHOP }], webhooks: { autoDeliver: false } }, install: false, startApp: false });
