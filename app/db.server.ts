@@ -1,7 +1,7 @@
 // The Prisma client for DATABASE_URL, through the driver adapter for its provider.
 // SQLite (embedded default) and PostgreSQL (scale) use clients generated from one model
 // (prisma/schema.prisma); their query API is identical, so the app types against one of them.
-import { PrismaClient } from "@prisma/client";
+import { Prisma, PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -13,7 +13,20 @@ export type Db = PrismaClient;
 
 const require = createRequire(import.meta.url);
 
+/** The helpers of raw SQL (Prisma.sql, join, empty) for a client's own runtime. */
+export type SqlHelpers = Pick<typeof Prisma, "sql" | "join" | "empty" | "raw">;
+
 const urls = new WeakMap<Db, string>();
+const sqlHelpers = new WeakMap<Db, SqlHelpers>();
+
+/**
+ * Raw-SQL fragments must come from the runtime of the client that runs them: the PostgreSQL
+ * client is generated separately and does not recognise the SQLite client's Prisma.sql objects
+ * (it would send them as bind parameters). Always build fragments with `sqlOf(db)`.
+ */
+export function sqlOf(client: Db): SqlHelpers {
+  return sqlHelpers.get(client) ?? Prisma;
+}
 
 /** The URL a client was created for (the backfill opens a driver connection of its own to it). */
 export function urlOf(client: Db): string {
@@ -29,20 +42,21 @@ export function providerOf(client: Db): DatabaseProvider {
 
 /** A client for any database URL (tests use one per database). */
 export function createDb(url: string): Db {
-  const client = connect(url);
-  urls.set(client, url);
-  return client;
-}
-
-function connect(url: string): Db {
   if (databaseProvider(url) === "postgresql") {
     // Generated from prisma/postgresql/schema.prisma (same models, other provider).
-    const { PrismaClient: PgClient } = require(".prisma/client-postgresql") as {
+    const pgModule = require(".prisma/client-postgresql") as {
       PrismaClient: new (o: { adapter: PrismaPg }) => Db;
+      Prisma: SqlHelpers;
     };
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const client = new pgModule.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    urls.set(client, url);
+    sqlHelpers.set(client, pgModule.Prisma);
+    return client;
   }
-  return new PrismaClient({ adapter: sqliteAdapter(url) });
+  const client = new PrismaClient({ adapter: sqliteAdapter(url) });
+  urls.set(client, url);
+  sqlHelpers.set(client, Prisma);
+  return client;
 }
 
 /**

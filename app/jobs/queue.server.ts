@@ -3,8 +3,7 @@
 // - PostgreSQL (scale): any number of worker processes claim with FOR UPDATE SKIP LOCKED under a
 //   short transaction-scoped advisory lock, which also makes the per-shop concurrency limit exact.
 // Why not pg-boss: see docs/decisions/0004-job-queue.md.
-import { Prisma } from "@prisma/client";
-import { providerOf, type Db } from "../db.server";
+import { providerOf, sqlOf, type Db } from "../db.server";
 import { decideFailure } from "./errors.server";
 
 export interface JobRow {
@@ -55,7 +54,8 @@ export async function claimNext(db: Db, workerId: string, perShopLimit: number, 
   const provider = providerOf(db);
   return db.$transaction(async (tx) => {
     if (provider === "postgresql") await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`;
-    const skipLocked = provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+    const { sql, empty } = sqlOf(db);
+    const skipLocked = provider === "postgresql" ? sql`FOR UPDATE SKIP LOCKED` : empty;
     const candidates = await tx.$queryRaw<{ id: number }[]>`
       SELECT j."id" FROM "Job" j
       WHERE j."status" = 'queued' AND j."runAt" <= ${now}

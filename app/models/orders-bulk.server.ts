@@ -1,8 +1,7 @@
 // Batched writes for the backfill: multi-row statements that both databases accept
 // (INSERT … ON CONFLICT DO NOTHING … RETURNING), about an order of magnitude faster than
 // row-by-row Prisma calls. The same "newer state wins" rule as applyOrderState holds per order.
-import { Prisma } from "@prisma/client";
-import { providerOf, urlOf, type Db } from "../db.server";
+import { providerOf, sqlOf, urlOf, type Db } from "../db.server";
 import { sqliteBulkWriter } from "./orders-bulk-sqlite.server";
 import type { OrderState } from "../services/order-sync.server";
 import type { LineState } from "../shopify/mappers/order";
@@ -34,6 +33,7 @@ export async function upsertCustomers(db: Db, shopId: number, shopifyIds: string
   const out = new Map<string, number>();
   if (ids.length === 0) return out;
   const now = new Date();
+  const Prisma = sqlOf(db);
   await db.$executeRaw`
     INSERT INTO "Customer" ("shopId", "shopifyId", "createdAt", "updatedAt")
     VALUES ${Prisma.join(ids.map((id) => Prisma.sql`(${shopId}, ${id}, ${now}, ${now})`))}
@@ -57,6 +57,7 @@ export async function writeOrderBatch(
 ): Promise<Map<string, number | null>> {
   const result = new Map<string, number | null>();
   if (orders.length === 0) return result;
+  const Prisma = sqlOf(db);
   await db.$transaction(async (tx) => {
     const existing = await tx.$queryRaw<{ id: number; shopifyId: string; shopifyUpdatedAt: Date | string }[]>`
       SELECT "id", "shopifyId", "shopifyUpdatedAt" FROM "Order"

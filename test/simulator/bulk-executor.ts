@@ -13,8 +13,12 @@ import {
   getArgumentValues,
   getDirectiveValues,
   getNamedType,
+  GraphQLBoolean,
   GraphQLError,
+  GraphQLID,
   GraphQLIncludeDirective,
+  GraphQLInt,
+  GraphQLString,
   GraphQLSkipDirective,
   isAbstractType,
   isLeafType,
@@ -75,7 +79,11 @@ interface ObjectPlan {
   standardConnection: boolean;
   edges: FieldPlan | null;
   nodes: FieldPlan | null;
+  /** Compiled on first use (see FastBulkQuery.emitter). */
+  emit: Emitter | null;
 }
+
+type Emitter = (source: unknown, children: Child[], isLine: boolean, tail: string) => string;
 
 /** A nested connection's node, written after its parent's line. */
 type Child = { source: unknown; plan: ObjectPlan } | { plain: Record<string, unknown> };
@@ -110,10 +118,9 @@ export class FastBulkQuery {
   private readonly schema: GraphQLSchema;
   private readonly fragments: Record<string, FragmentDefinitionNode> = {};
   private readonly root: ObjectPlan;
-  /** The serialised value of the last leaf completed (to read a node's own `id`). */
-  private lastLeaf: unknown;
-  /** The `id` of the line being written (its children's `__parentId`). */
-  private ownId: string | null = null;
+  /** The `id` of the line being written (its children's `__parentId`); set by generated emitters. */
+  ownId: string | null = null;
+  private readonly scratch: Child[] = [];
 
   /** null when the document needs graphql-js (the caller falls back to it). */
   static compile(op: PreparedOperation): FastBulkQuery | null {
@@ -200,7 +207,7 @@ export class FastBulkQuery {
       if (isNonNullType(item)) item = item.ofType;
       return isObjectType(item) || isAbstractType(item);
     };
-    return { type, fields, connectionShaped, standardConnection: connectionShaped && isObjectList(edges, "edges") && isObjectList(nodes, "nodes"), edges, nodes };
+    return { type, fields, connectionShaped, standardConnection: connectionShaped && isObjectList(edges, "edges") && isObjectList(nodes, "nodes"), edges, nodes, emit: null };
   }
 
   /** graphql-js's collectFields (v16): fields by response key, fragments once each. */
@@ -374,68 +381,107 @@ export class FastBulkQuery {
     return children;
   }
 
-  private writeChild(child: Child, parentId: string | null, out: LineSink): void {
+  private writeChild(child: Child, parentId: string | null, out: LineSink, parentTail = parentId === null ? "" : `"__parentId":${JSON.stringify(parentId)}`): void {
     if ("plain" in child) {
       flattenNode(child.plain, parentId, out);
       return;
     }
-    const children: Child[] = [];
+    // Most lines have no children: collect into a reused array, copy only when there are some.
+    const scratch = this.scratch;
+    scratch.length = 0;
     this.ownId = null;
-    let json = this.objectJson(child.source, child.plan, children, true);
-    const own = this.ownId;
-    if (parentId !== null) json = `${json.length > 2 ? json.slice(0, -1) + "," : "{"}"__parentId":${JSON.stringify(parentId)}}`;
+    const json = this.emitter(child.plan)(child.source, scratch, true, parentTail);
     out(json, parentId !== null);
-    for (const next of children) this.writeChild(next, own ?? parentId, out);
+    if (scratch.length === 0) return;
+    const children = scratch.slice();
+    const own = this.ownId;
+    const next = own ?? parentId;
+    const tail = own === null ? parentTail : `"__parentId":${JSON.stringify(own)}`;
+    for (const c of children) this.writeChild(c, next, out, tail);
   }
 
   /**
    * An object's JSON without its connection-shaped fields (their nodes go to `children`), as
-   * bulk.ts's stripConnections over the graphql-js result. `own` receives the `id` value of a line.
+   * bulk.ts's stripConnections over the graphql-js result; `tail` (a line's `"__parentId":…`) is
+   * appended last. A line's own `id` is left in `ownId`. Generated once per plan as straight-line
+   * code (`new Function`): property reads with constant keys stay monomorphic, which is most of
+   * the speed; every step mirrors the generic methods below (resolve, serialize, objectField).
    */
-  private objectJson(source: unknown, plan: ObjectPlan, children: Child[], isLine: boolean): string {
-    let json = "{";
-    let first = true;
-    for (const f of plan.fields) {
-      this.lastLeaf = undefined;
-      const value = this.fieldJson(source, f, children);
-      if (value === STRIPPED) continue;
-      if (isLine && f.key === "id") this.ownId = f.leaf && typeof this.lastLeaf === "string" && value !== "null" ? this.lastLeaf : null;
-      json += first ? f.prefix + value : "," + f.prefix + value;
-      first = false;
-    }
-    return json + "}";
+  private emitter(plan: ObjectPlan): Emitter {
+    if (plan.emit) return plan.emit;
+    const body: string[] = ['"use strict";', "return function emit(source, children, isLine, tail) {", 'const isObj = typeof source === "object" && source !== null;', 'let json = "{", sep = "", v, s, r;'];
+    const serializers: Array<(value: unknown) => unknown> = [];
+    plan.fields.forEach((f, i) => {
+      const name = JSON.stringify(f.name);
+      if (f.typename) body.push(`v = F[${i}].parent.name;`);
+      else {
+        body.push(`if (!isObj || !(${name} in source)) throw x.unsupportedField(F[${i}]);`);
+        body.push(`v = source[${name}];`);
+        body.push(`if (typeof v === "function") v = v.call(source, F[${i}].args);`);
+        body.push(`if (v instanceof Error) throw v;`);
+      }
+      if (f.kind === "leaf") {
+        const type = f.inner as GraphQLLeafType;
+        serializers[i] = (value) => this.serialize(type, value, f);
+        const fast =
+          type === GraphQLString || type === GraphQLID
+            ? `typeof v === "string" ? v : `
+            : type === GraphQLInt
+              ? `typeof v === "number" && (v | 0) === v ? v : `
+              : type === GraphQLBoolean
+                ? `typeof v === "boolean" ? v : `
+                : "";
+        body.push(`if (v == null) { ${f.nonNull ? `throw x.nonNullField(F[${i}]);` : ""} r = "null"; s = null; }`);
+        body.push(`else { s = ${fast}S[${i}](v); r = typeof s === "object" && s !== null && !Array.isArray(s) ? x.plainFieldJson(s, children) : JSON.stringify(s); }`);
+        if (f.key === "id") body.push(`if (isLine && r !== STRIPPED) x.ownId = typeof s === "string" ? s : null;`);
+      } else if (f.kind === "list") {
+        body.push(`r = JSON.stringify(x.plainValue(v, F[${i}].type, F[${i}]));`);
+        if (f.key === "id") body.push(`if (isLine) x.ownId = null;`);
+      } else {
+        body.push(`r = x.objectField(v, F[${i}], children);`);
+        if (f.key === "id") body.push(`if (isLine && r !== STRIPPED) x.ownId = null;`);
+      }
+      body.push(`if (r !== STRIPPED) { json += sep + ${JSON.stringify(f.prefix)} + r; sep = ","; }`);
+    });
+    body.push('if (tail) json += sep + tail;', 'return json + "}";', "};");
+    const factory = new Function("x", "F", "S", "STRIPPED", body.join("\n")) as (x: unknown, fields: FieldPlan[], serializers: unknown[], stripped: symbol) => Emitter;
+    plan.emit = factory(this, plan.fields, serializers, STRIPPED);
+    return plan.emit;
   }
 
-  private fieldJson(source: unknown, f: FieldPlan, children: Child[]): string | typeof STRIPPED {
-    const value = this.resolve(source, f);
+  /** For generated emitters. */
+  unsupportedField(f: FieldPlan): GraphQLError {
+    return unsupported(f);
+  }
+
+  nonNullField(f: FieldPlan): GraphQLError {
+    return nonNullError(f);
+  }
+
+  plainValue(value: unknown, type: GraphQLOutputType, f: FieldPlan): unknown {
+    return this.plain(value, type, f);
+  }
+
+  /** An object-typed field's value in a line: stripped if it is a connection (nodes → children), else its JSON. */
+  objectField(value: unknown, f: FieldPlan, children: Child[]): string | typeof STRIPPED {
     if (value == null) {
       if (f.nonNull) throw nonNullError(f);
       return "null";
     }
-    const type = f.inner;
-    if (f.kind === "leaf") {
-      const serialized = this.serialize(type as GraphQLLeafType, value, f);
-      this.lastLeaf = serialized;
-      // A leaf whose value is a JSON object is treated like any object by the flattening.
-      if (isPlainRecord(serialized)) return this.plainFieldJson(serialized, children);
-      return JSON.stringify(serialized);
-    }
-    if (f.kind === "list") return JSON.stringify(this.plain(value, f.type, f)); // lists are never flattened
-    const plan = this.planFor(f, type, value);
+    const plan = this.planFor(f, f.inner, value);
     if (plan.connectionShaped) {
-      if (plan.standardConnection) {
-        const nodes = this.connectionChildren(value, plan);
-        if (nodes) {
-          for (const node of nodes) children.push(node);
-          return STRIPPED;
-        }
-      } else return this.plainFieldJson(this.plainObject(value, plan), children);
+      if (!plan.standardConnection) return this.plainFieldJson(this.plainObject(value, plan), children);
+      const nodes = this.connectionChildren(value, plan);
+      if (nodes) {
+        for (const node of nodes) children.push(node);
+        return STRIPPED;
+      }
     }
-    return this.objectJson(value, plan, children, false);
+    return this.emitter(plan)(value, children, false, "");
   }
 
   /** stripConnections for one field whose completed value is the plain object `value`. */
-  private plainFieldJson(value: Record<string, unknown>, children: Child[]): string | typeof STRIPPED {
+  plainFieldJson(value: Record<string, unknown>, children: Child[]): string | typeof STRIPPED {
     const conn = asConnection(value);
     if (conn) {
       for (const node of conn) children.push({ plain: node });

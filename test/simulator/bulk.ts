@@ -395,8 +395,8 @@ export class BulkOperations implements BulkService {
 
   /** The final file: as executed (grouped), all children first, or shuffled in blocks of 64. */
   private order(op: BulkInternals, pending: PendingQuery): JsonlFile {
-    const lines = pending.lines.seal();
-    if (pending.children) return pending.children.seal().concat(lines);
+    const lines = pending.lines;
+    if (pending.children) return pending.children.concat(lines);
     if (op.groupObjects || this.options.jsonlOrder === "grouped") return lines;
     lines.shuffleBlocks(this.nextShuffleRng(op));
     return lines;

@@ -26,7 +26,14 @@ export class FakeClock implements Clock {
   }
 }
 
+let lastIsoMs = NaN;
+let lastIso = "";
+
 export function iso(ms: number): string {
+  // Consecutive calls often format the same instant (an order's createdAt = processedAt = updatedAt).
+  if (ms === lastIsoMs) return lastIso;
   // Shopify's GraphQL DateTime has second precision and a Z suffix ("2026-10-28T15:17:49Z").
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  lastIso = new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  lastIsoMs = ms;
+  return lastIso;
 }

@@ -73,14 +73,13 @@ export class JsonlFile {
   private blockCount = 0;
   /** Byte length of each line (without "\n"), in file order. */
   private lineBytes = new Uint32Array(1024);
-  private pending: string[] = [];
   private count = 0;
   private bytes = 0;
 
   static fromLines(lines: Iterable<string>): JsonlFile {
     const file = new JsonlFile();
     for (const line of lines) file.push(line);
-    return file.seal();
+    return file;
   }
 
   get lineCount(): number {
@@ -92,57 +91,69 @@ export class JsonlFile {
     return this.bytes;
   }
 
+  /** Appends a line (UTF-8 encoded straight into the current chunk). */
   push(line: string): void {
-    this.pending.push(line);
-    this.count++;
-    if (this.pending.length === JSONL_BLOCK) this.flush();
-  }
-
-  /** Writes the last, partial block. Returns this. */
-  seal(): this {
-    if (this.pending.length) this.flush();
-    return this;
-  }
-
-  private flush(): void {
-    const lines = this.pending;
-    this.pending = [];
-    const text = lines.join("\n") + "\n";
-    const length = Buffer.byteLength(text, "utf8");
+    if (this.count % JSONL_BLOCK === 0) this.startBlock();
     let c = this.chunks.length - 1;
-    if (c < 0 || (this.chunks[c] as Buffer).length - (this.chunkUsed[c] as number) < length) {
-      this.chunks.push(Buffer.allocUnsafe(Math.max(CHUNK_BYTES, length)));
-      this.chunkUsed.push(0);
-      c++;
+    let chunk = this.chunks[c] as Buffer;
+    let used = this.chunkUsed[c] as number;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only measure when that might not fit.
+    if (chunk.length - used < line.length * 3 + 1 && chunk.length - used < Buffer.byteLength(line, "utf8") + 1) {
+      this.moveOpenBlock(Buffer.byteLength(line, "utf8") + 1);
+      c = this.chunks.length - 1;
+      chunk = this.chunks[c] as Buffer;
+      used = this.chunkUsed[c] as number;
     }
-    const offset = this.chunkUsed[c] as number;
-    (this.chunks[c] as Buffer).write(text, offset, "utf8");
-    this.chunkUsed[c] = offset + length;
+    const written = chunk.write(line, used, "utf8");
+    chunk[used + written] = 10;
+    this.chunkUsed[c] = used + written + 1;
+    if (this.lineBytes.length === this.count) this.lineBytes = grow(this.lineBytes, this.count * 2);
+    this.lineBytes[this.count] = written;
+    this.count++;
+    this.bytes += written + 1;
+    const b = this.blockCount - 1;
+    this.blockLength[b] = (this.blockLength[b] as number) + written + 1;
+  }
+
+  private startBlock(): void {
     if (this.blockCount === this.blockChunk.length) {
       this.blockChunk = grow(this.blockChunk, this.blockCount * 2);
       this.blockOffset = grow(this.blockOffset, this.blockCount * 2);
       this.blockLength = grow(this.blockLength, this.blockCount * 2);
     }
+    if (this.chunks.length === 0) this.newChunk(CHUNK_BYTES);
+    const c = this.chunks.length - 1;
     this.blockChunk[this.blockCount] = c;
-    this.blockOffset[this.blockCount] = offset;
-    this.blockLength[this.blockCount] = length;
+    this.blockOffset[this.blockCount] = this.chunkUsed[c] as number;
+    this.blockLength[this.blockCount] = 0;
     this.blockCount++;
-    this.bytes += length;
-    const first = this.count - lines.length;
-    if (this.lineBytes.length < this.count) this.lineBytes = grow(this.lineBytes, Math.max(this.count, this.lineBytes.length * 2));
-    const ascii = length === text.length;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      this.lineBytes[first + i] = ascii ? line.length : Buffer.byteLength(line, "utf8");
-    }
+  }
+
+  private newChunk(size: number): void {
+    this.chunks.push(Buffer.allocUnsafe(Math.max(CHUNK_BYTES, size)));
+    this.chunkUsed.push(0);
+  }
+
+  /** The current chunk is full: move the open block to a new chunk (blocks never straddle chunks). */
+  private moveOpenBlock(needed: number): void {
+    const b = this.blockCount - 1;
+    const old = this.chunks[this.blockChunk[b] as number] as Buffer;
+    const start = this.blockOffset[b] as number;
+    const length = this.blockLength[b] as number;
+    this.newChunk(length + needed);
+    const c = this.chunks.length - 1;
+    old.copy(this.chunks[c] as Buffer, 0, start, start + length);
+    this.chunkUsed[c] = length;
+    this.chunkUsed[this.blockChunk[b] as number] = start;
+    this.blockChunk[b] = c;
+    this.blockOffset[b] = 0;
   }
 
   /**
    * Shuffles the lines within each block of JSONL_BLOCK with `rng`, exactly as the array version
-   * would, consuming the rng in the same sequence. Call after seal().
+   * would, consuming the rng in the same sequence.
    */
   shuffleBlocks(rng: () => number): void {
-    if (this.pending.length) throw new Error("JsonlFile: seal() before shuffling");
     const order = new Int32Array(JSONL_BLOCK);
     const starts = new Int32Array(JSONL_BLOCK);
     const lengths = new Uint32Array(JSONL_BLOCK);
@@ -177,7 +188,7 @@ export class JsonlFile {
     for (const source of [this, other]) {
       for (const line of source.lines()) file.push(line);
     }
-    return file.seal();
+    return file;
   }
 
   /** The first `lineCount` lines as a new file (partial results of a failed operation). */
@@ -188,12 +199,12 @@ export class JsonlFile {
       if (i++ >= lineCount) break;
       file.push(line);
     }
-    return file.seal();
+    return file;
   }
 
   /** The written bytes of each chunk, in order (views, no copies). */
   private views(): Buffer[] {
-    return this.chunks.map((chunk, c) => chunk.subarray(0, this.chunkUsed[c]));
+    return this.chunks.map((chunk, c) => chunk.subarray(0, this.chunkUsed[c])).filter((view) => view.length > 0);
   }
 
   /** The lines, decoded chunk by chunk (blocks never straddle chunks). */
@@ -206,7 +217,6 @@ export class JsonlFile {
         start = end + 1;
       }
     }
-    if (this.pending.length) yield* this.pending;
   }
 
   /** The whole file as text (tests, in-process readers). */

@@ -21,10 +21,19 @@ export function moneyV2(cents: Cents, currencyCode: string): { amount: string; c
   return { amount: formatCents(cents), currencyCode };
 }
 
-/** GraphQL MoneyBag: this simulator has no multi-currency, so presentment = shop money. */
-export function moneyBag(cents: Cents, currencyCode: string) {
-  const money = moneyV2(cents, currencyCode);
-  return { shopMoney: money, presentmentMoney: { ...money } };
+/**
+ * GraphQL MoneyBag: this simulator has no multi-currency, so presentment = shop money. A class
+ * with a prototype getter: bulk exports build one per line item and rarely select presentment.
+ */
+export class MoneyBag {
+  constructor(readonly shopMoney: { amount: string; currencyCode: string }) {}
+  get presentmentMoney(): { amount: string; currencyCode: string } {
+    return { ...this.shopMoney };
+  }
+}
+
+export function moneyBag(cents: Cents, currencyCode: string): MoneyBag {
+  return new MoneyBag(moneyV2(cents, currencyCode));
 }
 
 /** REST-style *_set object used in webhook payloads. */
