@@ -238,7 +238,7 @@ function render(res: Results): void {
       speedupLowerBound: failed ? (sk.failedAfterS as number) / js.seconds : null,
       memoryRatio: ok ? sk.peakMB / js.peakMB : null,
       jsPeakMB: js?.peakMB ?? null,
-      labels: sk?.labels ?? (failed ? "scikit-learn failed" : null),
+      labels: sk?.labels ?? (failed ? `scikit-learn failed; ${rows.find((r) => r.n === n && r.step === "core points")?.labels ?? "core set not checked"}` : null),
       epsSpeedupVsSklearn: jse && ske ? ske.seconds / jse.seconds : null,
     };
   });
