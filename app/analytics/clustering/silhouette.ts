@@ -57,50 +57,64 @@ export function sampledSilhouette(x: Matrix, labels: Int32Array, o: SilhouetteOp
   }
   const K = ids.size;
   if (K < 2) return 0;
-  const sizes = new Float64Array(K);
-  for (let t = 0; t < s; t++) sizes[lab[t] as number] = (sizes[lab[t] as number] as number) + 1;
+  // Sampled rows grouped by cluster (counting sort), so that the inner loop runs over contiguous
+  // blocks of one cluster: one scalar accumulator per block instead of an indexed update per pair.
+  const start = new Int32Array(K + 1);
+  for (let t = 0; t < s; t++) start[(lab[t] as number) + 1] = (start[(lab[t] as number) + 1] as number) + 1;
+  for (let c = 0; c < K; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const fill = start.slice(0, K);
   const xs = new Float64Array(s * d);
-  for (let t = 0; t < s; t++) xs.set(x.data.subarray((idx[t] as number) * d, (idx[t] as number) * d + d), t * d);
-  // sums[c*s + t] = Σ distance from sampled row t to the sampled rows of cluster c. Each pair is
-  // computed once: row i's own per-cluster sums go to a small local array (acc), the partner's to
-  // the contiguous row of i's cluster, so the inner loop writes sequentially.
+  const labSorted = new Int32Array(s);
+  for (let t = 0; t < s; t++) {
+    const c = lab[t] as number;
+    const p = fill[c] as number;
+    fill[c] = p + 1;
+    labSorted[p] = c;
+    const r = idx[t] as number;
+    xs.set(x.data.subarray(r * d, r * d + d), p * d);
+  }
+  const sizes = new Float64Array(K);
+  for (let c = 0; c < K; c++) sizes[c] = (start[c + 1] as number) - (start[c] as number);
+  // sums[c*s + p] = Σ distance from sorted sample row p to the sample rows of cluster c. Each pair
+  // is computed once: row i's block sums in a scalar, the partner's into the row of i's cluster.
   const sums = new Float64Array(K * s);
-  const acc = new Float64Array(K);
   for (let i = 0; i < s; i++) {
-    const li = lab[i] as number;
-    const row = li * s;
-    acc.fill(0);
-    if (d === 3) {
-      const x0 = xs[i * 3] as number;
-      const x1 = xs[i * 3 + 1] as number;
-      const x2 = xs[i * 3 + 2] as number;
-      for (let j = i + 1; j < s; j++) {
-        const e0 = x0 - (xs[j * 3] as number);
-        const e1 = x1 - (xs[j * 3 + 1] as number);
-        const e2 = x2 - (xs[j * 3 + 2] as number);
-        const dist = Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2);
-        const lj = lab[j] as number;
-        acc[lj] = (acc[lj] as number) + dist;
-        sums[row + j] = (sums[row + j] as number) + dist;
-      }
-    } else {
-      for (let j = i + 1; j < s; j++) {
-        let q = 0;
-        for (let t = 0; t < d; t++) {
-          const e = (xs[i * d + t] as number) - (xs[j * d + t] as number);
-          q += e * e;
+    const row = (labSorted[i] as number) * s;
+    const x0 = xs[i * d] as number;
+    const x1 = d > 1 ? (xs[i * d + 1] as number) : 0;
+    const x2 = d > 2 ? (xs[i * d + 2] as number) : 0;
+    for (let c = 0; c < K; c++) {
+      const end = start[c + 1] as number;
+      let j = Math.max(i + 1, start[c] as number);
+      if (j >= end) continue;
+      let block = 0;
+      if (d === 3) {
+        for (; j < end; j++) {
+          const e0 = x0 - (xs[j * 3] as number);
+          const e1 = x1 - (xs[j * 3 + 1] as number);
+          const e2 = x2 - (xs[j * 3 + 2] as number);
+          const dist = Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2);
+          block += dist;
+          sums[row + j] = (sums[row + j] as number) + dist;
         }
-        const dist = Math.sqrt(q);
-        const lj = lab[j] as number;
-        acc[lj] = (acc[lj] as number) + dist;
-        sums[row + j] = (sums[row + j] as number) + dist;
+      } else {
+        for (; j < end; j++) {
+          let q = 0;
+          for (let t = 0; t < d; t++) {
+            const e = (xs[i * d + t] as number) - (xs[j * d + t] as number);
+            q += e * e;
+          }
+          const dist = Math.sqrt(q);
+          block += dist;
+          sums[row + j] = (sums[row + j] as number) + dist;
+        }
       }
+      sums[c * s + i] = (sums[c * s + i] as number) + block;
     }
-    for (let c = 0; c < K; c++) sums[c * s + i] = (sums[c * s + i] as number) + (acc[c] as number);
   }
   let total = 0;
   for (let i = 0; i < s; i++) {
-    const li = lab[i] as number;
+    const li = labSorted[i] as number;
     const own = sizes[li] as number;
     if (own <= 1) continue; // singleton cluster: s(i) = 0
     const a = (sums[li * s + i] as number) / (own - 1);
