@@ -415,8 +415,10 @@ export class FastBulkQuery {
       const name = JSON.stringify(f.name);
       if (f.typename) body.push(`v = F[${i}].parent.name;`);
       else {
-        body.push(`if (!isObj || !(${name} in source)) throw x.unsupportedField(F[${i}]);`);
+        // graphql.ts's fieldResolver: a name the view lacks fails loudly (checked only when the read gives undefined).
+        body.push(`if (!isObj) throw x.unsupportedField(F[${i}]);`);
         body.push(`v = source[${name}];`);
+        body.push(`if (v === undefined && !(${name} in source)) throw x.unsupportedField(F[${i}]);`);
         body.push(`if (typeof v === "function") v = v.call(source, F[${i}].args);`);
         body.push(`if (v instanceof Error) throw v;`);
       }

@@ -52,6 +52,8 @@ export function stripConnections(value: Record<string, unknown>, children: Array
 /** Lines per shuffle block (also the unit of storage). */
 export const JSONL_BLOCK = 64;
 
+const encoder = new TextEncoder();
+
 /** Size of the buffers blocks are packed into (a block larger than this gets its own). */
 const CHUNK_BYTES = 1 << 20;
 
@@ -91,21 +93,20 @@ export class JsonlFile {
     return this.bytes;
   }
 
-  /** Appends a line (UTF-8 encoded straight into the current chunk). */
+  /** Appends a line, UTF-8 encoded straight into the current chunk. */
   push(line: string): void {
     if (this.count % JSONL_BLOCK === 0) this.startBlock();
     let c = this.chunks.length - 1;
-    let chunk = this.chunks[c] as Buffer;
     let used = this.chunkUsed[c] as number;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: only measure when that might not fit.
-    if (chunk.length - used < line.length * 3 + 1 && chunk.length - used < Buffer.byteLength(line, "utf8") + 1) {
+    // encodeInto flattens a concatenated string cheaply (Buffer#write is very slow on those).
+    let { read, written } = encoder.encodeInto(line, (this.chunks[c] as Buffer).subarray(used));
+    if (read < line.length || used + written >= (this.chunks[c] as Buffer).length) {
       this.moveOpenBlock(Buffer.byteLength(line, "utf8") + 1);
       c = this.chunks.length - 1;
-      chunk = this.chunks[c] as Buffer;
       used = this.chunkUsed[c] as number;
+      ({ written } = encoder.encodeInto(line, (this.chunks[c] as Buffer).subarray(used)));
     }
-    const written = chunk.write(line, used, "utf8");
-    chunk[used + written] = 10;
+    (this.chunks[c] as Buffer)[used + written] = 10;
     this.chunkUsed[c] = used + written + 1;
     if (this.lineBytes.length === this.count) this.lineBytes = grow(this.lineBytes, this.count * 2);
     this.lineBytes[this.count] = written;

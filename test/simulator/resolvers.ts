@@ -508,11 +508,12 @@ class VariantGql {
   readonly __typename = "ProductVariant";
   readonly #ctx: ResolverContext;
   readonly #v: VariantRecord;
-  readonly #product: ProductRecord | undefined;
   constructor(ctx: ResolverContext, variant: VariantRecord) {
     this.#ctx = ctx;
     this.#v = variant;
-    this.#product = ctx.shop.products.get(variant.productId);
+  }
+  get #product(): ProductRecord | undefined {
+    return this.#ctx.shop.products.get(this.#v.productId);
   }
   get id(): string {
     return gid("ProductVariant", this.#v.id);
@@ -542,7 +543,8 @@ class VariantGql {
     return iso(this.#product?.updatedAt ?? 0);
   }
   product(): View | null {
-    return this.#product ? productView(this.#ctx, this.#product) : null;
+    const product = this.#product;
+    return product ? productView(this.#ctx, product) : null;
   }
 }
 
