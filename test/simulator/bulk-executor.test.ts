@@ -98,6 +98,16 @@ describe("JsonlFile", () => {
     }
   });
 
+  it("keeps blocks whole across 1 MB chunks (long lines, multi-byte text, a line larger than a chunk)", () => {
+    const big = Array.from({ length: 300 }, (_, i) => JSON.stringify({ i, pad: (i % 3 === 0 ? "é☕" : "ab").repeat(5_000 + i * 37) }));
+    big.splice(150, 0, JSON.stringify({ huge: "x".repeat(2_500_000) }));
+    const file = JsonlFile.fromLines(big);
+    expect(file.text()).toBe(big.join("\n") + "\n");
+    expect(file.size).toBe(Buffer.byteLength(file.text()));
+    file.shuffleBlocks(seededRng(3));
+    expect([...file.lines()]).toEqual(shuffleBlocks([...big], seededRng(3)));
+  });
+
   it("takes a head, concatenates, and streams the same bytes", async () => {
     const file = JsonlFile.fromLines(lines);
     expect([...file.head(100).lines()]).toEqual(lines.slice(0, 100));

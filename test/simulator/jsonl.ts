@@ -99,8 +99,9 @@ export class JsonlFile {
     let c = this.chunks.length - 1;
     let used = this.chunkUsed[c] as number;
     // encodeInto flattens a concatenated string cheaply (Buffer#write is very slow on those).
-    let { read, written } = encoder.encodeInto(line, (this.chunks[c] as Buffer).subarray(used));
-    if (read < line.length || used + written >= (this.chunks[c] as Buffer).length) {
+    const first = encoder.encodeInto(line, (this.chunks[c] as Buffer).subarray(used));
+    let written = first.written;
+    if (first.read < line.length || used + written >= (this.chunks[c] as Buffer).length) {
       this.moveOpenBlock(Buffer.byteLength(line, "utf8") + 1);
       c = this.chunks.length - 1;
       used = this.chunkUsed[c] as number;
