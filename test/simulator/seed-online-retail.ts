@@ -56,8 +56,9 @@ export interface OnlineRetailReport {
   stockAdjustmentInvoices: number;
   badDebtInvoices: number;
   products: number;
-  /** Line items of placed orders (customer and guest). */
+  /** Every line item of the shop (what a backfill stores), cancellation records' included. */
   lineItems: number;
+  /** Of which on cancellation record orders. */
   cancellationRecordLineItems: number;
   seedMs: number;
 }
@@ -383,6 +384,7 @@ function addCancellationRecord(shop: ShopState, inv: Invoice, customerId: number
   shop.cancelOrder(order.id, { reason: "CUSTOMER", refund: false, at: inv.at }, { silent: true });
   report.cancellationRecordOrders++;
   report.cancellationRecordLineItems += order.lineItems.length;
+  report.lineItems += order.lineItems.length;
   report.customerCInvoiceRefunds++;
 }
 
