@@ -214,6 +214,11 @@ export class BulkOperations implements BulkService {
     }
   }
 
+  /** True while a bulk query is still being executed (windows left to run). */
+  get executing(): boolean {
+    return this.ops.some((o) => o.pending !== null);
+  }
+
   /** True while any operation is CREATED / RUNNING / CANCELING. */
   get busy(): boolean {
     return this.ops.some((o) => ACTIVE.has(o.record.status));
