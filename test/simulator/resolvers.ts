@@ -6,7 +6,7 @@ import { iso } from "./clock.js";
 import { connection, sortByKey, sortedById, type ConnectionArgs, type SortValue } from "./connections.js";
 import type { BulkOperationRecord, ResolverContext, WebhookSubscriptionRecord } from "./context.js";
 import { gid, parseGid } from "./ids.js";
-import { formatCents, moneyBag, moneyV2 } from "./money.js";
+import { formatCents, moneyBag, moneyV2, type MoneyBag } from "./money.js";
 import { compileSearch, type SearchFields } from "./search-query.js";
 import { matchesSegment, parseSegmentQuery, RFM_GROUPS, SEGMENT_FILTERS, SegmentQueryError } from "./segment-query.js";
 import {
@@ -181,64 +181,161 @@ export function shopNumericId(shop: ShopState): number {
   return 60_000_000_000 + (hash % 1_000_000_000);
 }
 
+/**
+ * Orders: a class with prototype getters, so nothing is computed unless selected and no
+ * closures are allocated per order (bulk exports build one view per order of the shop).
+ */
+class OrderGql {
+  readonly __typename = "Order";
+  readonly #ctx: ResolverContext;
+  readonly #o: OrderRecord;
+  #totals: ReturnType<typeof orderTotals> | undefined;
+  constructor(ctx: ResolverContext, order: OrderRecord) {
+    this.#ctx = ctx;
+    this.#o = order;
+  }
+  get #currency(): string {
+    return this.#ctx.shop.settings.currencyCode;
+  }
+  #sums(): ReturnType<typeof orderTotals> {
+    return (this.#totals ??= orderTotals(this.#o));
+  }
+  #money(cents: number): MoneyBag {
+    return moneyBag(cents, this.#currency);
+  }
+  get id(): string {
+    return gid("Order", this.#o.id);
+  }
+  get legacyResourceId(): string {
+    return String(this.#o.id);
+  }
+  get name(): string {
+    return this.#o.name;
+  }
+  get number(): number {
+    return this.#o.number;
+  }
+  // Protected customer data is never held by the simulator: email/phone are always null.
+  get email(): null {
+    return null;
+  }
+  get phone(): null {
+    return null;
+  }
+  get note(): null {
+    return null;
+  }
+  get createdAt(): string {
+    return iso(this.#o.createdAt);
+  }
+  get updatedAt(): string {
+    return iso(this.#o.updatedAt);
+  }
+  get processedAt(): string {
+    return iso(this.#o.processedAt);
+  }
+  get cancelledAt(): string | null {
+    return this.#o.cancelledAt === null ? null : iso(this.#o.cancelledAt);
+  }
+  get cancelReason(): string | null {
+    return this.#o.cancelReason;
+  }
+  get closed(): boolean {
+    return this.#o.cancelledAt !== null;
+  }
+  get closedAt(): string | null {
+    return this.#o.cancelledAt === null ? null : iso(this.#o.cancelledAt);
+  }
+  get confirmed(): boolean {
+    return true;
+  }
+  get test(): boolean {
+    return this.#o.test;
+  }
+  get tags(): string[] {
+    return this.#o.tags;
+  }
+  get currencyCode(): string {
+    return this.#currency;
+  }
+  get presentmentCurrencyCode(): string {
+    return this.#currency;
+  }
+  get displayFinancialStatus(): string {
+    return financialStatus(this.#o);
+  }
+  get displayFulfillmentStatus(): string {
+    return "FULFILLED";
+  }
+  get fullyPaid(): boolean {
+    return true;
+  }
+  get refundable(): boolean {
+    return this.#sums().currentTotalCents > 0;
+  }
+  get sourceName(): string {
+    return "web";
+  }
+  get currentSubtotalLineItemsQuantity(): number {
+    return this.#sums().currentSubtotalQuantity;
+  }
+  get totalPriceSet(): MoneyBag {
+    return this.#money(this.#sums().totalCents);
+  }
+  get originalTotalPriceSet(): MoneyBag {
+    return this.#money(this.#sums().totalCents);
+  }
+  get subtotalPriceSet(): MoneyBag {
+    return this.#money(this.#sums().totalCents);
+  }
+  get currentTotalPriceSet(): MoneyBag {
+    return this.#money(this.#sums().currentTotalCents);
+  }
+  get currentSubtotalPriceSet(): MoneyBag {
+    return this.#money(this.#sums().currentTotalCents);
+  }
+  get totalRefundedSet(): MoneyBag {
+    return this.#money(this.#sums().refundedCents);
+  }
+  get totalDiscountsSet(): MoneyBag {
+    return this.#money(0);
+  }
+  get currentTotalDiscountsSet(): MoneyBag {
+    return this.#money(0);
+  }
+  get totalTaxSet(): MoneyBag {
+    return this.#money(0);
+  }
+  get currentTotalTaxSet(): MoneyBag {
+    return this.#money(0);
+  }
+  get totalShippingPriceSet(): MoneyBag {
+    return this.#money(0);
+  }
+  get netPaymentSet(): MoneyBag {
+    return this.#money(this.#sums().currentTotalCents);
+  }
+  get customer(): View | null {
+    const order = this.#o;
+    if (order.customerId === null) return null;
+    const customer = this.#ctx.shop.customers.get(order.customerId);
+    return customer ? customerView(this.#ctx, customer) : null;
+  }
+  lineItems(args: Args): View {
+    const ctx = this.#ctx;
+    const order = this.#o;
+    return listConnection(ctx, order.lineItems, args, (line) => lineItemView(ctx, order, line));
+  }
+  // Order.refunds is a plain list (not a connection), limited by `first`.
+  refunds(args: Args): View[] {
+    const order = this.#o;
+    const first = typeof args.first === "number" ? args.first : order.refunds.length;
+    return order.refunds.slice(0, first).map((r) => refundView(this.#ctx, order, r));
+  }
+}
+
 export function orderView(ctx: ResolverContext, order: OrderRecord): View {
-  const currency = ctx.shop.settings.currencyCode;
-  // Everything computed is lazy: graphql-js only calls what the document selects, and bulk
-  // exports run this for every order of the shop.
-  let cached: ReturnType<typeof orderTotals> | undefined;
-  const totals = (): ReturnType<typeof orderTotals> => (cached ??= orderTotals(order));
-  return {
-    __typename: "Order",
-    id: gid("Order", order.id),
-    legacyResourceId: String(order.id),
-    name: order.name,
-    number: order.number,
-    // Protected customer data is never held by the simulator: email/phone are always null.
-    email: null,
-    phone: null,
-    note: null,
-    createdAt: iso(order.createdAt),
-    updatedAt: iso(order.updatedAt),
-    processedAt: iso(order.processedAt),
-    cancelledAt: order.cancelledAt === null ? null : iso(order.cancelledAt),
-    cancelReason: order.cancelReason,
-    closed: order.cancelledAt !== null,
-    closedAt: order.cancelledAt === null ? null : iso(order.cancelledAt),
-    confirmed: true,
-    test: order.test,
-    tags: order.tags,
-    currencyCode: currency,
-    presentmentCurrencyCode: currency,
-    displayFinancialStatus: () => financialStatus(order),
-    displayFulfillmentStatus: "FULFILLED",
-    fullyPaid: true,
-    refundable: () => totals().currentTotalCents > 0,
-    sourceName: "web",
-    currentSubtotalLineItemsQuantity: () => totals().currentSubtotalQuantity,
-    totalPriceSet: () => moneyBag(totals().totalCents, currency),
-    originalTotalPriceSet: () => moneyBag(totals().totalCents, currency),
-    subtotalPriceSet: () => moneyBag(totals().totalCents, currency),
-    currentTotalPriceSet: () => moneyBag(totals().currentTotalCents, currency),
-    currentSubtotalPriceSet: () => moneyBag(totals().currentTotalCents, currency),
-    totalRefundedSet: () => moneyBag(totals().refundedCents, currency),
-    totalDiscountsSet: () => moneyBag(0, currency),
-    currentTotalDiscountsSet: () => moneyBag(0, currency),
-    totalTaxSet: () => moneyBag(0, currency),
-    currentTotalTaxSet: () => moneyBag(0, currency),
-    totalShippingPriceSet: () => moneyBag(0, currency),
-    netPaymentSet: () => moneyBag(totals().currentTotalCents, currency),
-    customer: () => {
-      if (order.customerId === null) return null;
-      const customer = ctx.shop.customers.get(order.customerId);
-      return customer ? customerView(ctx, customer) : null;
-    },
-    lineItems: (args: Args) => listConnection(ctx, order.lineItems, args, (line) => lineItemView(ctx, order, line)),
-    // Order.refunds is a plain list (not a connection), limited by `first`.
-    refunds: (args: Args) => {
-      const first = typeof args.first === "number" ? args.first : order.refunds.length;
-      return order.refunds.slice(0, first).map((r) => refundView(ctx, order, r));
-    },
-  };
+  return new OrderGql(ctx, order) as unknown as View;
 }
 
 /**
