@@ -30,23 +30,26 @@ export function forgetShop(domain: string): void {
   shopIds.delete(domain);
 }
 
-/** Writes the delivery unless its event is already in the inbox. Returns whether it was new. */
+/**
+ * Writes the delivery unless its event is already in the inbox, and queues a drain unless one is
+ * waiting — in one transaction (one commit on the hot path). Returns whether the event was new.
+ */
 export async function recordWebhook(db: Db, w: IncomingWebhook): Promise<boolean> {
   const shopId = await shopIdFor(db, w.shopDomain);
   const payload = JSON.stringify(w.payload);
-  const inserted = await db.$executeRaw`
-    INSERT INTO "WebhookEvent" ("shopId", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "payload", "status")
-    VALUES (${shopId}, ${w.eventId}, ${w.webhookId}, ${w.topic}, ${w.apiVersion}, ${w.triggeredAt}, ${new Date()}, ${payload}, 'received')
-    ON CONFLICT ("shopId", "eventId") DO NOTHING`;
-  if (inserted > 0) {
-    // One statement (this is the hot path): queue a drain unless one is already waiting.
-    const now = new Date();
-    await db.$executeRaw`
+  const now = new Date();
+  return db.$transaction(async (tx) => {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO "WebhookEvent" ("shopId", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "payload", "status")
+      VALUES (${shopId}, ${w.eventId}, ${w.webhookId}, ${w.topic}, ${w.apiVersion}, ${w.triggeredAt}, ${now}, ${payload}, 'received')
+      ON CONFLICT ("shopId", "eventId") DO NOTHING`;
+    if (inserted === 0) return false;
+    await tx.$executeRaw`
       INSERT INTO "Job" ("shopId", "type", "payload", "status", "attempts", "maxAttempts", "runAt", "singletonKey", "createdAt", "updatedAt")
       SELECT ${shopId}, ${PROCESS_WEBHOOKS_JOB}, '{}', 'queued', 0, 5, ${now}, ${PROCESS_WEBHOOKS_JOB}, ${now}, ${now}
       WHERE NOT EXISTS (
         SELECT 1 FROM "Job" WHERE "shopId" = ${shopId} AND "singletonKey" = ${PROCESS_WEBHOOKS_JOB} AND "status" = 'queued'
       )`;
-  }
-  return inserted > 0;
+    return true;
+  });
 }

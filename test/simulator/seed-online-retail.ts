@@ -355,7 +355,11 @@ function applyCancellationInvoice(shop: ShopState, inv: Invoice, report: OnlineR
   report.refundsAttached++;
   report.customerCInvoiceRefunds++;
   if (target.cancelledAt === null && target.lineItems.every((l) => refundableQuantity(target, l) === 0)) {
-    shop.cancelOrder(target.id, { reason: "CUSTOMER", refund: false, at: inv.at }, { silent: true });
+    // A cancellation comes after the order was placed. The CSV has minute resolution, and 8 C
+    // invoices share their order's minute; Shopify's timestamps have seconds, so the cancellation
+    // is dated at least a second after placement. (An order cancelled at the instant it was
+    // processed is a cancellation record, never a purchase: docs/data-model.md.)
+    shop.cancelOrder(target.id, { reason: "CUSTOMER", refund: false, at: Math.max(inv.at, target.processedAt + 1000) }, { silent: true });
     report.cancelledOrders++;
   }
 }
