@@ -409,7 +409,7 @@ export class FastBulkQuery {
    */
   private emitter(plan: ObjectPlan): Emitter {
     if (plan.emit) return plan.emit;
-    const body: string[] = ['"use strict";', "return function emit(source, children, isLine, tail) {", 'const isObj = typeof source === "object" && source !== null;', 'let json = "{", sep = "", v, s, r;'];
+    const body: string[] = ['"use strict";', "return function emit(source, children, isLine, tail) {", 'const isObj = typeof source === "object" && source !== null;', 'let json = "{", first = true, v, s, r;'];
     const serializers: Array<(value: unknown) => unknown> = [];
     plan.fields.forEach((f, i) => {
       const name = JSON.stringify(f.name);
@@ -443,9 +443,9 @@ export class FastBulkQuery {
         body.push(`r = x.objectField(v, F[${i}], children);`);
         if (f.key === "id") body.push(`if (isLine && r !== STRIPPED) x.ownId = null;`);
       }
-      body.push(`if (r !== STRIPPED) { json += sep + ${JSON.stringify(f.prefix)} + r; sep = ","; }`);
+      body.push(`if (r !== STRIPPED) { json += (first ? ${JSON.stringify(f.prefix)} : ${JSON.stringify("," + f.prefix)}) + r; first = false; }`);
     });
-    body.push('if (tail) json += sep + tail;', 'return json + "}";', "};");
+    body.push('if (tail) json += first ? tail : "," + tail;', 'return json + "}";', "};");
     const factory = new Function("x", "F", "S", "STRIPPED", body.join("\n")) as (x: unknown, fields: FieldPlan[], serializers: unknown[], stripped: symbol) => Emitter;
     plan.emit = factory(this, plan.fields, serializers, STRIPPED);
     return plan.emit;

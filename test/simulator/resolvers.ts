@@ -441,6 +441,20 @@ export function lineItemView(ctx: ResolverContext, order: OrderRecord, line: Lin
   return new LineItemGql(ctx, order, line) as unknown as View;
 }
 
+/** Product and variant GIDs recur on every line item that references them: formatted once. */
+const productGids = new Map<number, string>();
+const variantGids = new Map<number, string>();
+
+function cachedGid(cache: Map<number, string>, type: "Product" | "ProductVariant", id: number): string {
+  let value = cache.get(id);
+  if (value === undefined) {
+    value = gid(type, id);
+    if (cache.size >= 100_000) cache.clear();
+    cache.set(id, value);
+  }
+  return value;
+}
+
 /** Referenced from every line item (`product { id }`): prototype getters, nothing eager. */
 class ProductGql {
   readonly __typename = "Product";
@@ -451,7 +465,7 @@ class ProductGql {
     this.#p = product;
   }
   get id(): string {
-    return gid("Product", this.#p.id);
+    return cachedGid(productGids, "Product", this.#p.id);
   }
   get legacyResourceId(): string {
     return String(this.#p.id);
@@ -613,7 +627,7 @@ class VariantGql {
     return this.#ctx.shop.products.get(this.#v.productId);
   }
   get id(): string {
-    return gid("ProductVariant", this.#v.id);
+    return cachedGid(variantGids, "ProductVariant", this.#v.id);
   }
   get legacyResourceId(): string {
     return String(this.#v.id);
