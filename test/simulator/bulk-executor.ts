@@ -411,6 +411,7 @@ export class FastBulkQuery {
     if (plan.emit) return plan.emit;
     const body: string[] = ['"use strict";', "return function emit(source, children, isLine, tail) {", 'const isObj = typeof source === "object" && source !== null;', 'let json = "{", first = true, v, s, r;'];
     const serializers: Array<(value: unknown) => unknown> = [];
+    const subEmitters: Emitter[] = [];
     plan.fields.forEach((f, i) => {
       const name = JSON.stringify(f.name);
       if (f.typename) body.push(`v = F[${i}].parent.name;`);
@@ -439,6 +440,12 @@ export class FastBulkQuery {
       } else if (f.kind === "list") {
         body.push(`r = JSON.stringify(x.plainValue(v, F[${i}].type, F[${i}]));`);
         if (f.key === "id") body.push(`if (isLine) x.ownId = null;`);
+      } else if (isObjectType(f.inner) && !this.planFor(f, f.inner, undefined).connectionShaped) {
+        // A plain nested object (money, product { id }…): its plan is known, call its emitter directly.
+        const sub = this.planFor(f, f.inner, undefined);
+        subEmitters[i] = (value, children, isLine, tail) => (sub.emit ?? this.emitter(sub))(value, children, isLine, tail);
+        body.push(`if (v == null) { ${f.nonNull ? `throw x.nonNullField(F[${i}]);` : ""} r = "null"; } else r = E[${i}](v, children, false, "");`);
+        if (f.key === "id") body.push(`if (isLine) x.ownId = null;`);
       } else {
         body.push(`r = x.objectField(v, F[${i}], children);`);
         if (f.key === "id") body.push(`if (isLine && r !== STRIPPED) x.ownId = null;`);
@@ -446,8 +453,8 @@ export class FastBulkQuery {
       body.push(`if (r !== STRIPPED) { json += (first ? ${JSON.stringify(f.prefix)} : ${JSON.stringify("," + f.prefix)}) + r; first = false; }`);
     });
     body.push('if (tail) json += first ? tail : "," + tail;', 'return json + "}";', "};");
-    const factory = new Function("x", "F", "S", "STRIPPED", body.join("\n")) as (x: unknown, fields: FieldPlan[], serializers: unknown[], stripped: symbol) => Emitter;
-    plan.emit = factory(this, plan.fields, serializers, STRIPPED);
+    const factory = new Function("x", "F", "S", "E", "STRIPPED", body.join("\n")) as (x: unknown, fields: FieldPlan[], serializers: unknown[], emitters: Emitter[], stripped: symbol) => Emitter;
+    plan.emit = factory(this, plan.fields, serializers, subEmitters, STRIPPED);
     return plan.emit;
   }
 
