@@ -194,39 +194,17 @@ export async function streamTransactions(
   },
 ): Promise<void> {
   const slash = options.slashDateOrder ?? "mdy";
-  let header: string[] | null = null;
-  let map: ColumnMap | null = null;
-  let headerError: unknown = null;
   const scratch = emptyTransaction();
-  const parser = new CsvParser((fields, line, error) => {
-    if (headerError !== null) return;
-    if (header === null) {
-      header = fields;
-      if (header[0] !== undefined) header[0] = header[0].replace(/^\uFEFF/, "");
-      try {
-        map = detectColumns(header, options.columns);
-        handlers.onHeader?.({ header, columns: map });
-      } catch (e) {
-        headerError = e;
-      }
-      return;
-    }
-    if (error !== null) {
-      handlers.onProblem({ line, reason: `malformed CSV: ${error}` });
-      return;
-    }
-    const reason = parseInto(fields, map!, header.length, slash, scratch);
+  const records = recordReader(options, handlers.onHeader, handlers.onProblem, (fields, line, map, width) => {
+    const reason = parseInto(fields, map, width, slash, scratch);
     if (reason === null) handlers.onRow(scratch, line);
     else handlers.onProblem({ line, reason });
   });
   for await (const chunk of text) {
-    parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
-    if (headerError !== null) throw headerError;
+    records.push(chunk);
     handlers.onChunk?.();
   }
-  parser.end();
-  if (headerError !== null) throw headerError;
-  if (header === null) throw new EmptyInputError("the file is empty (no header row)");
+  records.end();
 }
 
 /**
@@ -240,10 +218,38 @@ export async function* readTransactionBatches(
   onHeader?: (info: CsvHeaderInfo) => void,
 ): AsyncGenerator<TransactionBatch> {
   const slash = options.slashDateOrder ?? "mdy";
-  let header: string[] | null = null;
-  let map: ColumnMap | null = null;
   let rows: CsvTransaction[] = [];
   let problems: RowProblem[] = [];
+  const records = recordReader(options, onHeader, (p) => problems.push(p), (fields, line, map, width) => {
+    const r = parseTransactionFields(fields, line, map, width, slash);
+    if ("reason" in r) problems.push(r);
+    else rows.push(r);
+  });
+  for await (const chunk of text) {
+    records.push(chunk);
+    if (rows.length > 0 || problems.length > 0) {
+      yield { rows, problems };
+      rows = [];
+      problems = [];
+    }
+  }
+  records.end();
+  if (rows.length > 0 || problems.length > 0) yield { rows, problems };
+}
+
+/**
+ * What both readers share: the first record is the header (BOM stripped, columns detected — a
+ * `ColumnError` is rethrown from `push`/`end`), malformed records become problems with their line
+ * number, and every other record goes to `onRecord` with the detected column map.
+ */
+function recordReader(
+  options: ReadOptions,
+  onHeader: ((info: CsvHeaderInfo) => void) | undefined,
+  onProblem: (problem: RowProblem) => void,
+  onRecord: (fields: string[], line: number, map: ColumnMap, width: number) => void,
+): { push(chunk: string | Buffer): void; end(): void } {
+  let header: string[] | null = null;
+  let map: ColumnMap | null = null;
   let headerError: unknown = null;
   const parser = new CsvParser((fields, line, error) => {
     if (headerError !== null) return;
@@ -258,27 +264,20 @@ export async function* readTransactionBatches(
       }
       return;
     }
-    if (error !== null) {
-      problems.push({ line, reason: `malformed CSV: ${error}` });
-      return;
-    }
-    const r = parseTransactionFields(fields, line, map!, header.length, slash);
-    if ("reason" in r) problems.push(r);
-    else rows.push(r);
+    if (error !== null) onProblem({ line, reason: `malformed CSV: ${error}` });
+    else onRecord(fields, line, map!, header.length);
   });
-  for await (const chunk of text) {
-    parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
-    if (headerError !== null) throw headerError;
-    if (rows.length > 0 || problems.length > 0) {
-      yield { rows, problems };
-      rows = [];
-      problems = [];
-    }
-  }
-  parser.end();
-  if (headerError !== null) throw headerError;
-  if (header === null) throw new EmptyInputError("the file is empty (no header row)");
-  if (rows.length > 0 || problems.length > 0) yield { rows, problems };
+  return {
+    push(chunk) {
+      parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+      if (headerError !== null) throw headerError;
+    },
+    end() {
+      parser.end();
+      if (headerError !== null) throw headerError;
+      if (header === null) throw new EmptyInputError("the file is empty (no header row)");
+    },
+  };
 }
 
 export class EmptyInputError extends Error {}
