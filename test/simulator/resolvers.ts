@@ -441,16 +441,14 @@ export function lineItemView(ctx: ResolverContext, order: OrderRecord, line: Lin
   return new LineItemGql(ctx, order, line) as unknown as View;
 }
 
-/** Product and variant GIDs recur on every line item that references them: formatted once. */
-const productGids = new Map<number, string>();
-const variantGids = new Map<number, string>();
+/** Product and variant GIDs recur on every line item that references them: formatted once per record. */
+const recordGids = new WeakMap<ProductRecord | VariantRecord, string>();
 
-function cachedGid(cache: Map<number, string>, type: "Product" | "ProductVariant", id: number): string {
-  let value = cache.get(id);
+function cachedGid(record: ProductRecord | VariantRecord, type: "Product" | "ProductVariant"): string {
+  let value = recordGids.get(record);
   if (value === undefined) {
-    value = gid(type, id);
-    if (cache.size >= 100_000) cache.clear();
-    cache.set(id, value);
+    value = gid(type, record.id);
+    recordGids.set(record, value);
   }
   return value;
 }
@@ -465,7 +463,7 @@ class ProductGql {
     this.#p = product;
   }
   get id(): string {
-    return cachedGid(productGids, "Product", this.#p.id);
+    return cachedGid(this.#p, "Product");
   }
   get legacyResourceId(): string {
     return String(this.#p.id);
@@ -627,7 +625,7 @@ class VariantGql {
     return this.#ctx.shop.products.get(this.#v.productId);
   }
   get id(): string {
-    return cachedGid(variantGids, "ProductVariant", this.#v.id);
+    return cachedGid(this.#v, "ProductVariant");
   }
   get legacyResourceId(): string {
     return String(this.#v.id);
