@@ -15,6 +15,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import Database from "better-sqlite3";
 import { applyMigrations } from "../app/db/migrate.server";
 import { createDb } from "../app/db.server";
@@ -191,7 +194,7 @@ async function benchBackfill(store: "online-retail" | "synthetic"): Promise<Back
   const { bulkOperations } = (await sim.simulator.graphql(SHOP, `{ bulkOperations(first: 1, reverse: true) { nodes { url } } }`)).data as { bulkOperations: { nodes: { url: string }[] } };
   const file = path.join(dir, "export.jsonl");
   const res = await fetch(bulkOperations.nodes[0]!.url);
-  fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  await pipeline(Readable.fromWeb(res.body as WebReadableStream), fs.createWriteStream(file)); // GBs for the synthetic store
   const floorStarted = performance.now();
   const raw = new Database(path.join(dir, "floor.db"));
   raw.pragma("journal_mode = WAL");
