@@ -35,7 +35,18 @@ export function forgetShop(domain: string): void {
  * waiting — in one transaction (one commit on the hot path). Returns whether the event was new.
  */
 export async function recordWebhook(db: Db, w: IncomingWebhook): Promise<boolean> {
-  const shopId = await shopIdFor(db, w.shopDomain);
+  const cached = shopIds.has(w.shopDomain);
+  try {
+    return await insertEvent(db, await shopIdFor(db, w.shopDomain), w);
+  } catch (error) {
+    // The cached shop row may be gone: shop/redact ran in another process (scale mode).
+    if (!cached) throw error;
+    forgetShop(w.shopDomain);
+    return insertEvent(db, await shopIdFor(db, w.shopDomain), w);
+  }
+}
+
+async function insertEvent(db: Db, shopId: number, w: IncomingWebhook): Promise<boolean> {
   const payload = JSON.stringify(w.payload);
   const now = new Date();
   return db.$transaction(async (tx) => {
