@@ -248,14 +248,26 @@ async function main(): Promise<void> {
   floor.stop();
   fs.rmSync(sqliteDir, { recursive: true, force: true });
 
-  const backfills: BackfillResult[] = [await benchBackfill("online-retail")];
+  const backfills: BackfillResult[] = [];
+  // Results are written after each part, so a long run that fails late keeps what it measured.
+  const save = () => {
+    const md = report(ingest, backfills);
+    writeResults("sync", md, { environment: environmentNote(), loadavg: os.loadavg(), ingest, backfills });
+    return md;
+  };
+  save();
+  backfills.push(await benchBackfill("online-retail"));
+  save();
   if (!args.has("skip-synthetic")) backfills.push(await benchBackfill("synthetic"));
+  console.log(save());
+}
 
+function report(ingest: IngestResult[], backfills: BackfillResult[]): string {
   const floorIngest = ingest[ingest.length - 1]!;
-  const md = [
+  return [
     "# Sync benchmarks",
     "",
-    `Run ${new Date().toISOString()} on ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} at the end. \`npm run bench -- sync\`.`,
+    `Run ${new Date().toISOString()} on ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} when written. \`npm run bench -- sync\`.`,
     "",
     "## Webhook ingest (10,000 signed deliveries, 32 concurrent connections, loopback)",
     "Target: ≥ 1,000 deliveries/s with p99 < 50 ms on SQLite.",
@@ -274,8 +286,6 @@ async function main(): Promise<void> {
       backfills.map((b) => [b.store, b.orders, b.lines, fmtS(b.endToEndSeconds), fmtS(b.exportSeconds), fmtS(b.ingestSeconds), fmtMB(b.appPeakMB), fmtS(b.floorSeconds), `${(b.ingestSeconds / b.floorSeconds).toFixed(2)}×`]),
     ),
   ].join("\n");
-  writeResults("sync", md, { environment: environmentNote(), loadavg: os.loadavg(), ingest, backfills });
-  console.log(md);
 }
 
 await main();
