@@ -5,10 +5,12 @@ import { DEFAULT_DATABASE_URL, databaseProvider } from "../prisma/provider";
 
 const DEFAULT_SCOPES = "read_orders,read_customers,write_customers,read_products,write_app_proxy";
 
-const isLocalUrl = (u: string) => {
-  const host = new URL(u).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]";
-};
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/** Whether a URL points at this machine (the demo's simulator seam is allowed only then). */
+export function isLocalUrl(url: string): boolean {
+  return LOCAL_HOSTS.has(new URL(url).hostname);
+}
 
 const schema = z
   .object({

@@ -108,11 +108,14 @@ export async function requeueAbandoned(db: Db, leaseMs: number, now = new Date()
   return count;
 }
 
-/** Cancels a shop's waiting and running jobs (app/uninstalled). Running handlers notice on their next heartbeat. */
-export async function cancelShopJobs(db: Db, shopId: number): Promise<number> {
-  const { count } = await db.job.updateMany({
-    where: { shopId, status: { in: ["queued", "running"] } },
+/**
+ * Cancels a shop's waiting and running jobs (app/uninstalled), except `exceptJobId` (the job doing
+ * the cancelling). Running handlers notice on their next heartbeat. Returns the Prisma query
+ * unawaited, so callers can put it in a transaction.
+ */
+export function cancelShopJobs(db: Db, shopId: number, exceptJobId?: number) {
+  return db.job.updateMany({
+    where: { shopId, status: { in: ["queued", "running"] }, ...(exceptJobId ? { id: { not: exceptJobId } } : {}) },
     data: { status: "cancelled", finishedAt: new Date(), lockedBy: null },
   });
-  return count;
 }

@@ -1,5 +1,6 @@
 // Install state: uninstall and scope changes.
 import type { Db } from "../db.server";
+import { cancelShopJobs } from "../jobs/queue.server";
 
 /** app/uninstalled: sessions go, the shop is marked inactive and its other jobs are cancelled.
  * Business data stays until shop/redact (Shopify sends it 48 h later). */
@@ -7,10 +8,7 @@ export async function uninstallShop(db: Db, shopId: number, domain: string, exce
   await db.$transaction([
     db.session.deleteMany({ where: { shop: domain } }),
     db.shop.update({ where: { id: shopId }, data: { installState: "uninstalled", uninstalledAt: new Date() } }),
-    db.job.updateMany({
-      where: { shopId, status: { in: ["queued", "running"] }, ...(exceptJobId ? { id: { not: exceptJobId } } : {}) },
-      data: { status: "cancelled", finishedAt: new Date(), lockedBy: null },
-    }),
+    cancelShopJobs(db, shopId, exceptJobId),
   ]);
 }
 

@@ -2,12 +2,7 @@
 // Shopify simulator instead. Everything above the fetch (the @shopify/shopify-api client, our
 // GraphQL documents, throttling and error handling) is the production code path.
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
-
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
-
-export function isLocalUrl(url: string): boolean {
-  return LOCAL_HOSTS.has(new URL(url).hostname);
-}
+import { isLocalUrl } from "../config.server";
 
 export function installSimulatorTransport(simulatorUrl: string, appUrl: string): void {
   if (!isLocalUrl(simulatorUrl) || !isLocalUrl(appUrl)) {
