@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { ConfigError, parseConfig } from "./app/config.server";
+import { logger } from "./app/logger.server";
 
 async function main(): Promise<void> {
   let cfg;
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
     cfg = parseConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      // Not a log line: the operator's fix-it message, before any logger (its level is config).
+      process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   }
 
   const server = app.listen(cfg.PORT, cfg.HOST, () => {
-    console.log(`Segmint listening on http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.PORT}`);
+    logger("server").info(`Segmint listening on http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.PORT}`);
   });
   const shutdown = () => server.close(() => process.exit(0));
   process.on("SIGTERM", shutdown);

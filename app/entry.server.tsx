@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
+import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 const ABORT_DELAY_MS = 5000;
@@ -37,7 +38,7 @@ export default async function handleRequest(
         },
         onError(error) {
           responseStatusCode = 500;
-          console.error(error);
+          logger("render").error({ err: error, url: new URL(request.url).pathname }, "render failed");
         },
       },
     );
