@@ -1,38 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
-import { config } from "../config.server";
-import { db } from "../db.server";
-import { ensureShop } from "../models/shops.server";
-import { storeSummary } from "../models/store-summary.server";
+import { Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Stat } from "../components/stat";
+import { shopOverview } from "../services/overview.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await requireAdmin(request);
-  const shop = await ensureShop(db(), session.shop);
-  const summary = await storeSummary(db(), shop.id);
-  return { shop: shop.domain, summary, demo: Boolean(config().SEGMINT_SIMULATOR_URL) };
+  return shopOverview(session.shop);
 }
 
 const fmt = new Intl.NumberFormat("en-US");
 
-function Stat({ label, value, testId }: { label: string; value: number; testId: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" variant="headingSm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="heading2xl" id={testId}>
-          {fmt.format(value)}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
-
 export default function Overview() {
-  const { shop, summary, demo } = useLoaderData<typeof loader>();
+  const { shop, installed, summary, demo } = useLoaderData<typeof loader>();
   const sync = summary.lastSync;
   return (
     <Page title="Overview" subtitle={shop}>
@@ -52,7 +33,9 @@ export default function Overview() {
             <Text as="p" id="sync-status">
               {sync
                 ? `Last ${sync.kind}: ${sync.status}, ${fmt.format(sync.rowsDone)}${sync.rowsTotal ? ` of ${fmt.format(sync.rowsTotal)}` : ""} rows${sync.finishedAt ? `, finished ${new Date(sync.finishedAt).toISOString()}` : ""}`
-                : "No sync has run yet."}
+                : installed
+                  ? "No sync has run yet."
+                  : "Segmint is finishing its installation for this store; reload in a minute."}
             </Text>
           </Card>
         </Layout.Section>
