@@ -19,7 +19,7 @@ import { generateSyntheticCsv, SYNTHETIC_DEFAULTS } from "./synthetic";
 import { createRfmAccumulator, isReturn } from "../app/analytics/rfm/features";
 import { openCsvText, streamTransactions } from "../cli/csv/transactions";
 import { CsvParser } from "../cli/csv/parser";
-import { formatMoneyMinor } from "../app/analytics/rfm/money";
+import { formatMilli } from "../app/analytics/money";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TMP = join(ROOT, "bench/tmp");
@@ -54,7 +54,7 @@ async function rfmOnly(file: string, asOf: string): Promise<void> {
   const t0 = performance.now();
   const acc = createRfmAccumulator({ asOf });
   await streamTransactions(openCsvText(file), {}, {
-    onRow: (r) => acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor)),
+    onRow: (r) => acc.addLine(r.customerId, r.orderId, r.day, r.amountMilli, isReturn(r.orderId, r.quantity ?? r.amountMilli)),
     onProblem: () => {},
   });
   const t = acc.finish();
@@ -81,7 +81,7 @@ async function compareWithPandas(cliOut: string, pandasOut: string): Promise<{ c
     }
     const h = header;
     const get = (n: string): string => f[h.indexOf(n)]!;
-    ref.set(get("customer_id"), `${get("recency_days")}|${get("frequency")}|${formatMoneyMinor(Number(get("monetary_minor")))}`);
+    ref.set(get("customer_id"), `${get("recency_days")}|${get("frequency")}|${formatMilli(Number(get("monetary_minor")))}`);
   });
   let mismatches = 0;
   let customers = 0;

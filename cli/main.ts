@@ -48,7 +48,7 @@ async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: Rf
           level = h.columns.level;
         },
         onRow: (r) => {
-          acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor));
+          acc.addLine(r.customerId, r.orderId, r.day, r.amountMilli, isReturn(r.orderId, r.quantity ?? r.amountMilli));
           valid++;
         },
         onProblem: (p) => {

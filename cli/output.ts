@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import type { RfmFeatureTable } from "../app/analytics/rfm/features";
-import { formatMoneyMinor, formatMoneyReadable } from "../app/analytics/rfm/money";
+import { formatMilli, formatMoneyReadable } from "../app/analytics/money";
 import { RFM_GROUPS } from "../app/analytics/rfm/groups";
 import { explainCustomer } from "../app/analytics/segments/explain";
 import type { SegmentationResult } from "../app/analytics/segments/pipeline";
@@ -42,7 +42,7 @@ export async function writeSegmentsCsv(path: string, features: RfmFeatureTable, 
       "," +
       features.frequency[i] +
       "," +
-      formatMoneyMinor(features.monetaryMinor[i]!) +
+      formatMilli(features.monetaryMilli[i]!) +
       "," +
       (has ? `${result.r[i]},${result.f[i]},${result.m[i]}` : ",,") +
       "," +
@@ -86,7 +86,7 @@ export function summaryTable(result: SegmentationResult, currency: string): stri
       pct(p.revenueShare),
       Number.isNaN(p.median.recencyDays) ? "-" : String(Math.round(p.median.recencyDays)),
       Number.isNaN(p.median.frequency) ? "-" : String(p.median.frequency),
-      formatMoneyReadable(p.median.monetaryMinor, currency),
+      formatMoneyReadable(p.median.monetaryMilli, currency),
     ]);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
   const line = (r: string[]): string => r.map((c, j) => pad(c, widths[j]!, j > 0)).join("  ");

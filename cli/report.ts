@@ -1,5 +1,5 @@
 import type { RfmFeatureTable } from "../app/analytics/rfm/features";
-import { formatMoneyReadable } from "../app/analytics/rfm/money";
+import { formatMoneyReadable } from "../app/analytics/money";
 import type { SegmentationResult } from "../app/analytics/segments/pipeline";
 import type { SegmentCommand } from "./args";
 
@@ -109,7 +109,7 @@ export function renderReport(input: ReportInput): string {
       (pr, k) => `<tr><td><i class="sw" style="background:${color(k)}"></i>${esc(pr.name)}<br><small>${esc(pr.segmentId)}</small></td><td class="n">${pr.size}</td><td class="n">${(pr.share * 100).toFixed(1)}%</td><td class="n">${(pr.revenueShare * 100).toFixed(1)}%</td>` +
         `<td class="n">${Number.isNaN(pr.mean.recencyDays) ? "-" : pr.mean.recencyDays.toFixed(0)} / ${Number.isNaN(pr.median.recencyDays) ? "-" : pr.median.recencyDays.toFixed(0)}</td>` +
         `<td class="n">${Number.isNaN(pr.mean.frequency) ? "-" : pr.mean.frequency.toFixed(1)} / ${Number.isNaN(pr.median.frequency) ? "-" : pr.median.frequency}</td>` +
-        `<td class="n">${esc(formatMoneyReadable(Number.isNaN(pr.mean.monetaryMinor) ? 0 : pr.mean.monetaryMinor, currency))} / ${esc(formatMoneyReadable(pr.median.monetaryMinor, currency))}</td>` +
+        `<td class="n">${esc(formatMoneyReadable(Number.isNaN(pr.mean.monetaryMilli) ? 0 : pr.mean.monetaryMilli, currency))} / ${esc(formatMoneyReadable(pr.median.monetaryMilli, currency))}</td>` +
         `<td class="n">${esc(centroidText(pr.centroidOriginal, currency))}</td>` +
         `<td>${esc(pr.definition)}</td><td>${esc(pr.action)}</td></tr>`,
     )

@@ -3,6 +3,7 @@
  * source — `asOf` and `seed` are arguments). See docs/analytics.md for every formula and default.
  */
 export * from "./types";
+export * from "./money";
 export * from "./rfm/index";
 export * from "./segments/index";
 export type { Matrix } from "./util/matrix";

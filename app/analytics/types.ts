@@ -1,11 +1,7 @@
 /**
  * Input model of the analytics core: order facts, as plain data.
  *
- * Money: every amount is an integer number of *minor units* of 1/1000 of the shop currency
- * (`MINOR_UNITS_PER_MAJOR`). A thousandth covers every ISO-4217 currency in use by Shopify
- * (0, 2 or 3 decimals) and the Online Retail data set (prices such as `0.001`), so parsing and
- * summing are exact integer arithmetic. Sums stay exact while |total| < 2^53 minor units
- * (≈ 9·10^12 major units).
+ * Money: every amount is `Milli`, integer thousandths of the shop currency (see money.ts).
  *
  * Dates: the core works on calendar days. `processedAt` is an ISO-like string; its calendar
  * date is taken *as written*: `2011-12-09 12:50:00` → 2011-12-09, and a zoned timestamp such as
@@ -13,16 +9,14 @@
  * converts time zones: a caller holding UTC timestamps (Shopify `processedAt`) must format them
  * in the shop's time zone before handing them over, so that "day" means the shop's day.
  */
-
-/** Minor units per major unit of currency for every amount in the core. */
-export const MINOR_UNITS_PER_MAJOR = 1000;
+import type { Milli } from "./money";
 
 /** One product line of an order. A negative quantity is a return of that many units. */
 export interface OrderLineFact {
   readonly productId?: string | null;
   readonly quantity: number;
-  /** Integer minor units (1/1000 of the currency); may be negative (bad-debt adjustments). */
-  readonly unitPriceMinor: number;
+  /** May be negative (bad-debt adjustments). */
+  readonly unitPriceMilli: Milli;
 }
 
 /**
@@ -35,11 +29,11 @@ export interface RefundFact {
   /** Returned lines: `quantity` is the returned count, given positive or negative (sign ignored). */
   readonly lines?: readonly OrderLineFact[];
   /** Refunded amount not tied to lines (shipping, goodwill), positive or negative (sign ignored). */
-  readonly amountMinor?: number;
+  readonly amountMilli?: Milli;
 }
 
 /**
- * One order. Either `lines` (line-level data) or `amountMinor` (order-level data: the order's
+ * One order. Either `lines` (line-level data) or `amountMilli` (order-level data: the order's
  * total only) must be given. An order id starting with `C` is a cancellation (Online Retail
  * convention): all of its lines are returns.
  */
@@ -49,13 +43,13 @@ export interface OrderFact {
   readonly customerId: string | null;
   readonly processedAt: string;
   readonly lines?: readonly OrderLineFact[];
-  readonly amountMinor?: number;
+  readonly amountMilli?: Milli;
   readonly refunds?: readonly RefundFact[];
 }
 
 /**
  * The flat form the RFM core consumes: one row per order line (`quantity` and
- * `unitPriceMinor`) or per order-level amount (`amountMinor`). A CSV reader yields these
+ * `unitPriceMilli`) or per order-level amount (`amountMilli`). A CSV reader yields these
  * directly; `flattenOrders` turns `OrderFact`s into them.
  */
 export type TransactionRow = LineTransaction | AmountTransaction;
@@ -70,12 +64,12 @@ interface TransactionBase {
 
 export interface LineTransaction extends TransactionBase {
   readonly quantity: number;
-  readonly unitPriceMinor: number;
-  readonly amountMinor?: undefined;
+  readonly unitPriceMilli: Milli;
+  readonly amountMilli?: undefined;
 }
 
 export interface AmountTransaction extends TransactionBase {
-  readonly amountMinor: number;
+  readonly amountMilli: Milli;
   readonly quantity?: undefined;
-  readonly unitPriceMinor?: undefined;
+  readonly unitPriceMilli?: undefined;
 }

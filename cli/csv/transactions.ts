@@ -1,13 +1,13 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
-import { parseMoneyMinor } from "../../app/analytics/rfm/money";
+import { parseMilli } from "../../app/analytics/money";
 import { parseIsoDay, parseSlashDay, formatDay } from "../../app/analytics/rfm/calendar";
 import type { TransactionRow } from "../../app/analytics/types";
 import { CsvParser } from "./parser";
 import { detectColumns, type ColumnMap, type ColumnOverrides } from "./columns";
 
-/** One parsed CSV row. Amounts in minor units (1/1000); `day` is a day number (calendar.ts). */
+/** One parsed CSV row. Amounts in milli (1/1000); `day` is a day number (calendar.ts). */
 export interface CsvTransaction {
   /** Physical line where the row starts (header = line 1). */
   readonly line: number;
@@ -15,11 +15,11 @@ export interface CsvTransaction {
   readonly orderId: string;
   readonly day: number;
   readonly productId: string | null;
-  /** Line level: quantity and unit price; order level: both null and `amountMinor` set. */
+  /** Line level: quantity and unit price; order level: both null and `amountMilli` set. */
   readonly quantity: number | null;
-  readonly unitPriceMinor: number | null;
+  readonly unitPriceMilli: number | null;
   /** Line amount (quantity × unit price) or the order-level amount. */
-  readonly amountMinor: number;
+  readonly amountMilli: number;
 }
 
 export interface RowProblem {
@@ -50,12 +50,12 @@ export interface MutableTransaction {
   day: number;
   productId: string | null;
   quantity: number | null;
-  unitPriceMinor: number | null;
-  amountMinor: number;
+  unitPriceMilli: number | null;
+  amountMilli: number;
 }
 
 export function emptyTransaction(): MutableTransaction {
-  return { customerId: null, orderId: "", day: 0, productId: null, quantity: null, unitPriceMinor: null, amountMinor: 0 };
+  return { customerId: null, orderId: "", day: 0, productId: null, quantity: null, unitPriceMilli: null, amountMilli: 0 };
 }
 
 /** Fills `out` from one CSV record; returns null, or the reason the row cannot be used. */
@@ -79,22 +79,22 @@ export function parseInto(fields: readonly string[], map: ColumnMap, headerLengt
     if (quantity === null) return "unparseable quantity";
     const pText = fields[map.price]!;
     if (trimmed(pText) === "") return "missing unit price";
-    const unitPriceMinor = parseMoneyMinor(pText);
-    if (unitPriceMinor === null) return "unparseable unit price";
-    const amountMinor = quantity * unitPriceMinor;
-    if (!Number.isSafeInteger(amountMinor)) return "line amount too large";
+    const unitPriceMilli = parseMilli(pText);
+    if (unitPriceMilli === null) return "unparseable unit price";
+    const amountMilli = quantity * unitPriceMilli;
+    if (!Number.isSafeInteger(amountMilli)) return "line amount too large";
     out.quantity = quantity;
-    out.unitPriceMinor = unitPriceMinor;
-    out.amountMinor = amountMinor;
+    out.unitPriceMilli = unitPriceMilli;
+    out.amountMilli = amountMilli;
     return null;
   }
   const aText = fields[map.amount]!;
   if (trimmed(aText) === "") return "missing amount";
-  const amountMinor = parseMoneyMinor(aText);
-  if (amountMinor === null) return "unparseable amount";
+  const amountMilli = parseMilli(aText);
+  if (amountMilli === null) return "unparseable amount";
   out.quantity = null;
-  out.unitPriceMinor = null;
-  out.amountMinor = amountMinor;
+  out.unitPriceMilli = null;
+  out.amountMilli = amountMilli;
   return null;
 }
 
@@ -294,8 +294,8 @@ export async function* readTransactions(
     for (const p of batch.problems) options.onProblem?.(p);
     for (const r of batch.rows) {
       const base = { line: r.line, customerId: r.customerId, orderId: r.orderId, processedAt: formatDay(r.day), productId: r.productId };
-      if (r.quantity !== null && r.unitPriceMinor !== null) yield { ...base, quantity: r.quantity, unitPriceMinor: r.unitPriceMinor };
-      else yield { ...base, amountMinor: r.amountMinor };
+      if (r.quantity !== null && r.unitPriceMilli !== null) yield { ...base, quantity: r.quantity, unitPriceMilli: r.unitPriceMilli };
+      else yield { ...base, amountMilli: r.amountMilli };
     }
   }
 }

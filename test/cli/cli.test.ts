@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCsv } from "../../cli/csv/parser";
-import { formatMoneyMinor } from "../../app/analytics/rfm/money";
+import { formatMilli } from "../../app/analytics/money";
 import { OUTPUT_COLUMNS } from "../../cli/output";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -189,7 +189,7 @@ describe("segmint on the full Online Retail file", () => {
       const r = mine.get(f.customer_id!)!;
       expect(r.recency_days).toBe(f.recency_days);
       expect(r.frequency).toBe(f.frequency);
-      expect(r.monetary).toBe(formatMoneyMinor(Number(f.monetary_minor)));
+      expect(r.monetary).toBe(formatMilli(Number(f.monetary_minor)));
       if (f.frequency !== "0") expect([r.r_score, r.f_score, r.m_score]).toEqual([f.r, f.f, f.m]);
       else expect([r.r_score, r.rfm_group, r.segment, r.cluster]).toEqual(["", "Prospects", "Prospects", ""]);
     }

@@ -17,7 +17,7 @@ export interface RfmOptions {
 /**
  * RFM features per customer, column-wise (typed arrays keep 1M customers compact).
  * Index `i` in every column is the customer `customerIds[i]`; customers appear in the order of
- * their first line. Money columns are minor units (1/1000); `monetaryMinor` holds exact integers.
+ * their first line. Money columns are `Milli` (1/1000); `monetaryMilli` holds exact integers.
  * `NaN` means "not defined" (no purchase, or fewer than 2 orders for the inter-purchase mean).
  */
 export interface RfmFeatureTable {
@@ -31,15 +31,15 @@ export interface RfmFeatureTable {
   /** Distinct order ids with at least one purchase line. 0 for return-only customers. */
   readonly frequency: Int32Array;
   /** Net Σ quantity × unit price (or Σ amount) over all lines, returns included. */
-  readonly monetaryMinor: Float64Array;
+  readonly monetaryMilli: Float64Array;
   /** Days from the first purchase day to `asOf`; NaN for return-only customers. */
   readonly tenureDays: Float64Array;
   /** monetary / frequency; NaN when frequency is 0. */
-  readonly averageOrderValueMinor: Float64Array;
+  readonly averageOrderValueMilli: Float64Array;
   /** (last − first purchase day) / (frequency − 1), the mean gap between orders; NaN when frequency < 2. */
   readonly meanInterPurchaseDays: Float64Array;
   /** Σ amount × 2^(−age/halfLife) over all lines (returns included), age = asOf − line day. */
-  readonly valueDecayMinor: Float64Array;
+  readonly valueDecayMilli: Float64Array;
   readonly stats: RfmInputStats;
 }
 
@@ -59,11 +59,11 @@ export interface RfmCustomerFeatures {
   readonly customerId: string;
   readonly recencyDays: number | null;
   readonly frequency: number;
-  readonly monetaryMinor: number;
+  readonly monetaryMilli: number;
   readonly tenureDays: number | null;
-  readonly averageOrderValueMinor: number | null;
+  readonly averageOrderValueMilli: number | null;
   readonly meanInterPurchaseDays: number | null;
-  readonly valueDecayMinor: number;
+  readonly valueDecayMilli: number;
 }
 
 /**
@@ -81,11 +81,11 @@ export function isReturn(orderId: string, quantityOrAmount: number): boolean {
  */
 export interface RfmAccumulator {
   /**
-   * Adds one line. `day` is a day number (see calendar.ts), `amountMinor` = quantity × unit price
+   * Adds one line. `day` is a day number (see calendar.ts), `amountMilli` = quantity × unit price
    * (or the order-level amount) as an integer, `returned` per `isReturn`. `customerId` null or
    * empty = guest (ignored). Returns false when the row is excluded (guest or after `asOf`).
    */
-  addLine(customerId: string | null, orderId: string, day: number, amountMinor: number, returned: boolean): boolean;
+  addLine(customerId: string | null, orderId: string, day: number, amountMilli: number, returned: boolean): boolean;
   /** Validates and adds a `TransactionRow`; throws on an invalid row. */
   addTransaction(row: TransactionRow): boolean;
   /** Day number of the latest row seen so far (any customer, guests included); NaN if none. */
@@ -151,7 +151,7 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
     capacity = next;
   }
 
-  function addLine(customerId: string | null, orderId: string, day: number, amountMinor: number, returned: boolean): boolean {
+  function addLine(customerId: string | null, orderId: string, day: number, amountMilli: number, returned: boolean): boolean {
     if (finished) throw new Error("RfmAccumulator: addLine after finish");
     rows++;
     if (day > maxDay) maxDay = day;
@@ -172,21 +172,21 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
     }
     lastCustomerId = customerId;
     lastCustomer = c;
-    const total = monetary[c]! + amountMinor;
-    if (!Number.isSafeInteger(total)) throw new RangeError(`monetary of customer ${customerId} exceeds 2^53 minor units`);
+    const total = monetary[c]! + amountMilli;
+    if (!Number.isSafeInteger(total)) throw new RangeError(`monetary of customer ${customerId} exceeds 2^53 milli`);
     monetary[c] = total;
 
     // Exponentially decayed spend, kept relative to the customer's latest line day so the
     // running sum never overflows whatever the span; rescaled to asOf in finish().
     const ref = decayRef[c]!;
     if (ref === NO_DAY) {
-      decaySum[c] = amountMinor;
+      decaySum[c] = amountMilli;
       decayRef[c] = day;
     } else if (day > ref) {
-      decaySum[c] = decaySum[c]! * Math.pow(2, -(day - ref) / halfLife) + amountMinor;
+      decaySum[c] = decaySum[c]! * Math.pow(2, -(day - ref) / halfLife) + amountMilli;
       decayRef[c] = day;
     } else {
-      decaySum[c] = decaySum[c]! + amountMinor * Math.pow(2, -(ref - day) / halfLife);
+      decaySum[c] = decaySum[c]! + amountMilli * Math.pow(2, -(ref - day) / halfLife);
     }
 
     if (returned) {
@@ -220,15 +220,15 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
     if (typeof row.orderId !== "string" || row.orderId === "") throw new RangeError("orderId must be a non-empty string");
     let amount: number;
     let signed: number;
-    if (row.amountMinor !== undefined) {
-      if (!Number.isSafeInteger(row.amountMinor)) throw new RangeError(`order ${row.orderId}: amountMinor must be a safe integer`);
-      amount = row.amountMinor;
+    if (row.amountMilli !== undefined) {
+      if (!Number.isSafeInteger(row.amountMilli)) throw new RangeError(`order ${row.orderId}: amountMilli must be a safe integer`);
+      amount = row.amountMilli;
       signed = amount;
     } else {
       if (!Number.isSafeInteger(row.quantity)) throw new RangeError(`order ${row.orderId}: quantity must be an integer`);
-      if (!Number.isSafeInteger(row.unitPriceMinor)) throw new RangeError(`order ${row.orderId}: unitPriceMinor must be a safe integer`);
-      amount = row.quantity * row.unitPriceMinor;
-      if (!Number.isSafeInteger(amount)) throw new RangeError(`order ${row.orderId}: line amount exceeds 2^53 minor units`);
+      if (!Number.isSafeInteger(row.unitPriceMilli)) throw new RangeError(`order ${row.orderId}: unitPriceMilli must be a safe integer`);
+      amount = row.quantity * row.unitPriceMilli;
+      if (!Number.isSafeInteger(amount)) throw new RangeError(`order ${row.orderId}: line amount exceeds 2^53 milli`);
       signed = row.quantity;
     }
     return addLine(row.customerId, row.orderId, day, amount, isReturn(row.orderId, signed));
@@ -264,11 +264,11 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
       customerIds: ids,
       recencyDays,
       frequency: frequency.slice(0, n),
-      monetaryMinor: monetary.slice(0, n),
+      monetaryMilli: monetary.slice(0, n),
       tenureDays,
-      averageOrderValueMinor: aov,
+      averageOrderValueMilli: aov,
       meanInterPurchaseDays: gap,
-      valueDecayMinor: decay,
+      valueDecayMilli: decay,
       stats: { rows, purchaseLines, returnLines, guestRows, afterAsOfRows },
     };
   }
@@ -290,20 +290,20 @@ export function computeRfmFeatures(rows: Iterable<TransactionRow>, options: RfmO
 export function flattenOrders(orders: readonly OrderFact[]): TransactionRow[] {
   const out: TransactionRow[] = [];
   for (const o of orders) {
-    if (o.lines === undefined && o.amountMinor === undefined) {
-      throw new RangeError(`order ${o.orderId}: give lines or amountMinor`);
+    if (o.lines === undefined && o.amountMilli === undefined) {
+      throw new RangeError(`order ${o.orderId}: give lines or amountMilli`);
     }
     const base = { customerId: o.customerId, orderId: o.orderId, processedAt: o.processedAt };
     for (const l of o.lines ?? []) {
-      out.push({ ...base, productId: l.productId ?? null, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor });
+      out.push({ ...base, productId: l.productId ?? null, quantity: l.quantity, unitPriceMilli: l.unitPriceMilli });
     }
-    if (o.amountMinor !== undefined) out.push({ ...base, amountMinor: o.amountMinor });
+    if (o.amountMilli !== undefined) out.push({ ...base, amountMilli: o.amountMilli });
     for (const r of o.refunds ?? []) {
       const rb = { customerId: o.customerId, orderId: o.orderId, processedAt: r.processedAt };
       for (const l of r.lines ?? []) {
-        out.push({ ...rb, productId: l.productId ?? null, quantity: -Math.abs(l.quantity), unitPriceMinor: l.unitPriceMinor });
+        out.push({ ...rb, productId: l.productId ?? null, quantity: -Math.abs(l.quantity), unitPriceMilli: l.unitPriceMilli });
       }
-      if (r.amountMinor !== undefined && r.amountMinor !== 0) out.push({ ...rb, amountMinor: -Math.abs(r.amountMinor) });
+      if (r.amountMilli !== undefined && r.amountMilli !== 0) out.push({ ...rb, amountMilli: -Math.abs(r.amountMilli) });
     }
   }
   return out;
@@ -322,11 +322,11 @@ export function featureRow(table: RfmFeatureTable, i: number): RfmCustomerFeatur
     customerId: table.customerIds[i]!,
     recencyDays: nn(table.recencyDays[i]!),
     frequency: table.frequency[i]!,
-    monetaryMinor: table.monetaryMinor[i]!,
+    monetaryMilli: table.monetaryMilli[i]!,
     tenureDays: nn(table.tenureDays[i]!),
-    averageOrderValueMinor: nn(table.averageOrderValueMinor[i]!),
+    averageOrderValueMilli: nn(table.averageOrderValueMilli[i]!),
     meanInterPurchaseDays: nn(table.meanInterPurchaseDays[i]!),
-    valueDecayMinor: table.valueDecayMinor[i]!,
+    valueDecayMilli: table.valueDecayMilli[i]!,
   };
 }
 
@@ -342,7 +342,7 @@ export function featureRows(table: RfmFeatureTable): RfmCustomerFeatures[] {
  * three RFM columns are required; the others default to NaN/monetary.
  */
 export function featureTableFromRows(
-  rows: readonly { customerId: string; recencyDays: number | null; frequency: number; monetaryMinor: number }[],
+  rows: readonly { customerId: string; recencyDays: number | null; frequency: number; monetaryMilli: number }[],
   asOf: string,
 ): RfmFeatureTable {
   const asOfDay = requireIsoDate(asOf, "asOf");
@@ -357,13 +357,13 @@ export function featureTableFromRows(
     if (seen.has(r.customerId)) throw new RangeError(`duplicate customerId ${r.customerId}`);
     seen.add(r.customerId);
     if (!Number.isInteger(r.frequency) || r.frequency < 0) throw new RangeError(`customer ${r.customerId}: frequency must be a non-negative integer`);
-    if (!Number.isSafeInteger(r.monetaryMinor)) throw new RangeError(`customer ${r.customerId}: monetaryMinor must be a safe integer`);
+    if (!Number.isSafeInteger(r.monetaryMilli)) throw new RangeError(`customer ${r.customerId}: monetaryMilli must be a safe integer`);
     if (r.frequency > 0 && !(typeof r.recencyDays === "number" && r.recencyDays >= 0)) {
       throw new RangeError(`customer ${r.customerId}: recencyDays must be ≥ 0 when frequency > 0`);
     }
     t.recency[i] = r.frequency > 0 ? (r.recencyDays as number) : NaN;
     t.freq[i] = r.frequency;
-    t.mon[i] = r.monetaryMinor;
+    t.mon[i] = r.monetaryMilli;
   });
   const nan = (): Float64Array => new Float64Array(n).fill(NaN);
   const aov = new Float64Array(n);
@@ -376,11 +376,11 @@ export function featureTableFromRows(
     customerIds: rows.map((r) => r.customerId),
     recencyDays: t.recency,
     frequency: t.freq,
-    monetaryMinor: t.mon,
+    monetaryMilli: t.mon,
     tenureDays: nan(),
-    averageOrderValueMinor: aov,
+    averageOrderValueMilli: aov,
     meanInterPurchaseDays: nan(),
-    valueDecayMinor: Float64Array.from(t.mon),
+    valueDecayMilli: Float64Array.from(t.mon),
     stats: { rows: 0, purchaseLines: 0, returnLines: 0, guestRows: 0, afterAsOfRows: 0 },
   };
 }

@@ -1,5 +1,4 @@
 export * from "./features";
 export * from "./scores";
 export * from "./groups";
-export * from "./money";
 export * from "./calendar";

@@ -118,7 +118,7 @@ export function scoreRfm(features: RfmFeatureTable): RfmScores {
     const has = features.frequency[i]! > 0;
     if (has) scored++;
     freq[i] = has ? features.frequency[i]! : NaN;
-    mon[i] = has ? features.monetaryMinor[i]! : NaN;
+    mon[i] = has ? features.monetaryMilli[i]! : NaN;
   }
   // recencyDays is already NaN exactly when frequency is 0
   const r = fitQuintiles(features.recencyDays, "desc");
@@ -137,7 +137,7 @@ export function applyRfmScores(model: RfmScoreModel, features: RfmFeatureTable):
     if (features.frequency[i]! <= 0) continue;
     r[i] = scoreWithScale(model.recency, features.recencyDays[i]!);
     f[i] = scoreWithScale(model.frequency, features.frequency[i]!);
-    m[i] = scoreWithScale(model.monetary, features.monetaryMinor[i]!);
+    m[i] = scoreWithScale(model.monetary, features.monetaryMilli[i]!);
   }
   return { r, f, m };
 }

@@ -1,4 +1,4 @@
-import { formatMoneyReadable } from "../rfm/money";
+import { formatMoneyReadable } from "../money";
 
 /**
  * Words for a 1–5 score, used to turn a segment's medians into a sentence. The score of a
@@ -24,7 +24,7 @@ export function formatCount(n: number): string {
  * "Bought recently (median 12 days ago), often (6 orders) and spends a lot (£2,340)."
  */
 export function describeSegment(
-  medians: { recencyDays: number; frequency: number; monetaryMinor: number },
+  medians: { recencyDays: number; frequency: number; monetaryMilli: number },
   scores: { r: number; f: number; m: number },
   currencySymbol: string,
 ): string {
@@ -34,12 +34,12 @@ export function describeSegment(
   return (
     `Bought ${word(RECENCY_WORDS, scores.r)} (median ${days} ${plural(days, "day", "days")} ago), ` +
     `${freqWord} (${formatCount(orders)} ${plural(orders, "order", "orders")}) ` +
-    `and ${word(MONETARY_WORDS, scores.m)} (${formatMoneyReadable(medians.monetaryMinor, currencySymbol)}).`
+    `and ${word(MONETARY_WORDS, scores.m)} (${formatMoneyReadable(medians.monetaryMilli, currencySymbol)}).`
   );
 }
 
 /** Short phrase for one customer's values. */
-export function describeCustomerValues(recencyDays: number, frequency: number, monetaryMinor: number, currencySymbol: string): string {
+export function describeCustomerValues(recencyDays: number, frequency: number, monetaryMilli: number, currencySymbol: string): string {
   const days = Math.round(recencyDays);
-  return `last purchase ${days} ${plural(days, "day", "days")} ago, ${frequency} ${plural(frequency, "order", "orders")}, net spend ${formatMoneyReadable(monetaryMinor, currencySymbol)}`;
+  return `last purchase ${days} ${plural(days, "day", "days")} ago, ${frequency} ${plural(frequency, "order", "orders")}, net spend ${formatMoneyReadable(monetaryMilli, currencySymbol)}`;
 }

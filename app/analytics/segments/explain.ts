@@ -1,6 +1,6 @@
 import type { RfmFeatureTable } from "../rfm/features";
 import { RFM_GROUPS, fmScore } from "../rfm/groups";
-import { formatMoneyReadable } from "../rfm/money";
+import { formatMoneyReadable } from "../money";
 import { scaleRow } from "./scaling";
 import { describeCustomerValues } from "./describe";
 import type { SegmentationResult, SegmentAssignment } from "./pipeline";
@@ -26,7 +26,7 @@ export function explainCustomer(
   const model = result.model;
   const seg = model.segments[result.segmentIndex[i]!]!;
   const freq = features.frequency[i]!;
-  const mon = features.monetaryMinor[i]!;
+  const mon = features.monetaryMilli[i]!;
   if (freq === 0) {
     return `No purchase before ${features.asOf} (net ${formatMoneyReadable(mon, currencySymbol)} from returns only): ${seg.name}.`;
   }

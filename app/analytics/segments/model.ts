@@ -5,7 +5,7 @@ import { parseScaler, type ScalerModel } from "./scaling";
 export type SegmentAlgorithm = "rfm" | "kmeans" | "dbscan" | "hybrid";
 export type MonetaryTier = "high" | "mid" | "low";
 
-/** Feature columns of the clustering space, in order. Monetary is in major units. */
+/** Feature columns of the clustering space, in order. Monetary is in units of currency (not milli). */
 export const SEGMENT_FEATURES = ["recency_days", "frequency", "monetary"] as const;
 
 /**
@@ -25,7 +25,7 @@ export interface SegmentDefinition {
   readonly tier: MonetaryTier | null;
   /** Centre in scaled space (K-means centroid, or mean of members). Empty if no members. */
   readonly centroidScaled: readonly number[];
-  /** The same centre in original units: recency days, orders, monetary major units. */
+  /** The same centre in original units: recency days, orders, monetary in units of currency. */
   readonly centroidOriginal: readonly number[];
   /** One sentence derived from the members' medians relative to the population. */
   readonly definition: string;
@@ -41,7 +41,7 @@ export interface DbscanModelPart {
   readonly corePoints: readonly number[];
   readonly coreLabels: readonly number[];
   readonly fitSize: number;
-  /** Noise whose monetary (major units) is at least this is a whale. */
+  /** Noise whose monetary (units of currency) is at least this is a whale. */
   readonly whaleMonetary: number;
 }
 
@@ -70,7 +70,10 @@ export interface SegmentModel {
   readonly hysteresisMargin: number;
   readonly kmeans: KMeansModel | null;
   readonly dbscan: DbscanModelPart | null;
-  /** Hybrid: monetary tier cuts in minor units [low|mid, mid|high] and per-tier models. */
+  /**
+   * Hybrid: monetary tier cuts in milli [low|mid, mid|high]. The stored name predates the word
+   * "milli" and is kept so that v1 model files stay readable (ADR 0010).
+   */
   readonly tierCutsMinor: readonly [number, number] | null;
   readonly tiers: readonly HybridTierPart[] | null;
 }

@@ -13,7 +13,7 @@ import { hungarian } from "./hungarian";
 import { lloydFrom } from "./warm-start";
 import { buildNearestIndex } from "./nearest";
 import { describeSegment, formatCount } from "./describe";
-import { formatMoneyReadable } from "../rfm/money";
+import { formatMoneyReadable } from "../money";
 import {
   SEGMENT_FEATURES,
   type SegmentAlgorithm,
@@ -104,12 +104,12 @@ export interface SegmentProfile {
   readonly tier: MonetaryTier | null;
   readonly size: number;
   readonly share: number;
-  readonly revenueMinor: number;
+  readonly revenueMilli: number;
   /** Segment net monetary / total net monetary (can be negative for net-refund segments). */
   readonly revenueShare: number;
-  readonly mean: { readonly recencyDays: number; readonly frequency: number; readonly monetaryMinor: number };
-  readonly median: { readonly recencyDays: number; readonly frequency: number; readonly monetaryMinor: number };
-  /** recency days, orders, monetary major units. */
+  readonly mean: { readonly recencyDays: number; readonly frequency: number; readonly monetaryMilli: number };
+  readonly median: { readonly recencyDays: number; readonly frequency: number; readonly monetaryMilli: number };
+  /** recency days, orders, monetary in units of currency. */
   readonly centroidOriginal: readonly number[];
   readonly definition: string;
   readonly action: string;
@@ -153,7 +153,7 @@ export interface SegmentationResult extends SegmentAssignment {
 interface Prepared {
   /** Customer indices with frequency ≥ 1, in table order. */
   readonly clustered: Int32Array;
-  /** Raw features of `clustered`: recency, frequency, monetary major units. */
+  /** Raw features of `clustered`: recency, frequency, monetary in units of currency. */
   readonly raw: Matrix;
   /** Position in `clustered` of each customer, −1 if not clustered. */
   readonly position: Int32Array;
@@ -172,7 +172,7 @@ function prepare(features: RfmFeatureTable): Prepared {
     clustered[p] = i;
     data[p * 3] = features.recencyDays[i]!;
     data[p * 3 + 1] = features.frequency[i]!;
-    data[p * 3 + 2] = features.monetaryMinor[i]! / 1000;
+    data[p * 3 + 2] = features.monetaryMilli[i]! / 1000;
   }
   return { clustered, raw: { data, rows: c, cols: 3 }, position };
 }
@@ -182,7 +182,7 @@ function validateFeatures(features: RfmFeatureTable): void {
     throw new TypeError("segmentCustomers: features must be an RfmFeatureTable (computeRfmFeatures)");
   }
   const n = features.count;
-  if (features.customerIds.length !== n || features.recencyDays.length !== n || features.monetaryMinor.length !== n) {
+  if (features.customerIds.length !== n || features.recencyDays.length !== n || features.monetaryMilli.length !== n) {
     throw new RangeError("segmentCustomers: feature columns have different lengths");
   }
 }
@@ -264,11 +264,11 @@ function select(a: Float64Array, k: number): number {
 }
 
 /** Scores of a segment's medians on the population scales (for names and sentences). */
-function medianScores(scores: RfmScoreModel, med: { recencyDays: number; frequency: number; monetaryMinor: number }): { r: number; f: number; m: number } {
+function medianScores(scores: RfmScoreModel, med: { recencyDays: number; frequency: number; monetaryMilli: number }): { r: number; f: number; m: number } {
   return {
     r: Math.max(1, scoreWithScale(scores.recency, med.recencyDays)),
     f: Math.max(1, scoreWithScale(scores.frequency, med.frequency)),
-    m: Math.max(1, scoreWithScale(scores.monetary, med.monetaryMinor)),
+    m: Math.max(1, scoreWithScale(scores.monetary, med.monetaryMilli)),
   };
 }
 
@@ -307,8 +307,8 @@ function nearestCentroid(centroids: readonly (readonly number[])[], x: Matrix, i
   return best;
 }
 
-function tierOf(cuts: readonly [number, number], monetaryMinor: number): MonetaryTier {
-  return monetaryMinor >= cuts[1] ? "high" : monetaryMinor >= cuts[0] ? "mid" : "low";
+function tierOf(cuts: readonly [number, number], monetaryMilli: number): MonetaryTier {
+  return monetaryMilli >= cuts[1] ? "high" : monetaryMilli >= cuts[0] ? "mid" : "low";
 }
 
 const TIER_ORDER: readonly MonetaryTier[] = ["high", "mid", "low"];
@@ -361,7 +361,7 @@ function coreAssign(model: SegmentModel, scaled: Matrix, raw: Matrix, r: Uint8Ar
 const RFM_GRID_ORDER: readonly RfmGroupId[] = ["CHAMPIONS", "LOYAL", "ACTIVE", "PROMISING", "NEW", "NEEDS_ATTENTION", "AT_RISK", "PREVIOUSLY_LOYAL", "ALMOST_LOST", "DORMANT"];
 
 /** label (and spend, for DBSCAN noise) → index in model.segments; built once per assignment. */
-function segmentLookup(model: SegmentModel): (label: number, monetaryMajor: number) => number {
+function segmentLookup(model: SegmentModel): (label: number, monetaryUnits: number) => number {
   const byLabel = new Map<number, number>();
   model.segments.forEach((s, k) => {
     if (s.kind === "cluster" || s.kind === "rfm-group") byLabel.set(s.label, k);
@@ -369,9 +369,9 @@ function segmentLookup(model: SegmentModel): (label: number, monetaryMajor: numb
   const prospects = model.segments.findIndex((s) => s.kind === "prospects");
   const whales = model.segments.findIndex((s) => s.kind === "whales");
   const outliers = model.segments.findIndex((s) => s.kind === "outliers");
-  return (label, monetaryMajor) => {
+  return (label, monetaryUnits) => {
     if (label === -2) return prospects;
-    if (label === -1) return model.dbscan !== null && monetaryMajor >= model.dbscan.whaleMonetary ? whales : outliers;
+    if (label === -1) return model.dbscan !== null && monetaryUnits >= model.dbscan.whaleMonetary ? whales : outliers;
     return byLabel.get(label) ?? -1;
   };
 }
@@ -413,7 +413,7 @@ function finishAssignment(
     }
     labels[i] = core.labels[p]!;
     outlier[i] = core.outlier[p]!;
-    const s = segmentIndexFor(labels[i]!, features.monetaryMinor[i]! / 1000);
+    const s = segmentIndexFor(labels[i]!, features.monetaryMilli[i]! / 1000);
     if (s < 0) throw new Error(`internal: no segment for label ${labels[i]}`);
     segmentIndex[i] = s;
   }
@@ -543,7 +543,7 @@ function fitClusters(ctx: FitContext, algorithm: SegmentAlgorithm): ClusterFit {
 
   if (algorithm === "hybrid") {
     const monetary = new Float64Array(n);
-    for (let p = 0; p < n; p++) monetary[p] = ctx.features.monetaryMinor[ctx.prep.clustered[p]!]!;
+    for (let p = 0; p < n; p++) monetary[p] = ctx.features.monetaryMilli[ctx.prep.clustered[p]!]!;
     const sorted = Float64Array.from(monetary).sort();
     const [q1, q2] = SEGMENT_DEFAULTS.tierQuantiles;
     const cuts: [number, number] = [quantileSorted(sorted, q1), quantileSorted(sorted, q2)];
@@ -661,7 +661,7 @@ function hybridAction(tier: MonetaryTier, s: { r: number; f: number }): string {
  * the dimension with the largest relative spread among them, e.g. "Loyal (9 orders)" and
  * "Loyal (21 orders)". Names inherited from a previous model are never changed.
  */
-function dedupeNames(names: string[], medians: { recencyDays: number; frequency: number; monetaryMinor: number }[], fixed: boolean[], currency: string): string[] {
+function dedupeNames(names: string[], medians: { recencyDays: number; frequency: number; monetaryMilli: number }[], fixed: boolean[], currency: string): string[] {
   const out = [...names];
   const groups = new Map<string, number[]>();
   out.forEach((nm, i) => groups.set(nm, [...(groups.get(nm) ?? []), i]));
@@ -670,7 +670,7 @@ function dedupeNames(names: string[], medians: { recencyDays: number; frequency:
     const dims = [
       (i: number) => medians[i]!.recencyDays,
       (i: number) => medians[i]!.frequency,
-      (i: number) => medians[i]!.monetaryMinor,
+      (i: number) => medians[i]!.monetaryMilli,
     ];
     let best = 0;
     let bestSpread = -1;
@@ -738,9 +738,9 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   // Members per label (clustered positions)
   const labelsPresent = new Set<number>();
   for (let p = 0; p < nClustered; p++) labelsPresent.add(fit.labels[p]!);
-  const medians = (members: number[]): { recencyDays: number; frequency: number; monetaryMinor: number } => {
+  const medians = (members: number[]): { recencyDays: number; frequency: number; monetaryMilli: number } => {
     const col = (j: number, mul: number): number => medianOf(Float64Array.from(members, (p) => prep.raw.data[p * 3 + j]! * mul));
-    return { recencyDays: col(0, 1), frequency: col(1, 1), monetaryMinor: Math.round(col(2, 1000)) };
+    return { recencyDays: col(0, 1), frequency: col(1, 1), monetaryMilli: Math.round(col(2, 1000)) };
   };
   const membersOf = new Map<number, number[]>();
   for (let p = 0; p < nClustered; p++) {
@@ -760,7 +760,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
     centre: number[];
     action: string;
     medianMonetary: number;
-    med: { recencyDays: number; frequency: number; monetaryMinor: number };
+    med: { recencyDays: number; frequency: number; monetaryMilli: number };
     fixedName: boolean;
     outlierDistance: number | null;
   }
@@ -777,11 +777,11 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   };
   for (const label of clusterLabels) {
     const members = membersOf.get(label) ?? [];
-    const med = members.length > 0 ? medians(members) : { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 };
+    const med = members.length > 0 ? medians(members) : { recencyDays: NaN, frequency: NaN, monetaryMilli: 0 };
     const sc = members.length > 0 ? medianScores(rfm.model, med) : { r: 1, f: 1, m: 1 };
     if (algorithm === "rfm") {
       const gid = RFM_GRID_ORDER[label]!;
-      drafts.push({ id: gid, name: RFM_GROUPS[gid].name, kind: "rfm-group", label, tier: null, centre: scaledMean(members), action: RFM_GROUPS[gid].action, medianMonetary: med.monetaryMinor, med, fixedName: true, outlierDistance: null });
+      drafts.push({ id: gid, name: RFM_GROUPS[gid].name, kind: "rfm-group", label, tier: null, centre: scaledMean(members), action: RFM_GROUPS[gid].action, medianMonetary: med.monetaryMilli, med, fixedName: true, outlierDistance: null });
       continue;
     }
     const tier = fit.labelTier.get(label) ?? null;
@@ -798,7 +798,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
       const q3 = quantileSorted(ds, 0.75);
       outlierDistance = q3 + SEGMENT_DEFAULTS.outlierIqrFactor * (q3 - q1);
     }
-    drafts.push({ id: `seg-${label + 1}`, name, kind: "cluster", label, tier, centre, action, medianMonetary: med.monetaryMinor, med, fixedName: false, outlierDistance });
+    drafts.push({ id: `seg-${label + 1}`, name, kind: "cluster", label, tier, centre, action, medianMonetary: med.monetaryMilli, med, fixedName: false, outlierDistance });
   }
 
   // Stability: match new clusters to the previous model's clusters (Hungarian, scaled space).
@@ -845,10 +845,10 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
 
   // Special segments
   if (algorithm === "dbscan") {
-    drafts.push({ id: "whales", name: "Whales", kind: "whales", label: -1, tier: null, centre: [], action: "Treat individually: account management, VIP service; check for resellers.", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
-    drafts.push({ id: "outliers", name: "Outliers", kind: "outliers", label: -1, tier: null, centre: [], action: "Review individually: unusual behaviour (bulk buyers, heavy returners, data errors).", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
+    drafts.push({ id: "whales", name: "Whales", kind: "whales", label: -1, tier: null, centre: [], action: "Treat individually: account management, VIP service; check for resellers.", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMilli: 0 }, fixedName: true, outlierDistance: null });
+    drafts.push({ id: "outliers", name: "Outliers", kind: "outliers", label: -1, tier: null, centre: [], action: "Review individually: unusual behaviour (bulk buyers, heavy returners, data errors).", medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMilli: 0 }, fixedName: true, outlierDistance: null });
   }
-  drafts.push({ id: "prospects", name: RFM_GROUPS.PROSPECTS.name, kind: "prospects", label: -2, tier: null, centre: [], action: RFM_GROUPS.PROSPECTS.action, medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMinor: 0 }, fixedName: true, outlierDistance: null });
+  drafts.push({ id: "prospects", name: RFM_GROUPS.PROSPECTS.name, kind: "prospects", label: -2, tier: null, centre: [], action: RFM_GROUPS.PROSPECTS.action, medianMonetary: 0, med: { recencyDays: NaN, frequency: NaN, monetaryMilli: 0 }, fixedName: true, outlierDistance: null });
 
   const segments: SegmentDefinition[] = drafts.map((d) => ({
     id: d.id,
@@ -929,9 +929,9 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   const finalSegments = segments.map((s, k) => {
     const prof = profiles[k]!;
     let centroidOriginal = s.centroidOriginal;
-    if (algorithm === "hybrid" && centroidOriginal.length === 3) centroidOriginal = [centroidOriginal[0]!, centroidOriginal[1]!, prof.median.monetaryMinor / 1000];
+    if (algorithm === "hybrid" && centroidOriginal.length === 3) centroidOriginal = [centroidOriginal[0]!, centroidOriginal[1]!, prof.median.monetaryMilli / 1000];
     if (s.kind !== "cluster" && prof.size > 0 && centroidOriginal.length === 0) {
-      centroidOriginal = [prof.median.recencyDays, prof.median.frequency, prof.median.monetaryMinor / 1000];
+      centroidOriginal = [prof.median.recencyDays, prof.median.frequency, prof.median.monetaryMilli / 1000];
     }
     return { ...s, centroidOriginal, definition: prof.definition };
   });
@@ -986,19 +986,19 @@ function buildProfiles(features: RfmFeatureTable, segments: readonly SegmentDefi
   let totalRevenue = 0;
   for (let i = 0; i < n; i++) {
     members[segmentIndex[i]!]!.push(i);
-    totalRevenue += features.monetaryMinor[i]!;
+    totalRevenue += features.monetaryMilli[i]!;
   }
   return segments.map((s, k) => {
     const idx = members[k]!;
     let revenue = 0;
-    for (const i of idx) revenue += features.monetaryMinor[i]!;
+    for (const i of idx) revenue += features.monetaryMilli[i]!;
     const purchasers = idx.filter((i) => features.frequency[i]! > 0);
     const col = (get: (i: number) => number, list: number[]): Float64Array => Float64Array.from(list, get);
     const rec = col((i) => features.recencyDays[i]!, purchasers);
     const fr = col((i) => features.frequency[i]!, idx);
-    const mo = col((i) => features.monetaryMinor[i]!, idx);
+    const mo = col((i) => features.monetaryMilli[i]!, idx);
     const mean = (a: Float64Array): number => (a.length === 0 ? NaN : a.reduce((x, y) => x + y, 0) / a.length);
-    const med = { recencyDays: medianOf(rec), frequency: medianOf(fr), monetaryMinor: Math.round(medianOf(mo)) };
+    const med = { recencyDays: medianOf(rec), frequency: medianOf(fr), monetaryMilli: Math.round(medianOf(mo)) };
     let definition: string;
     if (s.kind === "prospects") definition = "No purchase before the as-of date (only returns, or not yet ordered).";
     else if (idx.length === 0) definition = "Empty in this run.";
@@ -1013,9 +1013,9 @@ function buildProfiles(features: RfmFeatureTable, segments: readonly SegmentDefi
       tier: s.tier,
       size: idx.length,
       share: n === 0 ? 0 : idx.length / n,
-      revenueMinor: revenue,
+      revenueMilli: revenue,
       revenueShare: totalRevenue === 0 ? 0 : revenue / totalRevenue,
-      mean: { recencyDays: mean(rec), frequency: mean(fr), monetaryMinor: mean(mo) },
+      mean: { recencyDays: mean(rec), frequency: mean(fr), monetaryMilli: mean(mo) },
       median: med,
       centroidOriginal: s.centroidOriginal,
       definition,

@@ -18,12 +18,12 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const line = (customerId: string | null, orderId: string, processedAt: string, quantity: number, unitPriceMinor: number): TransactionRow => ({
+const line = (customerId: string | null, orderId: string, processedAt: string, quantity: number, unitPriceMilli: number): TransactionRow => ({
   customerId,
   orderId,
   processedAt,
   quantity,
-  unitPriceMinor,
+  unitPriceMilli,
 });
 
 describe("RFM features: hand-computed", () => {
@@ -46,27 +46,27 @@ describe("RFM features: hand-computed", () => {
   it("recency ignores returns, frequency counts orders with a purchase line, monetary is net", () => {
     expect(a.recencyDays).toBe(21); // 2024-01-31 − 2024-01-10; the return on the 20th does not count
     expect(a.frequency).toBe(2);
-    expect(a.monetaryMinor).toBe(25_500); // 20 + 5.5 + 3 − 3
-    expect(b).toMatchObject({ recencyDays: 1, frequency: 2, monetaryMinor: 3 });
+    expect(a.monetaryMilli).toBe(25_500); // 20 + 5.5 + 3 − 3
+    expect(b).toMatchObject({ recencyDays: 1, frequency: 2, monetaryMilli: 3 });
   });
 
   it("tenure, average order value, mean inter-purchase days", () => {
     expect(a.tenureDays).toBe(30);
-    expect(a.averageOrderValueMinor).toBe(12_750);
+    expect(a.averageOrderValueMilli).toBe(12_750);
     expect(a.meanInterPurchaseDays).toBe(9);
     expect(b.meanInterPurchaseDays).toBe(0); // two orders the same day
   });
 
   it("value decay = Σ amount · 2^(−age/90)", () => {
     const expected = 25_500 * 2 ** (-30 / 90) + 3_000 * 2 ** (-21 / 90) - 3_000 * 2 ** (-11 / 90);
-    expect(a.valueDecayMinor).toBeCloseTo(expected, 6);
+    expect(a.valueDecayMilli).toBeCloseTo(expected, 6);
     const t30 = computeRfmFeatures(rows, { asOf: "2024-01-31", valueHalfLifeDays: 30 });
     const a30 = featureRow(t30, t30.customerIds.indexOf("A"));
-    expect(a30.valueDecayMinor).toBeCloseTo(25_500 * 0.5 + 3_000 * 2 ** (-21 / 30) - 3_000 * 2 ** (-11 / 30), 6);
+    expect(a30.valueDecayMilli).toBeCloseTo(25_500 * 0.5 + 3_000 * 2 ** (-21 / 30) - 3_000 * 2 ** (-11 / 30), 6);
   });
 
   it("return-only customers appear with frequency 0 and no recency", () => {
-    expect(c).toMatchObject({ recencyDays: null, frequency: 0, monetaryMinor: -4_000, tenureDays: null, averageOrderValueMinor: null });
+    expect(c).toMatchObject({ recencyDays: null, frequency: 0, monetaryMilli: -4_000, tenureDays: null, averageOrderValueMilli: null });
   });
 
   it("excludes guests and rows after asOf, and counts them", () => {
@@ -96,7 +96,7 @@ describe("returns rule", () => {
   });
   it("a C order with a positive quantity neither counts as an order nor moves recency", () => {
     const t = computeRfmFeatures([line("A", "1", "2024-01-01", 1, 1000), line("A", "C9", "2024-01-05", 1, 1000)], { asOf: "2024-01-10" });
-    expect(featureRows(t)[0]).toMatchObject({ frequency: 1, recencyDays: 9, monetaryMinor: 2000 });
+    expect(featureRows(t)[0]).toMatchObject({ frequency: 1, recencyDays: 9, monetaryMilli: 2000 });
   });
 });
 
@@ -104,13 +104,13 @@ describe("order-level rows and order facts", () => {
   it("order-level amounts: negative amount is a return", () => {
     const t = computeRfmFeatures(
       deepFreeze([
-        { customerId: "X", orderId: "o1", processedAt: "2024-03-01", amountMinor: 50_000 },
-        { customerId: "X", orderId: "o2", processedAt: "2024-03-05", amountMinor: 20_000 },
-        { customerId: "X", orderId: "o2", processedAt: "2024-03-09", amountMinor: -20_000 },
+        { customerId: "X", orderId: "o1", processedAt: "2024-03-01", amountMilli: 50_000 },
+        { customerId: "X", orderId: "o2", processedAt: "2024-03-05", amountMilli: 20_000 },
+        { customerId: "X", orderId: "o2", processedAt: "2024-03-09", amountMilli: -20_000 },
       ] satisfies TransactionRow[]),
       { asOf: "2024-03-10" },
     );
-    expect(featureRows(t)[0]).toMatchObject({ recencyDays: 5, frequency: 2, monetaryMinor: 50_000 });
+    expect(featureRows(t)[0]).toMatchObject({ recencyDays: 5, frequency: 2, monetaryMilli: 50_000 });
   });
 
   it("Shopify-style refunds: own date, never move recency, reduce monetary", () => {
@@ -120,23 +120,23 @@ describe("order-level rows and order facts", () => {
         customerId: "gid://shopify/Customer/1",
         processedAt: "2024-05-01T10:00:00+02:00",
         lines: [
-          { productId: "p1", quantity: 2, unitPriceMinor: 15_000 },
-          { productId: "p2", quantity: 1, unitPriceMinor: 5_000 },
+          { productId: "p1", quantity: 2, unitPriceMilli: 15_000 },
+          { productId: "p2", quantity: 1, unitPriceMilli: 5_000 },
         ],
-        refunds: [{ processedAt: "2024-05-20T09:00:00Z", lines: [{ productId: "p1", quantity: 1, unitPriceMinor: 15_000 }], amountMinor: 4_990 }],
+        refunds: [{ processedAt: "2024-05-20T09:00:00Z", lines: [{ productId: "p1", quantity: 1, unitPriceMilli: 15_000 }], amountMilli: 4_990 }],
       },
-      { orderId: "1002", customerId: null, processedAt: "2024-05-02", amountMinor: 10_000 },
+      { orderId: "1002", customerId: null, processedAt: "2024-05-02", amountMilli: 10_000 },
     ]);
     const flat = flattenOrders(orders);
     expect(flat).toHaveLength(5);
-    expect(flat.filter((r) => r.processedAt.startsWith("2024-05-20")).every((r) => (r.quantity ?? r.amountMinor!) < 0)).toBe(true);
+    expect(flat.filter((r) => r.processedAt.startsWith("2024-05-20")).every((r) => (r.quantity ?? r.amountMilli!) < 0)).toBe(true);
     const t = computeRfmFeaturesFromOrders(orders, { asOf: "2024-05-31" });
     expect(featureRows(t)).toHaveLength(1);
-    expect(featureRows(t)[0]).toMatchObject({ recencyDays: 30, frequency: 1, monetaryMinor: 35_000 - 15_000 - 4_990 });
+    expect(featureRows(t)[0]).toMatchObject({ recencyDays: 30, frequency: 1, monetaryMilli: 35_000 - 15_000 - 4_990 });
   });
 
   it("rejects an order without lines or amount", () => {
-    expect(() => flattenOrders([{ orderId: "x", customerId: "a", processedAt: "2024-01-01" }])).toThrow(/lines or amountMinor/);
+    expect(() => flattenOrders([{ orderId: "x", customerId: "a", processedAt: "2024-01-01" }])).toThrow(/lines or amountMilli/);
   });
 });
 
@@ -145,7 +145,7 @@ describe("validation", () => {
     expect(() => createRfmAccumulator({ asOf: "31/01/2024" })).toThrow(/asOf must be a calendar date/);
     expect(() => createRfmAccumulator({ valueHalfLifeDays: 0 })).toThrow(/valueHalfLifeDays/);
     expect(() => computeRfmFeatures([line("A", "1", "2024-01-01", 1.5, 100)])).toThrow(/quantity must be an integer/);
-    expect(() => computeRfmFeatures([line("A", "1", "2024-01-01", 1, 1.5)])).toThrow(/unitPriceMinor/);
+    expect(() => computeRfmFeatures([line("A", "1", "2024-01-01", 1, 1.5)])).toThrow(/unitPriceMilli/);
     expect(() => computeRfmFeatures([line("A", "1", "yesterday", 1, 100)])).toThrow(/processedAt/);
     expect(() => computeRfmFeatures([])).toThrow(/no rows/);
   });

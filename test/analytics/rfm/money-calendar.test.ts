@@ -1,34 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { parseMoneyMinor, formatMoneyMinor, formatMoneyReadable } from "../../../app/analytics/rfm/money";
+import { parseMilli, formatMilli, formatMoneyReadable } from "../../../app/analytics/money";
 import { dayFromCivil, civilFromDay, parseIsoDay, parseSlashDay, formatDay, requireIsoDate } from "../../../app/analytics/rfm/calendar";
 
-describe("money in minor units of 1/1000", () => {
+describe("money in milli (1/1000)", () => {
   it("parses decimals exactly", () => {
-    expect(parseMoneyMinor("2.55")).toBe(2550);
-    expect(parseMoneyMinor("0.001")).toBe(1);
-    expect(parseMoneyMinor("-11062.06")).toBe(-11062060);
-    expect(parseMoneyMinor("+3.5")).toBe(3500);
-    expect(parseMoneyMinor("12")).toBe(12000);
-    expect(parseMoneyMinor(".5")).toBe(500);
-    expect(parseMoneyMinor(" 7.10 ")).toBe(7100);
-    expect(parseMoneyMinor("1.2300")).toBe(1230); // trailing zeros beyond 3 decimals are exact
-    expect(parseMoneyMinor("-0")).toBe(0);
+    expect(parseMilli("2.55")).toBe(2550);
+    expect(parseMilli("0.001")).toBe(1);
+    expect(parseMilli("-11062.06")).toBe(-11062060);
+    expect(parseMilli("+3.5")).toBe(3500);
+    expect(parseMilli("12")).toBe(12000);
+    expect(parseMilli(".5")).toBe(500);
+    expect(parseMilli(" 7.10 ")).toBe(7100);
+    expect(parseMilli("1.2300")).toBe(1230); // trailing zeros beyond 3 decimals are exact
+    expect(parseMilli("-0")).toBe(0);
   });
   it("rejects what it cannot represent exactly", () => {
-    for (const bad of ["", "-", "1.2345", "1e3", "1,000.00", "abc", "1.2.3", "12a", "."]) expect(parseMoneyMinor(bad)).toBeNull();
+    for (const bad of ["", "-", "1.2345", "1e3", "1,000.00", "abc", "1.2.3", "12a", "."]) expect(parseMilli(bad)).toBeNull();
   });
   it("sums without floating-point drift", () => {
-    const tenth = parseMoneyMinor("0.1")!;
+    const tenth = parseMilli("0.1")!;
     expect(tenth + tenth + tenth).toBe(300);
-    expect(formatMoneyMinor(tenth + tenth + tenth)).toBe("0.30");
+    expect(formatMilli(tenth + tenth + tenth)).toBe("0.30");
   });
   it("formats with 2 or 3 decimals", () => {
-    expect(formatMoneyMinor(1234560)).toBe("1234.56");
-    expect(formatMoneyMinor(1)).toBe("0.001");
-    expect(formatMoneyMinor(-2550)).toBe("-2.55");
-    expect(formatMoneyMinor(0)).toBe("0.00");
-    expect(formatMoneyMinor(1234567)).toBe("1234.567");
-    expect(() => formatMoneyMinor(0.5)).toThrow(RangeError);
+    expect(formatMilli(1234560)).toBe("1234.56");
+    expect(formatMilli(1)).toBe("0.001");
+    expect(formatMilli(-2550)).toBe("-2.55");
+    expect(formatMilli(0)).toBe("0.00");
+    expect(formatMilli(1234567)).toBe("1234.567");
+    expect(() => formatMilli(0.5)).toThrow(RangeError);
   });
   it("formats readable amounts deterministically", () => {
     expect(formatMoneyReadable(2340123, "£")).toBe("£2,340");

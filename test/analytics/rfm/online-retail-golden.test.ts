@@ -16,7 +16,7 @@ async function computeOnlineRetail(): Promise<RfmFeatureTable> {
   const acc = createRfmAccumulator({ asOf: "2011-12-10" });
   for await (const batch of readTransactionBatches(openCsvText(DATA))) {
     expect(batch.problems).toEqual([]);
-    for (const r of batch.rows) acc.addLine(r.customerId, r.orderId, r.day, r.amountMinor, isReturn(r.orderId, r.quantity ?? r.amountMinor));
+    for (const r of batch.rows) acc.addLine(r.customerId, r.orderId, r.day, r.amountMilli, isReturn(r.orderId, r.quantity ?? r.amountMilli));
   }
   return acc.finish();
 }
@@ -34,18 +34,18 @@ describe("RFM on the full Online Retail file equals the pandas reference (script
     expect(new Set(t.customerIds)).toEqual(new Set(ref.keys()));
   });
 
-  it("matches recency, frequency and monetary (exact, minor units) for every customer", () => {
+  it("matches recency, frequency and monetary (exact, milli) for every customer", () => {
     let compared = 0;
     for (let i = 0; i < t.count; i++) {
       const g = ref.get(t.customerIds[i]!)!;
       const rec = g[col("recency_days")]!;
       expect(Number.isNaN(t.recencyDays[i]!) ? "" : String(t.recencyDays[i])).toBe(rec);
       expect(t.frequency[i]).toBe(Number(g[col("frequency")]));
-      expect(t.monetaryMinor[i]).toBe(Number(g[col("monetary_minor")]));
+      expect(t.monetaryMilli[i]).toBe(Number(g[col("monetary_minor")]));
       compared++;
     }
     expect(compared).toBe(4372);
-    const total = t.monetaryMinor.reduce((a, b) => a + b, 0);
+    const total = t.monetaryMilli.reduce((a, b) => a + b, 0);
     expect(total).toBe(JSON.parse(readFileSync(EDGES, "utf8")).total_monetary_minor);
   });
 
@@ -57,7 +57,7 @@ describe("RFM on the full Online Retail file equals the pandas reference (script
       const gap = g[col("mean_gap_days")]!;
       if (gap === "") expect(Number.isNaN(t.meanInterPurchaseDays[i]!)).toBe(true);
       else expect(t.meanInterPurchaseDays[i]).toBeCloseTo(Number(gap), 5);
-      expect(Math.abs(t.valueDecayMinor[i]! - Number(g[col("value_decay_minor")]))).toBeLessThan(1e-3 + 1e-9 * Math.abs(t.valueDecayMinor[i]!));
+      expect(Math.abs(t.valueDecayMilli[i]! - Number(g[col("value_decay_minor")]))).toBeLessThan(1e-3 + 1e-9 * Math.abs(t.valueDecayMilli[i]!));
     }
   });
 

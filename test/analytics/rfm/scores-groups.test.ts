@@ -36,10 +36,10 @@ describe("quintile scores", () => {
   it("scoreRfm leaves return-only customers unscored and applyRfmScores reproduces the fit", () => {
     const t = featureTableFromRows(
       [
-        { customerId: "a", recencyDays: 1, frequency: 5, monetaryMinor: 900 },
-        { customerId: "b", recencyDays: 50, frequency: 1, monetaryMinor: 100 },
-        { customerId: "c", recencyDays: null, frequency: 0, monetaryMinor: -50 },
-        { customerId: "d", recencyDays: 10, frequency: 2, monetaryMinor: 300 },
+        { customerId: "a", recencyDays: 1, frequency: 5, monetaryMilli: 900 },
+        { customerId: "b", recencyDays: 50, frequency: 1, monetaryMilli: 100 },
+        { customerId: "c", recencyDays: null, frequency: 0, monetaryMilli: -50 },
+        { customerId: "d", recencyDays: 10, frequency: 2, monetaryMilli: 300 },
       ],
       "2024-01-01",
     );

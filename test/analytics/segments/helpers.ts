@@ -5,7 +5,7 @@ export interface Blob {
   n: number;
   recency: number;
   frequency: number;
-  monetary: number; // major units
+  monetary: number; // units of currency
   spread?: number; // relative
   prefix: string;
 }
@@ -13,7 +13,7 @@ export interface Blob {
 /** Seeded customers around given centres (log-normal-ish noise), as an RFM feature table. */
 export function blobs(list: readonly Blob[], seed: number, asOf = "2024-06-30"): RfmFeatureTable {
   const rng = createRng(seed);
-  const rows: { customerId: string; recencyDays: number | null; frequency: number; monetaryMinor: number }[] = [];
+  const rows: { customerId: string; recencyDays: number | null; frequency: number; monetaryMilli: number }[] = [];
   for (const b of list) {
     const s = b.spread ?? 0.15;
     for (let i = 0; i < b.n; i++) {
@@ -22,7 +22,7 @@ export function blobs(list: readonly Blob[], seed: number, asOf = "2024-06-30"):
         customerId: `${b.prefix}${i}`,
         recencyDays: Math.max(0, Math.round(jitter(b.recency))),
         frequency: Math.max(1, Math.round(jitter(b.frequency))),
-        monetaryMinor: Math.round(jitter(b.monetary) * 100) * 10,
+        monetaryMilli: Math.round(jitter(b.monetary) * 100) * 10,
       });
     }
   }
@@ -42,6 +42,6 @@ export function snapshot(t: RfmFeatureTable): unknown {
     ids: [...t.customerIds],
     r: Array.from(t.recencyDays),
     f: Array.from(t.frequency),
-    m: Array.from(t.monetaryMinor),
+    m: Array.from(t.monetaryMilli),
   };
 }

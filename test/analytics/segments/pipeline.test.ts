@@ -34,8 +34,8 @@ describe("segmentCustomers: K-means", () => {
   it("profiles add up", () => {
     expect(r.profiles.reduce((s, p) => s + p.size, 0)).toBe(t.count);
     expect(r.profiles.reduce((s, p) => s + p.revenueShare, 0)).toBeCloseTo(1, 12);
-    const total = t.monetaryMinor.reduce((a, b) => a + b, 0);
-    expect(r.profiles.reduce((s, p) => s + p.revenueMinor, 0)).toBe(total);
+    const total = t.monetaryMilli.reduce((a, b) => a + b, 0);
+    expect(r.profiles.reduce((s, p) => s + p.revenueMilli, 0)).toBe(total);
   });
   it("is deterministic for a seed", () => {
     const again = segmentCustomers(t, { seed: 7, k: 4 });
@@ -50,8 +50,8 @@ describe("segmentCustomers: K-means", () => {
     expect(Array.from(a.outlier)).toEqual(Array.from(r.outlier));
     const fresh = featureTableFromRows(
       [
-        { customerId: "n1", recencyDays: 3, frequency: 14, monetaryMinor: 3_500_000 },
-        { customerId: "n2", recencyDays: 320, frequency: 1, monetaryMinor: 35_000 },
+        { customerId: "n1", recencyDays: 3, frequency: 14, monetaryMilli: 3_500_000 },
+        { customerId: "n2", recencyDays: 320, frequency: 1, monetaryMilli: 35_000 },
       ],
       "2024-06-30",
     );
@@ -79,12 +79,12 @@ describe("segmentCustomers: K-means", () => {
 describe("segmentCustomers: RFM groups, prospects", () => {
   const t = featureTableFromRows(
     [
-      { customerId: "a", recencyDays: 1, frequency: 9, monetaryMinor: 900_000 },
-      { customerId: "b", recencyDays: 2, frequency: 1, monetaryMinor: 10_000 },
-      { customerId: "c", recencyDays: 200, frequency: 8, monetaryMinor: 800_000 },
-      { customerId: "d", recencyDays: 300, frequency: 1, monetaryMinor: 5_000 },
-      { customerId: "e", recencyDays: 50, frequency: 3, monetaryMinor: 100_000 },
-      { customerId: "z", recencyDays: null, frequency: 0, monetaryMinor: -7_000 },
+      { customerId: "a", recencyDays: 1, frequency: 9, monetaryMilli: 900_000 },
+      { customerId: "b", recencyDays: 2, frequency: 1, monetaryMilli: 10_000 },
+      { customerId: "c", recencyDays: 200, frequency: 8, monetaryMilli: 800_000 },
+      { customerId: "d", recencyDays: 300, frequency: 1, monetaryMilli: 5_000 },
+      { customerId: "e", recencyDays: 50, frequency: 3, monetaryMilli: 100_000 },
+      { customerId: "z", recencyDays: null, frequency: 0, monetaryMilli: -7_000 },
     ],
     "2024-06-30",
   );
@@ -100,7 +100,7 @@ describe("segmentCustomers: RFM groups, prospects", () => {
   });
   it("profiles: median in original units", () => {
     const p = r.profiles.find((x) => x.name === "Champions")!;
-    expect(p.median).toEqual({ recencyDays: 1, frequency: 9, monetaryMinor: 900_000 });
+    expect(p.median).toEqual({ recencyDays: 1, frequency: 9, monetaryMilli: 900_000 });
     expect(p.revenueShare).toBeCloseTo(900_000 / (900_000 + 10_000 + 800_000 + 5_000 + 100_000 - 7_000), 12);
   });
 });
@@ -135,7 +135,7 @@ describe("segmentCustomers: hybrid", () => {
     expect(r.model.segments.filter((s) => s.kind === "cluster").every((s) => s.tier !== null)).toBe(true);
   });
   it("tier cuts are the 50th/80th percentiles of monetary and assignment reproduces the fit", () => {
-    const sorted = Array.from(t.monetaryMinor).sort((a, b) => a - b);
+    const sorted = Array.from(t.monetaryMilli).sort((a, b) => a - b);
     expect(r.model.tierCutsMinor![0]).toBeCloseTo((sorted[(sorted.length - 1) / 2 | 0]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2, 6);
     const a = assignSegments(parseSegmentModel(JSON.stringify(r.model)), t);
     expect(Array.from(a.segmentIndex)).toEqual(Array.from(r.segmentIndex));
@@ -154,10 +154,10 @@ describe("segmentCustomers: DBSCAN", () => {
     ],
     5,
   );
-  const rows = base.customerIds.map((id, i) => ({ customerId: id, recencyDays: base.recencyDays[i]!, frequency: base.frequency[i]!, monetaryMinor: base.monetaryMinor[i]! }));
-  rows.push({ customerId: "whale1", recencyDays: 2, frequency: 150, monetaryMinor: 900_000_000 });
-  rows.push({ customerId: "whale2", recencyDays: 5, frequency: 90, monetaryMinor: 500_000_000 });
-  rows.push({ customerId: "odd", recencyDays: 1000, frequency: 40, monetaryMinor: 10_000 });
+  const rows = base.customerIds.map((id, i) => ({ customerId: id, recencyDays: base.recencyDays[i]!, frequency: base.frequency[i]!, monetaryMilli: base.monetaryMilli[i]! }));
+  rows.push({ customerId: "whale1", recencyDays: 2, frequency: 150, monetaryMilli: 900_000_000 });
+  rows.push({ customerId: "whale2", recencyDays: 5, frequency: 90, monetaryMilli: 500_000_000 });
+  rows.push({ customerId: "odd", recencyDays: 1000, frequency: 40, monetaryMilli: 10_000 });
   const t = featureTableFromRows(rows, "2024-06-30");
   const r = segmentCustomers(t, { seed: 5, algorithm: "dbscan" });
   it("finds the dense groups, flags noise as outliers, high spenders as whales", () => {
@@ -192,7 +192,7 @@ describe("validation at the entry", () => {
     expect(() => segmentCustomers(t, { seed: 1, eps: -1 })).toThrow(/eps must be/);
     expect(() => segmentCustomers(t, { seed: 1, hysteresisMargin: 1 })).toThrow(/hysteresisMargin/);
     expect(() => parseSegmentModel({ kind: "other" })).toThrow(/kind must be/);
-    const none = featureTableFromRows([{ customerId: "z", recencyDays: null, frequency: 0, monetaryMinor: -1 }], "2024-01-01");
+    const none = featureTableFromRows([{ customerId: "z", recencyDays: null, frequency: 0, monetaryMilli: -1 }], "2024-01-01");
     expect(() => segmentCustomers(none, { seed: 1 })).toThrow(/no customer has a purchase/);
   });
 });

@@ -10,7 +10,7 @@ describe("public API (app/analytics/index.ts)", () => {
           orderId: `${c}-${o}`,
           customerId: `cust-${c}`,
           processedAt: `2024-0${1 + ((c + o) % 6)}-1${o} 10:00:00`,
-          lines: [{ productId: "p", quantity: 1 + (c % 3), unitPriceMinor: 1_000 * (1 + c) }],
+          lines: [{ productId: "p", quantity: 1 + (c % 3), unitPriceMilli: 1_000 * (1 + c) }],
         });
       }
     }
@@ -22,7 +22,7 @@ describe("public API (app/analytics/index.ts)", () => {
     expect(Array.from(analytics.assignSegments(model, features).segmentIndex)).toEqual(Array.from(result.segmentIndex));
     expect(analytics.explainCustomer(result, features, 0)).toMatch(/closest centre/);
     expect(analytics.rfmGroup(5, 5, 5)).toBe("CHAMPIONS");
-    expect(analytics.MINOR_UNITS_PER_MAJOR).toBe(1000);
+    expect(analytics.MILLI_PER_UNIT).toBe(1000);
     expect(typeof analytics.fitKMeans).toBe("function");
   });
 });

@@ -14,7 +14,7 @@ interface Line { c: string | null; o: string; d: number; a: number; r: boolean }
 async function loadLines(): Promise<Line[]> {
   const out: Line[] = [];
   for await (const b of readTransactionBatches(openCsvText(DATA))) {
-    for (const r of b.rows) out.push({ c: r.customerId, o: r.orderId, d: r.day, a: r.amountMinor, r: isReturn(r.orderId, r.quantity ?? r.amountMinor) });
+    for (const r of b.rows) out.push({ c: r.customerId, o: r.orderId, d: r.day, a: r.amountMilli, r: isReturn(r.orderId, r.quantity ?? r.amountMilli) });
   }
   return out;
 }
