@@ -6,7 +6,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { createRequire } from "node:module";
-import { databaseProvider, type DatabaseProvider } from "../prisma/provider";
+import { databaseProvider, sqliteFilePath, type DatabaseProvider } from "../prisma/provider";
 import { config } from "./config.server";
 
 export type Db = PrismaClient;
@@ -28,8 +28,8 @@ export function sqlOf(client: Db): SqlHelpers {
   return sqlHelpers.get(client) ?? Prisma;
 }
 
-/** The URL a client was created for (the backfill opens a driver connection of its own to it). */
-export function urlOf(client: Db): string {
+/** The URL a client was created for. */
+function urlOf(client: Db): string {
   const url = urls.get(client);
   if (!url) throw new Error("this Prisma client was not created by createDb()");
   return url;
@@ -38,6 +38,15 @@ export function urlOf(client: Db): string {
 /** Which database a client talks to (raw SQL that differs between them asks this). */
 export function providerOf(client: Db): DatabaseProvider {
   return databaseProvider(urlOf(client));
+}
+
+/**
+ * The SQLite file a client works on, or null on PostgreSQL (the SQLite backfill writer opens a
+ * driver connection of its own to that file).
+ */
+export function sqliteFileOf(client: Db): string | null {
+  const url = urlOf(client);
+  return databaseProvider(url) === "sqlite" ? sqliteFilePath(url) : null;
 }
 
 /** A client for any database URL (tests use one per database). */

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { databaseProvider, type DatabaseProvider } from "../../prisma/provider";
+import { databaseProvider, sqliteFilePath, type DatabaseProvider } from "../../prisma/provider";
 
 export interface MigrationResult {
   provider: DatabaseProvider;
@@ -45,12 +45,6 @@ function checkChecksum(m: Migration, recorded: string | undefined): void {
   if (recorded !== undefined && recorded !== m.checksum) {
     throw new Error(`migration ${m.name} was edited after it was applied (checksum differs); add a new migration instead`);
   }
-}
-
-/** Path of the SQLite file a `file:` URL names (relative paths are relative to `root`). */
-export function sqliteFilePath(url: string, root = process.cwd()): string {
-  const file = url.slice("file:".length).split("?")[0] ?? "";
-  return path.isAbsolute(file) ? file : path.resolve(root, file);
 }
 
 function migrateSqlite(url: string, migrations: Migration[]): MigrationResult {

@@ -4,10 +4,11 @@
 import type { Db } from "../db.server";
 import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.server";
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
-import { applyOrderState, applyRefund, orderStateFromWebhook } from "../services/order-sync.server";
+import { applyOrderState, applyRefund } from "../models/orders.server";
+import { orderStateFromWebhook } from "../shopify/mappers/order-webhook";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
 import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
-import { shopifyIdOf } from "../shopify/money";
+import { shopifyIdOf } from "../shopify/ids";
 import { decideFailure, TerminalJobError } from "./errors.server";
 import { JOB } from "./job-types";
 import { enqueue } from "./queue.server";

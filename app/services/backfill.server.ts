@@ -14,12 +14,12 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Db } from "../db.server";
-import { orderBulkWriter, type OrderBulkWriter } from "../models/orders-bulk.server";
+import type { LineState, OrderBulkWriter, OrderState } from "../domain/order";
+import { orderBulkWriter } from "../models/orders-bulk/index.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { BULK_OPERATION_STATUS, BULK_ORDERS_RUN, ordersBulkQuery } from "../shopify/graphql";
-import { lineFromGraphql, orderFromGraphql, type LineState } from "../shopify/mappers/order";
-import { shopifyIdOf } from "../shopify/money";
-import type { OrderState } from "./order-sync.server";
+import { shopifyIdOf } from "../shopify/ids";
+import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
 
 const ORDER_BATCH = 500;
 const LINE_BATCH = 5000;

@@ -2,10 +2,10 @@
 // the orders updated since the last pass are fetched page by page and applied with the same
 // newer-state rule. Heals missed and delayed deliveries.
 import type { Db } from "../db.server";
+import { applyOrderState } from "../models/orders.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ORDER_LINE_ITEMS, ORDERS_UPDATED_SINCE } from "../shopify/graphql";
-import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order";
-import { applyOrderState } from "./order-sync.server";
+import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
 
 /** Overlap with the previous pass: Shopify's updated_at search is not instantaneous. */
 const OVERLAP_MS = 10 * 60_000;

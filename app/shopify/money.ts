@@ -11,19 +11,3 @@ export function toMilli(amount: string | number): bigint {
   const milli = BigInt(whole ?? "0") * 1000n + BigInt(frac.padEnd(3, "0"));
   return sign ? -milli : milli;
 }
-
-export function milliToString(milli: bigint): string {
-  const neg = milli < 0n;
-  const abs = neg ? -milli : milli;
-  const whole = abs / 1000n;
-  const frac = (abs % 1000n).toString().padStart(3, "0").replace(/0+$/, "").padEnd(2, "0");
-  return `${neg ? "-" : ""}${whole}.${frac}`;
-}
-
-/** The numeric tail of a GID ("gid://shopify/Order/123" → "123"); plain ids pass through. */
-export function shopifyIdOf(gidOrId: string | number): string {
-  const s = String(gidOrId);
-  const tail = s.slice(s.lastIndexOf("/") + 1);
-  if (!/^\d+$/.test(tail)) throw new Error(`not a Shopify id: "${s}"`);
-  return tail;
-}

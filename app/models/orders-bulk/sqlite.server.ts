@@ -1,19 +1,30 @@
-// The backfill's SQLite fast path: prepared statements in one transaction per batch, on a
+// The backfill's SQLite writer: prepared statements in one transaction per batch, on a
 // better-sqlite3 connection of its own to the same file (WAL: readers are not blocked, and the
 // app's connection waits up to its busy timeout for the few milliseconds a batch holds the lock).
 // Measured on the Online Retail lines: ~3× faster than multi-row statements through Prisma.
 // Storage formats are Prisma's own (verified in test/sync/backfill.test.ts by reading back through
 // Prisma): DateTime as ISO-8601 text with "+00:00", Boolean as 0/1, BigInt as INTEGER.
 import Database from "better-sqlite3";
-import { sqliteFilePath } from "../db/migrate.server";
-import type { OrderState } from "../services/order-sync.server";
-import type { LineState } from "../shopify/mappers/order";
-import type { OrderBulkWriter } from "./orders-bulk.server";
+import type { Db } from "../../db.server";
+import {
+  ORDER_COLUMNS,
+  orderColumns,
+  orderColumnValues,
+  orderWriteDecision,
+  type ColumnValue,
+  type LineState,
+  type OrderBulkWriter,
+  type OrderState,
+} from "../../domain/order";
+import { customerRowIds } from "../customers.server";
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", "+00:00"));
+const bind = (v: ColumnValue) => (v instanceof Date ? iso(v) : typeof v === "boolean" ? (v ? 1 : 0) : v);
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",");
 
-export function sqliteBulkWriter(url: string, shopId: number): OrderBulkWriter {
-  const sql = new Database(sqliteFilePath(url), { timeout: 10_000 });
+/** `db` is the app's client (customer rows go through it); `file` is its SQLite file. */
+export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBulkWriter {
+  const sql = new Database(file, { timeout: 10_000 });
   sql.pragma("journal_mode = WAL");
   sql.pragma("foreign_keys = ON");
   // In WAL mode NORMAL cannot corrupt the database; a power cut may lose the last batches, which
@@ -22,18 +33,15 @@ export function sqliteBulkWriter(url: string, shopId: number): OrderBulkWriter {
   sql.pragma("cache_size = -65536"); // 64 MiB page cache for index maintenance
   sql.defaultSafeIntegers(true);
 
-  const insertCustomer = sql.prepare(
-    `INSERT INTO "Customer" ("shopId","shopifyId","createdAt","updatedAt") VALUES (?,?,?,?) ON CONFLICT ("shopId","shopifyId") DO NOTHING`,
-  );
-  const customerId = sql.prepare(`SELECT "id" FROM "Customer" WHERE "shopId" = ? AND "shopifyId" = ?`).pluck();
+  // Column names come from the code (ORDER_COLUMNS), never from data.
+  const columns = ORDER_COLUMNS.map((c) => `"${c}"`);
   const existingOrder = sql.prepare(`SELECT "id", "shopifyUpdatedAt" FROM "Order" WHERE "shopId" = ? AND "shopifyId" = ?`);
-  const insertOrder = sql.prepare(
-    `INSERT INTO "Order" ("shopId","shopifyId","customerId","processedAt","shopifyUpdatedAt","currency","grossMilli","netMilli","cancelledAt","test","createdAt","updatedAt")
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING "id"`,
-  ).pluck();
-  const updateOrder = sql.prepare(
-    `UPDATE "Order" SET "customerId"=?,"processedAt"=?,"shopifyUpdatedAt"=?,"currency"=?,"grossMilli"=?,"netMilli"=?,"cancelledAt"=?,"test"=?,"updatedAt"=? WHERE "id"=?`,
-  );
+  const insertOrder = sql
+    .prepare(
+      `INSERT INTO "Order" ("shopId","shopifyId",${columns.join(",")},"createdAt","updatedAt") VALUES (${placeholders(columns.length + 4)}) RETURNING "id"`,
+    )
+    .pluck();
+  const updateOrder = sql.prepare(`UPDATE "Order" SET ${columns.map((c) => `${c}=?`).join(",")},"updatedAt"=? WHERE "id"=?`);
   const deleteLines = sql.prepare(`DELETE FROM "OrderLine" WHERE "orderId" = ?`);
   const deleteRefunds = sql.prepare(`DELETE FROM "Refund" WHERE "orderId" = ?`);
   const insertRefund = sql.prepare(
@@ -44,34 +52,28 @@ export function sqliteBulkWriter(url: string, shopId: number): OrderBulkWriter {
      VALUES (?,?,?,?,?,?,?,?) ON CONFLICT ("orderId","shopifyId") DO NOTHING`,
   );
 
+  // Customer rows already resolved in this run: each customer is upserted once per backfill.
   const customers = new Map<string, number>();
 
   const writeOrders = sql.transaction((orders: OrderState[]) => {
     const now = iso(new Date());
     const result = new Map<string, number | null>();
     for (const o of orders) {
-      let cid: number | null = null;
-      if (o.customerShopifyId) {
-        cid = customers.get(o.customerShopifyId) ?? null;
-        if (cid === null) {
-          insertCustomer.run(shopId, o.customerShopifyId, now, now);
-          cid = Number(customerId.get(shopId, o.customerShopifyId));
-          customers.set(o.customerShopifyId, cid);
-        }
-      }
-      const stored = existingOrder.get(shopId, o.shopifyId) as { id: bigint; shopifyUpdatedAt: string } | undefined;
+      const cid = o.customerShopifyId ? (customers.get(o.customerShopifyId) ?? null) : null;
+      const values = orderColumnValues(orderColumns(o, cid)).map(bind);
+      const row = existingOrder.get(shopId, o.shopifyId) as { id: bigint; shopifyUpdatedAt: string } | undefined;
+      const stored = row ? { id: Number(row.id), updatedAt: new Date(row.shopifyUpdatedAt) } : null;
+      const decision = orderWriteDecision(stored, o, "resume");
       let id: number;
-      if (!stored) {
-        id = Number(insertOrder.get(shopId, o.shopifyId, cid, iso(o.processedAt), iso(o.updatedAt), o.currency, o.grossMilli, o.netMilli, iso(o.cancelledAt), o.test ? 1 : 0, now, now));
+      if (decision === "insert" || stored === null) {
+        id = Number(insertOrder.get(shopId, o.shopifyId, ...values, now, now));
+      } else if (decision === "skip") {
+        result.set(o.shopifyId, null); // a webhook already stored a later state
+        continue;
       } else {
-        const storedAt = Date.parse(stored.shopifyUpdatedAt);
-        id = Number(stored.id);
-        if (storedAt > o.updatedAt.getTime()) {
-          result.set(o.shopifyId, null); // a webhook already stored a later state
-          continue;
-        }
-        if (storedAt < o.updatedAt.getTime()) {
-          updateOrder.run(cid, iso(o.processedAt), iso(o.updatedAt), o.currency, o.grossMilli, o.netMilli, iso(o.cancelledAt), o.test ? 1 : 0, now, id);
+        id = stored.id;
+        if (decision === "replace") {
+          updateOrder.run(...values, now, id);
           deleteLines.run(id);
           deleteRefunds.run(id);
         }
@@ -89,7 +91,12 @@ export function sqliteBulkWriter(url: string, shopId: number): OrderBulkWriter {
   });
 
   return {
-    writeOrders: async (orders) => writeOrders(orders),
+    writeOrders: async (orders) => {
+      // Through the app's client, before this batch's transaction (as the per-event path does).
+      const unknown = orders.flatMap((o) => (o.customerShopifyId && !customers.has(o.customerShopifyId) ? [o.customerShopifyId] : []));
+      for (const [shopifyId, id] of await customerRowIds(db, shopId, unknown)) customers.set(shopifyId, id);
+      return writeOrders(orders);
+    },
     insertLines: async (rows) => {
       insertLines(rows);
     },

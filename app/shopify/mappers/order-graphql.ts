@@ -1,7 +1,9 @@
 // Admin GraphQL order shapes (bulk JSONL and paginated queries) → OrderState, the one shape the
-// sync services store. Hand-written checks rather than zod: the backfill maps millions of lines.
-import { shopifyIdOf, toMilli } from "../money";
-import type { OrderState } from "../../services/order-sync.server";
+// sync stores (its REST twin, for webhooks, is order-webhook.ts). Hand-written checks rather than
+// zod: the backfill maps millions of lines.
+import type { LineState, OrderState } from "../../domain/order";
+import { shopifyIdOf } from "../ids";
+import { toMilli } from "../money";
 
 type Json = Record<string, unknown>;
 
@@ -35,8 +37,6 @@ function shopMoney(v: unknown, what: string): bigint {
 function optionalId(v: unknown): string | null {
   return v === null || v === undefined ? null : shopifyIdOf(str(obj(v, "reference").id, "reference id"));
 }
-
-export type LineState = OrderState["lines"][number];
 
 export function lineFromGraphql(node: unknown): LineState {
   const n = obj(node, "line item");
