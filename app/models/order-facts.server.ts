@@ -1,0 +1,188 @@
+// The bridge from the database to the analytics core: one shop's orders, lines and refunds as the
+// core's TransactionRows, batch by batch (keyset pagination over Order.id), with every date turned
+// into the shop's calendar day. Memory is bounded by the batch: one array of orders with their lines
+// and refunds at a time, never the shop's history (docs/decisions/0011-analytics-bridge.md).
+import type { TransactionRow } from "../analytics";
+import type { Db } from "../db.server";
+
+/** Orders per batch (each with its lines and refunds): ~5 lines an order keeps a batch near 10k rows. */
+export const DEFAULT_ORDER_BATCH = 2000;
+
+export interface OrderFactsOptions {
+  /** Orders read per query, with their lines and refunds (≥ 1). Default 2000. */
+  readonly batchSize?: number;
+  /** IANA zone the days are taken in. Default: the shop's `Shop.timezone`. */
+  readonly timeZone?: string;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Formats instants as `YYYY-MM-DD` in `timeZone` (IANA; throws a RangeError for an unknown zone).
+ *
+ * `Intl.DateTimeFormat#formatToParts` costs microseconds, too slow per row at millions of rows.
+ * The zone's UTC offset is asked of Intl twice per distinct UTC hour instead (at its first and
+ * last millisecond) and cached: when both agree, every instant of that hour has that offset
+ * (zone transitions are hours apart), and the day is `floor((t + offset) / 1 day)`, exact also
+ * for zones whose midnight falls inside a UTC hour (+05:30, +05:45). An hour holding a transition
+ * (a DST change) asks Intl for each instant. Day strings are cached per day number.
+ */
+export function shopDayFormatter(timeZone: string): (instant: Date) => string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  const offsetAt = (t: number): number => {
+    const f: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+    for (const p of parts.formatToParts(t)) if (p.type !== "literal") f[p.type] = Number(p.value);
+    // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
+    const wall = new Date(Date.UTC(2000, (f.month ?? 1) - 1, f.day, f.hour, f.minute, f.second));
+    wall.setUTCFullYear(f.year ?? 2000);
+    return wall.getTime() - (t - (((t % 1000) + 1000) % 1000));
+  };
+  const TRANSITION = Number.NaN;
+  const hourOffsets = new Map<number, number>();
+  const dayTexts = new Map<number, string>();
+  let lastHour = Number.NaN;
+  let lastOffset = 0;
+  return (instant: Date): string => {
+    const t = instant.getTime();
+    if (Number.isNaN(t)) throw new RangeError("invalid date");
+    const hour = Math.floor(t / HOUR_MS);
+    let offset: number;
+    if (hour === lastHour) offset = lastOffset;
+    else {
+      let cached = hourOffsets.get(hour);
+      if (cached === undefined) {
+        const start = offsetAt(hour * HOUR_MS);
+        cached = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1) ? start : TRANSITION;
+        hourOffsets.set(hour, cached);
+      }
+      offset = Number.isNaN(cached) ? offsetAt(t) : cached;
+      if (!Number.isNaN(cached)) {
+        lastHour = hour;
+        lastOffset = cached;
+      }
+    }
+    const day = Math.floor((t + offset) / DAY_MS);
+    let text = dayTexts.get(day);
+    if (text === undefined) {
+      text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      dayTexts.set(day, text);
+    }
+    return text;
+  };
+}
+
+/** BigInt milli column → `Milli` (ADR 0010): exact, or a RangeError, never rounded. */
+function milli(value: bigint, what: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} exceeds 2^53 milli: ${value}`);
+  return n;
+}
+
+/**
+ * The shop's orders as the core's transaction rows, one array per batch of `batchSize` orders
+ * (ascending Order.id), lazily: a batch is read when the consumer asks for it. Rows of one order
+ * are contiguous. The mapping (ADR 0011):
+ * - test orders are left out; a guest order (no customer) has `customerId: null`;
+ * - ids are Shopify's (order and customer), so rows and results mean the same across re-installs;
+ * - a placed order gives one row per line (`quantity` × `unitPriceMilli`, signed as stored) on its
+ *   processing day, plus one amount row for the difference between the order's total
+ *   (`grossMilli`: after discounts, with shipping and tax) and its lines, when there is one; so an
+ *   order adds exactly what the customer paid, as Shopify's "amount spent" counts it;
+ * - each refund of a placed order is an amount row of −amount on the refund's own day: a return
+ *   (lowers monetary value, never an order, never recency), whatever its date; a zero refund
+ *   (restock only) gives no row;
+ * - a cancelled order that was placed (cancelled after it was processed) is still an order on its
+ *   day; what was given back comes through its refunds;
+ * - a cancellation record (cancelled at or before it was processed, docs/data-model.md) was never a
+ *   purchase: its rows are those of a placed order with every sign turned to a return (lines at
+ *   −|quantity|, −total in all), and its refunds are not counted again (they are those same units).
+ */
+export async function* streamTransactionRows(db: Db, shopId: number, options: OrderFactsOptions = {}): AsyncGenerator<TransactionRow[], void, undefined> {
+  const batchSize = options.batchSize ?? DEFAULT_ORDER_BATCH;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
+  const dayOf = shopDayFormatter(timeZone);
+
+  let cursor = 0;
+  for (;;) {
+    const orders = await db.order.findMany({
+      where: { shopId, id: { gt: cursor } },
+      orderBy: { id: "asc" },
+      take: batchSize,
+      select: {
+        id: true,
+        shopifyId: true,
+        processedAt: true,
+        cancelledAt: true,
+        grossMilli: true,
+        test: true,
+        customer: { select: { shopifyId: true } },
+      },
+    });
+    if (orders.length === 0) return;
+    const first = orders[0]!.id;
+    const last = orders[orders.length - 1]!.id;
+    cursor = last;
+    // One range query each (no id lists): the batch's ids are [first, last] among this shop's rows.
+    const [lines, refunds] = await Promise.all([
+      db.orderLine.findMany({
+        where: { shopId, orderId: { gte: first, lte: last } },
+        orderBy: [{ orderId: "asc" }, { id: "asc" }],
+        select: { orderId: true, productId: true, quantity: true, unitPriceMilli: true },
+      }),
+      db.refund.findMany({
+        where: { shopId, orderId: { gte: first, lte: last } },
+        orderBy: [{ orderId: "asc" }, { id: "asc" }],
+        select: { orderId: true, processedAt: true, amountMilli: true },
+      }),
+    ]);
+
+    const rows: TransactionRow[] = [];
+    let li = 0;
+    let ri = 0;
+    for (const order of orders) {
+      // Both lists are sorted by orderId: skip what belongs to earlier (test) orders.
+      while (li < lines.length && lines[li]!.orderId < order.id) li++;
+      while (ri < refunds.length && refunds[ri]!.orderId < order.id) ri++;
+      const lineStart = li;
+      while (li < lines.length && lines[li]!.orderId === order.id) li++;
+      const refundStart = ri;
+      while (ri < refunds.length && refunds[ri]!.orderId === order.id) ri++;
+      if (order.test) continue;
+
+      const customerId = order.customer?.shopifyId ?? null;
+      const orderId = order.shopifyId;
+      const processedAt = dayOf(order.processedAt);
+      const record = order.cancelledAt !== null && order.cancelledAt.getTime() <= order.processedAt.getTime();
+      let linesTotal = 0;
+      for (let k = lineStart; k < li; k++) {
+        const line = lines[k]!;
+        const unitPriceMilli = milli(line.unitPriceMilli, `order ${orderId}: unit price`);
+        const quantity = record ? -Math.abs(line.quantity) : line.quantity;
+        linesTotal += quantity * unitPriceMilli;
+        rows.push({ customerId, orderId, processedAt, productId: line.productId, quantity, unitPriceMilli });
+      }
+      const total = milli(order.grossMilli, `order ${orderId}: total`);
+      const rest = (record ? -total : total) - linesTotal;
+      if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
+      if (rest !== 0) rows.push({ customerId, orderId, processedAt, amountMilli: rest });
+      if (record) continue;
+      for (let k = refundStart; k < ri; k++) {
+        const refund = refunds[k]!;
+        const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
+        if (amount !== 0) rows.push({ customerId, orderId, processedAt: dayOf(refund.processedAt), amountMilli: -Math.abs(amount) });
+      }
+    }
+    yield rows;
+  }
+}
