@@ -13,7 +13,7 @@ export default tseslint.config(
   {
     ignores: [
       "build/**", "node_modules/**", ".cache/**", "public/build/**", "bench/tmp/**", "coverage/**",
-      "test/fixtures/**", "extensions/**/assets/**", ".data/**", "prisma/postgresql/**",
+      "test/fixtures/**/*", "!test/fixtures/**/", "!test/fixtures/**/*.ts", "extensions/**/assets/**", ".data/**", "prisma/postgresql/**",
     ],
   },
   js.configs.recommended,

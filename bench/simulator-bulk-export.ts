@@ -1,24 +1,17 @@
 // Measures a full bulk export of the seeded Online Retail shop with the app's backfill query
-// (app/shopify/graphql/bulk-orders-export.ts). Not a test: run by hand, one process per run.
-//   npx tsx test/simulator/bench-bulk-export.ts [fast|graphql-js] [--check]
-// Prints the export's wall time and CPU time (user + system, less sensitive to a busy machine) (bulkOperationRunQuery → COMPLETED with a FakeClock, i.e. the
-// simulator's own work), the peak RSS sampled during the export, the RSS before it (seeded
-// shop) and the result size. `--check` also reads the file back (line and parent counts).
+// (`ordersBulkQuery()`, app/shopify/graphql/bulk-orders-export.ts). Not part of `npm run bench`
+// (not a *.bench.ts): run by hand, one process per run.
+//   npx tsx --expose-gc bench/simulator-bulk-export.ts [fast|graphql-js] [--check]
+// Prints the export's wall time and CPU time (user + system, less sensitive to a busy machine)
+// (bulkOperationRunQuery → COMPLETED with a FakeClock, i.e. the simulator's own work), the peak
+// RSS sampled during the export, the RSS before it (seeded shop) and the result size. `--check`
+// also reads the file back (line and parent counts).
 import { PerformanceObserver } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import { FakeClock } from "./clock.js";
-import { seedOnlineRetail } from "./seed-online-retail.js";
-import { ShopifySimulator } from "./simulator.js";
-import type { BulkExecutor } from "./bulk.js";
-
-export const APP_BACKFILL_QUERY = `{ orders(sortKey: CREATED_AT) { edges { node {
-  id createdAt updatedAt processedAt cancelledAt test currencyCode
-  currentTotalPriceSet { shopMoney { amount currencyCode } }
-  totalPriceSet { shopMoney { amount currencyCode } }
-  customer { id }
-  refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
-  lineItems { edges { node { id quantity currentQuantity product { id } variant { id } originalUnitPriceSet { shopMoney { amount currencyCode } } } } }
-} } } }`;
+import { ordersBulkQuery } from "../app/shopify/graphql";
+import type { BulkExecutor } from "../simulator/bulk";
+import { FakeClock } from "../simulator/clock";
+import { seedOnlineRetail } from "../simulator/seed-online-retail";
+import { ShopifySimulator } from "../simulator/simulator";
 
 const MB = 1024 * 1024;
 
@@ -42,7 +35,7 @@ async function main(): Promise<void> {
   gcObserver.observe({ entryTypes: ["gc"] });
   const started = performance.now();
   const cpuStart = process.cpuUsage();
-  const res = await sim.graphql(domain, "mutation R($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }", { q: APP_BACKFILL_QUERY });
+  const res = await sim.graphql(domain, "mutation R($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }", { q: ordersBulkQuery() });
   const id = (res.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
   // runBulkOperations() is synchronous: sample RSS from the bulk tick itself as well.
   const originalTick = sim.bulk.tick.bind(sim.bulk);
@@ -83,4 +76,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(out));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();
+void main();

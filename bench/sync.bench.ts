@@ -22,9 +22,9 @@ import Database from "better-sqlite3";
 import { applyMigrations } from "../app/db/migrate.server";
 import { createDb } from "../app/db.server";
 import { onShopInstalled } from "../app/services/install.server";
-import { startSimulatorServer, type SimulatorServer } from "../test/simulator/server";
-import { SyntheticStore } from "../test/simulator/synthetic-store";
-import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "../test/support/app-process";
+import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
+import { SyntheticStore } from "../simulator/synthetic-store";
+import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "../scripts/support/app-process";
 import { environmentNote, fmtMB, fmtS, mdTable, parseArgs, TMP_DIR, writeResults } from "./run";
 
 const args = parseArgs();

@@ -1,5 +1,5 @@
 // `npm run demo`: Segmint offline, on real data, through the production code path.
-//   1. a local Shopify (test/simulator) seeded with the UCI Online Retail store, over HTTP;
+//   1. a local Shopify (simulator/) seeded with the UCI Online Retail store, over HTTP;
 //   2. a fresh SQLite database, the demo shop installed exactly as Shopify's install does
 //      (offline session + the afterAuth hook's onShopInstalled → backfill job);
 //   3. the app (server.ts, production build) with the simulator transport seam, which refuses to
@@ -15,7 +15,7 @@ import { applyMigrations } from "../app/db/migrate.server";
 import { findShop } from "../app/models/shops.server";
 import { storeSummary } from "../app/models/store-summary.server";
 import { onShopInstalled } from "../app/services/install.server";
-import { startSimulatorServer } from "../test/simulator/server";
+import { startSimulatorServer } from "../simulator/server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);

@@ -1,7 +1,7 @@
 // The fast bulk query executor. A bulk query is parsed and validated by graphql-js like every
 // document (graphql.ts, bulk.ts); then, instead of graphql-js executing it over every object of
 // the shop (tens of seconds and >1 GB for the Online Retail shop), this walks a selection plan
-// compiled once from the validated document over the SAME views (resolvers.ts: queryRoot,
+// compiled once from the validated document over the SAME views (resolvers/: queryRoot,
 // orderView, LineItemGql, …), so field values have one source of truth. It mirrors graphql-js's
 // execution rules (field collection with fragments and @skip/@include, argument coercion,
 // __typename, leaf serialisation, non-null checks, abstract types via __typename, the
@@ -38,11 +38,11 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
-import type { ResolverContext } from "./context.js";
-import type { PreparedOperation } from "./graphql.js";
-import { asConnection, flattenNode, isPlainRecord, stripConnections } from "./jsonl.js";
-import { queryRoot } from "./resolvers.js";
-import { adminSchema } from "./schema.js";
+import type { ResolverContext } from "./context";
+import type { PreparedOperation } from "./graphql";
+import { asConnection, flattenNode, isPlainRecord, stripConnections } from "./jsonl";
+import { queryRoot } from "./resolvers";
+import { adminSchema } from "./schema";
 
 /** Where lines go: `isChild` = the line has a `__parentId`. */
 export type LineSink = (line: string, isChild: boolean) => void;

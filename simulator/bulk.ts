@@ -6,17 +6,17 @@
 // default since 2026-01 — children NOT guaranteed to follow their parent (seeded shuffle).
 import { randomUUID } from "node:crypto";
 import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode } from "graphql";
-import type { Clock } from "./clock.js";
-import type { BulkErrorCode, BulkOperationRecord, BulkService, BulkType, ResolverContext, UserErrorShape } from "./context.js";
-import type { FaultPlan } from "./faults.js";
-import { FastBulkQuery } from "./bulk-executor.js";
-import { executeOperation, prepareDocument, prepareOperation, type PreparedOperation } from "./graphql.js";
-import { findOperation } from "./cost.js";
-import { asConnection, flattenNode, JsonlFile, shuffleBlocks } from "./jsonl.js";
-import { seededRng } from "./random.js";
-import { adminSchema } from "./schema.js";
-import type { ShopState } from "./state.js";
-import type { StagedUploads } from "./uploads.js";
+import type { Clock } from "./clock";
+import type { BulkErrorCode, BulkOperationRecord, BulkService, BulkType, ResolverContext, UserErrorShape } from "./context";
+import type { FaultPlan } from "./faults";
+import { FastBulkQuery } from "./bulk-executor";
+import { executeOperation, prepareDocument, prepareOperation, type PreparedOperation } from "./graphql";
+import { findOperation } from "./cost";
+import { asConnection, flattenNode, JsonlFile, shuffleBlocks } from "./jsonl";
+import { createRng } from "./random";
+import { adminSchema } from "./schema";
+import type { ShopState } from "./state";
+import type { StagedUploads } from "./uploads";
 
 export type JsonlOrder = "shuffled" | "grouped" | "children-first";
 /**
@@ -413,7 +413,7 @@ export class BulkOperations implements BulkService {
   }
 
   private nextShuffleRng(op: BulkInternals): () => number {
-    return seededRng(this.options.seed + op.record.id + this.runCounter++);
+    return createRng(this.options.seed + op.record.id + this.runCounter++);
   }
 }
 

@@ -1,6 +1,6 @@
-// What resolvers can reach. Kept as interfaces so graphql.ts / resolvers.ts don't import the
+// What resolvers can reach. Kept as interfaces so graphql.ts / resolvers/ don't import the
 // bulk, upload and webhook modules (which themselves execute GraphQL).
-import type { ShopState } from "./state.js";
+import type { ShopState } from "./state";
 
 export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
 export type BulkType = "QUERY" | "MUTATION";

@@ -11,12 +11,12 @@
 //   GET  /_sim/webhooks/deliveries
 //   POST /_sim/tick
 // Ids in bodies are numeric (the REST ids) or GIDs.
-import type { ShopifySimulator } from "./simulator.js";
-import { json } from "./simulator.js";
-import { parseGid } from "./ids.js";
-import type { ChaosOptions, Delivery } from "./webhooks.js";
-import type { HttpFaultStatus } from "./faults.js";
-import type { CancelReason } from "./state.js";
+import type { ShopifySimulator } from "./simulator";
+import { json } from "./simulator";
+import { parseGid } from "./ids";
+import type { ChaosOptions, Delivery } from "./webhooks";
+import type { HttpFaultStatus } from "./faults";
+import type { CancelReason } from "./state";
 
 function numericId(value: unknown): number | null {
   if (typeof value === "number") return value;

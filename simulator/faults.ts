@@ -1,6 +1,6 @@
 // Failures on demand, per shop. Each planned fault is consumed by the next matching request,
 // so a test states exactly which call fails: "the next 2 requests answer 503".
-import type { UserErrorShape, BulkErrorCode } from "./context.js";
+import type { UserErrorShape, BulkErrorCode } from "./context";
 
 export type HttpFaultStatus = 401 | 402 | 423 | 429 | 500 | 502 | 503 | 504;
 

@@ -1,5 +1,5 @@
 // Admin GraphQL execution: every document is parsed and validated against the real 2026-10
-// schema, then executed by graphql-js over plain views (resolvers.ts / mutations.ts).
+// schema, then executed by graphql-js over plain views (resolvers/ / mutations.ts).
 // Errors take Shopify's shape: { message, locations, path?, extensions: { code, ... } }, HTTP 200.
 import {
   executeSync,
@@ -14,11 +14,11 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from "graphql";
-import type { ResolverContext } from "./context.js";
-import { actualQueryCost, findOperation, requestedQueryCost } from "./cost.js";
-import { mutationRoot } from "./mutations.js";
-import { queryRoot } from "./resolvers.js";
-import { adminSchema } from "./schema.js";
+import type { ResolverContext } from "./context";
+import { actualQueryCost, findOperation, requestedQueryCost } from "./cost";
+import { mutationRoot } from "./mutations";
+import { queryRoot } from "./resolvers";
+import { adminSchema } from "./schema";
 
 export interface ShopifyGraphQLError {
   message: string;

@@ -1,11 +1,11 @@
 // Write side of the Admin API: the mutations Segmint uses. Business-rule failures come back as
 // `userErrors` (HTTP 200, data present) exactly like Shopify; unsupported inputs fail loudly.
 import { GraphQLError } from "graphql";
-import type { ResolverContext, UserErrorShape } from "./context.js";
-import { gid, parseGid } from "./ids.js";
-import { bulkOperationView, customerView, orderView, productView, segmentView, type View } from "./resolvers.js";
-import { parseSegmentQuery, SegmentQueryError } from "./segment-query.js";
-import { normaliseTags } from "./state.js";
+import type { ResolverContext, UserErrorShape } from "./context";
+import { gid, parseGid } from "./ids";
+import { bulkOperationView, customerView, orderView, productView, segmentView, type View } from "./resolvers";
+import { parseSegmentQuery, SegmentQueryError } from "./segment-query";
+import { normaliseTags } from "./state";
 
 type Args = Record<string, unknown>;
 

@@ -1,21 +1,13 @@
 // Seeded randomness: every "random" behaviour of the simulator (JSONL shuffling, webhook chaos,
-// synthetic stores) is reproducible from a seed so a failing test can be replayed.
+// synthetic stores) is reproducible from a seed so a failing test can be replayed. The generator
+// is the analytics core's mulberry32 (`createRng`); for the integer seeds the simulator uses, it
+// yields the very sequence of the simulator's former copy (test/simulator/random.test.ts pins it).
+import type { Rng } from "../app/analytics";
 
-export type Rng = () => number;
+export { createRng, type Rng } from "../app/analytics";
 
-/** mulberry32: tiny, fast, good enough for shuffles and sampling (not for cryptography). */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomInt(rng: Rng, minInclusive: number, maxInclusive: number): number {
+/** Integer in [minInclusive, maxInclusive]. */
+export function randomIntBetween(rng: Rng, minInclusive: number, maxInclusive: number): number {
   return minInclusive + Math.floor(rng() * (maxInclusive - minInclusive + 1));
 }
 

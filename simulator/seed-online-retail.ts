@@ -24,12 +24,12 @@ import { createReadStream, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
-import type { Clock } from "./clock.js";
-import { ID_BASE } from "./ids.js";
-import { toCents } from "./money.js";
-import { refundableQuantity, ShopState, slugify, type OrderRecord, type RefundRecord } from "./state.js";
-import { parseUkDateTime } from "./uk-time.js";
-import type { ShopifySimulator } from "./simulator.js";
+import type { Clock } from "./clock";
+import { ID_BASE } from "./ids";
+import { toCents } from "./money";
+import { refundableQuantity, ShopState, slugify, type OrderRecord, type RefundRecord } from "./state";
+import { parseUkDateTime } from "./uk-time";
+import type { ShopifySimulator } from "./simulator";
 
 export interface OnlineRetailReport {
   rows: number;
@@ -78,7 +78,7 @@ export interface SeedOptions {
  * path, when the file is not there.
  */
 export function defaultOnlineRetailPath(): string {
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   const path = join(repoRoot, "..", "shared", "data", "online_retail.csv.gz");
   if (!existsSync(path)) {
     throw new Error(`Online Retail dataset not found at ${path} (expected <repo>/../shared/data/online_retail.csv.gz, the UCI "Online Retail" CSV, gzipped); pass { csvPath } to seed from elsewhere.`);

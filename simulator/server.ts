@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
-import { ShopifySimulator, type CreateShopOptions, type SimulatorOptions } from "./simulator.js";
-import { seedOnlineRetail, type OnlineRetailReport, type SeedOptions } from "./seed-online-retail.js";
+import { ShopifySimulator, type CreateShopOptions, type SimulatorOptions } from "./simulator";
+import { seedOnlineRetail, type OnlineRetailReport, type SeedOptions } from "./seed-online-retail";
 
 export interface SimulatorServerOptions extends Omit<SimulatorOptions, "baseUrl" | "clock"> {
   /** 0 (default) picks a free port. */

@@ -1,21 +1,21 @@
 // The simulator: shops + Admin GraphQL endpoint + throttling + faults + bulk operations +
 // staged uploads + webhooks, behind one WHATWG `handle(Request): Response`. Tests use it
 // in-process (sim.fetch); server.ts puts the same handler on 127.0.0.1.
-import { FakeClock, systemClock, type Clock } from "./clock.js";
-import type { BulkOperationRecord, ResolverContext } from "./context.js";
-import { BulkOperations, DEFAULT_BULK_OPTIONS, type BulkOptions } from "./bulk.js";
-import { FaultPlan, httpFaultBody } from "./faults.js";
-import { actualCostOf, costOf, executeOperation, prepareOperation, type ShopifyGraphQLError } from "./graphql.js";
-import { ADMIN_API_VERSION } from "./schema.js";
-import { shopNumericId } from "./resolvers.js";
-import { ShopState, type ShopEvent, type ShopSettings, type WebhookTopic } from "./state.js";
-import { CostBucket, STANDARD_PLAN, type ThrottleConfig, type ThrottleStatus } from "./throttle.js";
-import { StagedUploads } from "./uploads.js";
-import { bulkFinishPayload, customerPayload, orderPayload, refundPayload, shopPayload } from "./webhook-payloads.js";
-import { WebhookDispatcher, type ChaosOptions, type Delivery, type SubscriptionConfig, type WebhookTransport } from "./webhooks.js";
-import { signedAppProxyUrl, type AppProxyOptions } from "./app-proxy.js";
-import { handleControl } from "./control-api.js";
-import type { SyntheticStore } from "./synthetic-store.js";
+import { FakeClock, systemClock, type Clock } from "./clock";
+import type { BulkOperationRecord, ResolverContext } from "./context";
+import { BulkOperations, DEFAULT_BULK_OPTIONS, type BulkOptions } from "./bulk";
+import { FaultPlan, httpFaultBody } from "./faults";
+import { actualCostOf, costOf, executeOperation, prepareOperation, type ShopifyGraphQLError } from "./graphql";
+import { ADMIN_API_VERSION } from "./schema";
+import { shopNumericId } from "./resolvers";
+import { ShopState, type ShopEvent, type ShopSettings, type WebhookTopic } from "./state";
+import { CostBucket, STANDARD_PLAN, type ThrottleConfig, type ThrottleStatus } from "./throttle";
+import { StagedUploads } from "./uploads";
+import { bulkFinishPayload, customerPayload, orderPayload, refundPayload, shopPayload } from "./webhook-payloads";
+import { WebhookDispatcher, type ChaosOptions, type Delivery, type SubscriptionConfig, type WebhookTransport } from "./webhooks";
+import { signedAppProxyUrl, type AppProxyOptions } from "./app-proxy";
+import { handleControl } from "./control-api";
+import type { SyntheticStore } from "./synthetic-store";
 
 export const DEFAULT_SCOPES = ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products", "write_app_proxy"];
 
@@ -164,8 +164,8 @@ export class ShopifySimulator {
   }
 
   /**
-   * Benchmarks: bulk queries on this shop return the synthetic store's JSONL (A-02 shape,
-   * streamed on download) instead of executing the query over the shop's records.
+   * Benchmarks: bulk queries on this shop return the synthetic store's JSONL (the shape of the
+   * reference's orders export, streamed on download) instead of executing the query over the shop's records.
    */
   attachSyntheticStore(domain: string, store: SyntheticStore): void {
     this.synthetic.set(this.shop(domain).domain, store);

@@ -2,9 +2,9 @@
 // Records are plain data; derived values (order totals, a customer's order count) are computed
 // from them so they can never drift apart. Every change bumps `updatedAt` and the shop's
 // `version` (used to invalidate sorted-index caches) and emits a ShopEvent for webhooks.
-import type { Clock } from "./clock.js";
-import { IdSequence, type GidType } from "./ids.js";
-import type { Cents } from "./money.js";
+import type { Clock } from "./clock";
+import { IdSequence, type GidType } from "./ids";
+import type { Cents } from "./money";
 
 export type CustomerState = "ENABLED" | "DISABLED" | "INVITED" | "DECLINED";
 

@@ -1,12 +1,12 @@
 // A large synthetic store for benchmarks (default 1,000,000 orders / ~5,000,000 line items),
 // memory-lean: orders and lines live in typed arrays (~60 MB for 1M/5M) and the bulk JSONL is
 // generated on the fly, never held as one string. Output has the shape of the backfill query
-// (reference A-02): one order line, then its line items with __parentId, children shuffled
+// (the reference's orders export): one order line, then its line items with __parentId, children shuffled
 // within a window so they don't reliably follow their parent (groupObjects:false).
-import { gid, ID_BASE } from "./ids.js";
-import { formatCents } from "./money.js";
-import { randomInt, seededRng } from "./random.js";
-import { iso } from "./clock.js";
+import { gid, ID_BASE } from "./ids";
+import { formatCents } from "./money";
+import { createRng, randomIntBetween } from "./random";
+import { iso } from "./clock";
 
 export interface SyntheticStoreOptions {
   orders?: number;
@@ -46,9 +46,9 @@ export class SyntheticStore {
     const guest = options.guestShare ?? 0.2;
     const start = Math.floor((options.startAt ?? Date.parse("2024-01-01T00:00:00Z")) / 1000);
     const end = Math.floor((options.endAt ?? Date.parse("2026-10-31T00:00:00Z")) / 1000);
-    const rng = seededRng(this.seed);
+    const rng = createRng(this.seed);
     this.productPrice = new Int32Array(this.products);
-    for (let p = 0; p < this.products; p++) this.productPrice[p] = randomInt(rng, 50, 5_000);
+    for (let p = 0; p < this.products; p++) this.productPrice[p] = randomIntBetween(rng, 50, 5_000);
     this.orderCustomer = new Int32Array(this.orderCount);
     this.orderAtSec = new Uint32Array(this.orderCount);
     this.lineStart = new Uint32Array(this.orderCount + 1);
@@ -59,7 +59,7 @@ export class SyntheticStore {
       // Skewed customers: a few buy often (Pareto-ish), like real stores.
       this.orderCustomer[o] = rng() < guest ? 0 : 1 + Math.floor(this.customers * Math.pow(rng(), 2));
       this.orderAtSec[o] = Math.floor(start + o * step + rng() * step);
-      const n = randomInt(rng, 1, Math.max(1, 2 * mean - 1));
+      const n = randomIntBetween(rng, 1, Math.max(1, 2 * mean - 1));
       counts[o] = n;
       this.lineStart[o] = lines;
       lines += n;
@@ -70,7 +70,7 @@ export class SyntheticStore {
     this.lineQty = new Uint16Array(lines);
     for (let l = 0; l < lines; l++) {
       this.lineProduct[l] = Math.floor(this.products * Math.pow(rng(), 1.5));
-      this.lineQty[l] = randomInt(rng, 1, 12);
+      this.lineQty[l] = randomIntBetween(rng, 1, 12);
     }
   }
 
@@ -110,7 +110,7 @@ export class SyntheticStore {
    */
   *jsonl(options: { shuffleWindow?: number; seed?: number } = {}): Generator<string> {
     const window = options.shuffleWindow ?? 64;
-    const rng = seededRng(options.seed ?? this.seed + 1);
+    const rng = createRng(options.seed ?? this.seed + 1);
     let block: string[] = [];
     for (let o = 0; o < this.orderCount; o++) {
       block.push(this.orderLine(o));

@@ -1,7 +1,7 @@
 // Shopify's GraphQL Admin rate limit: a leaky bucket per app × shop. A request must be able to
 // pay its *requested* cost up front; the difference to the *actual* cost is refunded after
 // execution. Standard plan: 2,000 points, restoring 100 points per second.
-import type { Clock } from "./clock.js";
+import type { Clock } from "./clock";
 
 export interface ThrottleStatus {
   maximumAvailable: number;

@@ -2,10 +2,10 @@
 // Google Cloud Storage signed POST Shopify hands out: the form must carry every returned
 // parameter, with the file LAST; success is 201 with an XML body.
 import { createHmac, randomUUID } from "node:crypto";
-import type { Clock } from "./clock.js";
-import type { StagedTarget, UploadService } from "./context.js";
-import { shopNumericId } from "./resolvers.js";
-import type { ShopState } from "./state.js";
+import type { Clock } from "./clock";
+import type { StagedTarget, UploadService } from "./context";
+import { shopNumericId } from "./resolvers";
+import type { ShopState } from "./state";
 
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 

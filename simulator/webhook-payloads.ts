@@ -1,10 +1,10 @@
 // REST-shaped (snake_case) webhook bodies, as Shopify sends them for API version 2026-10.
 // Only ids reach the app for customers: the simulator holds no names, emails or addresses.
-import { iso } from "./clock.js";
-import { gid } from "./ids.js";
-import { formatCents, restMoneySet } from "./money.js";
-import type { BulkOperationRecord } from "./context.js";
-import { customerStats, financialStatus, orderTotals, refundedQuantity, type CustomerRecord, type OrderRecord, type RefundRecord, type ShopState } from "./state.js";
+import { iso } from "./clock";
+import { gid } from "./ids";
+import { formatCents, restMoneySet } from "./money";
+import type { BulkOperationRecord } from "./context";
+import { customerStats, financialStatus, orderTotals, refundedQuantity, type CustomerRecord, type OrderRecord, type RefundRecord, type ShopState } from "./state";
 
 /** REST timestamps carry an offset ("2026-10-28T15:17:49+00:00"), unlike GraphQL's "Z". */
 export function restTime(ms: number): string {

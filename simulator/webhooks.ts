@@ -3,11 +3,11 @@
 // Deliveries are queued and sent by flush() (automatically in server mode), optionally with
 // chaos — duplicates, out-of-order delivery, bad HMAC, malformed JSON — in exact, seeded counts.
 import { createHmac, randomUUID } from "node:crypto";
-import type { Clock } from "./clock.js";
-import { iso } from "./clock.js";
-import type { WebhookSubscriptionRecord } from "./context.js";
-import { randomInt, sampleIndices, seededRng, type Rng } from "./random.js";
-import type { WebhookTopic } from "./state.js";
+import type { Clock } from "./clock";
+import { iso } from "./clock";
+import type { WebhookSubscriptionRecord } from "./context";
+import { createRng, randomIntBetween, sampleIndices, type Rng } from "./random";
+import type { WebhookTopic } from "./state";
 
 export interface SubscriptionConfig {
   topics?: string[];
@@ -85,7 +85,7 @@ export class WebhookDispatcher {
   chaos: ChaosOptions;
 
   constructor(private readonly options: WebhookOptions) {
-    this.rng = seededRng(options.seed ?? 7);
+    this.rng = createRng(options.seed ?? 7);
     this.transport = options.transport ?? defaultTransport(options.timeoutMs ?? 5000);
     this.chaos = options.chaos ?? {};
     let id = 1_400_000_000_001;
@@ -251,7 +251,7 @@ export function applyChaos(
   const keyed: Array<{ key: number; delivery: Delivery }> = batch.map((delivery, index) => ({ key: index, delivery }));
   for (const index of sampleIndices(n, counts.outOfOrder, rng)) {
     const entry = keyed[index] as { key: number; delivery: Delivery };
-    entry.key = index + randomInt(rng, 1, Math.max(1, counts.window)) + 0.5;
+    entry.key = index + randomIntBetween(rng, 1, Math.max(1, counts.window)) + 0.5;
     entry.delivery.outOfOrder = true;
   }
   const clean = batch.map((d, i) => ({ d, i })).filter(({ d }) => d.corruption === null);
@@ -259,7 +259,7 @@ export function applyChaos(
   for (const pick of dupPicks) {
     const { d, i } = clean[pick] as { d: Delivery; i: number };
     const duplicate: Delivery = { ...d, headers: { ...d.headers }, kind: "duplicate", outOfOrder: false, status: null, error: null, sentAt: null };
-    keyed.push({ key: i + randomInt(rng, 1, Math.max(1, counts.window)) + 0.25, delivery: duplicate });
+    keyed.push({ key: i + randomIntBetween(rng, 1, Math.max(1, counts.window)) + 0.25, delivery: duplicate });
   }
   return keyed.sort((a, b) => a.key - b.key).map((k) => k.delivery);
 }

@@ -1,5 +1,6 @@
-// The real app as a separate process (server.ts: Express + Remix + the in-process job runner),
-// reached over real HTTP — what Shopify and the simulator talk to in the tests.
+// The real app as a separate process (server.ts: Express + Remix + the in-process job runner, or
+// the worker), reached over real HTTP: what the simulator talks to in the sync tests and the sync
+// bench. Development tooling, shared by test/ and bench/ (docs/decisions/0009-simulator-folder.md).
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 
@@ -37,11 +38,10 @@ export interface AppProcessOptions {
   env?: Record<string, string>;
 }
 
-
 export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess> {
   const port = o.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const script = o.entry === "worker" ? "app/jobs/worker.server.ts" : "server.ts";
+  const script = o.entry === "worker" ? "worker.ts" : "server.ts";
   // One process (node with tsx's loader), not tsx's CLI, which runs the script in a child of its
   // own: kill -9 must hit the server itself.
   const child = spawn(process.execPath, ["--import", "tsx", script], {
@@ -97,15 +97,4 @@ export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess>
       await exited;
     },
   };
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

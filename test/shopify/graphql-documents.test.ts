@@ -6,8 +6,8 @@ import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import * as documents from "../../app/shopify/graphql";
 import { ordersBulkQuery } from "../../app/shopify/graphql";
-import { adminSchema } from "../simulator/schema";
-import { validateBulkQuery } from "../simulator/bulk";
+import { adminSchema } from "../../simulator/schema";
+import { validateBulkQuery } from "../../simulator/bulk";
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -2,8 +2,8 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { appProxySignature, signedAppProxyRequest, signedAppProxyUrl } from "./app-proxy.js";
-import { smallShop, TEST_DOMAIN, TEST_SECRET } from "./fixtures.js";
+import { appProxySignature, signedAppProxyRequest, signedAppProxyUrl } from "../../simulator/app-proxy";
+import { smallShop, TEST_DOMAIN, TEST_SECRET } from "./fixtures";
 
 const shopify = shopifyApi({ apiKey: "test-api-key", apiSecretKey: TEST_SECRET, apiVersion: ApiVersion.October26, hostName: "app.segmint.test", isEmbeddedApp: true, logger: { level: 0 } });
 const now = (): number => Math.floor(Date.now() / 1000);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { APPENDIX_A } from "./appendix-a.js";
-import { APP_BACKFILL_QUERY } from "./bench-bulk-export.js";
-import type { BulkExecutor, JsonlOrder } from "./bulk.js";
-import { smallShop, TEST_DOMAIN } from "./fixtures.js";
-import { JsonlFile, shuffleBlocks } from "./jsonl.js";
-import { seededRng } from "./random.js";
+import { ordersBulkQuery } from "../../app/shopify/graphql";
+import { INNER_BULK_QUERIES, REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
+import type { BulkExecutor, JsonlOrder } from "../../simulator/bulk";
+import { smallShop, TEST_DOMAIN } from "./fixtures";
+import { JsonlFile, shuffleBlocks } from "../../simulator/jsonl";
+import { createRng } from "../../simulator/random";
 
 type Sim = ReturnType<typeof smallShop>["sim"];
 
@@ -26,7 +26,7 @@ function shopWith(executor: BulkExecutor, jsonlOrder: JsonlOrder = "shuffled"): 
 }
 
 async function exportText(sim: Sim, query: string): Promise<string> {
-  const res = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-01 BulkOrdersExport"] as string, { query });
+  const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.BulkOrdersExport, { query });
   const payload = (res.data as { bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: unknown[] } }).bulkOperationRunQuery;
   expect(payload.userErrors).toEqual([]);
   sim.runBulkOperations();
@@ -40,9 +40,9 @@ async function exportText(sim: Sim, query: string): Promise<string> {
 }
 
 const QUERIES: Record<string, string> = {
-  "app backfill": APP_BACKFILL_QUERY,
-  "A-02": APPENDIX_A["A-02 inner orders query"] as string,
-  "A-03 customers": APPENDIX_A["A-03 03_bulk_customers_inner.graphql"] as string,
+  "app backfill": ordersBulkQuery(),
+  "reference orders export": INNER_BULK_QUERIES.ordersExport,
+  "reference customers export": INNER_BULK_QUERIES.customersExport,
   "nested connections, nodes, pageInfo, cursors": `{ customers(sortKey: UPDATED_AT, reverse: true) { edges { cursor node { id tags
       orders { pageInfo { hasNextPage } edges { cursor node { id name displayFinancialStatus lineItems { nodes { id sku quantity } } } } } } } } }`,
   "aliases, fragments, __typename, @include/@skip": `query Q { orders(query: "financial_status:partially_refunded OR status:cancelled") { edges { node {
@@ -68,14 +68,14 @@ describe("fast bulk executor", () => {
 
   it("keeps grouped and children-first orders identical too", async () => {
     for (const order of ["grouped", "children-first"] as const) {
-      expect(await exportText(shopWith("fast", order), APP_BACKFILL_QUERY)).toBe(await exportText(shopWith("graphql-js", order), APP_BACKFILL_QUERY));
+      expect(await exportText(shopWith("fast", order), ordersBulkQuery())).toBe(await exportText(shopWith("graphql-js", order), ordersBulkQuery()));
     }
   });
 
   it("fails loudly on a field the simulator does not model, like graphql-js", async () => {
     for (const executor of ["fast", "graphql-js"] as const) {
       const sim = shopWith(executor);
-      const res = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-01 BulkOrdersExport"] as string, { query: "{ orders { edges { node { id clientIp } } } }" });
+      const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.BulkOrdersExport, { query: "{ orders { edges { node { id clientIp } } } }" });
       expect(JSON.stringify(res.data)).toContain('"userErrors":[]');
       expect(() => sim.runBulkOperations()).toThrow(/bulk query failed in the simulator: .*field 'clientIp' on type 'Order' is not implemented/);
     }
@@ -88,8 +88,8 @@ describe("JsonlFile", () => {
   it("shuffles blocks exactly like the array version and reports exact sizes", () => {
     for (const n of [0, 1, 63, 64, 65, 1000]) {
       const file = JsonlFile.fromLines(lines.slice(0, n));
-      file.shuffleBlocks(seededRng(7));
-      const expected = shuffleBlocks(lines.slice(0, n), seededRng(7));
+      file.shuffleBlocks(createRng(7));
+      const expected = shuffleBlocks(lines.slice(0, n), createRng(7));
       expect([...file.lines()]).toEqual(expected);
       const text = expected.length ? expected.join("\n") + "\n" : "";
       expect(file.text()).toBe(text);
@@ -104,8 +104,8 @@ describe("JsonlFile", () => {
     const file = JsonlFile.fromLines(big);
     expect(file.text()).toBe(big.join("\n") + "\n");
     expect(file.size).toBe(Buffer.byteLength(file.text()));
-    file.shuffleBlocks(seededRng(3));
-    expect([...file.lines()]).toEqual(shuffleBlocks([...big], seededRng(3)));
+    file.shuffleBlocks(createRng(3));
+    expect([...file.lines()]).toEqual(shuffleBlocks([...big], createRng(3)));
   });
 
   it("takes a head, concatenates, and streams the same bytes", async () => {

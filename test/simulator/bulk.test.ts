@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { APPENDIX_A } from "./appendix-a.js";
-import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures.js";
+import { INNER_BULK_MUTATIONS, INNER_BULK_QUERIES, REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
+import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures";
 
-const RUN = APPENDIX_A["A-01 BulkOrdersExport"] as string;
-const INNER = APPENDIX_A["A-02 inner orders query"] as string;
-const STATUS = APPENDIX_A["A-04 04_bulk_op_by_id.graphql"] as string;
+const RUN = REFERENCE_OPERATIONS.BulkOrdersExport;
+const INNER = INNER_BULK_QUERIES.ordersExport;
+const STATUS = REFERENCE_OPERATIONS.BulkOperationStatus;
 
 type Op = { id: string; status: string; objectCount: string; rootObjectCount: string; fileSize: string | null; url: string | null; partialDataUrl: string | null; errorCode: string | null; completedAt: string | null };
 
@@ -87,7 +87,7 @@ describe("bulk query lifecycle", () => {
     const { sim, clock } = smallShop({ bulk: { minRunMs: 10_000 } });
     const id = await start(sim);
     clock.advance(1);
-    await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-07 07_bulk_cancel.graphql"] as string, { id });
+    await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.CancelBulk, { id });
     clock.advance(1);
     expect(await status(sim, id)).toMatchObject({ status: "CANCELED", url: null });
 
@@ -114,7 +114,7 @@ describe("bulk query lifecycle", () => {
 describe("bulk mutation", () => {
   it("runs each JSONL line as the mutation, results out of order with __lineNumber, bad lines as errors", async () => {
     const { sim, shop, customers } = smallShop();
-    const staged = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-11 11_staged_upload.graphql"] as string);
+    const staged = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.StageBulkVars);
     const target = (staged.data as { stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> } }).stagedUploadsCreate.stagedTargets[0];
     const vars = [...customers.map((c) => JSON.stringify({ id: gidOf("Customer", c.id), tags: ["rfm:new"] })), JSON.stringify({ id: gidOf("Customer", 1), tags: ["x"] }), JSON.stringify({ id: 5 })];
     const form = new FormData();
@@ -127,7 +127,7 @@ describe("bulk mutation", () => {
     expect((await sim.fetch(target?.url ?? "", { method: "POST", body: wrongOrder })).status).toBe(400);
     expect((await sim.fetch(target?.url ?? "", { method: "POST", body: form })).status).toBe(201);
     const key = target?.parameters.find((p) => p.name === "key")?.value;
-    const run = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-12 12_bulk_mutation_run.graphql"] as string, { mutation: APPENDIX_A["A-13 13_bulk_mutation_inner.graphql"], stagedUploadPath: key });
+    const run = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.RunBulkTagsAdd, { mutation: INNER_BULK_MUTATIONS.tagsAdd, stagedUploadPath: key });
     const op = (run.data as { bulkOperationRunMutation: { bulkOperation: { id: string } } }).bulkOperationRunMutation.bulkOperation;
     sim.runBulkOperations();
     const done = await status(sim, op.id);
@@ -136,7 +136,7 @@ describe("bulk mutation", () => {
     expect(results.find((r) => r.__lineNumber === 3)?.data?.tagsAdd.userErrors).toHaveLength(1); // unknown customer
     expect(results.find((r) => r.__lineNumber === 4)?.errors?.[0]?.extensions.code).toBe("INVALID_VARIABLE");
     for (const c of customers) expect(shop.customers.get(c.id)?.tags).toContain("rfm:new");
-    const wrongKey = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-12 12_bulk_mutation_run.graphql"] as string, { mutation: APPENDIX_A["A-13 13_bulk_mutation_inner.graphql"], stagedUploadPath: "tmp/nope.jsonl" });
+    const wrongKey = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.RunBulkTagsAdd, { mutation: INNER_BULK_MUTATIONS.tagsAdd, stagedUploadPath: "tmp/nope.jsonl" });
     expect(JSON.stringify(wrongKey.data)).toContain("NO_SUCH_FILE");
   });
 });

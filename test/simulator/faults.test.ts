@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { APPENDIX_A } from "./appendix-a.js";
-import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures.js";
+import { REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
+import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures";
 
 describe("fault plan", () => {
   it("answers the next N requests with the planned HTTP status, then recovers", async () => {
@@ -21,8 +21,8 @@ describe("fault plan", () => {
     const id = gidOf("Customer", customers[1]?.id ?? 0);
     sim.faults(TEST_DOMAIN).userErrorOnNextMutation({ field: ["id"], message: "Customer is locked" });
     await sim.graphql(TEST_DOMAIN, "{ shop { id } }"); // queries don't consume it
-    const first = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-08 AddTags"] as string, { id, tags: ["a"] });
-    const second = await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-08 AddTags"] as string, { id, tags: ["a"] });
+    const first = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.AddTags, { id, tags: ["a"] });
+    const second = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.AddTags, { id, tags: ["a"] });
     expect((first.data as { tagsAdd: unknown }).tagsAdd).toEqual({ node: null, userErrors: [{ field: ["id"], message: "Customer is locked" }] });
     expect((second.data as { tagsAdd: { userErrors: unknown[] } }).tagsAdd.userErrors).toEqual([]);
     expect(shop.customers.get(customers[1]?.id ?? 0)?.tags).toEqual(["a"]);

@@ -1,8 +1,8 @@
 // A small, fully known shop for tests: 3 customers, 3 products, 4 orders (one guest, one
 // partially refunded, one cancelled). Built with a FakeClock so every timestamp is known.
-import { FakeClock } from "./clock.js";
-import { ShopifySimulator, type SimulatorOptions } from "./simulator.js";
-import type { CustomerRecord, OrderRecord, ProductRecord, ShopState } from "./state.js";
+import { FakeClock } from "../../simulator/clock";
+import { ShopifySimulator, type SimulatorOptions } from "../../simulator/simulator";
+import type { CustomerRecord, OrderRecord, ProductRecord, ShopState } from "../../simulator/state";
 
 export const TEST_DOMAIN = "segmint-test.myshopify.com";
 export const TEST_SECRET = "test-api-secret";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { APPENDIX_A, INNER_BULK_MUTATIONS, INNER_BULK_QUERIES } from "./appendix-a.js";
-import { validateBulkMutation, validateBulkQuery } from "./bulk.js";
-import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures.js";
-import { prepareDocument } from "./graphql.js";
+import { INNER_BULK_MUTATIONS, INNER_BULK_QUERIES, REFERENCE_OPERATIONS, type ReferenceOperation } from "../fixtures/graphql/reference-operations";
+import { validateBulkMutation, validateBulkQuery } from "../../simulator/bulk";
+import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures";
+import { prepareDocument } from "../../simulator/graphql";
 
 describe("document validation against the real Admin 2026-10 schema", () => {
   it("rejects an unknown field with Shopify's error shape (HTTP 200)", async () => {
@@ -48,7 +48,7 @@ describe("document validation against the real Admin 2026-10 schema", () => {
 
   it("validates inner bulk documents too: a bad inner query is a userError, not a silent success", async () => {
     const { sim } = smallShop();
-    const doc = APPENDIX_A["A-01 BulkOrdersExport"] as string;
+    const doc = REFERENCE_OPERATIONS.BulkOrdersExport;
     const res = await sim.graphql(TEST_DOMAIN, doc, { query: "{ orders { edges { node { id financialStatus } } } }" });
     const payload = (res.data as { bulkOperationRunQuery: { bulkOperation: unknown; userErrors: Array<{ code: string; message: string }> } }).bulkOperationRunQuery;
     expect(payload.bulkOperation).toBeNull();
@@ -59,90 +59,90 @@ describe("document validation against the real Admin 2026-10 schema", () => {
   });
 });
 
-describe("Appendix A documents", () => {
+describe("reference documents", () => {
   it("every document (and every inner bulk string) is valid against the schema", () => {
-    for (const [name, doc] of Object.entries(APPENDIX_A)) {
+    for (const [name, doc] of Object.entries({ ...REFERENCE_OPERATIONS, ...INNER_BULK_QUERIES, ...INNER_BULK_MUTATIONS })) {
       const prepared = prepareDocument(doc);
       expect(prepared.ok, `${name}: ${prepared.ok ? "" : JSON.stringify(prepared.errors)}`).toBe(true);
     }
-    for (const name of INNER_BULK_QUERIES) expect(validateBulkQuery(APPENDIX_A[name] as string), name).toBeNull();
-    for (const name of INNER_BULK_MUTATIONS) expect(validateBulkMutation(APPENDIX_A[name] as string), name).toBeNull();
+    for (const [name, doc] of Object.entries(INNER_BULK_QUERIES)) expect(validateBulkQuery(doc), name).toBeNull();
+    for (const [name, doc] of Object.entries(INNER_BULK_MUTATIONS)) expect(validateBulkMutation(doc), name).toBeNull();
   });
 
   it("each outer document runs against the simulator and returns data without errors", async () => {
     const { sim, shop, customers, products, orders } = smallShop();
     const customerGid = gidOf("Customer", customers[0]?.id ?? 0);
-    const run = async (name: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
-      const res = await sim.graphql(TEST_DOMAIN, APPENDIX_A[name] as string, variables);
+    const run = async (name: ReferenceOperation, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
+      const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS[name], variables);
       expect(res.errors, `${name}: ${JSON.stringify(res.errors)}`).toBeUndefined();
       expect(res.extensions?.cost?.requestedQueryCost, name).toBeGreaterThan(0);
       return res.data as Record<string, unknown>;
     };
 
-    const a01 = await run("A-01 BulkOrdersExport", { query: APPENDIX_A["A-02 inner orders query"] });
-    const bulkId = (a01.bulkOperationRunQuery as { bulkOperation: { id: string; status: string } }).bulkOperation.id;
-    expect((a01.bulkOperationRunQuery as { bulkOperation: { status: string } }).bulkOperation.status).toBe("CREATED");
-    const a05 = await run("A-05 05_current_bulk_op_deprecated.graphql");
-    expect((a05.currentBulkOperation as { id: string }).id).toBe(bulkId);
-    const a06 = await run("A-06 06_bulk_ops_list.graphql");
-    expect((a06.bulkOperations as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id)).toEqual([bulkId]); // RUNNING once ticked
+    const exportRun = await run("BulkOrdersExport", { query: INNER_BULK_QUERIES.ordersExport });
+    const bulkId = (exportRun.bulkOperationRunQuery as { bulkOperation: { id: string; status: string } }).bulkOperation.id;
+    expect((exportRun.bulkOperationRunQuery as { bulkOperation: { status: string } }).bulkOperation.status).toBe("CREATED");
+    const current = await run("CurrentBulkOperation");
+    expect((current.currentBulkOperation as { id: string }).id).toBe(bulkId);
+    const running = await run("RunningBulkOperations");
+    expect((running.bulkOperations as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id)).toEqual([bulkId]); // RUNNING once ticked
     sim.runBulkOperations();
-    const a04 = await run("A-04 04_bulk_op_by_id.graphql", { id: bulkId });
-    expect(a04.bulkOperation).toMatchObject({ id: bulkId, status: "COMPLETED", type: "QUERY", rootObjectCount: "4" });
-    const a24 = await run("A-24 24_node_bulk.graphql", { id: bulkId });
-    expect((a24.node as { status: string }).status).toBe("COMPLETED");
-    const a07 = await run("A-07 07_bulk_cancel.graphql", { id: bulkId });
-    expect((a07.bulkOperationCancel as { userErrors: unknown[] }).userErrors).toHaveLength(1); // already completed
+    const bulkStatus = await run("BulkOperationStatus", { id: bulkId });
+    expect(bulkStatus.bulkOperation).toMatchObject({ id: bulkId, status: "COMPLETED", type: "QUERY", rootObjectCount: "4" });
+    const bulkNode = await run("BulkNode", { id: bulkId });
+    expect((bulkNode.node as { status: string }).status).toBe("COMPLETED");
+    const cancel = await run("CancelBulk", { id: bulkId });
+    expect((cancel.bulkOperationCancel as { userErrors: unknown[] }).userErrors).toHaveLength(1); // already completed
 
-    const a08 = await run("A-08 AddTags", { id: customerGid, tags: ["rfm:champions"] });
-    expect(a08.tagsAdd).toEqual({ node: { id: customerGid, tags: ["wholesale", "rfm:champions"] }, userErrors: [] });
-    const a09 = await run("A-09 09_tags_remove.graphql", { id: customerGid, tags: ["wholesale"] });
-    expect(a09.tagsRemove).toEqual({ node: { id: customerGid, tags: ["rfm:champions"] }, userErrors: [] });
-    const a10 = await run("A-10 10_customer_update_tags.graphql", { input: { id: customerGid, tags: ["rfm:loyal"] } });
-    expect(a10.customerUpdate).toEqual({ customer: { id: customerGid, tags: ["rfm:loyal"] }, userErrors: [] });
+    const added = await run("AddTags", { id: customerGid, tags: ["rfm:champions"] });
+    expect(added.tagsAdd).toEqual({ node: { id: customerGid, tags: ["wholesale", "rfm:champions"] }, userErrors: [] });
+    const removed = await run("RemoveTags", { id: customerGid, tags: ["wholesale"] });
+    expect(removed.tagsRemove).toEqual({ node: { id: customerGid, tags: ["rfm:champions"] }, userErrors: [] });
+    const replaced = await run("ReplaceCustomerTags", { input: { id: customerGid, tags: ["rfm:loyal"] } });
+    expect(replaced.customerUpdate).toEqual({ customer: { id: customerGid, tags: ["rfm:loyal"] }, userErrors: [] });
 
-    const a11 = await run("A-11 11_staged_upload.graphql");
-    const target = (a11.stagedUploadsCreate as { stagedTargets: Array<{ url: string; resourceUrl: string | null; parameters: Array<{ name: string; value: string }> }> }).stagedTargets[0];
+    const staged = await run("StageBulkVars");
+    const target = (staged.stagedUploadsCreate as { stagedTargets: Array<{ url: string; resourceUrl: string | null; parameters: Array<{ name: string; value: string }> }> }).stagedTargets[0];
     expect(target?.resourceUrl).toBeNull();
     const form = new FormData();
     for (const p of target?.parameters ?? []) form.append(p.name, p.value);
     form.append("file", new Blob([JSON.stringify({ id: customerGid, tags: ["rfm:bulk"] })], { type: "text/jsonl" }), "rfm-tags.jsonl");
     expect((await sim.fetch(target?.url ?? "", { method: "POST", body: form })).status).toBe(201);
     const key = target?.parameters.find((p) => p.name === "key")?.value;
-    const a12 = await run("A-12 12_bulk_mutation_run.graphql", { mutation: APPENDIX_A["A-13 13_bulk_mutation_inner.graphql"], stagedUploadPath: key });
-    expect((a12.bulkOperationRunMutation as { bulkOperation: { type: string } }).bulkOperation.type).toBe("MUTATION");
+    const bulkMutation = await run("RunBulkTagsAdd", { mutation: INNER_BULK_MUTATIONS.tagsAdd, stagedUploadPath: key });
+    expect((bulkMutation.bulkOperationRunMutation as { bulkOperation: { type: string } }).bulkOperation.type).toBe("MUTATION");
     sim.runBulkOperations();
     expect(shop.customers.get(customers[0]?.id ?? 0)?.tags).toEqual(["rfm:loyal", "rfm:bulk"]);
 
-    const a14 = await run("A-14 14_segment_create.graphql", { name: "Loyal", query: "customer_tags CONTAINS 'rfm:loyal'" });
-    expect((a14.segmentCreate as { segment: { name: string } }).segment.name).toBe("Loyal");
-    const segmentId = (a14.segmentCreate as { segment: { id: string } }).segment.id;
-    const a15 = await run("A-15 15_segment_filters.graphql");
-    expect((a15.segmentFilters as { nodes: Array<{ queryName: string }> }).nodes.map((n) => n.queryName)).toContain("customer_tags");
-    const a16 = await run("A-16 16_segment_members.graphql", { query: "customer_tags CONTAINS 'rfm:loyal'" });
-    expect((a16.customerSegmentMembers as { totalCount: number }).totalCount).toBe(1);
-    const a25 = await run("A-25 25_customer_segment_membership.graphql", { customerId: customerGid, segmentIds: [segmentId] });
-    expect(a25.customerSegmentMembership).toEqual({ memberships: [{ segmentId, isMember: true }] });
-    const a23 = await run("A-23 23_segment_value_suggestions.graphql");
-    expect((a23.segmentValueSuggestions as { nodes: unknown[] }).nodes).toHaveLength(11);
+    const created = await run("CreateSegment", { name: "Loyal", query: "customer_tags CONTAINS 'rfm:loyal'" });
+    expect((created.segmentCreate as { segment: { name: string } }).segment.name).toBe("Loyal");
+    const segmentId = (created.segmentCreate as { segment: { id: string } }).segment.id;
+    const filterList = await run("SegmentFilters");
+    expect((filterList.segmentFilters as { nodes: Array<{ queryName: string }> }).nodes.map((n) => n.queryName)).toContain("customer_tags");
+    const members = await run("SegmentMembers", { query: "customer_tags CONTAINS 'rfm:loyal'" });
+    expect((members.customerSegmentMembers as { totalCount: number }).totalCount).toBe(1);
+    const membership = await run("IsMember", { customerId: customerGid, segmentIds: [segmentId] });
+    expect(membership.customerSegmentMembership).toEqual({ memberships: [{ segmentId, isMember: true }] });
+    const suggestions = await run("RfmValues");
+    expect((suggestions.segmentValueSuggestions as { nodes: unknown[] }).nodes).toHaveLength(11);
 
-    const a18 = await run("A-18 18_shop_plan.graphql");
-    expect(a18.shop).toMatchObject({ myshopifyDomain: TEST_DOMAIN, currencyCode: "GBP", ianaTimezone: "Europe/London" });
-    const a19 = await run("A-19 19_customer_rfm.graphql", { id: customerGid });
-    expect(a19.customer).toMatchObject({ numberOfOrders: "2", amountSpent: { amount: "48.45", currencyCode: "GBP" }, lastOrder: { id: gidOf("Order", orders[1]?.id ?? 0) } });
-    const a20 = await run("A-20 20_webhook_subs.graphql");
-    expect((a20.webhookSubscriptions as { nodes: Array<{ topic: string }> }).nodes.map((n) => n.topic)).toContain("ORDERS_CREATE");
-    const a21 = await run("A-21 21_products_for_recs.graphql", { ids: products.map((p) => gidOf("Product", p.id)) });
-    const nodes = a21.nodes as Array<{ onlineStoreUrl: string | null; priceRangeV2: { minVariantPrice: { amount: string } } }>;
+    const shopInfo = await run("ShopInfo");
+    expect(shopInfo.shop).toMatchObject({ myshopifyDomain: TEST_DOMAIN, currencyCode: "GBP", ianaTimezone: "Europe/London" });
+    const customerRfm = await run("CustomerRfm", { id: customerGid });
+    expect(customerRfm.customer).toMatchObject({ numberOfOrders: "2", amountSpent: { amount: "48.45", currencyCode: "GBP" }, lastOrder: { id: gidOf("Order", orders[1]?.id ?? 0) } });
+    const subscriptions = await run("WebhookSubs");
+    expect((subscriptions.webhookSubscriptions as { nodes: Array<{ topic: string }> }).nodes.map((n) => n.topic)).toContain("ORDERS_CREATE");
+    const byIds = await run("ProductsByIds", { ids: products.map((p) => gidOf("Product", p.id)) });
+    const nodes = byIds.nodes as Array<{ onlineStoreUrl: string | null; priceRangeV2: { minVariantPrice: { amount: string } } }>;
     expect(nodes[0]?.priceRangeV2.minVariantPrice.amount).toBe("2.55");
     expect(nodes[2]?.onlineStoreUrl).toBeNull(); // DRAFT products are not on the online store
-    const a22 = await run("A-22 22_app_installation.graphql");
-    expect((a22.currentAppInstallation as { accessScopes: Array<{ handle: string }> }).accessScopes.map((s) => s.handle)).toContain("write_customers");
+    const installation = await run("AppInstall");
+    expect((installation.currentAppInstallation as { accessScopes: Array<{ handle: string }> }).accessScopes.map((s) => s.handle)).toContain("write_customers");
   });
 
-  it("A-17 as written exceeds Shopify's 1,000-point single-query limit; a smaller page passes", async () => {
+  it("the reference's OrdersUpdatedSince (100 orders × 50 lines) exceeds Shopify's 1,000-point single-query limit; a smaller page passes", async () => {
     const { sim } = smallShop();
-    const doc = APPENDIX_A["A-17 17_orders_incremental.graphql"] as string;
+    const doc = REFERENCE_OPERATIONS.OrdersUpdatedSince;
     const tooBig = await sim.graphql(TEST_DOMAIN, doc, { q: "updated_at:>='2026-01-01T00:00:00Z'" });
     expect(tooBig.errors?.[0]?.extensions).toMatchObject({ code: "MAX_COST_EXCEEDED" });
     expect(tooBig.extensions?.cost?.requestedQueryCost).toBeGreaterThan(1000);

@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FakeClock } from "./clock.js";
-import { defaultOnlineRetailPath, seedOnlineRetail, splitCsvLine, type OnlineRetailReport } from "./seed-online-retail.js";
-import { ShopifySimulator } from "./simulator.js";
-import type { ShopState } from "./state.js";
-import { parseUkDateTime } from "./uk-time.js";
+import { FakeClock } from "../../simulator/clock";
+import { defaultOnlineRetailPath, seedOnlineRetail, splitCsvLine, type OnlineRetailReport } from "../../simulator/seed-online-retail";
+import { ShopifySimulator } from "../../simulator/simulator";
+import type { ShopState } from "../../simulator/state";
+import { parseUkDateTime } from "../../simulator/uk-time";
 
 const DOMAIN = "online-retail.myshopify.com";
 

@@ -4,9 +4,9 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, GraphqlQueryError, HttpResponseError, HttpInternalError, Session, shopifyApi } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { afterAll, describe, expect, it } from "vitest";
-import { APPENDIX_A } from "./appendix-a.js";
-import { smallShop, TEST_DOMAIN, TEST_SECRET } from "./fixtures.js";
-import { startSimulatorServer, type SimulatorServer } from "./server.js";
+import { INNER_BULK_QUERIES, REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
+import { smallShop, TEST_DOMAIN, TEST_SECRET } from "./fixtures";
+import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
 
 const shopify = shopifyApi({ apiKey: "test-api-key", apiSecretKey: TEST_SECRET, apiVersion: ApiVersion.October26, hostName: "app.segmint.test", isEmbeddedApp: true, logger: { level: 0 } });
 
@@ -20,13 +20,13 @@ describe("@shopify/shopify-api against the in-process simulator", () => {
     const { sim } = smallShop();
     setAbstractFetchFunc(sim.fetch);
     const gql = client(sim.accessToken(TEST_DOMAIN));
-    const shop = await gql.request(APPENDIX_A["A-18 18_shop_plan.graphql"] as string);
+    const shop = await gql.request(REFERENCE_OPERATIONS.ShopInfo);
     expect(shop.data?.shop?.myshopifyDomain).toBe(TEST_DOMAIN);
     expect(shop.extensions?.cost?.throttleStatus?.maximumAvailable).toBe(2000);
 
     // userErrors on demand: data, not an exception.
     sim.faults(TEST_DOMAIN).userErrorOnNextMutation({ field: ["tags"], message: "Tags is invalid" });
-    const tagged = await gql.request(APPENDIX_A["A-08 AddTags"] as string, { variables: { id: "gid://shopify/Customer/1", tags: ["x"] } });
+    const tagged = await gql.request(REFERENCE_OPERATIONS.AddTags, { variables: { id: "gid://shopify/Customer/1", tags: ["x"] } });
     expect(tagged.data?.tagsAdd).toEqual({ node: null, userErrors: [{ field: ["tags"], message: "Tags is invalid" }] });
 
     // THROTTLED is HTTP 200 with errors → the client throws GraphqlQueryError (no retry).
@@ -77,12 +77,12 @@ describe("HTTP server mode", () => {
     const gql = client(server.simulator.accessToken(TEST_DOMAIN));
     const created = await fetch(`${server.url}/_sim/shops/${TEST_DOMAIN}/customers`, { method: "POST", body: JSON.stringify({ tags: ["vip"] }) });
     expect(created.status).toBe(201);
-    const run = await gql.request(APPENDIX_A["A-01 BulkOrdersExport"] as string, { variables: { query: APPENDIX_A["A-03 03_bulk_customers_inner.graphql"] } });
+    const run = await gql.request(REFERENCE_OPERATIONS.BulkOrdersExport, { variables: { query: INNER_BULK_QUERIES.customersExport } });
     const id = run.data?.bulkOperationRunQuery?.bulkOperation?.id as string;
     let url: string | null = null;
     for (let i = 0; i < 100 && !url; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      const status = await gql.request(APPENDIX_A["A-04 04_bulk_op_by_id.graphql"] as string, { variables: { id } });
+      const status = await gql.request(REFERENCE_OPERATIONS.BulkOperationStatus, { variables: { id } });
       url = (status.data?.bulkOperation?.url as string | null) ?? null;
     }
     expect(url?.startsWith(server.url)).toBe(true);

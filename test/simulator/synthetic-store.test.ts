@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { APPENDIX_A } from "./appendix-a.js";
-import { FakeClock } from "./clock.js";
-import { ShopifySimulator } from "./simulator.js";
-import { SyntheticStore } from "./synthetic-store.js";
+import { INNER_BULK_QUERIES, REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
+import { FakeClock } from "../../simulator/clock";
+import { ShopifySimulator } from "../../simulator/simulator";
+import { SyntheticStore } from "../../simulator/synthetic-store";
 
 describe("synthetic large store", () => {
   it("is deterministic per seed, counts its objects, and shuffles children away from parents", () => {
@@ -20,15 +20,15 @@ describe("synthetic large store", () => {
     expect(parsed.every((o) => !o.__parentId || position.has(o.__parentId))).toBe(true);
   });
 
-  it("backs a shop's bulk export with a streamed file (A-02 shape)", async () => {
+  it("backs a shop's bulk export with a streamed file (the reference orders export shape)", async () => {
     const sim = new ShopifySimulator({ clock: new FakeClock() });
     sim.createShop({ domain: "big.myshopify.com" });
     const store = new SyntheticStore({ orders: 500 });
     sim.attachSyntheticStore("big.myshopify.com", store);
-    const run = await sim.graphql("big.myshopify.com", APPENDIX_A["A-01 BulkOrdersExport"] as string, { query: APPENDIX_A["A-02 inner orders query"] });
+    const run = await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.BulkOrdersExport, { query: INNER_BULK_QUERIES.ordersExport });
     const id = (run.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
     sim.runBulkOperations();
-    const status = (await sim.graphql("big.myshopify.com", APPENDIX_A["A-04 04_bulk_op_by_id.graphql"] as string, { id })).data as { bulkOperation: { status: string; objectCount: string; rootObjectCount: string; url: string } };
+    const status = (await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.BulkOperationStatus, { id })).data as { bulkOperation: { status: string; objectCount: string; rootObjectCount: string; url: string } };
     expect(status.bulkOperation).toMatchObject({ status: "COMPLETED", objectCount: String(store.objectCount), rootObjectCount: "500" });
     const text = await (await sim.fetch(status.bulkOperation.url)).text();
     expect(text.trimEnd().split("\n")).toHaveLength(store.objectCount);

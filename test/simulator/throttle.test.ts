@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "./clock.js";
-import { smallShop, TEST_DOMAIN } from "./fixtures.js";
-import { CostBucket } from "./throttle.js";
+import { FakeClock } from "../../simulator/clock";
+import { smallShop, TEST_DOMAIN } from "./fixtures";
+import { CostBucket } from "../../simulator/throttle";
 
 const SHOP = "{ shop { id } }"; // requested cost 1 (one object)
 const MUTATION = "mutation { segmentDelete(id: \"gid://shopify/Segment/1\") { deletedSegmentId userErrors { message } } }"; // 10

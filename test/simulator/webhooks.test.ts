@@ -2,9 +2,9 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { describe, expect, it } from "vitest";
-import { APPENDIX_A } from "./appendix-a.js";
-import { gidOf, smallShop, TEST_DOMAIN, TEST_SECRET } from "./fixtures.js";
-import type { Delivery } from "./webhooks.js";
+import { REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
+import { gidOf, smallShop, TEST_DOMAIN, TEST_SECRET } from "./fixtures";
+import type { Delivery } from "../../simulator/webhooks";
 
 const shopify = shopifyApi({ apiKey: "test-api-key", apiSecretKey: TEST_SECRET, apiVersion: ApiVersion.October26, hostName: "app.segmint.test", isEmbeddedApp: true, logger: { level: 0 } });
 
@@ -66,8 +66,8 @@ describe("webhook deliveries", () => {
   it("tags written by the app trigger customers/update, like Shopify", async () => {
     const { sim, customers } = smallShop();
     await sim.flushWebhooks();
-    await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-08 AddTags"] as string, { id: gidOf("Customer", customers[2]?.id ?? 0), tags: ["rfm:new"] });
-    await sim.graphql(TEST_DOMAIN, APPENDIX_A["A-08 AddTags"] as string, { id: gidOf("Customer", customers[2]?.id ?? 0), tags: ["rfm:new"] }); // no-op: no event
+    await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.AddTags, { id: gidOf("Customer", customers[2]?.id ?? 0), tags: ["rfm:new"] });
+    await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.AddTags, { id: gidOf("Customer", customers[2]?.id ?? 0), tags: ["rfm:new"] }); // no-op: no event
     const sent = await sim.flushWebhooks();
     expect(sent.map((d) => d.topic)).toEqual(["customers/update"]);
     expect(JSON.parse(sent[0]?.body ?? "{}")).toMatchObject({ id: customers[2]?.id, tags: "rfm:new" });

@@ -5,7 +5,7 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, Session, shopifyApi } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { createAdminClient, type AdminClient, type AdminClientOptions, type GraphqlTransport } from "../../app/shopify/admin-client.server";
-import type { ShopifySimulator } from "../simulator/simulator";
+import type { ShopifySimulator } from "../../simulator/simulator";
 
 export function shopifyTransport(sim: ShopifySimulator, domain: string, apiSecretKey = "test-secret"): GraphqlTransport {
   setAbstractFetchFunc(sim.fetch);

@@ -2,8 +2,8 @@
 // (offline session + install hook), and the real app process answering webhooks and running jobs.
 import type { Db } from "../../app/db.server";
 import { onShopInstalled } from "../../app/services/install.server";
-import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from "../simulator/server";
-import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "./app-process";
+import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from "../../simulator/server";
+import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "../../scripts/support/app-process";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import type { DatabaseProvider } from "../../prisma/provider";
 

@@ -3,8 +3,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ShopAccessError, UserErrorsError, assertNoUserErrors } from "../../app/shopify/admin-client.server";
 import { ORDERS_UPDATED_SINCE, SHOP_INFO } from "../../app/shopify/graphql";
-import { FakeClock } from "../simulator/clock";
-import { ShopifySimulator } from "../simulator/simulator";
+import { FakeClock } from "../../simulator/clock";
+import { ShopifySimulator } from "../../simulator/simulator";
 import { simulatedAdminClient } from "../support/shopify-client";
 
 const DOMAIN = "throttle-test.myshopify.com";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { storeSummary } from "../../app/models/store-summary.server";
 import { describeEachDatabase } from "../support/databases";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
-import { waitFor } from "../support/app-process";
+import { waitFor } from "../support/wait-for";
 import { onlineRetailCounts } from "../support/online-retail-counts";
 
 describeEachDatabase("backfill of the Online Retail store", (provider) => {

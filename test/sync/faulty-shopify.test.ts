@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { advanceBackfill, beginBackfill } from "../../app/services/backfill.server";
 import { reconcileOrders } from "../../app/services/reconcile.server";
-import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
+import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
 import { syncedOrders } from "../support/compare-stores";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 import { simulatorAdmin } from "../support/simulator-admin";

@@ -3,7 +3,8 @@
 // PostgreSQL: scale mode, a worker process is killed and a new worker takes over by lease.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SyncRun } from "@prisma/client";
-import { waitFor, type AppProcess } from "../support/app-process";
+import type { AppProcess } from "../../scripts/support/app-process";
+import { waitFor } from "../support/wait-for";
 import { syncedOrders } from "../support/compare-stores";
 import { describeEachDatabase } from "../support/databases";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
