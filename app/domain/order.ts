@@ -3,6 +3,7 @@
 // the Order table's columns. Pure: the mappers in app/shopify/mappers produce these states, and the
 // three writers (per event through Prisma; backfill batches on PostgreSQL and on SQLite) consume
 // them. Only their I/O differs (docs/decisions/0006-order-vocabulary.md).
+import type { Milli } from "../analytics";
 import { storedVersion } from "./version";
 
 /** An order line as Segmint stores it: ids, quantities and the unit price. */
@@ -11,7 +12,7 @@ export interface LineState {
   productId: string | null;
   variantId: string | null;
   quantity: number;
-  unitPriceMilli: bigint;
+  unitPriceMilli: Milli;
   refundedQuantity: number;
 }
 
@@ -19,7 +20,7 @@ export interface LineState {
 export interface RefundState {
   shopifyId: string;
   processedAt: Date;
-  amountMilli: bigint;
+  amountMilli: Milli;
 }
 
 /** An order as Segmint stores it: ids and order facts only (no names, emails or addresses). */
@@ -30,8 +31,8 @@ export interface OrderState {
   /** Shopify's updated_at: the version of this state (newer wins). */
   updatedAt: Date;
   currency: string;
-  grossMilli: bigint;
-  netMilli: bigint;
+  grossMilli: Milli;
+  netMilli: Milli;
   cancelledAt: Date | null;
   test: boolean;
   lines: LineState[];
@@ -77,15 +78,16 @@ export function orderWriteDecision(stored: { updatedAt: Date } | null, incoming:
 /** A value a writer binds to a column (each driver converts Date and boolean its own way). */
 export type ColumnValue = string | number | bigint | boolean | Date | null;
 
-// The Order columns a state sets, each with its value. The row's keys ("shopId", "shopifyId") and
-// bookkeeping ("createdAt", "updatedAt") are the writers' own.
+// The Order columns a state sets, each with its value as the column holds it (money columns are
+// BigInt milli). The row's keys ("shopId", "shopifyId") and bookkeeping ("createdAt",
+// "updatedAt") are the writers' own.
 const ORDER_COLUMN_VALUES = {
   customerId: (_: OrderState, customerRowId: number | null) => customerRowId,
   processedAt: (s: OrderState) => s.processedAt,
   shopifyUpdatedAt: (s: OrderState) => s.updatedAt,
   currency: (s: OrderState) => s.currency,
-  grossMilli: (s: OrderState) => s.grossMilli,
-  netMilli: (s: OrderState) => s.netMilli,
+  grossMilli: (s: OrderState) => BigInt(s.grossMilli),
+  netMilli: (s: OrderState) => BigInt(s.netMilli),
   cancelledAt: (s: OrderState) => s.cancelledAt,
   test: (s: OrderState) => s.test,
 } satisfies Record<string, (s: OrderState, customerRowId: number | null) => ColumnValue>;

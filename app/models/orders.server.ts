@@ -1,5 +1,6 @@
 // One order at a time through Prisma: webhooks and reconciliation. The rule and the columns are
 // app/domain/order.ts's; the backfill's batched writers (app/models/orders-bulk) share both.
+// Money: Milli (number) in the states, BigInt in the columns, converted here.
 import type { Db } from "../db.server";
 import { orderColumns, orderWriteDecision, type OrderState } from "../domain/order";
 import { refundStateFromWebhook } from "../shopify/mappers/order-webhook";
@@ -30,10 +31,10 @@ export async function applyOrderState(db: Db, shopId: number, state: OrderState)
       orderId = (await tx.order.create({ data: { shopId, shopifyId: state.shopifyId, ...data }, select: { id: true } })).id;
     }
     if (state.lines.length > 0) {
-      await tx.orderLine.createMany({ data: state.lines.map((l) => ({ shopId, orderId, ...l })) });
+      await tx.orderLine.createMany({ data: state.lines.map((l) => ({ shopId, orderId, ...l, unitPriceMilli: BigInt(l.unitPriceMilli) })) });
     }
     if (state.refunds.length > 0) {
-      await tx.refund.createMany({ data: state.refunds.map((r) => ({ shopId, orderId, ...r })) });
+      await tx.refund.createMany({ data: state.refunds.map((r) => ({ shopId, orderId, ...r, amountMilli: BigInt(r.amountMilli) })) });
     }
     return decision === "replace" ? "updated" : "inserted";
   });
@@ -53,14 +54,14 @@ export async function applyRefund(db: Db, shopId: number, r: RefundPayload): Pro
     const known = await tx.refund.findUnique({ where: { orderId_shopifyId: { orderId: order.id, shopifyId: r.id } } });
     if (known) return "known";
     const refund = refundStateFromWebhook(r);
-    await tx.refund.create({ data: { shopId, orderId: order.id, ...refund } });
+    await tx.refund.create({ data: { shopId, orderId: order.id, ...refund, amountMilli: BigInt(refund.amountMilli) } });
     for (const li of r.refund_line_items) {
       await tx.orderLine.updateMany({
         where: { orderId: order.id, shopifyId: li.line_item_id },
         data: { refundedQuantity: { increment: li.quantity } },
       });
     }
-    await tx.order.update({ where: { id: order.id }, data: { netMilli: order.netMilli - refund.amountMilli } });
+    await tx.order.update({ where: { id: order.id }, data: { netMilli: order.netMilli - BigInt(refund.amountMilli) } });
     return "applied";
   });
 }

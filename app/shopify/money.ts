@@ -1,13 +1,12 @@
-// Shopify sends money as decimal strings ("162.04"). We store thousandths of the currency unit
-// as BigInt ("milli"): exact for every currency Shopify supports (at most three decimals).
-export function toMilli(amount: string | number): bigint {
-  const s = typeof amount === "number" ? amount.toFixed(3) : amount.trim();
-  const m = /^(-)?(\d+)(?:\.(\d{1,3})\d*)?$/.exec(s);
-  if (!m) throw new Error(`not a money amount: "${s}"`);
-  const [, sign, whole, frac = ""] = m;
-  if (s.includes(".") && (s.split(".")[1] ?? "").length > 3 && /[1-9]/.test((s.split(".")[1] ?? "").slice(3))) {
-    throw new Error(`more than three decimals: "${s}"`);
-  }
-  const milli = BigInt(whole ?? "0") * 1000n + BigInt(frac.padEnd(3, "0"));
-  return sign ? -milli : milli;
+// Shopify sends money as decimal strings ("162.04"; numbers in some REST payloads). Segmint keeps
+// Milli, the app's and the analytics core's one money unit: integer thousandths of the currency,
+// exact for every currency Shopify supports (at most three decimals). Parsing is the core's.
+import { parseMilli, type Milli } from "../analytics";
+
+/** A Shopify amount → Milli; throws on anything that is not a decimal with at most three decimals. */
+export function toMilli(amount: string | number): Milli {
+  const s = typeof amount === "number" ? amount.toFixed(3) : amount;
+  const milli = parseMilli(s);
+  if (milli === null) throw new Error(`not a money amount with at most three decimals: "${s.trim()}"`);
+  return milli;
 }

@@ -72,7 +72,7 @@ async function writeOrderBatch(
     if (refunds.length > 0) {
       await tx.$executeRaw`
         INSERT INTO "Refund" ("shopId", "orderId", "shopifyId", "processedAt", "amountMilli")
-        VALUES ${Prisma.join(refunds.map(({ orderId, r }) => Prisma.sql`(${shopId}, ${orderId}, ${r.shopifyId}, ${r.processedAt}, ${r.amountMilli})`))}
+        VALUES ${Prisma.join(refunds.map(({ orderId, r }) => Prisma.sql`(${shopId}, ${orderId}, ${r.shopifyId}, ${r.processedAt}, ${BigInt(r.amountMilli)})`))}
         ON CONFLICT ("orderId", "shopifyId") DO NOTHING`;
     }
   });

@@ -3,7 +3,7 @@
 // app's connection waits up to its busy timeout for the few milliseconds a batch holds the lock).
 // Measured on the Online Retail lines: ~3× faster than multi-row statements through Prisma.
 // Storage formats are Prisma's own (verified in test/sync/backfill.test.ts by reading back through
-// Prisma): DateTime as ISO-8601 text with "+00:00", Boolean as 0/1, BigInt as INTEGER.
+// Prisma): DateTime as ISO-8601 text with "+00:00", Boolean as 0/1, BigInt (money: Milli) as INTEGER.
 import Database from "better-sqlite3";
 import type { Db } from "../../db.server";
 import {
@@ -78,7 +78,7 @@ export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBul
           deleteRefunds.run(id);
         }
       }
-      for (const r of o.refunds) insertRefund.run(shopId, id, r.shopifyId, iso(r.processedAt), r.amountMilli);
+      for (const r of o.refunds) insertRefund.run(shopId, id, r.shopifyId, iso(r.processedAt), BigInt(r.amountMilli));
       result.set(o.shopifyId, id);
     }
     return result;
@@ -86,7 +86,7 @@ export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBul
 
   const insertLines = sql.transaction((rows: { orderId: number; line: LineState }[]) => {
     for (const { orderId, line: l } of rows) {
-      insertLine.run(shopId, orderId, l.shopifyId, l.productId, l.variantId, l.quantity, l.unitPriceMilli, l.refundedQuantity);
+      insertLine.run(shopId, orderId, l.shopifyId, l.productId, l.variantId, l.quantity, BigInt(l.unitPriceMilli), l.refundedQuantity);
     }
   });
 

@@ -1,6 +1,7 @@
 // Admin GraphQL order shapes (bulk JSONL and paginated queries) → OrderState, the one shape the
 // sync stores (its REST twin, for webhooks, is order-webhook.ts). Hand-written checks rather than
 // zod: the backfill maps millions of lines.
+import type { Milli } from "../../analytics";
 import type { LineState, OrderState } from "../../domain/order";
 import { shopifyIdOf } from "../ids";
 import { toMilli } from "../money";
@@ -31,7 +32,7 @@ function int(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isInteger(v)) throw new MalformedShopifyData(what, v);
   return v;
 }
-function shopMoney(v: unknown, what: string): bigint {
+function shopMoney(v: unknown, what: string): Milli {
   return toMilli(str(obj(obj(v, what).shopMoney, what).amount, what));
 }
 function optionalId(v: unknown): string | null {

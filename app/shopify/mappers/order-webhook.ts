@@ -1,6 +1,7 @@
 // REST-shaped webhook payloads (orders/*, refunds/create) → OrderState, the one shape the sync
 // stores (its GraphQL twin, for the backfill and reconciliation, is order-graphql.ts). The
 // payloads were validated and minimised by app/shopify/webhook-payloads.ts.
+import type { Milli } from "../../analytics";
 import type { OrderState, RefundState } from "../../domain/order";
 import { toMilli } from "../money";
 import type { OrderPayload, RefundPayload } from "../webhook-payloads";
@@ -9,10 +10,10 @@ import type { OrderPayload, RefundPayload } from "../webhook-payloads";
  * The amount a refund returned: its successful refund transactions; without any (a refund of
  * goods only, or a payload that omits them), the subtotals of its refunded lines.
  */
-export function refundAmount(r: Pick<RefundPayload, "transactions" | "refund_line_items">): bigint {
+export function refundAmount(r: Pick<RefundPayload, "transactions" | "refund_line_items">): Milli {
   const tx = r.transactions.filter((t) => t.kind === "refund" && (t.status === undefined || t.status === "success"));
-  if (tx.length > 0) return tx.reduce((sum, t) => sum + toMilli(t.amount), 0n);
-  return r.refund_line_items.reduce((sum, li) => sum + (li.subtotal ? toMilli(li.subtotal) : 0n), 0n);
+  if (tx.length > 0) return tx.reduce((sum, t) => sum + toMilli(t.amount), 0);
+  return r.refund_line_items.reduce((sum, li) => sum + (li.subtotal ? toMilli(li.subtotal) : 0), 0);
 }
 
 /** A refund payload (inside an order, or refunds/create) → RefundState. */
@@ -32,7 +33,7 @@ export function orderStateFromWebhook(p: OrderPayload): OrderState {
   }
   const refunds = p.refunds.map(refundStateFromWebhook);
   const gross = toMilli(p.total_price);
-  const refunded = refunds.reduce((s, r) => s + r.amountMilli, 0n);
+  const refunded = refunds.reduce((s, r) => s + r.amountMilli, 0);
   return {
     shopifyId: p.id,
     customerShopifyId: p.customer?.id ?? null,
