@@ -42,8 +42,8 @@ async function main(): Promise<void> {
   );
 
   if (cfg.JOB_RUNNER === "in-process") {
-    const { startAppJobRunner } = await import("./app/jobs/start.server");
-    startAppJobRunner();
+    const [{ startAppQueue }, { jobHandlers }] = await Promise.all([import("./app/queue/start.server"), import("./app/jobs/handlers.server")]);
+    startAppQueue(jobHandlers);
   }
 
   const server = app.listen(cfg.PORT, cfg.HOST, () => {

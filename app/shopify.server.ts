@@ -34,9 +34,6 @@ const shopify = shopifyApp({
   },
 });
 
-export default shopify;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
-export const login = shopify.login;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const sessionStorage = shopify.sessionStorage;

@@ -1,13 +1,13 @@
 // The `backfill` job: advances the shop's backfill one step and, while Shopify is still
 // exporting, schedules itself again (the bulk_operations/finish webhook wakes it early).
-import { adminClientFor } from "../shopify/admin.server";
 import { advanceBackfill } from "../services/backfill.server";
-import { TerminalJobError } from "./errors.server";
-import { JOB } from "./job-types";
-import { enqueue } from "./queue.server";
-import type { JobHandler } from "./runner.server";
+import { adminClientFor } from "../shopify/admin-client-for-shop.server";
+import { TerminalJobError } from "../queue/errors.server";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
+import { defineJob } from "../queue/registry";
 
-export const backfillJob: JobHandler = async (_payload, { db, job, heartbeat }) => {
+export const backfillJob = defineJob(JOB.backfill, async (_payload, { db, job, heartbeat }) => {
   if (job.shopId === null) throw new TerminalJobError("backfill needs a shop");
   const shop = await db.shop.findUnique({ where: { id: job.shopId } });
   if (!shop || shop.installState !== "installed") return;
@@ -21,4 +21,4 @@ export const backfillJob: JobHandler = async (_payload, { db, job, heartbeat }) 
       runAt: new Date(Date.now() + step.pollAfterMs),
     });
   }
-};
+});

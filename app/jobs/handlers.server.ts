@@ -1,12 +1,8 @@
-// Every job type and the handler that runs it. One file per job under app/jobs/.
+// Every job this app runs, each with its payload schema (app/queue/job-types.ts). One file per job
+// under app/jobs/; the entry points (server.ts, worker.ts) hand this registry to the queue.
+import { jobRegistry } from "../queue/registry";
 import { backfillJob } from "./backfill.server";
-import { JOB } from "./job-types";
 import { processWebhooksJob } from "./process-webhooks.server";
 import { reconcileJob } from "./reconcile.server";
-import type { JobHandlers } from "./runner.server";
 
-export const jobHandlers: JobHandlers = {
-  [JOB.processWebhooks]: processWebhooksJob,
-  [JOB.backfill]: backfillJob,
-  [JOB.reconcile]: reconcileJob,
-};
+export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob]);

@@ -2,17 +2,19 @@
 // topic and marked processed / ignored; an event that must wait (a refund before its order) stays
 // "received" and is retried on the next pass.
 import type { Db } from "../db.server";
+import { applyOrderState, applyRefund } from "../models/orders.server";
+import { markWebhookEvent, pendingWebhookEvents } from "../models/webhook-events.server";
+import { isRetryable, TerminalJobError } from "../queue/errors.server";
+import type { JobId } from "../queue/job-queue";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
+import { defineJob } from "../queue/registry";
 import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.server";
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
-import { applyOrderState, applyRefund } from "../models/orders.server";
-import { orderStateFromWebhook } from "../shopify/mappers/order-webhook";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
-import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
 import { shopifyIdOf } from "../shopify/ids";
-import { decideFailure, TerminalJobError } from "./errors.server";
-import { JOB } from "./job-types";
-import { enqueue } from "./queue.server";
-import type { JobHandler } from "./runner.server";
+import { orderStateFromWebhook } from "../shopify/mappers/order-webhook";
+import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
 
 type Outcome = "processed" | "ignored" | "wait" | "shop-deleted";
 
@@ -22,7 +24,7 @@ interface ShopRef {
   tagPrefix: string;
 }
 
-async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: number): Promise<Outcome> {
+async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: JobId): Promise<Outcome> {
   const topic = webhookTopic(topicName);
   if (!topic) throw new TerminalJobError(`unknown topic ${topicName}`);
   const json: unknown = JSON.parse(raw);
@@ -76,17 +78,13 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
   }
 }
 
-export const processWebhooksJob: JobHandler = async (_payload, { db, job, heartbeat }) => {
+export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload, { db, job, heartbeat }) => {
   if (job.shopId === null) throw new TerminalJobError("process-webhooks needs a shop");
   const shop = await db.shop.findUnique({ where: { id: job.shopId }, select: { id: true, domain: true, tagPrefix: true } });
   if (!shop) return; // shop/redact already removed everything
   // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
   for (;;) {
-    const pending = await db.webhookEvent.findMany({
-      where: { shopId: shop.id, status: "received" },
-      orderBy: { id: "asc" },
-      select: { id: true, topic: true, payload: true },
-    });
+    const pending = await pendingWebhookEvents(db, shop.id);
     let progressed = false;
     for (const [i, event] of pending.entries()) {
       // Keep the lease fresh on long drains; stop if the job was cancelled (uninstall).
@@ -97,19 +95,16 @@ export const processWebhooksJob: JobHandler = async (_payload, { db, job, heartb
       } catch (error) {
         // A poison event is parked as failed (visible to operators) instead of blocking the inbox;
         // anything that may be transient (database, network) fails the job, which retries.
-        if (decideFailure(error, 1, 2).retry) throw error;
-        await db.webhookEvent.update({
-          where: { id: event.id },
-          data: { status: "failed", processedAt: new Date(), error: error instanceof Error ? error.message : String(error) },
-        });
+        if (isRetryable(error)) throw error;
+        await markWebhookEvent(db, event.id, "failed", error instanceof Error ? error.message : String(error));
         progressed = true;
         continue;
       }
       if (outcome === "shop-deleted") return;
       if (outcome === "wait") continue;
       progressed = true;
-      await db.webhookEvent.update({ where: { id: event.id }, data: { status: outcome, processedAt: new Date() } });
+      await markWebhookEvent(db, event.id, outcome);
     }
     if (!progressed) return;
   }
-};
+});

@@ -1,19 +1,19 @@
-// The nightly `reconcile` job: heals missed webhooks, then books the next night's run.
-import { adminClientFor } from "../shopify/admin.server";
+// The nightly `reconcile` job: heals missed webhooks, then books the next night's run (unless this
+// pass was asked for on demand).
 import { reconcileOrders } from "../services/reconcile.server";
-import { TerminalJobError } from "./errors.server";
-import { JOB } from "./job-types";
-import { enqueue } from "./queue.server";
-import type { JobHandler } from "./runner.server";
-import { nextNightlyRun } from "./schedule";
+import { adminClientFor } from "../shopify/admin-client-for-shop.server";
+import { TerminalJobError } from "../queue/errors.server";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
+import { defineJob } from "../queue/registry";
+import { nextNightlyRun } from "../queue/schedule";
 
-export const reconcileJob: JobHandler = async (payload, { db, job }) => {
+export const reconcileJob = defineJob(JOB.reconcile, async ({ onDemand }, { db, job }) => {
   if (job.shopId === null) throw new TerminalJobError("reconcile needs a shop");
   const shop = await db.shop.findUnique({ where: { id: job.shopId } });
   if (!shop || shop.installState !== "installed") return;
   await reconcileOrders(db, await adminClientFor(shop.domain), shop.id);
-  const onDemand = typeof payload === "object" && payload !== null && (payload as { onDemand?: boolean }).onDemand === true;
-  if (!onDemand) {
+  if (onDemand !== true) {
     await enqueue(db, { type: JOB.reconcile, shopId: shop.id, singletonKey: JOB.reconcile, runAt: nextNightlyRun(new Date(), shop.timezone) });
   }
-};
+});

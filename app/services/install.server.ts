@@ -1,9 +1,9 @@
 // What happens when a shop installs (or re-installs) Segmint: the shop is active again, its
 // order history is backfilled, and nightly reconciliation is scheduled.
 import type { Db } from "../db.server";
-import { JOB } from "../jobs/job-types";
-import { enqueue } from "../jobs/queue.server";
-import { nextNightlyRun } from "../jobs/schedule";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
+import { nextNightlyRun } from "../queue/schedule";
 import { beginBackfill } from "./backfill.server";
 
 export async function onShopInstalled(db: Db, domain: string, scopes: string | undefined, now = new Date()): Promise<number> {

@@ -1,7 +1,6 @@
-// GDPR obligations (docs/privacy.md). Redaction deletes derived data too: features and scores
+// GDPR obligations (docs/sync.md, "Lifecycle and privacy"). Redaction deletes derived data too: features and scores
 // (CustomerSegment), tag history (TagWrite) and earlier data-request reports.
 import type { Db } from "../db.server";
-import { forgetShop } from "../models/webhook-events.server";
 
 export interface CustomerDataReport {
   customerId: string;
@@ -68,5 +67,4 @@ export async function redactCustomer(db: Db, shopId: number, customerShopifyId: 
 /** shop/redact: every row of the shop, sessions included. */
 export async function redactShop(db: Db, domain: string): Promise<void> {
   await db.$transaction([db.session.deleteMany({ where: { shop: domain } }), db.shop.deleteMany({ where: { domain } })]);
-  forgetShop(domain);
 }

@@ -1,37 +1,44 @@
-// Receiving a webhook: verify → validate → write the inbox row once → 200. Processing happens in
-// the `process-webhooks` job, so Shopify gets its answer in milliseconds (it allows 5 s).
-import { authenticate } from "../shopify.server";
-import { db } from "../db.server";
+// Accepting a webhook: validate the payload → write the inbox row once, with its drain job, in
+// one transaction. Processing happens in the `process-webhooks` job, so Shopify gets its answer in
+// milliseconds (it allows 5 s). The HTTP side (HMAC, status codes) is app/webhooks.server.ts.
+// Why an inbox: docs/decisions/0008-webhook-inbox.md.
+import type { Db } from "../db.server";
+import { insertWebhookEvent, type IncomingWebhook } from "../models/webhook-events.server";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
 import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
-import { recordWebhook } from "../models/webhook-events.server";
 
-export async function receiveWebhook(request: Request): Promise<Response> {
-  let ctx: Awaited<ReturnType<typeof authenticate.webhook>>;
-  try {
-    // Throws 405 (not POST), 401 (bad HMAC) and 400 (missing headers) as Responses.
-    ctx = await authenticate.webhook(request);
-  } catch (error) {
-    if (error instanceof SyntaxError) return new Response("malformed JSON body", { status: 400 });
-    throw error;
-  }
-  const topic = webhookTopic(String(ctx.topic));
-  if (!topic) return new Response(`unsubscribed topic ${String(ctx.topic)}`, { status: 400 });
-  const parsed = webhookPayloads[topic].safeParse(ctx.payload);
+/** A delivery whose signature and headers were verified, its body parsed as JSON but not validated. */
+export type VerifiedWebhook = IncomingWebhook;
+
+export type AcceptResult = { accepted: true; isNew: boolean } | { accepted: false; reason: string };
+
+/**
+ * Refuses a topic we do not subscribe to or a payload that fails its topic's schema (nothing is
+ * written); otherwise records the event. Parsing also minimises: only ids and order facts survive,
+ * so no name, email, phone or address reaches the inbox.
+ */
+export async function acceptWebhook(db: Db, w: VerifiedWebhook): Promise<AcceptResult> {
+  const topic = webhookTopic(w.topic);
+  if (!topic) return { accepted: false, reason: `unsubscribed topic ${w.topic}` };
+  const parsed = webhookPayloads[topic].safeParse(w.payload);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return new Response(`invalid ${topic} payload: ${first?.path.join(".") ?? ""} ${first?.message ?? ""}`.trim(), {
-      status: 400,
-    });
+    return { accepted: false, reason: `invalid ${topic} payload: ${first?.path.join(".") ?? ""} ${first?.message ?? ""}`.trim() };
   }
-  await recordWebhook(db(), {
-    shopDomain: ctx.shop,
-    topic,
-    // X-Shopify-Event-Id is stable across retries of one event; the webhook id is per delivery.
-    eventId: ctx.eventId ?? ctx.webhookId,
-    webhookId: ctx.webhookId,
-    apiVersion: ctx.apiVersion,
-    triggeredAt: ctx.triggeredAt ? new Date(ctx.triggeredAt) : null,
-    payload: parsed.data,
+  return { accepted: true, isNew: await recordWebhook(db, { ...w, topic, payload: parsed.data }) };
+}
+
+/**
+ * Writes the event unless the inbox has it, and queues the shop's drain unless one is waiting,
+ * in one transaction (one commit on the hot path). Returns whether the event was new.
+ */
+export async function recordWebhook(db: Db, w: IncomingWebhook): Promise<boolean> {
+  const now = new Date();
+  return db.$transaction(async (tx) => {
+    const shopId = await insertWebhookEvent(tx, w, now);
+    if (shopId === null) return false;
+    await enqueue(tx, { type: JOB.processWebhooks, shopId, singletonKey: JOB.processWebhooks, runAt: now });
+    return true;
   });
-  return new Response(null, { status: 200 });
 }

@@ -2,8 +2,9 @@
 // - waits for the cost bucket (extensions.cost.throttleStatus) before a request would overdraw it,
 // - retries THROTTLED (HTTP 200!), 429 and 5xx with backoff — the stock client retries none of
 //   THROTTLED and, by default, nothing else either,
-// - turns GraphQL errors, userErrors and access failures (401/402/403/423) into typed errors that
-//   the job layer classifies (app/jobs/errors.server.ts).
+// - turns GraphQL errors, userErrors and refusals (401/402/403/423, other 4xx) into Shopify's own
+//   error types below. Whether a job retries after one of them is the queue's decision
+//   (app/queue/errors.server.ts), not this client's.
 import {
   GraphqlQueryError,
   HttpMaxRetriesError,
@@ -11,7 +12,6 @@ import {
   HttpResponseError,
   HttpThrottlingError,
 } from "@shopify/shopify-api";
-import { RetryableJobError, TerminalJobError } from "../jobs/errors.server";
 
 /** What Remix's `admin.graphql` is: a request that resolves to a Response with JSON. */
 export type GraphqlTransport = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
@@ -28,7 +28,8 @@ interface CostExtension {
   throttleStatus?: ThrottleStatus;
 }
 
-export class AdminGraphqlError extends TerminalJobError {
+/** The query came back with GraphQL errors (other than THROTTLED). */
+export class AdminGraphqlError extends Error {
   constructor(readonly errors: { message: string; extensions?: { code?: string } }[]) {
     super(`Admin API errors: ${errors.map((e) => e.message).join("; ")}`);
     this.name = "AdminGraphqlError";
@@ -41,7 +42,8 @@ export interface UserError {
   code?: string | null;
 }
 
-export class UserErrorsError extends TerminalJobError {
+/** A mutation reported userErrors: Shopify refused its input. */
+export class UserErrorsError extends Error {
   constructor(readonly operation: string, readonly userErrors: UserError[]) {
     super(`${operation}: ${userErrors.map((e) => `${e.code ?? "ERROR"} ${e.message}`).join("; ")}`);
     this.name = "UserErrorsError";
@@ -49,16 +51,25 @@ export class UserErrorsError extends TerminalJobError {
 }
 
 /** 401 (token revoked / uninstalled), 402 (shop frozen), 403 (missing scope), 423 (shop locked). */
-export class ShopAccessError extends TerminalJobError {
+export class ShopAccessError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
     this.name = "ShopAccessError";
   }
 }
 
-export class ShopifyUnavailableError extends RetryableJobError {
-  constructor(message: string, retryAfterMs?: number) {
-    super(message, retryAfterMs);
+/** Any other 4xx: Shopify refused the request as sent. */
+export class ShopifyRequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = "ShopifyRequestError";
+  }
+}
+
+/** Throttled, 429, 5xx or the network, still so after the client's own retries; `retryAfterMs` is Shopify's hint. */
+export class ShopifyUnavailableError extends Error {
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
     this.name = "ShopifyUnavailableError";
   }
 }
@@ -172,7 +183,7 @@ export function createAdminClient(transport: GraphqlTransport, o: AdminClientOpt
           if (ACCESS_STATUSES.has(outcome.status)) throw new ShopAccessError(outcome.status, `Shopify answered ${outcome.status} ${outcome.statusText}`);
           if (outcome.status === 429) retryIn = Math.max(1000, (outcome.retryAfterSeconds ?? 1) * 1000);
           else if (outcome.status >= 500) retryIn = backoffMs(n);
-          else throw new TerminalJobError(`Shopify answered ${outcome.status} ${outcome.statusText}`);
+          else throw new ShopifyRequestError(outcome.status, `Shopify answered ${outcome.status} ${outcome.statusText}`);
           failure = new ShopifyUnavailableError(`HTTP ${outcome.status}`, retryIn);
           break;
         case "network":

@@ -1,8 +1,9 @@
 // The inbox write on its own: once per event, one waiting drain per shop, and a shop deleted by
 // another process (shop/redact in a worker) does not poison this process's shop-id cache.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { JOB } from "../../app/jobs/job-types";
-import { recordWebhook, type IncomingWebhook } from "../../app/models/webhook-events.server";
+import type { IncomingWebhook } from "../../app/models/webhook-events.server";
+import { JOB } from "../../app/queue/job-types";
+import { recordWebhook } from "../../app/services/webhook-inbox.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 const event = (eventId: string, shopDomain: string): IncomingWebhook => ({

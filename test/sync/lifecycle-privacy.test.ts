@@ -3,8 +3,8 @@
 import { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
-import { JOB } from "../../app/jobs/job-types";
-import { enqueue } from "../../app/jobs/queue.server";
+import { JOB } from "../../app/queue/job-types";
+import { enqueue } from "../../app/queue/queue.server";
 import { waitFor } from "../support/wait-for";
 import { describeEachDatabase } from "../support/databases";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";

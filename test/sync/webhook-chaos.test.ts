@@ -3,8 +3,8 @@
 // lost events, as with Shopify; the reconciliation job heals them, after which the database equals
 // a backfill of the same store.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { JOB } from "../../app/jobs/job-types";
-import { enqueue } from "../../app/jobs/queue.server";
+import { JOB } from "../../app/queue/job-types";
+import { enqueue } from "../../app/queue/queue.server";
 import { advanceBackfill, beginBackfill } from "../../app/services/backfill.server";
 import type { Delivery } from "../../simulator/webhooks";
 import { waitFor } from "../support/wait-for";

@@ -1,10 +1,10 @@
-// A durable job queue on the Job table, the same for both databases:
+// The Job table's consumer side, the same for both databases:
 // - SQLite (embedded default): one process claims jobs; SQLite serialises writers.
 // - PostgreSQL (scale): any number of worker processes claim with FOR UPDATE SKIP LOCKED under a
 //   short transaction-scoped advisory lock, which also makes the per-shop concurrency limit exact.
-// Why not pg-boss: see docs/decisions/0004-job-queue.md.
-import { providerOf, sqlOf, type Db } from "../db.server";
-import { decideFailure } from "./errors.server";
+// Why a table of our own: docs/decisions/0004-job-queue.md; the seam around it: 0007.
+import { providerOf, sqlOf, type Db } from "../../db.server";
+import { decideFailure } from "../errors.server";
 
 export interface JobRow {
   id: number;
@@ -13,38 +13,6 @@ export interface JobRow {
   payload: string;
   attempts: number;
   maxAttempts: number;
-}
-
-export interface EnqueueOptions {
-  type: string;
-  shopId?: number | null;
-  payload?: unknown;
-  runAt?: Date;
-  maxAttempts?: number;
-  /** At most one queued job per (shop, key): enqueueing again while one waits is a no-op. */
-  singletonKey?: string;
-}
-
-export async function enqueue(db: Db, o: EnqueueOptions): Promise<number | null> {
-  if (o.singletonKey) {
-    const waiting = await db.job.findFirst({
-      where: { shopId: o.shopId ?? null, singletonKey: o.singletonKey, status: "queued" },
-      select: { id: true },
-    });
-    if (waiting) return null;
-  }
-  const job = await db.job.create({
-    data: {
-      type: o.type,
-      shopId: o.shopId ?? null,
-      payload: JSON.stringify(o.payload ?? {}),
-      runAt: o.runAt ?? new Date(),
-      maxAttempts: o.maxAttempts ?? 5,
-      singletonKey: o.singletonKey ?? null,
-    },
-    select: { id: true },
-  });
-  return job.id;
 }
 
 const CLAIM_LOCK = 4242002;
@@ -90,9 +58,11 @@ export async function failJob(db: Db, job: JobRow, error: unknown, now = new Dat
   return decision.retry ? "retry" : "failed";
 }
 
-/** Keeps a long job's lease fresh so other workers don't take it for dead. */
-export async function heartbeat(db: Db, id: number, workerId: string): Promise<void> {
+/** Keeps a long job's lease fresh so other workers don't take it for dead; false once it was cancelled. */
+export async function heartbeat(db: Db, id: number, workerId: string): Promise<boolean> {
   await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
+  const row = await db.job.findUnique({ where: { id }, select: { status: true } });
+  return row?.status === "running";
 }
 
 /**
@@ -106,16 +76,4 @@ export async function requeueAbandoned(db: Db, leaseMs: number, now = new Date()
     data: { status: "queued", lockedBy: null, runAt: now, attempts: { decrement: 1 } },
   });
   return count;
-}
-
-/**
- * Cancels a shop's waiting and running jobs (app/uninstalled), except `exceptJobId` (the job doing
- * the cancelling). Running handlers notice on their next heartbeat. Returns the Prisma query
- * unawaited, so callers can put it in a transaction.
- */
-export function cancelShopJobs(db: Db, shopId: number, exceptJobId?: number) {
-  return db.job.updateMany({
-    where: { shopId, status: { in: ["queued", "running"] }, ...(exceptJobId ? { id: { not: exceptJobId } } : {}) },
-    data: { status: "cancelled", finishedAt: new Date(), lockedBy: null },
-  });
 }

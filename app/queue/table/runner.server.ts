@@ -1,34 +1,15 @@
-// Runs jobs from the durable queue: in the web process (embedded default) or in `npm run worker`
-// processes (PostgreSQL). Handlers are looked up by job type; failures go through decideFailure.
+// Runs jobs from the Job table: in the web process (embedded default) or in `npm run worker`
+// processes (PostgreSQL). Each claimed job goes through runJob (payload parsed by its schema);
+// a failure goes through decideFailure (in failJob).
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.server";
-import { claimNext, completeJob, failJob, heartbeat, requeueAbandoned, type JobRow } from "./queue.server";
+import { logger } from "../../logger.server";
+import type { JobContext, QueueStartOptions } from "../job-queue";
+import { runJob } from "../registry";
+import { claimNext, completeJob, failJob, heartbeat, requeueAbandoned, type JobRow } from "./claim.server";
 
-export interface JobContext {
-  db: Db;
-  job: JobRow;
-  /** Refreshes the lease; resolves false when the job was cancelled meanwhile (stop early). */
-  heartbeat(): Promise<boolean>;
-}
-export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
-
-export interface RunnerOptions {
-  db: Db;
-  handlers: JobHandlers;
+export interface RunnerOptions extends QueueStartOptions {
   workerId?: string;
-  /** Jobs run at once by this process. */
-  concurrency?: number;
-  perShopLimit?: number;
   pollMs?: number;
-  /** A running job whose lease is older than this is taken for abandoned and queued again. */
-  leaseMs?: number;
-  /**
-   * This runner is the only one (the embedded default): every job still marked running was left
-   * by a previous process that died, so all of them are queued again at start.
-   */
-  soleRunner?: boolean;
-  onEvent?: (e: { type: "done" | "retry" | "failed"; job: JobRow; error?: unknown }) => void;
 }
 
 export interface JobRunner {
@@ -48,24 +29,15 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
   const idleWaiters: (() => void)[] = [];
   let wake: (() => void) | undefined;
 
-  async function runOne(job: JobRow): Promise<void> {
-    const handler = o.handlers[job.type];
-    const ctx: JobContext = {
-      db: o.db,
-      job,
-      heartbeat: async () => {
-        await heartbeat(o.db, job.id, workerId);
-        const row = await o.db.job.findUnique({ where: { id: job.id }, select: { status: true } });
-        return row?.status === "running";
-      },
-    };
+  async function runOne(row: JobRow): Promise<void> {
+    const { payload, ...job } = row;
+    const ctx: JobContext = { db: o.db, job, heartbeat: () => heartbeat(o.db, job.id, workerId) };
     try {
-      if (!handler) throw new Error(`no handler for job type "${job.type}"`);
-      await handler(JSON.parse(job.payload) as unknown, ctx);
+      await runJob(o.jobs, job.type, JSON.parse(payload) as unknown, ctx);
       await completeJob(o.db, job.id);
       o.onEvent?.({ type: "done", job });
     } catch (error) {
-      const outcome = await failJob(o.db, job, error);
+      const outcome = await failJob(o.db, row, error);
       o.onEvent?.({ type: outcome, job, error });
     }
   }
@@ -77,7 +49,7 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
         job = await claimNext(o.db, workerId, perShopLimit);
       } catch (error) {
         if (stopped) return;
-        console.error(`[jobs] claim failed (slot ${slot})`, error);
+        logger("jobs").error({ err: error, slot }, "claim failed");
       }
       if (job) {
         active++;

@@ -1,0 +1,87 @@
+// The queue seam (docs/decisions/0007-queue-seam.md): what producers, handlers and the process
+// entry points see of the queue. The Job table (app/queue/table/) is one implementation; another
+// backend (pg-boss) implements JobQueue and reuses the registry and the error classification,
+// and no producer or handler changes.
+import type { Prisma } from "@prisma/client";
+import type { z } from "zod";
+import type { Db } from "../db.server";
+import type { JobPayloadInput, JobType } from "./job-types";
+
+/** A job's id; opaque to handlers (they only hand it back, e.g. to cancelShopJobs). */
+export type JobId = number;
+
+/** Where an enqueue is written: the app's client, or a transaction the caller has open. */
+export type QueueClient = Db | Prisma.TransactionClient;
+
+export interface EnqueueOptions<T extends JobType = JobType> {
+  type: T;
+  shopId?: number | null;
+  payload?: JobPayloadInput<T>;
+  /** Not before this time (default: now). */
+  runAt?: Date;
+  /** Attempts before the job fails for good (default 5). */
+  maxAttempts?: number;
+  /** At most one queued job per (shop, key): enqueueing again while one waits is a no-op. */
+  singletonKey?: string;
+}
+
+/** What a handler knows of the job it runs. */
+export interface JobInfo {
+  id: JobId;
+  shopId: number | null;
+  type: string;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export interface JobContext {
+  db: Db;
+  job: JobInfo;
+  /** Refreshes the lease; resolves false when the job was cancelled meanwhile (stop early). */
+  heartbeat(): Promise<boolean>;
+}
+
+/** A handler and the schema of its payload (build one with `defineJob`). */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  type: string;
+  payload: S;
+  run(payload: z.output<S>, ctx: JobContext): Promise<void>;
+}
+
+/** The handlers a process runs, by job type (build it with `jobRegistry`). */
+export type JobRegistry = ReadonlyMap<string, JobDefinition>;
+
+export type JobEvent = { type: "done" | "retry" | "failed"; job: JobInfo; error?: unknown };
+
+export interface QueueStartOptions {
+  db: Db;
+  jobs: JobRegistry;
+  /** Jobs run at once by this process. */
+  concurrency?: number;
+  /** Jobs of one shop running at once, across every process. */
+  perShopLimit?: number;
+  /** A running job not heard from (heartbeat) for this long is taken for dead and run again. */
+  leaseMs?: number;
+  /** This process is the only runner: whatever is marked running was left by a dead process. */
+  soleRunner?: boolean;
+  onEvent?: (e: JobEvent) => void;
+}
+
+export interface JobQueue {
+  /**
+   * Adds a job. Given a transaction client, the job exists only if that transaction commits.
+   * Resolves to the job's id, or null when `singletonKey` found one already waiting.
+   */
+  enqueue<T extends JobType>(client: QueueClient, job: EnqueueOptions<T>): Promise<JobId | null>;
+  /**
+   * Cancels a shop's waiting and running jobs (uninstall) except `exceptJobId`; running handlers
+   * notice on their next heartbeat. Joins the caller's transaction when given one.
+   */
+  cancelShopJobs(client: QueueClient, shopId: number, exceptJobId?: JobId): Promise<number>;
+  /** Starts running the registered jobs in this process (once; later calls are no-ops). */
+  start(o: QueueStartOptions): void;
+  /** Resolves when no runnable job is left (tests). */
+  drain(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones. */
+  stop(): Promise<void>;
+}

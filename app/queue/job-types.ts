@@ -1,0 +1,24 @@
+// The app's jobs: each type's name and the schema of its payload, in one place, so producers
+// (typed by the schema's input) and handlers (given the schema's parsed output) cannot disagree.
+import { z } from "zod";
+
+export const JOB = {
+  processWebhooks: "process-webhooks",
+  backfill: "backfill",
+  reconcile: "reconcile",
+} as const;
+export type JobType = (typeof JOB)[keyof typeof JOB];
+
+export const jobPayloads = {
+  /** Drains the shop's webhook inbox; everything it needs is in the inbox. */
+  [JOB.processWebhooks]: z.object({}),
+  /** Advances the shop's backfill; `bulkOperationId` says which export finished (bulk_operations/finish). */
+  [JOB.backfill]: z.object({ bulkOperationId: z.string().optional() }),
+  /** Heals missed webhooks; an on-demand pass does not book the next nightly run. */
+  [JOB.reconcile]: z.object({ onDemand: z.boolean().optional() }),
+} satisfies Record<JobType, z.ZodType>;
+
+/** What a producer passes when it enqueues a job of type `T`. */
+export type JobPayloadInput<T extends JobType> = z.input<(typeof jobPayloads)[T]>;
+/** What the handler of type `T` receives (parsed and validated by the queue). */
+export type JobPayload<T extends JobType> = z.output<(typeof jobPayloads)[T]>;

@@ -1,0 +1,51 @@
+// The Job table's producer side: the only INSERT INTO "Job" in the app, and cancellation.
+// Both take the caller's client, so they join its transaction when it has one open (the webhook
+// inbox writes its row and queues the drain in one commit).
+import type { EnqueueOptions, JobId, QueueClient } from "../job-queue";
+import type { JobType } from "../job-types";
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * One statement, also on the webhook hot path: the singleton check is part of the INSERT
+ * (`WHERE NOT EXISTS`), so there is no read-then-write gap and no second round trip.
+ */
+export async function enqueue<T extends JobType>(client: QueueClient, o: EnqueueOptions<T>): Promise<JobId | null> {
+  const now = new Date();
+  const shopId = o.shopId ?? null;
+  const payload = JSON.stringify(o.payload ?? {});
+  const runAt = o.runAt ?? now;
+  const maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const key = o.singletonKey ?? null;
+  let rows: { id: number | bigint }[];
+  if (key === null) {
+    rows = await client.$queryRaw`
+      INSERT INTO "Job" ("shopId", "type", "payload", "status", "attempts", "maxAttempts", "runAt", "singletonKey", "createdAt", "updatedAt")
+      VALUES (${shopId}, ${o.type}, ${payload}, 'queued', 0, ${maxAttempts}, ${runAt}, NULL, ${now}, ${now})
+      RETURNING "id"`;
+  } else if (shopId === null) {
+    // `= NULL` never matches: an app-wide singleton needs IS NULL.
+    rows = await client.$queryRaw`
+      INSERT INTO "Job" ("shopId", "type", "payload", "status", "attempts", "maxAttempts", "runAt", "singletonKey", "createdAt", "updatedAt")
+      SELECT NULL, ${o.type}, ${payload}, 'queued', 0, ${maxAttempts}, ${runAt}, ${key}, ${now}, ${now}
+      WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "shopId" IS NULL AND "singletonKey" = ${key} AND "status" = 'queued')
+      RETURNING "id"`;
+  } else {
+    rows = await client.$queryRaw`
+      INSERT INTO "Job" ("shopId", "type", "payload", "status", "attempts", "maxAttempts", "runAt", "singletonKey", "createdAt", "updatedAt")
+      SELECT ${shopId}, ${o.type}, ${payload}, 'queued', 0, ${maxAttempts}, ${runAt}, ${key}, ${now}, ${now}
+      WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "shopId" = ${shopId} AND "singletonKey" = ${key} AND "status" = 'queued')
+      RETURNING "id"`;
+  }
+  const id = rows[0]?.id;
+  return id === undefined ? null : Number(id);
+}
+
+/** Cancels a shop's waiting and running jobs except `exceptJobId` (the job doing the cancelling). */
+export async function cancelShopJobs(client: QueueClient, shopId: number, exceptJobId?: JobId): Promise<number> {
+  const { count } = await client.job.updateMany({
+    where: { shopId, status: { in: ["queued", "running"] }, ...(exceptJobId ? { id: { not: exceptJobId } } : {}) },
+    data: { status: "cancelled", finishedAt: new Date(), lockedBy: null },
+  });
+  return count;
+}

@@ -1,0 +1,81 @@
+// The table queue behind the JobQueue seam: a handler gets its payload parsed by its schema; a
+// payload that fails the schema is a terminal failure with a clear message, on the first attempt.
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { TerminalJobError } from "../../app/queue/errors.server";
+import type { JobQueue } from "../../app/queue/job-queue";
+import { JOB, type JobPayload } from "../../app/queue/job-types";
+import { defineJob, jobRegistry } from "../../app/queue/registry";
+import { createTableQueue } from "../../app/queue/table/table-queue.server";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+
+describeEachDatabase("table queue", (provider) => {
+  let t: TestDatabase;
+  let shopId: number;
+  let queue: JobQueue;
+  const seen: JobPayload<typeof JOB.reconcile>[] = [];
+  let failWith: unknown = null;
+
+  const jobs = jobRegistry([
+    defineJob(JOB.reconcile, async (payload) => {
+      seen.push(payload);
+      if (failWith) throw failWith;
+    }),
+  ]);
+
+  beforeAll(async () => {
+    t = await createTestDatabase(provider);
+    shopId = (await t.db.shop.create({ data: { domain: `runner-${provider}.myshopify.com` } })).id;
+  });
+  afterEach(async () => {
+    await queue?.stop();
+    seen.length = 0;
+    failWith = null;
+  });
+  afterAll(async () => t?.drop());
+
+  async function runAll(): Promise<void> {
+    queue = createTableQueue();
+    queue.start({ db: t.db, jobs, soleRunner: true });
+    await queue.drain();
+  }
+
+  it("runs the handler with the parsed payload and marks the job succeeded", async () => {
+    const id = (await enqueueReconcile({ onDemand: true }))!;
+    await runAll();
+    expect(seen).toEqual([{ onDemand: true }]);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "succeeded", attempts: 1 });
+  });
+
+  it("fails a payload that does not match its schema for good, without running the handler", async () => {
+    const id = (await enqueueReconcile({ onDemand: "yes" } as never))!;
+    await runAll();
+    expect(seen).toEqual([]);
+    const job = await t.db.job.findUniqueOrThrow({ where: { id } });
+    expect(job.status).toBe("failed");
+    expect(job.attempts).toBe(1);
+    expect(job.lastError).toMatch(/^JobPayloadError: job reconcile: payload does not match its schema: onDemand: /);
+  });
+
+  it("queues a retryable failure again, later", async () => {
+    failWith = new Error("database is locked");
+    const id = (await enqueueReconcile({}))!;
+    const before = Date.now();
+    await runAll();
+    const job = await t.db.job.findUniqueOrThrow({ where: { id } });
+    expect(job).toMatchObject({ status: "queued", attempts: 1, lastError: "Error: database is locked" });
+    expect(job.runAt.getTime()).toBeGreaterThanOrEqual(before + 1_000);
+  });
+
+  it("fails a terminal error on the first attempt", async () => {
+    failWith = new TerminalJobError("reconcile needs a shop");
+    const id = (await enqueueReconcile({}))!;
+    await runAll();
+    expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", attempts: 1, lastError: "TerminalJobError: reconcile needs a shop" });
+  });
+
+  /** Through the seam's enqueue, after cancelling what earlier tests left queued. */
+  async function enqueueReconcile(payload: { onDemand?: boolean }) {
+    await t.db.job.updateMany({ where: { status: "queued" }, data: { status: "cancelled" } });
+    return createTableQueue().enqueue(t.db, { type: JOB.reconcile, shopId, payload });
+  }
+});
