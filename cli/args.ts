@@ -1,4 +1,4 @@
-import type { SegmentAlgorithm } from "../app/analytics/segments/model";
+import type { SegmentAlgorithm } from "../app/analytics/index";
 import type { ColumnOverrides } from "./csv/columns";
 
 /** Default seed of the CLI: fixed so that two runs on the same file give the same segments. */

@@ -1,8 +1,14 @@
 import { readFileSync, writeFileSync, accessSync, constants, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { createRfmAccumulator, isReturn, type RfmFeatureTable } from "../app/analytics/rfm/features";
-import { parseSegmentModel, type SegmentModel } from "../app/analytics/segments/model";
-import { segmentCustomers, type SegmentationResult } from "../app/analytics/segments/pipeline";
+import {
+  createRfmAccumulator,
+  isReturn,
+  parseSegmentModel,
+  segmentCustomers,
+  type RfmFeatureTable,
+  type SegmentationResult,
+  type SegmentModel,
+} from "../app/analytics/index";
 import { parseArgs, HELP, UsageError, type SegmentCommand } from "./args";
 import { openCsvText, streamTransactions, EmptyInputError, type ReadProgress } from "./csv/transactions";
 import { ColumnError } from "./csv/columns";

@@ -1,10 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import type { RfmFeatureTable } from "../app/analytics/rfm/features";
-import { formatMilli, formatMoneyReadable } from "../app/analytics/money";
-import { RFM_GROUPS } from "../app/analytics/rfm/groups";
-import { explainCustomer } from "../app/analytics/segments/explain";
-import type { SegmentationResult } from "../app/analytics/segments/pipeline";
+import { explainCustomer, formatMilli, formatMoneyReadable, RFM_GROUPS, type RfmFeatureTable, type SegmentationResult } from "../app/analytics/index";
 
 export const OUTPUT_COLUMNS = [
   "customer_id",

@@ -1,6 +1,4 @@
-import type { RfmFeatureTable } from "../app/analytics/rfm/features";
-import { formatMoneyReadable } from "../app/analytics/money";
-import type { SegmentationResult } from "../app/analytics/segments/pipeline";
+import { formatMoneyReadable, type RfmFeatureTable, type SegmentationResult } from "../app/analytics/index";
 import type { SegmentCommand } from "./args";
 
 /** HTML-escapes text (element content and attribute values). */

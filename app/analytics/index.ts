@@ -9,6 +9,7 @@ export * from "./segments/index";
 export type { Matrix } from "./util/matrix";
 export { matrixFromRows } from "./util/matrix";
 export { createRng, type Rng } from "./util/random";
+export { medianOf, quantileSorted } from "./util/stats";
 export { fitKMeans, assignKMeans, type KMeansModel, type KMeansOptions } from "./clustering/kmeans";
 export { chooseK } from "./clustering/choose-k";
 export { dbscan, proposeEps } from "./clustering/dbscan";

@@ -1,4 +1,5 @@
 import type { Matrix } from "../util/matrix";
+import { selectByKey } from "../util/stats";
 
 /**
  * Static k-d tree over typed arrays, for exact k-nearest-neighbour and radius queries in low
@@ -68,7 +69,7 @@ export class KdTree {
         }
       }
       const mid = (start + end) >>> 1;
-      if (end - start > 1) quickselect(perm, data, d, dim, start, end - 1, mid);
+      if (end - start > 1) selectByKey(perm, data, d, dim, start, end - 1, mid);
       const left = 2 * node + 1;
       this.nodeStart[left] = start;
       this.nodeEnd[left] = mid;
@@ -251,32 +252,4 @@ function sq(a: Float64Array, ai: number, q: Float64Array, d: number): number {
     s += e * e;
   }
   return s;
-}
-
-/** Reorders perm[lo..hi] so that perm[kth] holds the point with the kth smallest coordinate `dim`. */
-function quickselect(perm: Int32Array, data: Float64Array, d: number, dim: number, lo: number, hi: number, kth: number): void {
-  while (hi > lo) {
-    // median of three pivot
-    const mid = (lo + hi) >>> 1;
-    const a = data[(perm[lo] as number) * d + dim] as number;
-    const b = data[(perm[mid] as number) * d + dim] as number;
-    const c = data[(perm[hi] as number) * d + dim] as number;
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((data[(perm[i] as number) * d + dim] as number) < pivot) i++;
-      while ((data[(perm[j] as number) * d + dim] as number) > pivot) j--;
-      if (i <= j) {
-        const tmp = perm[i] as number;
-        perm[i] = perm[j] as number;
-        perm[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (kth <= j) hi = j;
-    else if (kth >= i) lo = i;
-    else return;
-  }
 }

@@ -3,7 +3,7 @@ import { RFM_GROUPS, fmScore } from "../rfm/groups";
 import { formatMoneyReadable } from "../money";
 import { scaleRow } from "./scaling";
 import { describeCustomerValues } from "./describe";
-import type { SegmentationResult, SegmentAssignment } from "./pipeline";
+import type { SegmentationResult, SegmentAssignment } from "./result";
 import type { SegmentModel } from "./model";
 
 function dist(a: readonly number[], b: readonly number[], d: number): number {

@@ -3,10 +3,24 @@ import type { RfmScoreModel, QuintileScale } from "../rfm/scores";
 import { parseScaler, type ScalerModel } from "./scaling";
 
 export type SegmentAlgorithm = "rfm" | "kmeans" | "dbscan" | "hybrid";
+export const SEGMENT_ALGORITHMS: readonly SegmentAlgorithm[] = ["rfm", "kmeans", "dbscan", "hybrid"];
 export type MonetaryTier = "high" | "mid" | "low";
 
 /** Feature columns of the clustering space, in order. Monetary is in units of currency (not milli). */
 export const SEGMENT_FEATURES = ["recency_days", "frequency", "monetary"] as const;
+
+/**
+ * Dimensions of a cluster centre (and of the outlier and hysteresis distances): hybrid clusters
+ * recency × frequency within a spend tier, every other algorithm all three features.
+ */
+export function centreDims(algorithm: SegmentAlgorithm): 2 | 3 {
+  return algorithm === "hybrid" ? 2 : 3;
+}
+
+/** `label` of DBSCAN noise: its customers go to the whales or the outliers segment. */
+export const NOISE_LABEL = -1;
+/** `label` of customers without a purchase: never clustered, always the prospects segment. */
+export const NOT_CLUSTERED_LABEL = -2;
 
 /**
  * What a segment is. `cluster`: a K-means/DBSCAN cluster (hybrid: one per tier and cluster);
@@ -20,7 +34,7 @@ export interface SegmentDefinition {
   readonly id: string;
   readonly name: string;
   readonly kind: SegmentKind;
-  /** Algorithm cluster label (−1 DBSCAN noise, −2 not clustered). */
+  /** Algorithm cluster label (≥ 0), `NOISE_LABEL` or `NOT_CLUSTERED_LABEL`. */
   readonly label: number;
   readonly tier: MonetaryTier | null;
   /** Centre in scaled space (K-means centroid, or mean of members). Empty if no members. */
@@ -66,7 +80,7 @@ export interface SegmentModel {
   readonly scaler: ScalerModel;
   readonly rfmScores: RfmScoreModel;
   readonly segments: readonly SegmentDefinition[];
-  /** Relative margin of the hysteresis rule (see pipeline.ts). */
+  /** Relative margin of the hysteresis rule (see stability.ts). */
   readonly hysteresisMargin: number;
   readonly kmeans: KMeansModel | null;
   readonly dbscan: DbscanModelPart | null;
@@ -109,7 +123,7 @@ export function parseSegmentModel(input: unknown): SegmentModel {
   if (v === null || typeof v !== "object") fail("not an object");
   if (v.kind !== "segmint.segments") fail(`kind must be "segmint.segments", got ${JSON.stringify(v.kind)}`);
   if (v.version !== 1) fail(`unsupported version ${String(v.version)}`);
-  if (v.algorithm !== "rfm" && v.algorithm !== "kmeans" && v.algorithm !== "dbscan" && v.algorithm !== "hybrid") fail("bad algorithm");
+  if (v.algorithm === undefined || !SEGMENT_ALGORITHMS.includes(v.algorithm)) fail("bad algorithm");
   if (typeof v.asOf !== "string") fail("asOf missing");
   if (typeof v.seed !== "number") fail("seed missing");
   if (typeof v.hysteresisMargin !== "number") fail("hysteresisMargin missing");

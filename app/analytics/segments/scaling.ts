@@ -1,4 +1,5 @@
 import type { Matrix } from "../util/matrix";
+import { quantileSorted } from "../util/stats";
 
 /**
  * Feature scaling for clustering, fitted once and stored in the model so that new customers
@@ -41,17 +42,6 @@ function transformed(x: Matrix, t: ScalingTransform): Float64Array {
   const out = new Float64Array(x.data.length);
   for (let k = 0; k < out.length; k++) out[k] = signedLog1pValue(x.data[k]!);
   return out;
-}
-
-/** Linear-interpolated quantile of sorted values (numpy "linear"). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  const frac = pos - lo;
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * frac;
 }
 
 export function fitScaler(x: Matrix, options: ScalerOptions = {}): ScalerModel {
@@ -114,6 +104,16 @@ export function scaleRow(model: ScalerModel, row: readonly number[]): number[] {
     const y = model.transform === "signedLog1p" ? signedLog1pValue(v) : v;
     return (y - model.center[j]!) / model.scale[j]!;
   });
+}
+
+/** The scaler of the first `dims` columns (hybrid clusters on recency and frequency only). */
+export function scalerPart(model: ScalerModel, dims: number): ScalerModel {
+  return { ...model, center: model.center.slice(0, dims), scale: model.scale.slice(0, dims) };
+}
+
+/** A point scaled by `from` (e.g. a previous run's centroid), in the space of `to`. */
+export function rescaleRow(from: ScalerModel, to: ScalerModel, row: readonly number[]): number[] {
+  return scaleRow(to, invertScaledRow(from, row));
 }
 
 /** Validates a parsed JSON scaler (e.g. from storage). */

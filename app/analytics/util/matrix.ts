@@ -85,3 +85,24 @@ export function assertMatrix(x: Matrix, who: string, opts: { minRows?: number; m
     }
   }
 }
+
+/** Rows `rows` (default all) and columns `cols` of `x`, copied into a new Matrix. */
+export function subMatrix(x: Matrix, cols: readonly number[], rows?: ArrayLike<number>): Matrix {
+  const n = rows === undefined ? x.rows : rows.length;
+  const out = new Float64Array(n * cols.length);
+  for (let t = 0; t < n; t++) {
+    const i = rows === undefined ? t : rows[t]!;
+    for (let j = 0; j < cols.length; j++) out[t * cols.length + j] = x.data[i * x.cols + cols[j]!]!;
+  }
+  return { data: out, rows: n, cols: cols.length };
+}
+
+/** Squared Euclidean distance between `a[aOff..aOff+d)` and `b[bOff..bOff+d)`. */
+export function squaredDistance(a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bOff: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = a[aOff + j]! - b[bOff + j]!;
+    s += t * t;
+  }
+  return s;
+}

@@ -1,3 +1,5 @@
+import { selectRows, type Matrix } from "./matrix";
+
 /** Uniform pseudo-random numbers in [0, 1). */
 export type Rng = () => number;
 
@@ -54,4 +56,14 @@ export function randomNormal(rng: Rng): number {
   let u = rng();
   while (u === 0) u = rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+/**
+ * A seeded sample of `size` rows of `x` in their original order, and the sampled row indices
+ * (`null` when `x` has no more than `size` rows: then `x` itself is returned, not a copy).
+ */
+export function sampleRows(x: Matrix, size: number, seed: number): { sample: Matrix; rows: Int32Array | null } {
+  if (x.rows <= size) return { sample: x, rows: null };
+  const rows = sampleWithoutReplacement(x.rows, size, createRng(seed)).sort();
+  return { sample: selectRows(x, rows), rows };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { segmentCustomers, assignSegments } from "../../../app/analytics/segments/pipeline";
+import { segmentCustomers } from "../../../app/analytics/segments/pipeline";
+import { assignSegments } from "../../../app/analytics/segments/assign";
 import { parseSegmentModel } from "../../../app/analytics/segments/model";
 import { explainCustomer } from "../../../app/analytics/segments/explain";
 import { featureTableFromRows } from "../../../app/analytics/rfm/features";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fitScaler, applyScaler, scaleRow, invertScaledRow, parseScaler, quantileSorted, signedLog1pValue } from "../../../app/analytics/segments/scaling";
+import { fitScaler, applyScaler, scaleRow, invertScaledRow, parseScaler, signedLog1pValue } from "../../../app/analytics/segments/scaling";
+import { quantileSorted } from "../../../app/analytics/util/stats";
 import { hungarian } from "../../../app/analytics/segments/hungarian";
 import { matrixFromRows } from "../../../app/analytics/util/matrix";
 
@@ -78,7 +79,7 @@ describe("Hungarian assignment", () => {
 
 describe("median by quickselect", () => {
   it("equals the sorted median on random and tied inputs, without mutating them", async () => {
-    const { medianOf } = await import("../../../app/analytics/segments/pipeline");
+    const { medianOf } = await import("../../../app/analytics/util/stats");
     let seed = 3;
     const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     for (let t = 0; t < 300; t++) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { createRfmAccumulator, isReturn, type RfmFeatureTable } from "../../../app/analytics/rfm/features";
-import { segmentCustomers, type SegmentationResult } from "../../../app/analytics/segments/pipeline";
+import { segmentCustomers } from "../../../app/analytics/segments/pipeline";
+import type { SegmentationResult } from "../../../app/analytics/segments/result";
 import { parseSegmentModel } from "../../../app/analytics/segments/model";
 import { createRng } from "../../../app/analytics/util/random";
 import { openCsvText, readTransactionBatches } from "../../../cli/csv/transactions";
