@@ -1,7 +1,9 @@
 // The bridge from the database to the analytics core: one shop's orders, lines and refunds as the
-// core's TransactionRows, batch by batch (keyset pagination over Order.id), with every date turned
-// into the shop's calendar day. Memory is bounded by the batch: one array of orders with their lines
-// and refunds at a time, never the shop's history (docs/decisions/0011-analytics-bridge.md).
+// core's TransactionRows, batch by batch (keyset pagination over processedAt and Order.id), with
+// every date turned into the shop's calendar day. Memory is bounded by the batch: one array of
+// orders with their lines and refunds at a time, never the shop's history
+// (docs/decisions/0011-analytics-bridge.md).
+import type { Prisma } from "@prisma/client";
 import type { TransactionRow } from "../analytics";
 import type { Db } from "../db.server";
 
@@ -81,6 +83,21 @@ export function shopDayFormatter(timeZone: string): (instant: Date) => string {
   };
 }
 
+/** What one order brings along: Prisma loads lines and refunds for the whole batch in a few queries. */
+const ORDER_FACTS = {
+  id: true,
+  shopifyId: true,
+  processedAt: true,
+  cancelledAt: true,
+  grossMilli: true,
+  test: true,
+  customer: { select: { shopifyId: true } },
+  lines: { select: { productId: true, quantity: true, unitPriceMilli: true }, orderBy: { id: "asc" } },
+  refunds: { select: { processedAt: true, amountMilli: true }, orderBy: { id: "asc" } },
+} satisfies Prisma.OrderSelect;
+
+type OrderWithFacts = Prisma.OrderGetPayload<{ select: typeof ORDER_FACTS }>;
+
 /** BigInt milli column → `Milli` (ADR 0010): exact, or a RangeError, never rounded. */
 function milli(value: bigint, what: string): number {
   const n = Number(value);
@@ -90,8 +107,8 @@ function milli(value: bigint, what: string): number {
 
 /**
  * The shop's orders as the core's transaction rows, one array per batch of `batchSize` orders
- * (ascending Order.id), lazily: a batch is read when the consumer asks for it. Rows of one order
- * are contiguous. The mapping (ADR 0011):
+ * (ascending processedAt, then Order.id), lazily: a batch is read when the consumer asks for it.
+ * Rows of one order are contiguous. The mapping (ADR 0011):
  * - test orders are left out; a guest order (no customer) has `customerId: null`;
  * - ids are Shopify's (order and customer), so rows and results mean the same across re-installs;
  * - a placed order gives one row per line (`quantity` × `unitPriceMilli`, signed as stored) on its
@@ -113,60 +130,30 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
   const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
   const dayOf = shopDayFormatter(timeZone);
 
-  let cursor = 0;
+  // Keyset over (processedAt, id): the (shopId, processedAt) index serves both the seek and the
+  // order, so each batch costs its own rows. Keyset over id alone would sort the shop's remaining
+  // orders for every batch (no index has shopId then id): quadratic in the shop's size.
+  let after: { processedAt: Date; id: number } | null = null;
   for (;;) {
-    const orders = await db.order.findMany({
-      where: { shopId, id: { gt: cursor } },
-      orderBy: { id: "asc" },
+    const orders: OrderWithFacts[] = await db.order.findMany({
+      where: after === null ? { shopId } : { shopId, processedAt: { gte: after.processedAt }, OR: [{ processedAt: { gt: after.processedAt } }, { id: { gt: after.id } }] },
+      orderBy: [{ processedAt: "asc" }, { id: "asc" }],
       take: batchSize,
-      select: {
-        id: true,
-        shopifyId: true,
-        processedAt: true,
-        cancelledAt: true,
-        grossMilli: true,
-        test: true,
-        customer: { select: { shopifyId: true } },
-      },
+      select: ORDER_FACTS,
     });
     if (orders.length === 0) return;
-    const first = orders[0]!.id;
-    const last = orders[orders.length - 1]!.id;
-    cursor = last;
-    // One range query each (no id lists): the batch's ids are [first, last] among this shop's rows.
-    const [lines, refunds] = await Promise.all([
-      db.orderLine.findMany({
-        where: { shopId, orderId: { gte: first, lte: last } },
-        orderBy: [{ orderId: "asc" }, { id: "asc" }],
-        select: { orderId: true, productId: true, quantity: true, unitPriceMilli: true },
-      }),
-      db.refund.findMany({
-        where: { shopId, orderId: { gte: first, lte: last } },
-        orderBy: [{ orderId: "asc" }, { id: "asc" }],
-        select: { orderId: true, processedAt: true, amountMilli: true },
-      }),
-    ]);
+    const last = orders[orders.length - 1]!;
+    after = { processedAt: last.processedAt, id: last.id };
 
     const rows: TransactionRow[] = [];
-    let li = 0;
-    let ri = 0;
     for (const order of orders) {
-      // Both lists are sorted by orderId: skip what belongs to earlier (test) orders.
-      while (li < lines.length && lines[li]!.orderId < order.id) li++;
-      while (ri < refunds.length && refunds[ri]!.orderId < order.id) ri++;
-      const lineStart = li;
-      while (li < lines.length && lines[li]!.orderId === order.id) li++;
-      const refundStart = ri;
-      while (ri < refunds.length && refunds[ri]!.orderId === order.id) ri++;
       if (order.test) continue;
-
       const customerId = order.customer?.shopifyId ?? null;
       const orderId = order.shopifyId;
       const processedAt = dayOf(order.processedAt);
       const record = order.cancelledAt !== null && order.cancelledAt.getTime() <= order.processedAt.getTime();
       let linesTotal = 0;
-      for (let k = lineStart; k < li; k++) {
-        const line = lines[k]!;
+      for (const line of order.lines) {
         const unitPriceMilli = milli(line.unitPriceMilli, `order ${orderId}: unit price`);
         const quantity = record ? -Math.abs(line.quantity) : line.quantity;
         linesTotal += quantity * unitPriceMilli;
@@ -177,8 +164,7 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
       if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
       if (rest !== 0) rows.push({ customerId, orderId, processedAt, amountMilli: rest });
       if (record) continue;
-      for (let k = refundStart; k < ri; k++) {
-        const refund = refunds[k]!;
+      for (const refund of order.refunds) {
         const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
         if (amount !== 0) rows.push({ customerId, orderId, processedAt: dayOf(refund.processedAt), amountMilli: -Math.abs(amount) });
       }

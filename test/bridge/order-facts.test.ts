@@ -66,28 +66,21 @@ async function allRows(db: Db, shopId: number, batchSize?: number): Promise<Tran
   return out;
 }
 
-/** A Db whose order/line/refund findMany calls are recorded (what was asked, how many rows came back). */
-function recordingDb(db: Db): { db: Db; calls: { model: string; take: number | undefined; returned: number }[] } {
-  const calls: { model: string; take: number | undefined; returned: number }[] = [];
-  const wrap = (model: string, delegate: object): object =>
-    new Proxy(delegate, {
-      get(target, prop) {
-        const value: unknown = Reflect.get(target, prop);
-        if (prop !== "findMany" || typeof value !== "function") return value;
-        return async (args: { take?: number }) => {
-          const rows = (await (value as (a: unknown) => Promise<unknown[]>).call(target, args)) as unknown[];
-          calls.push({ model, take: args.take, returned: rows.length });
-          return rows;
-        };
-      },
-    });
-  const proxy = new Proxy(db, {
+/** A Db whose order.findMany calls are recorded: what was asked, how many orders and lines came back. */
+function recordingDb(db: Db): { db: Db; calls: { take: number | undefined; orders: number; lines: number }[] } {
+  const calls: { take: number | undefined; orders: number; lines: number }[] = [];
+  const order = new Proxy(db.order, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
-      return prop === "order" || prop === "orderLine" || prop === "refund" ? wrap(prop, value as object) : value;
+      if (prop !== "findMany" || typeof value !== "function") return value;
+      return async (args: { take?: number }) => {
+        const rows = (await (value as (a: unknown) => Promise<{ lines?: unknown[] }[]>).call(target, args));
+        calls.push({ take: args.take, orders: rows.length, lines: rows.reduce((s, r) => s + (r.lines?.length ?? 0), 0) });
+        return rows;
+      };
     },
   });
-  return { db: proxy, calls };
+  return { db: new Proxy(db, { get: (target, prop) => (prop === "order" ? order : Reflect.get(target, prop)) }), calls };
 }
 
 // New York: EST (UTC−5) until 2024-03-10 07:00Z, EDT (UTC−4) after.
@@ -117,17 +110,18 @@ const OTHER: OrderSpec[] = [
   { shopifyId: "9001", customer: "599", processedAt: "2024-03-12T10:00:00Z", lines: [["p1", 1, 1_000]] },
 ];
 
+// In order of processing time (the stream's order), rows of one order together.
 const EXPECTED_ROWS: TransactionRow[] = [
-  { customerId: "501", orderId: "1001", processedAt: "2024-03-09", productId: "p1", quantity: 2, unitPriceMilli: 10_000 },
-  { customerId: "501", orderId: "1001", processedAt: "2024-03-09", productId: "p2", quantity: 1, unitPriceMilli: 5_500 },
-  { customerId: "501", orderId: "1001", processedAt: "2024-03-11", amountMilli: -5_500 }, // 23:00 EDT on the 11th
-  { customerId: "501", orderId: "1003", processedAt: "2024-03-11", productId: "p3", quantity: 1, unitPriceMilli: 12_000 },
-  { customerId: null, orderId: "1004", processedAt: "2024-03-11", productId: "p1", quantity: 1, unitPriceMilli: 10_000 },
   { customerId: "502", orderId: "1005", processedAt: "2024-03-05", productId: "p2", quantity: 2, unitPriceMilli: 5_500 },
   { customerId: "502", orderId: "1005", processedAt: "2024-03-06", amountMilli: -11_000 },
   { customerId: "502", orderId: "1006", processedAt: "2024-03-07", productId: "p4", quantity: -1, unitPriceMilli: 8_000 },
   { customerId: "503", orderId: "1007", processedAt: "2024-03-08", productId: "p5", quantity: 1, unitPriceMilli: 100_000 },
   { customerId: "503", orderId: "1007", processedAt: "2024-03-08", amountMilli: -10_000 },
+  { customerId: "501", orderId: "1001", processedAt: "2024-03-09", productId: "p1", quantity: 2, unitPriceMilli: 10_000 },
+  { customerId: "501", orderId: "1001", processedAt: "2024-03-09", productId: "p2", quantity: 1, unitPriceMilli: 5_500 },
+  { customerId: "501", orderId: "1001", processedAt: "2024-03-11", amountMilli: -5_500 }, // 23:00 EDT on the 11th
+  { customerId: "501", orderId: "1003", processedAt: "2024-03-11", productId: "p3", quantity: 1, unitPriceMilli: 12_000 },
+  { customerId: null, orderId: "1004", processedAt: "2024-03-11", productId: "p1", quantity: 1, unitPriceMilli: 10_000 },
   { customerId: "503", orderId: "1008", processedAt: "2024-03-15", amountMilli: 7_000 },
   { customerId: "502", orderId: "1009", processedAt: "2024-03-16", productId: null, quantity: 3, unitPriceMilli: 1_250 },
 ];
@@ -179,12 +173,12 @@ describeEachDatabase("order facts: the database as the analytics core's input", 
     expect(features.asOf).toBe("2024-03-20");
     expect(features.stats).toEqual({ rows: 12, purchaseLines: 7, returnLines: 4, guestRows: 1, afterAsOfRows: 0 });
     expect(featureRows(features)).toEqual([
-      // 501: orders on the 9th and the 11th (UTC would say the 10th and the 11th); 20.000 + 5.500 + 12.000 − 5.500.
-      { customerId: "501", recencyDays: 9, frequency: 2, monetaryMilli: 32_000, tenureDays: 11, averageOrderValueMilli: 16_000, meanInterPurchaseDays: 2, valueDecayMilli: expect.any(Number) },
       // 502: the cancelled order counts (5th), its refund and the cancellation record are returns; 11.000 − 11.000 − 8.000 + 3.750.
       { customerId: "502", recencyDays: 4, frequency: 2, monetaryMilli: -4_250, tenureDays: 15, averageOrderValueMilli: -2_125, meanInterPurchaseDays: 11, valueDecayMilli: expect.any(Number) },
       // 503: 90.000 paid (the discount lowers it) + 7.000 order-level.
       { customerId: "503", recencyDays: 5, frequency: 2, monetaryMilli: 97_000, tenureDays: 12, averageOrderValueMilli: 48_500, meanInterPurchaseDays: 7, valueDecayMilli: expect.any(Number) },
+      // 501: orders on the 9th and the 11th (UTC would say the 10th and the 11th); 20.000 + 5.500 + 12.000 − 5.500.
+      { customerId: "501", recencyDays: 9, frequency: 2, monetaryMilli: 32_000, tenureDays: 11, averageOrderValueMilli: 16_000, meanInterPurchaseDays: 2, valueDecayMilli: expect.any(Number) },
     ]);
   });
 
@@ -201,7 +195,7 @@ describeEachDatabase("order facts: the database as the analytics core's input", 
     const a = await segmentShop(t.db, shopId, { asOf, algorithm: "rfm" });
     const b = await segmentShop(t.db, shopId, { asOf, algorithm: "rfm" });
     expect(a.result).not.toBeNull();
-    expect(a.features.customerIds).toEqual(["501", "502", "503"]);
+    expect(a.features.customerIds).toEqual(["502", "503", "501"]);
     expect(Array.from(a.result!.segmentIndex)).toEqual(Array.from(b.result!.segmentIndex));
     expect(a.result!.model.segments.length).toBeGreaterThan(0);
   });
@@ -215,28 +209,26 @@ describeEachDatabase("order facts: the database as the analytics core's input", 
     expect(featureRows(r.features)).toMatchObject([{ customerId: "1", frequency: 0, monetaryMilli: -1_000 }]);
   });
 
-  it("holds one batch at a time: each query takes at most batchSize orders, read only when asked for", async () => {
+  it("holds one batch at a time: each query takes at most batchSize orders, read only when asked for; ties in time neither lost nor repeated", async () => {
     const many = await insertShop(
       t.db,
       "many.myshopify.com",
       "UTC",
-      Array.from({ length: 23 }, (_, i) => ({ shopifyId: String(2000 + i), customer: String(i % 5), processedAt: `2024-02-${String(1 + i).padStart(2, "0")}T12:00:00Z`, lines: [["p", 1, 1_000] as [string, number, number], ["q", 2, 500] as [string, number, number]] })),
+      Array.from({ length: 23 }, (_, i) => ({ shopifyId: String(2000 + i), customer: String(i % 5), processedAt: `2024-02-${String(1 + Math.floor(i / 3)).padStart(2, "0")}T12:00:00Z`, lines: [["p", 1, 1_000] as [string, number, number], ["q", 2, 500] as [string, number, number]] })),
     );
     const { db, calls } = recordingDb(t.db);
     const stream = streamTransactionRows(db, many, { batchSize: 4 });
     const first = await stream.next();
     // Lazy: one batch read, nothing ahead of the consumer.
-    expect(calls.map((c) => c.model).sort()).toEqual(["order", "orderLine", "refund"]);
+    expect(calls).toEqual([{ take: 4, orders: 4, lines: 8 }]);
     expect(first.done).toBe(false);
     const batches: TransactionRow[][] = [first.value as TransactionRow[]];
     for await (const rows of stream) batches.push(rows);
-    // ⌈23 / 4⌉ = 6 batches, then one empty order query ends the stream.
+    // ⌈23 / 4⌉ = 6 batches, then one empty query ends the stream; lines come with their batch only.
     expect(batches.map((b) => new Set(b.map((r) => r.orderId)).size)).toEqual([4, 4, 4, 4, 4, 3]);
-    const orderCalls = calls.filter((c) => c.model === "order");
-    expect(orderCalls.map((c) => c.take)).toEqual([4, 4, 4, 4, 4, 4, 4]);
-    expect(orderCalls.map((c) => c.returned)).toEqual([4, 4, 4, 4, 4, 3, 0]);
-    // Lines come per batch: 2 per order, never more than the batch's.
-    expect(calls.filter((c) => c.model === "orderLine").map((c) => c.returned)).toEqual([8, 8, 8, 8, 8, 6]);
+    expect(calls).toEqual([...Array.from({ length: 5 }, () => ({ take: 4, orders: 4, lines: 8 })), { take: 4, orders: 3, lines: 6 }, { take: 4, orders: 0, lines: 0 }]);
+    // Three orders share each instant: the keyset's tie-break on id loses and repeats none.
+    expect(batches.flat().map((r) => r.orderId)).toEqual(Array.from({ length: 23 }, (_, i) => String(2000 + i)).flatMap((id) => [id, id]));
   });
 
   it("refuses a batch size that is not a positive integer", async () => {
