@@ -59,7 +59,8 @@ export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess>
       PORT: String(port),
       DATABASE_URL: o.databaseUrl,
       SEGMINT_SIMULATOR_URL: o.simulatorUrl,
-      LOG_LEVEL: "warn",
+      // "info": the readiness lines ("listening on", "worker started") are info-level log lines.
+      LOG_LEVEL: "info",
       ...o.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
