@@ -5,12 +5,20 @@ import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import { nextNightlyRun } from "../queue/schedule";
 import { beginBackfill } from "./backfill.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { SHOP_INFO } from "../shopify/graphql";
 
-export async function onShopInstalled(db: Db, domain: string, scopes: string | undefined, now = new Date()): Promise<number> {
+/**
+ * `admin`, when given, is asked for the shop's IANA time zone, kept in Shop.timezone: segment days
+ * and schedules are the shop's own (docs/decisions/0011-analytics-bridge.md). Without it the stored
+ * zone stays as it is (UTC for a new shop).
+ */
+export async function onShopInstalled(db: Db, domain: string, scopes: string | undefined, now = new Date(), admin?: AdminClient): Promise<number> {
+  const zone = admin ? { timezone: (await admin.request<{ shop: { ianaTimezone: string } }>(SHOP_INFO)).shop.ianaTimezone } : {};
   const shop = await db.shop.upsert({
     where: { domain },
-    update: { installState: "installed", uninstalledAt: null, scopes: scopes ?? null },
-    create: { domain, scopes: scopes ?? null },
+    update: { installState: "installed", uninstalledAt: null, scopes: scopes ?? null, ...zone },
+    create: { domain, scopes: scopes ?? null, ...zone },
   });
   const hasData = (await db.syncRun.count({ where: { shopId: shop.id, kind: "backfill", status: "completed" } })) > 0;
   if (!hasData) {
