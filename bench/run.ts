@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { cpus, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { syntheticRfmFeatures } from "../app/analytics/util/synthetic-rfm";
+import { syntheticRfmFeatures } from "./synthetic-rfm";
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const RESULTS_DIR = join(BENCH_DIR, "results");
@@ -43,7 +43,7 @@ export function numberList(v: string | undefined, fallback: number[]): number[] 
 }
 
 /**
- * Synthetic RFM features (d = 3, log1p + z-score; see app/analytics/util/synthetic-rfm.ts) as a
+ * Synthetic RFM features (d = 3, log1p + z-score; see bench/synthetic-rfm.ts) as a
  * little-endian float64 file, generated once per (n, seed) and reused.
  */
 export function rfmDataFile(n: number, seed = DATA_SEED): string {

@@ -2,8 +2,8 @@ import type { Matrix } from "../util/matrix";
 import { selectByKey } from "../util/stats";
 
 /**
- * Static k-d tree over typed arrays, for exact k-nearest-neighbour and radius queries in low
- * dimensions. Nodes split [start, end) of a permutation at the midpoint (balanced, implicit
+ * Static k-d tree over typed arrays, for exact k-nearest-neighbour, nearest-within-radius and
+ * radius queries in low dimensions. Nodes split [start, end) of a permutation at the midpoint (balanced, implicit
  * heap layout: children of node i are 2i+1 and 2i+2) along the dimension of widest spread;
  * leaves hold ≤ LEAF_SIZE points. Points are copied in tree order so that leaves are contiguous.
  * Memory: n·d doubles (copy) + n ints (permutation) + 2·d doubles per node (bounding boxes).
@@ -22,11 +22,16 @@ export class KdTree {
   private readonly nodeCount: number;
   /** Per node: lo[0..d), hi[0..d) of the bounding box. */
   private readonly boxes: Float64Array;
+  /** Scratch of `nearestWithin`: the query copied out, and the search stack (depth ≤ 32 for 2^31 points). */
+  private readonly query: Float64Array;
+  private readonly stack = new Int32Array(64);
+  private readonly stackDist = new Float64Array(64);
 
   constructor(x: Matrix) {
     const { rows: n, cols: d, data } = x;
     this.n = n;
     this.d = d;
+    this.query = new Float64Array(d);
     const perm = new Int32Array(n);
     for (let i = 0; i < n; i++) perm[i] = i;
     // Depth needed so that every leaf has ≤ LEAF_SIZE points with midpoint splits.
@@ -204,6 +209,57 @@ export class KdTree {
       stack.push(left + 1, left);
     }
     return true;
+  }
+
+  /**
+   * Original row of the nearest point with squared distance ≤ r2 from the query
+   * `q[qo..qo+d)`, ties to the lower row (so it equals a brute-force scan); −1 if none. Exact:
+   * a box's distance never exceeds the distance of a point inside it, even in floating point.
+   * Used to assign every customer to DBSCAN's core points (a million queries into ~20k points).
+   */
+  nearestWithin(q: ArrayLike<number>, qo: number, r2: number): number {
+    const { d, xs, perm } = this;
+    const query = this.query;
+    for (let t = 0; t < d; t++) query[t] = q[qo + t]!;
+    const stack = this.stack;
+    const stackDist = this.stackDist;
+    let best = -1;
+    let bestD = r2;
+    let sp = 0;
+    stack[sp] = 0;
+    stackDist[sp++] = this.boxSqDist(0, query);
+    while (sp > 0) {
+      sp--;
+      if (stackDist[sp]! > bestD) continue;
+      const node = stack[sp]!;
+      const left = 2 * node + 1;
+      if (left >= this.nodeCount) {
+        const end = this.nodeEnd[node]!;
+        for (let r = this.nodeStart[node]!; r < end; r++) {
+          const s = sq(xs, r * d, query, d);
+          if (s < bestD || (s === bestD && (best < 0 || perm[r]! < best))) {
+            bestD = s;
+            best = perm[r]!;
+          }
+        }
+        continue;
+      }
+      // Visit the nearer child first: push it last.
+      const dl = this.boxSqDist(left, query);
+      const dr = this.boxSqDist(left + 1, query);
+      const nearFirst = dl <= dr;
+      const far = nearFirst ? left + 1 : left;
+      const farD = nearFirst ? dr : dl;
+      if (farD <= bestD) {
+        stack[sp] = far;
+        stackDist[sp++] = farD;
+      }
+      if ((nearFirst ? dl : dr) <= bestD) {
+        stack[sp] = nearFirst ? left : left + 1;
+        stackDist[sp++] = nearFirst ? dl : dr;
+      }
+    }
+    return best;
   }
 
   /** Squared distance from q to the bounding box of node (0 inside). */

@@ -6,7 +6,8 @@ import { createRng, nextSeed, type Rng } from "../util/random";
  * semantics (greedy k-means++ seeding, relative tolerance, empty-cluster relocation, best of
  * `nInit` restarts) with Hamerly's bounds so that most points skip the distance computations
  * once the centroids settle. Hamerly's method is exact: it yields Lloyd's assignments, only
- * faster (up to floating-point ties between two equidistant centroids).
+ * faster (up to floating-point ties between two equidistant centroids). With `initialCentroids`
+ * (a refresh) it runs plain Lloyd from those centres instead.
  */
 export interface KMeansOptions {
   /** Number of clusters, 1 ≤ k ≤ rows. */
@@ -23,6 +24,14 @@ export interface KMeansOptions {
    * earlier, when an iteration reassigns no point.
    */
   tolerance?: number;
+  /**
+   * Start from these k centroids instead of k-means++: a refresh starts from the previous model's
+   * centres, so that a small change in the data gives a small change in the clusters instead of
+   * whatever local optimum a fresh draw lands in. Then one plain Lloyd run (no restarts, `seed`,
+   * `nInit` and `tolerance` unused): it stops when no label changes or after `maxIterations`
+   * (default 100), and an empty cluster keeps its centre instead of being relocated.
+   */
+  initialCentroids?: readonly (readonly number[])[];
 }
 
 /** Plain-data, JSON-serialisable model: enough to assign new points without refitting. */
@@ -37,14 +46,14 @@ export interface KMeansModel {
   iterations: number;
 }
 
-export const KMEANS_DEFAULTS = { nInit: 3, maxIterations: 300, tolerance: 1e-4 } as const;
+export const KMEANS_DEFAULTS = { nInit: 3, maxIterations: 300, tolerance: 1e-4, maxIterationsFromCentroids: 100 } as const;
 
 export function fitKMeans(x: Matrix, o: KMeansOptions): { model: KMeansModel; labels: Int32Array } {
   assertMatrix(x, "fitKMeans");
   if (o === null || typeof o !== "object") throw new TypeError("fitKMeans: options object required");
-  const { k, seed } = o;
+  const { k, seed, initialCentroids } = o;
   const nInit = o.nInit ?? KMEANS_DEFAULTS.nInit;
-  const maxIterations = o.maxIterations ?? KMEANS_DEFAULTS.maxIterations;
+  const maxIterations = o.maxIterations ?? (initialCentroids === undefined ? KMEANS_DEFAULTS.maxIterations : KMEANS_DEFAULTS.maxIterationsFromCentroids);
   const tolerance = o.tolerance ?? KMEANS_DEFAULTS.tolerance;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`fitKMeans: k must be an integer ≥ 1, got ${k}`);
   if (k > x.rows) throw new RangeError(`fitKMeans: k = ${k} exceeds the number of rows (${x.rows})`);
@@ -55,6 +64,13 @@ export function fitKMeans(x: Matrix, o: KMeansOptions): { model: KMeansModel; la
   }
   if (!(tolerance >= 0) || !Number.isFinite(tolerance)) {
     throw new RangeError(`fitKMeans: tolerance must be a finite number ≥ 0, got ${tolerance}`);
+  }
+
+  if (initialCentroids !== undefined) {
+    if (!Array.isArray(initialCentroids) || initialCentroids.length !== k || initialCentroids.some((c) => !Array.isArray(c) || c.length !== x.cols)) {
+      throw new RangeError(`fitKMeans: initialCentroids must be k = ${k} arrays of ${x.cols} values`);
+    }
+    return lloydFromCentroids(x, initialCentroids, maxIterations);
   }
 
   const tolAbs = tolerance * meanColumnVariance(x);
@@ -72,13 +88,13 @@ export function fitKMeans(x: Matrix, o: KMeansOptions): { model: KMeansModel; la
     }
   }
   if (best === null || bestLabels === null) throw new Error("fitKMeans: unreachable");
-  const d = x.cols;
+  return { model: toModel(best, k, x.cols), labels: bestLabels };
+}
+
+function toModel(run: RunResult, k: number, d: number): KMeansModel {
   const centroids: number[][] = [];
-  for (let j = 0; j < k; j++) centroids.push(Array.from(best.centers.subarray(j * d, j * d + d)));
-  return {
-    model: { kind: "kmeans", k, dims: d, centroids, inertia: best.inertia, iterations: best.iterations },
-    labels: bestLabels,
-  };
+  for (let j = 0; j < k; j++) centroids.push(Array.from(run.centers.subarray(j * d, j * d + d)));
+  return { kind: "kmeans", k, dims: d, centroids, inertia: run.inertia, iterations: run.iterations };
 }
 
 /** Nearest centroid (squared Euclidean; ties go to the lower index) for each row of `x`. */
@@ -297,6 +313,45 @@ function lloyd(x: Matrix, centers: Float64Array, k: number, maxIter: number, tol
   let inertia = 0;
   for (let i = 0; i < n; i++) inertia += sqDist(data, i * d, centers, (labels[i] as number) * d, d);
   return { centers: centers.slice(), inertia, iterations };
+}
+
+/**
+ * Plain Lloyd from given centroids (see `initialCentroids`): exact assignment of every point each
+ * iteration, sums rebuilt from the labels, stop when no label changes. The inertia is that of the
+ * last assignment.
+ */
+function lloydFromCentroids(x: Matrix, initial: readonly (readonly number[])[], maxIter: number): { model: KMeansModel; labels: Int32Array } {
+  const { rows: n, cols: d, data } = x;
+  const k = initial.length;
+  const centers = new Float64Array(k * d);
+  initial.forEach((row, j) => row.forEach((v, t) => (centers[j * d + t] = v)));
+  const labels = new Int32Array(n).fill(-1);
+  const sums = new Float64Array(k * d);
+  const counts = new Float64Array(k);
+  const two = new Float64Array(2);
+  let iterations = 0;
+  let inertia = 0;
+  for (let it = 0; it < maxIter; it++) {
+    iterations = it + 1;
+    let changed = 0;
+    inertia = 0;
+    for (let i = 0; i < n; i++) {
+      const best = nearestTwo(data, i * d, d, centers, k, two);
+      if (labels[i] !== best) {
+        labels[i] = best;
+        changed++;
+      }
+      inertia += two[0] as number;
+    }
+    if (changed === 0) break;
+    exactSums(data, n, d, labels, sums, counts);
+    for (let j = 0; j < k; j++) {
+      const c = counts[j] as number;
+      if (c === 0) continue; // an empty cluster keeps its centre
+      for (let t = 0; t < d; t++) centers[j * d + t] = (sums[j * d + t] as number) / c;
+    }
+  }
+  return { model: toModel({ centers, inertia, iterations }, k, d), labels };
 }
 
 interface BoundState {

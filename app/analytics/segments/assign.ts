@@ -2,7 +2,7 @@ import { squaredDistance, subMatrix, type Matrix } from "../util/matrix";
 import { quantileSorted } from "../util/stats";
 import { MILLI_PER_UNIT, type Milli } from "../money";
 import { assignKMeans } from "../clustering/kmeans";
-import { buildNearestIndex } from "./nearest";
+import { KdTree } from "../clustering/kdtree";
 import type { RfmFeatureTable } from "../rfm/features";
 import { applyRfmScores } from "../rfm/scores";
 import { rfmGroup, type RfmGroupId } from "../rfm/groups";
@@ -53,10 +53,10 @@ export function dbscanLabels(part: DbscanModelPart, scaled: Matrix): Int32Array 
   const coreCount = part.coreLabels.length;
   const labels = new Int32Array(scaled.rows).fill(NOISE_LABEL);
   if (coreCount === 0) return labels;
-  const index = buildNearestIndex(part.corePoints, coreCount, dims);
+  const cores = new KdTree({ data: Float64Array.from(part.corePoints), rows: coreCount, cols: dims });
   const eps2 = part.eps * part.eps;
   for (let p = 0; p < scaled.rows; p++) {
-    const core = index.nearestWithin(scaled.data, p * dims, eps2);
+    const core = cores.nearestWithin(scaled.data, p * dims, eps2);
     if (core >= 0) labels[p] = part.coreLabels[core]!;
   }
   return labels;

@@ -1,6 +1,5 @@
 import type { Matrix } from "../util/matrix";
 import { fitKMeans, type KMeansModel } from "../clustering/kmeans";
-import { lloydFrom } from "./warm-start";
 import { rescaleRow, scalerPart } from "./scaling";
 import { SEGMENT_DEFAULTS } from "./options";
 import { centreDims, type SegmentModel } from "./model";
@@ -16,7 +15,7 @@ import { diagnosticKDistance, populationKChoice } from "./fit-curves";
 export function fitKMeansRefresh(x: Matrix, k: number, seed: number, previousCentroids: readonly (readonly number[])[] | null): { model: KMeansModel; labels: Int32Array; warm: boolean | null } {
   const fresh = fitKMeans(x, { k, seed });
   if (previousCentroids === null || previousCentroids.length !== k) return { ...fresh, warm: null };
-  const warm = lloydFrom(x, previousCentroids);
+  const warm = fitKMeans(x, { k, seed, initialCentroids: previousCentroids });
   if (warm.model.inertia <= fresh.model.inertia * (1 + SEGMENT_DEFAULTS.warmStartSlack)) return { ...warm, warm: true };
   return { ...fresh, warm: false };
 }

@@ -4,7 +4,7 @@ import { dbscan, proposeEps, EPS_CURVE_POINTS } from "../../../app/analytics/clu
 import { KdTree } from "../../../app/analytics/clustering/kdtree";
 import { matrixFromRows, type Matrix } from "../../../app/analytics/util/matrix";
 import { createRng } from "../../../app/analytics/util/random";
-import { syntheticRfmFeatures } from "../../../app/analytics/util/synthetic-rfm";
+import { syntheticRfmFeatures } from "../../../bench/synthetic-rfm";
 import { dataset, readFixture, type DbscanCase, type KDistCase } from "./reference";
 
 const golden = readFixture<{ sklearn: string; cases: DbscanCase[] }>("cluster_dbscan.json.gz");

@@ -173,3 +173,33 @@ describe("fitKMeans: empty clusters", () => {
     }
   });
 });
+
+describe("fitKMeans: from initial centroids (refresh)", () => {
+  const rows: number[][] = [];
+  const rng = createRng(4);
+  for (const [cx, cy] of [[0, 0], [10, 0], [0, 10]] as const) {
+    for (let i = 0; i < 50; i++) rows.push([cx + randomNormal(rng), cy + randomNormal(rng)]);
+  }
+  const x = matrixFromRows(rows);
+
+  it("runs Lloyd from the given centres to a fixed point: each centre is its members' mean", () => {
+    const { model, labels } = fitKMeans(x, { k: 3, seed: 0, initialCentroids: [[1, 1], [9, 1], [1, 9]] });
+    expect(Array.from(assignKMeans(model, x))).toEqual(Array.from(labels));
+    for (let j = 0; j < 3; j++) {
+      const members = rows.filter((_, i) => labels[i] === j);
+      expect(model.centroids[j]![0]).toBeCloseTo(members.reduce((s, r) => s + r[0]!, 0) / members.length, 10);
+    }
+    expect(model.inertia).toBeCloseTo(kmeansInertia(x, model.centroids, labels), 8);
+  });
+  it("keeps the centre of a cluster that gets no point, and the label order of the given centres", () => {
+    const { model, labels } = fitKMeans(x, { k: 4, seed: 0, initialCentroids: [[0, 10], [10, 0], [0, 0], [500, 500]] });
+    expect(model.centroids[3]).toEqual([500, 500]);
+    expect(labels[0]).toBe(2);
+    expect(labels[50]).toBe(1);
+    expect(labels[100]).toBe(0);
+  });
+  it("rejects centroids that do not match k or the columns", () => {
+    expect(() => fitKMeans(x, { k: 2, seed: 0, initialCentroids: [[0, 0]] })).toThrow(RangeError);
+    expect(() => fitKMeans(x, { k: 1, seed: 0, initialCentroids: [[0, 0, 0]] })).toThrow(RangeError);
+  });
+});

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertMatrix, matrixFromData, matrixFromRows, selectRows } from "../../../app/analytics/util/matrix";
 import { createRng, sampleWithoutReplacement } from "../../../app/analytics/util/random";
-import { signedLog1p, zScoreColumns } from "../../../app/analytics/util/scaling";
-import { syntheticRfm, syntheticRfmFeatures } from "../../../app/analytics/util/synthetic-rfm";
+import { signedLog1p, zScoreColumns, syntheticRfm, syntheticRfmFeatures } from "../../../bench/synthetic-rfm";
 
 describe("matrix", () => {
   it("matrixFromRows copies row-major and validates shape", () => {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { buildNearestIndex } from "../../../app/analytics/segments/nearest";
+import { KdTree } from "../../../app/analytics/clustering/kdtree";
 import { createRng } from "../../../app/analytics/util/random";
 
-describe("nearest point within a radius (k-d tree)", () => {
+describe("KdTree.nearestWithin: nearest point within a radius", () => {
   it("equals a brute-force scan, ties to the lower index", () => {
     const rng = createRng(9);
     for (const d of [2, 3]) {
       const n = 700;
       // integer-ish coordinates make exact ties and duplicates common
       const pts = Float64Array.from({ length: n * d }, () => Math.round(rng() * 20) / 4);
-      const index = buildNearestIndex(pts, n, d);
+      const index = new KdTree({ data: pts, rows: n, cols: d });
       for (let q = 0; q < 2000; q++) {
         const query = Float64Array.from({ length: d }, () => Math.round(rng() * 24) / 4 - 0.5);
         const r2 = [0.05, 0.3, 1, 4][q % 4]!;
@@ -28,7 +28,7 @@ describe("nearest point within a radius (k-d tree)", () => {
     }
   });
   it("returns −1 for an empty set or nothing in range", () => {
-    expect(buildNearestIndex(new Float64Array(0), 0, 3).nearestWithin([0, 0, 0], 0, 1)).toBe(-1);
-    expect(buildNearestIndex([5, 5], 1, 2).nearestWithin([0, 0], 0, 1)).toBe(-1);
+    expect(new KdTree({ data: new Float64Array(0), rows: 0, cols: 3 }).nearestWithin([0, 0, 0], 0, 1)).toBe(-1);
+    expect(new KdTree({ data: Float64Array.from([5, 5]), rows: 1, cols: 2 }).nearestWithin([0, 0], 0, 1)).toBe(-1);
   });
 });
