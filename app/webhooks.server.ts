@@ -1,6 +1,6 @@
 // The HTTP side of every webhook route (app/routes/webhooks.*.tsx): verify the request, hand the
-// delivery to the inbox use case, answer with a status. Shopify reads only the status: 401 bad
-// HMAC, 400 a request it should not retry as is, 200 stored (or already stored).
+// delivery to the inbox use case, answer with a status: 401 bad HMAC, 400 refused (nothing
+// stored), 200 stored or already stored. Kept out of services/: it speaks Request and Response.
 import { db } from "./db.server";
 import { acceptWebhook } from "./services/webhook-inbox.server";
 import { authenticate } from "./shopify.server";
