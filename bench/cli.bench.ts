@@ -16,10 +16,9 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateSyntheticCsv, SYNTHETIC_DEFAULTS } from "./synthetic";
-import { createRfmAccumulator, isReturn } from "../app/analytics/rfm/features";
-import { openCsvText, streamTransactions } from "../cli/csv/transactions";
+import { createRfmAccumulator, formatMilli } from "../app/analytics/index";
+import { openCsvText, streamTransactions, ONLINE_RETAIL_CANCELLATION_PREFIX } from "../cli/csv/transactions";
 import { CsvParser } from "../cli/csv/parser";
-import { formatMilli } from "../app/analytics/money";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TMP = join(ROOT, "bench/tmp");
@@ -53,8 +52,8 @@ function median(xs: number[]): number {
 async function rfmOnly(file: string, asOf: string): Promise<void> {
   const t0 = performance.now();
   const acc = createRfmAccumulator({ asOf });
-  await streamTransactions(openCsvText(file), {}, {
-    onRow: (r) => acc.addLine(r.customerId, r.orderId, r.day, r.amountMilli, isReturn(r.orderId, r.quantity ?? r.amountMilli)),
+  await streamTransactions(openCsvText(file), { cancellationPrefix: ONLINE_RETAIL_CANCELLATION_PREFIX }, {
+    onRow: (r) => acc.addLine(r),
     onProblem: () => {},
   });
   const t = acc.finish();

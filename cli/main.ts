@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync, accessSync, constants, statSync } from "no
 import { pathToFileURL } from "node:url";
 import {
   createRfmAccumulator,
-  isReturn,
   parseSegmentModel,
   segmentCustomers,
   type RfmFeatureTable,
@@ -10,7 +9,7 @@ import {
   type SegmentModel,
 } from "../app/analytics/index";
 import { parseArgs, HELP, UsageError, type SegmentCommand } from "./args";
-import { openCsvText, streamTransactions, EmptyInputError, type ReadProgress } from "./csv/transactions";
+import { openCsvText, streamTransactions, EmptyInputError, ONLINE_RETAIL_CANCELLATION_PREFIX, type ReadProgress } from "./csv/transactions";
 import { ColumnError } from "./csv/columns";
 import { createProgress } from "./progress";
 import { writeSegmentsCsv, summaryTable, groupCounts } from "./output";
@@ -48,13 +47,13 @@ async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: Rf
   try {
     await streamTransactions(
       text,
-      { columns: cmd.columns, slashDateOrder: cmd.dateOrder },
+      { columns: cmd.columns, slashDateOrder: cmd.dateOrder, cancellationPrefix: ONLINE_RETAIL_CANCELLATION_PREFIX },
       {
         onHeader: (h) => {
           level = h.columns.level;
         },
         onRow: (r) => {
-          acc.addLine(r.customerId, r.orderId, r.day, r.amountMilli, isReturn(r.orderId, r.quantity ?? r.amountMilli));
+          acc.addLine(r);
           valid++;
         },
         onProblem: (p) => {

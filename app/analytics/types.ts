@@ -34,8 +34,8 @@ export interface RefundFact {
 
 /**
  * One order. Either `lines` (line-level data) or `amountMilli` (order-level data: the order's
- * total only) must be given. An order id starting with `C` is a cancellation (Online Retail
- * convention): all of its lines are returns.
+ * total only) must be given. A cancellation is a refund of the order (`refunds`); the order id
+ * carries no meaning (Online Retail's `C` invoices are a convention of its CSV reader).
  */
 export interface OrderFact {
   readonly orderId: string;
@@ -60,6 +60,11 @@ interface TransactionBase {
   /** Calendar day as written (see the module comment), e.g. `2011-12-09` or a full timestamp. */
   readonly processedAt: string;
   readonly productId?: string | null;
+  /**
+   * The row belongs to a cancelled order as a whole (the data source says so, e.g. an Online
+   * Retail `C` invoice flagged by the CSV reader): a return whatever its sign. Default false.
+   */
+  readonly cancelled?: boolean;
 }
 
 export interface LineTransaction extends TransactionBase {

@@ -1,11 +1,16 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
-import { parseMilli } from "../../app/analytics/money";
-import { parseIsoDay, parseSlashDay, formatDay } from "../../app/analytics/rfm/calendar";
-import type { TransactionRow } from "../../app/analytics/types";
+import { parseMilli, type LineInput } from "../../app/analytics/index";
+import { parseCsvDay, type SlashDateOrder } from "./dates";
 import { CsvParser } from "./parser";
 import { detectColumns, type ColumnMap, type ColumnOverrides } from "./columns";
+
+/**
+ * Online Retail's convention: an invoice number starting with `C` is a cancellation, all of its
+ * lines are returns. The CLI reads with it on (its output depends on it); other readers opt in.
+ */
+export const ONLINE_RETAIL_CANCELLATION_PREFIX = "C";
 
 /** One parsed CSV row. Amounts in milli (1/1000); `day` is a day number (calendar.ts). */
 export interface CsvTransaction {
@@ -20,6 +25,8 @@ export interface CsvTransaction {
   readonly unitPriceMilli: number | null;
   /** Line amount (quantity × unit price) or the order-level amount. */
   readonly amountMilli: number;
+  /** The order id carries the cancellation prefix (`ReadOptions.cancellationPrefix`). */
+  readonly cancelled: boolean;
 }
 
 export interface RowProblem {
@@ -30,7 +37,12 @@ export interface RowProblem {
 export interface ReadOptions {
   readonly columns?: ColumnOverrides;
   /** How to read `a/b/yyyy` dates. Default `mdy` (the UCI spreadsheet export). */
-  readonly slashDateOrder?: "mdy" | "dmy";
+  readonly slashDateOrder?: SlashDateOrder;
+  /**
+   * Order ids starting with this (case-sensitive) are cancellations: every line is a return,
+   * whatever its sign. Default none; `ONLINE_RETAIL_CANCELLATION_PREFIX` for Online Retail.
+   */
+  readonly cancellationPrefix?: string | null;
 }
 
 export interface TransactionBatch {
@@ -43,8 +55,11 @@ export interface ReadProgress {
   totalBytes: number;
 }
 
-/** Mutable row filled by `parseInto` (one per stream: no allocation per row on the fast path). */
-export interface MutableTransaction {
+/**
+ * Mutable row filled by `parseInto` (one per stream: no allocation per row on the fast path). It
+ * is the accumulator's `LineInput`, so a row goes to `RfmAccumulator.addLine` as it is.
+ */
+export interface MutableTransaction extends LineInput {
   customerId: string | null;
   orderId: string;
   day: number;
@@ -52,25 +67,38 @@ export interface MutableTransaction {
   quantity: number | null;
   unitPriceMilli: number | null;
   amountMilli: number;
+  cancelled: boolean;
 }
 
-export function emptyTransaction(): MutableTransaction {
-  return { customerId: null, orderId: "", day: 0, productId: null, quantity: null, unitPriceMilli: null, amountMilli: 0 };
+function emptyTransaction(): MutableTransaction {
+  return { customerId: null, orderId: "", day: 0, productId: null, quantity: null, unitPriceMilli: null, amountMilli: 0, cancelled: false };
+}
+
+/** The per-row settings of `parseInto`, resolved once per stream from `ReadOptions`. */
+interface RowFormat {
+  readonly slashDateOrder: SlashDateOrder;
+  readonly cancellationPrefix: string | null;
+}
+
+function rowFormat(options: ReadOptions): RowFormat {
+  const prefix = options.cancellationPrefix ?? null;
+  return { slashDateOrder: options.slashDateOrder ?? "mdy", cancellationPrefix: prefix === "" ? null : prefix };
 }
 
 /** Fills `out` from one CSV record; returns null, or the reason the row cannot be used. */
-export function parseInto(fields: readonly string[], map: ColumnMap, headerLength: number, slashDateOrder: "mdy" | "dmy", out: MutableTransaction): string | null {
+function parseInto(fields: readonly string[], map: ColumnMap, headerLength: number, format: RowFormat, out: MutableTransaction): string | null {
   if (fields.length !== headerLength) return `expected ${headerLength} fields, found ${fields.length}`;
   const orderId = trimmed(fields[map.order]!);
   if (orderId === "") return "missing order id";
   const dateText = trimmed(fields[map.date]!);
   if (dateText === "") return "missing date";
-  const day = dateText.charCodeAt(4) === 45 ? parseIsoDay(dateText) : parseSlashDay(dateText, slashDateOrder);
+  const day = parseCsvDay(dateText, format.slashDateOrder);
   if (day === null) return "unparseable date";
   const customerRaw = trimmed(fields[map.customer]!);
   out.customerId = customerRaw === "" ? null : normaliseCustomerId(customerRaw);
   out.orderId = orderId;
   out.day = day;
+  out.cancelled = format.cancellationPrefix !== null && orderId.startsWith(format.cancellationPrefix);
   out.productId = map.product >= 0 ? trimmed(fields[map.product]!) || null : null;
   if (map.level === "line") {
     const qText = fields[map.quantity]!;
@@ -99,15 +127,15 @@ export function parseInto(fields: readonly string[], map: ColumnMap, headerLengt
 }
 
 /** Turns one CSV record into a transaction, or a reason why it can't be. */
-export function parseTransactionFields(
+function parseTransactionFields(
   fields: readonly string[],
   line: number,
   map: ColumnMap,
   headerLength: number,
-  slashDateOrder: "mdy" | "dmy",
+  format: RowFormat,
 ): CsvTransaction | RowProblem {
   const t = emptyTransaction();
-  const reason = parseInto(fields, map, headerLength, slashDateOrder, t);
+  const reason = parseInto(fields, map, headerLength, format, t);
   return reason === null ? { line, ...t } : { line, reason };
 }
 
@@ -193,10 +221,10 @@ export async function streamTransactions(
     onChunk?: () => void;
   },
 ): Promise<void> {
-  const slash = options.slashDateOrder ?? "mdy";
+  const format = rowFormat(options);
   const scratch = emptyTransaction();
   const records = recordReader(options, handlers.onHeader, handlers.onProblem, (fields, line, map, width) => {
-    const reason = parseInto(fields, map, width, slash, scratch);
+    const reason = parseInto(fields, map, width, format, scratch);
     if (reason === null) handlers.onRow(scratch, line);
     else handlers.onProblem({ line, reason });
   });
@@ -217,11 +245,11 @@ export async function* readTransactionBatches(
   options: ReadOptions = {},
   onHeader?: (info: CsvHeaderInfo) => void,
 ): AsyncGenerator<TransactionBatch> {
-  const slash = options.slashDateOrder ?? "mdy";
+  const format = rowFormat(options);
   let rows: CsvTransaction[] = [];
   let problems: RowProblem[] = [];
   const records = recordReader(options, onHeader, (p) => problems.push(p), (fields, line, map, width) => {
-    const r = parseTransactionFields(fields, line, map, width, slash);
+    const r = parseTransactionFields(fields, line, map, width, format);
     if ("reason" in r) problems.push(r);
     else rows.push(r);
   });
@@ -281,21 +309,3 @@ function recordReader(
 }
 
 export class EmptyInputError extends Error {}
-
-/**
- * Row-by-row variant yielding the core's `TransactionRow` shape (processedAt as `YYYY-MM-DD`).
- * Malformed rows go to `onProblem` (default: ignored).
- */
-export async function* readTransactions(
-  text: AsyncIterable<string | Buffer>,
-  options: ReadOptions & { onProblem?: (p: RowProblem) => void } = {},
-): AsyncGenerator<TransactionRow & { line: number }> {
-  for await (const batch of readTransactionBatches(text, options)) {
-    for (const p of batch.problems) options.onProblem?.(p);
-    for (const r of batch.rows) {
-      const base = { line: r.line, customerId: r.customerId, orderId: r.orderId, processedAt: formatDay(r.day), productId: r.productId };
-      if (r.quantity !== null && r.unitPriceMilli !== null) yield { ...base, quantity: r.quantity, unitPriceMilli: r.unitPriceMilli };
-      else yield { ...base, amountMilli: r.amountMilli };
-    }
-  }
-}

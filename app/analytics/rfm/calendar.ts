@@ -27,6 +27,13 @@ export function civilFromDay(dayNumber: number): { year: number; month: number; 
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
+/** Day number of a valid civil date (`month` 1..12, `day` 1..days in the month), else `null`. */
+export function civilDay(year: number, month: number, day: number): number | null {
+  if (!(Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day))) return null;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return dayFromCivil(year, month, day);
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -55,31 +62,7 @@ export function parseIsoDay(text: string): number | null {
     const sep = text.charCodeAt(10);
     if (sep !== 32 /* space */ && sep !== 84 /* T */ && sep !== 116 /* t */) return null;
   }
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return dayFromCivil(year, month, day);
-}
-
-/**
- * Day number of a slash date `M/D/YYYY` (`mdy`, the UCI spreadsheet export) or `D/M/YYYY`
- * (`dmy`), optionally followed by a space and a time, taken as written. `null` if invalid.
- */
-export function parseSlashDay(text: string, order: "mdy" | "dmy"): number | null {
-  const space = text.indexOf(" ");
-  const datePart = space < 0 ? text : text.slice(0, space);
-  const parts = datePart.split("/");
-  if (parts.length !== 3) return null;
-  const [a, b, c] = parts as [string, string, string];
-  if (a.length < 1 || a.length > 2 || b.length < 1 || b.length > 2 || c.length !== 4) return null;
-  const first = digitsAt(a, 0, a.length);
-  const second = digitsAt(b, 0, b.length);
-  const year = digitsAt(c, 0, 4);
-  const month = order === "mdy" ? first : second;
-  const day = order === "mdy" ? second : first;
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return dayFromCivil(year, month, day);
+  return civilDay(digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2));
 }
 
 /** `YYYY-MM-DD` of a day number. */

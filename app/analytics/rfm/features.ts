@@ -1,4 +1,5 @@
 import type { OrderFact, TransactionRow } from "../types";
+import type { Milli } from "../money";
 import { parseIsoDay, formatDay, requireIsoDate } from "./calendar";
 
 /** Default half-life of the value-decay score, in days: spend 90 days old counts half. */
@@ -67,25 +68,44 @@ export interface RfmCustomerFeatures {
 }
 
 /**
- * The returns rule: a line with negative quantity, an order-level row with negative amount,
- * or any line of an order id starting with `C` (cancellation). Everything else — zero-price,
- * fee and postage lines included — is a purchase.
+ * The returns rule: a line with negative quantity, an order-level row with negative amount, or
+ * any line of a cancellation (`cancelled`: the input says the whole order was cancelled; which
+ * orders are cancellations is the data source's convention, e.g. the CSV reader's `C` invoice
+ * prefix for Online Retail). Everything else — zero-price, fee and postage lines included — is a
+ * purchase.
  */
-export function isReturn(orderId: string, quantityOrAmount: number): boolean {
-  return quantityOrAmount < 0 || orderId.charCodeAt(0) === 67 /* C */;
+export function isReturn(quantityOrAmount: number, cancelled: boolean): boolean {
+  return cancelled || quantityOrAmount < 0;
 }
 
 /**
- * Streaming RFM: feed rows one at a time with primitives (no per-line objects), then `finish`.
+ * One line as the streaming accumulator takes it. A reader can fill one object in place and pass
+ * it for every row (nothing is kept), so there is no allocation per line.
+ */
+export interface LineInput {
+  /** `null` or empty: a guest (ignored). */
+  readonly customerId: string | null;
+  readonly orderId: string;
+  /** Day number (see calendar.ts). */
+  readonly day: number;
+  /** quantity × unit price, or the order-level amount; an integer. */
+  readonly amountMilli: Milli;
+  /** Line level: the signed quantity; order level: `null` (the amount's sign decides). */
+  readonly quantity: number | null;
+  /** The line belongs to a cancelled order: a return whatever its sign (see `isReturn`). */
+  readonly cancelled: boolean;
+}
+
+/**
+ * Streaming RFM: feed rows one at a time (no per-line objects needed), then `finish`.
  * Memory is O(customers + distinct orders).
  */
 export interface RfmAccumulator {
   /**
-   * Adds one line. `day` is a day number (see calendar.ts), `amountMilli` = quantity × unit price
-   * (or the order-level amount) as an integer, `returned` per `isReturn`. `customerId` null or
-   * empty = guest (ignored). Returns false when the row is excluded (guest or after `asOf`).
+   * Adds one line; the returns rule (`isReturn`) is applied here. Returns false when the row is
+   * excluded (guest or after `asOf`).
    */
-  addLine(customerId: string | null, orderId: string, day: number, amountMilli: number, returned: boolean): boolean;
+  addLine(line: Readonly<LineInput>): boolean;
   /** Validates and adds a `TransactionRow`; throws on an invalid row. */
   addTransaction(row: TransactionRow): boolean;
   /** Day number of the latest row seen so far (any customer, guests included); NaN if none. */
@@ -151,7 +171,11 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
     capacity = next;
   }
 
-  function addLine(customerId: string | null, orderId: string, day: number, amountMilli: number, returned: boolean): boolean {
+  function addLine(line: Readonly<LineInput>): boolean {
+    return add(line.customerId, line.orderId, line.day, line.amountMilli, isReturn(line.quantity ?? line.amountMilli, line.cancelled));
+  }
+
+  function add(customerId: string | null, orderId: string, day: number, amountMilli: number, returned: boolean): boolean {
     if (finished) throw new Error("RfmAccumulator: addLine after finish");
     rows++;
     if (day > maxDay) maxDay = day;
@@ -231,7 +255,7 @@ export function createRfmAccumulator(options: RfmOptions = {}): RfmAccumulator {
       if (!Number.isSafeInteger(amount)) throw new RangeError(`order ${row.orderId}: line amount exceeds 2^53 milli`);
       signed = row.quantity;
     }
-    return addLine(row.customerId, row.orderId, day, amount, isReturn(row.orderId, signed));
+    return add(row.customerId, row.orderId, day, amount, isReturn(signed, row.cancelled === true));
   }
 
   function finish(): RfmFeatureTable {

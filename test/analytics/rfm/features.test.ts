@@ -87,15 +87,16 @@ describe("RFM features: hand-computed", () => {
 });
 
 describe("returns rule", () => {
-  it("negative quantity, negative amount or C-prefixed order id", () => {
-    expect(isReturn("123", -1)).toBe(true);
-    expect(isReturn("C123", 5)).toBe(true);
-    expect(isReturn("123", 0)).toBe(false);
-    expect(isReturn("c123", 1)).toBe(false); // only an upper-case C marks a cancellation
-    expect(isReturn("A563185", 1)).toBe(false); // bad-debt adjustment: a purchase by rule
+  // Which orders are cancellations is the data's convention: the Online Retail `C` prefix is the
+  // CSV reader's (test/cli/csv-reader.test.ts); the core takes the fact as `cancelled`.
+  it("negative quantity, negative amount or a cancelled order", () => {
+    expect(isReturn(-1, false)).toBe(true);
+    expect(isReturn(5, true)).toBe(true);
+    expect(isReturn(0, false)).toBe(false);
+    expect(isReturn(1, false)).toBe(false); // e.g. a bad-debt adjustment (A563185): a purchase by rule
   });
-  it("a C order with a positive quantity neither counts as an order nor moves recency", () => {
-    const t = computeRfmFeatures([line("A", "1", "2024-01-01", 1, 1000), line("A", "C9", "2024-01-05", 1, 1000)], { asOf: "2024-01-10" });
+  it("a cancelled order's line with a positive quantity neither counts as an order nor moves recency", () => {
+    const t = computeRfmFeatures([line("A", "1", "2024-01-01", 1, 1000), { ...line("A", "C9", "2024-01-05", 1, 1000), cancelled: true }], { asOf: "2024-01-10" });
     expect(featureRows(t)[0]).toMatchObject({ frequency: 1, recencyDays: 9, monetaryMilli: 2000 });
   });
 });
@@ -152,7 +153,7 @@ describe("validation", () => {
   it("refuses to be used after finish", () => {
     const acc = createRfmAccumulator({ asOf: "2024-01-01" });
     acc.finish();
-    expect(() => acc.addLine("a", "1", 0, 1, false)).toThrow(/after finish/);
+    expect(() => acc.addLine({ customerId: "a", orderId: "1", day: 0, amountMilli: 1, quantity: 1, cancelled: false })).toThrow(/after finish/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseMilli, formatMilli, formatMoneyReadable } from "../../../app/analytics/money";
-import { dayFromCivil, civilFromDay, parseIsoDay, parseSlashDay, formatDay, requireIsoDate } from "../../../app/analytics/rfm/calendar";
+import { dayFromCivil, civilFromDay, parseIsoDay, formatDay, requireIsoDate } from "../../../app/analytics/rfm/calendar";
 
 describe("money in milli (1/1000)", () => {
   it("parses decimals exactly", () => {
@@ -58,11 +58,6 @@ describe("calendar days", () => {
     for (const bad of ["2011-02-30", "2011-13-01", "2011-1-01", "20111209", "2011-12-09X", "", "2011/12/09"]) expect(parseIsoDay(bad)).toBeNull();
     expect(parseIsoDay("2012-02-29")).toBe(dayFromCivil(2012, 2, 29));
     expect(parseIsoDay("1900-02-29")).toBeNull();
-  });
-  it("reads slash dates in both orders", () => {
-    expect(parseSlashDay("12/1/2010 8:26", "mdy")).toBe(dayFromCivil(2010, 12, 1));
-    expect(parseSlashDay("12/1/2010", "dmy")).toBe(dayFromCivil(2010, 1, 12));
-    expect(parseSlashDay("13/1/2010", "mdy")).toBeNull();
   });
   it("formats and validates as-of dates", () => {
     expect(formatDay(dayFromCivil(2011, 12, 10))).toBe("2011-12-10");

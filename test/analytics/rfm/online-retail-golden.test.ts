@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { createRfmAccumulator, isReturn, type RfmFeatureTable } from "../../../app/analytics/rfm/features";
+import { createRfmAccumulator, type RfmFeatureTable } from "../../../app/analytics/rfm/features";
 import { scoreRfm } from "../../../app/analytics/rfm/scores";
-import { openCsvText, readTransactionBatches } from "../../../cli/csv/transactions";
+import { openCsvText, readTransactionBatches, ONLINE_RETAIL_CANCELLATION_PREFIX } from "../../../cli/csv/transactions";
 import { parseCsv } from "../../../cli/csv/parser";
 
 // The data set sits beside the repository (CI clones the repo with shared/ next to it).
@@ -14,9 +14,9 @@ const EDGES = fileURLToPath(new URL("../../fixtures/reference/rfm_online_retail_
 
 async function computeOnlineRetail(): Promise<RfmFeatureTable> {
   const acc = createRfmAccumulator({ asOf: "2011-12-10" });
-  for await (const batch of readTransactionBatches(openCsvText(DATA))) {
+  for await (const batch of readTransactionBatches(openCsvText(DATA), { cancellationPrefix: ONLINE_RETAIL_CANCELLATION_PREFIX })) {
     expect(batch.problems).toEqual([]);
-    for (const r of batch.rows) acc.addLine(r.customerId, r.orderId, r.day, r.amountMilli, isReturn(r.orderId, r.quantity ?? r.amountMilli));
+    for (const r of batch.rows) acc.addLine(r);
   }
   return acc.finish();
 }

@@ -1,28 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { createRfmAccumulator, isReturn, type RfmFeatureTable } from "../../../app/analytics/rfm/features";
+import { createRfmAccumulator, type LineInput, type RfmFeatureTable } from "../../../app/analytics/rfm/features";
 import { segmentCustomers } from "../../../app/analytics/segments/pipeline";
 import type { SegmentationResult } from "../../../app/analytics/segments/result";
 import { parseSegmentModel } from "../../../app/analytics/segments/model";
 import { createRng } from "../../../app/analytics/util/random";
-import { openCsvText, readTransactionBatches } from "../../../cli/csv/transactions";
+import { openCsvText, readTransactionBatches, ONLINE_RETAIL_CANCELLATION_PREFIX } from "../../../cli/csv/transactions";
 import { blobs, FOUR_GROUPS } from "./helpers";
 
 const DATA = fileURLToPath(new URL("../../../../shared/data/online_retail.csv.gz", import.meta.url));
 
-interface Line { c: string | null; o: string; d: number; a: number; r: boolean }
-
-async function loadLines(): Promise<Line[]> {
-  const out: Line[] = [];
-  for await (const b of readTransactionBatches(openCsvText(DATA))) {
-    for (const r of b.rows) out.push({ c: r.customerId, o: r.orderId, d: r.day, a: r.amountMilli, r: isReturn(r.orderId, r.quantity ?? r.amountMilli) });
-  }
+async function loadLines(): Promise<LineInput[]> {
+  const out: LineInput[] = [];
+  for await (const b of readTransactionBatches(openCsvText(DATA), { cancellationPrefix: ONLINE_RETAIL_CANCELLATION_PREFIX })) for (const r of b.rows) out.push(r);
   return out;
 }
 
-function features(lines: readonly Line[], skip: (l: Line) => boolean): RfmFeatureTable {
+function features(lines: readonly LineInput[], skip: (l: LineInput) => boolean): RfmFeatureTable {
   const acc = createRfmAccumulator({ asOf: "2011-12-10" });
-  for (const l of lines) if (!skip(l)) acc.addLine(l.c, l.o, l.d, l.a, l.r);
+  for (const l of lines) if (!skip(l)) acc.addLine(l);
   return acc.finish();
 }
 
@@ -48,13 +44,13 @@ describe("stability across refreshes", () => {
   it.each([["auto" as const], [6]])("Online Retail + 1 %% new orders changes the segment of < 1 %% of unchanged customers (k = %s)", async (k) => {
     const lines = await linesPromise;
     // hold out 1 % of the customers' orders (seeded), as if they arrived after the first run
-    const orders = [...new Set(lines.filter((l) => l.c !== null).map((l) => l.o))].sort();
+    const orders = [...new Set(lines.filter((l) => l.customerId !== null).map((l) => l.orderId))].sort();
     const rng = createRng(2026);
     const heldOut = new Set(orders.filter(() => rng() < 0.01));
     expect(heldOut.size).toBeGreaterThan(150);
-    const before = features(lines, (l) => heldOut.has(l.o));
+    const before = features(lines, (l) => heldOut.has(l.orderId));
     const after = features(lines, () => false);
-    const touched = new Set(lines.filter((l) => heldOut.has(l.o) && l.c !== null).map((l) => l.c!));
+    const touched = new Set(lines.filter((l) => heldOut.has(l.orderId) && l.customerId !== null).map((l) => l.customerId!));
 
     const first = segmentCustomers(before, { seed: 42, k });
     const second = segmentCustomers(after, { seed: 42, k, previousModel: parseSegmentModel(JSON.stringify(first.model)) });
