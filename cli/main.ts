@@ -12,8 +12,9 @@ import { parseArgs, HELP, UsageError, type SegmentCommand } from "./args";
 import { openCsvText, streamTransactions, EmptyInputError, ONLINE_RETAIL_CANCELLATION_PREFIX, type ReadProgress } from "./csv/transactions";
 import { ColumnError } from "./csv/columns";
 import { createProgress } from "./progress";
-import { writeSegmentsCsv, summaryTable, groupCounts } from "./output";
-import { renderReport } from "./report";
+import { writeSegmentsCsv } from "./segments-csv";
+import { summaryTable, groupCounts } from "./summary";
+import { renderReport } from "./html-report";
 
 /** Exit codes (documented in --help and docs/analytics.md). */
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3 } as const;

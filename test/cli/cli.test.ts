@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCsv } from "../../cli/csv/parser";
 import { formatMilli } from "../../app/analytics/money";
-import { OUTPUT_COLUMNS } from "../../cli/output";
+import { OUTPUT_COLUMNS } from "../../cli/segments-csv";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin/segmint.js");

@@ -4,7 +4,7 @@ import { assignSegments } from "../../../app/analytics/segments/assign";
 import { parseSegmentModel } from "../../../app/analytics/segments/model";
 import { explainCustomer } from "../../../app/analytics/segments/explain";
 import { featureTableFromRows } from "../../../app/analytics/rfm/features";
-import { blobs, FOUR_GROUPS, snapshot } from "./helpers";
+import { blobs, FOUR_GROUPS, snapshot } from "./planted-groups";
 
 const segOf = (r: ReturnType<typeof segmentCustomers>, i: number): string => r.model.segments[r.segmentIndex[i]!]!.id;
 

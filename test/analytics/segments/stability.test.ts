@@ -6,7 +6,7 @@ import type { SegmentationResult } from "../../../app/analytics/segments/result"
 import { parseSegmentModel } from "../../../app/analytics/segments/model";
 import { createRng } from "../../../app/analytics/util/random";
 import { openCsvText, readTransactionBatches, ONLINE_RETAIL_CANCELLATION_PREFIX } from "../../../cli/csv/transactions";
-import { blobs, FOUR_GROUPS } from "./helpers";
+import { blobs, FOUR_GROUPS } from "./planted-groups";
 
 const DATA = fileURLToPath(new URL("../../../../shared/data/online_retail.csv.gz", import.meta.url));
 

@@ -1,3 +1,5 @@
+// Seeded customers planted around known RFM centres ("blobs"), so a segmentation test knows the
+// groups it must recover; plus a snapshot to prove inputs are not mutated.
 import { createRng, randomNormal } from "../../../app/analytics/util/random";
 import { featureTableFromRows, type RfmFeatureTable } from "../../../app/analytics/rfm/features";
 

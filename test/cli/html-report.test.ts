@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderReport, esc, lineChart } from "../../cli/report";
+import { renderReport, esc, lineChart } from "../../cli/html-report";
 import { segmentCustomers } from "../../app/analytics/segments/pipeline";
 import { parseArgs, type SegmentCommand } from "../../cli/args";
-import { blobs, FOUR_GROUPS } from "../analytics/segments/helpers";
+import { blobs, FOUR_GROUPS } from "../analytics/segments/planted-groups";
 
 describe("HTML report", () => {
   const features = blobs(FOUR_GROUPS, 2);
