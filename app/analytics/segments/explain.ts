@@ -1,10 +1,10 @@
 import type { RfmFeatureTable } from "../rfm/features";
 import { RFM_GROUPS, fmScore } from "../rfm/groups";
-import { formatMoneyReadable } from "../money";
+import { formatMoneyReadable, MILLI_PER_UNIT } from "../money";
 import { scaleRow } from "./scaling";
 import { describeCustomerValues } from "./describe";
 import type { SegmentationResult, SegmentAssignment } from "./result";
-import type { SegmentModel } from "./model";
+import { centreDims, type SegmentModel } from "./model";
 
 function dist(a: readonly number[], b: readonly number[], d: number): number {
   let s = 0;
@@ -48,8 +48,8 @@ export function explainCustomer(
     return `In a dense group of similar customers → ${seg.name} (${values}; ${scores}).`;
   }
   // centroid algorithms: distance to own centre vs the next closest one
-  const d = model.algorithm === "hybrid" ? 2 : 3;
-  const x = scaleRow(model.scaler, [rec, freq, mon / 1000]);
+  const d = centreDims(model.algorithm);
+  const x = scaleRow(model.scaler, [rec, freq, mon / MILLI_PER_UNIT]);
   const own = dist(x, seg.centroidScaled, d);
   let other: { name: string; d: number } | null = null;
   for (const s of model.segments) {

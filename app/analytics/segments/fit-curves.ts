@@ -21,8 +21,8 @@ export function chooseKFor(x: Matrix, seed: number, kMin: number, kMax: number, 
 
 /** The whole population's K curve, with the options' K range and sample size. */
 export function populationKChoice(ctx: FitContext): ReturnType<typeof chooseKFor> {
-  const o = ctx.options;
-  return chooseKFor(ctx.scaled, o.seed, o.kMin ?? SEGMENT_DEFAULTS.kMin, o.kMax ?? SEGMENT_DEFAULTS.kMax, o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize);
+  const options = ctx.options;
+  return chooseKFor(ctx.scaled, options.seed, options.kMin ?? SEGMENT_DEFAULTS.kMin, options.kMax ?? SEGMENT_DEFAULTS.kMax, options.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize);
 }
 
 /** DBSCAN's minPoints: the option, else 2 × dimensions. */

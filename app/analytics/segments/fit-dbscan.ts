@@ -14,16 +14,16 @@ import { kDistanceCurve, minPointsOf } from "./fit-curves";
  * previous model, or the knee of the sample's k-distance curve.
  */
 export function fitDbscanSegments(ctx: FitContext): ClusterFit {
-  const o = ctx.options;
+  const options = ctx.options;
   const x = ctx.scaled;
   const n = x.rows;
   const fit = emptyFit(n);
   const minPoints = minPointsOf(ctx);
-  const { sample } = sampleRows(x, o.dbscanFitSampleSize ?? SEGMENT_DEFAULTS.dbscanFitSampleSize, o.seed);
+  const { sample } = sampleRows(x, options.dbscanFitSampleSize ?? SEGMENT_DEFAULTS.dbscanFitSampleSize, options.seed);
   const kDistance = kDistanceCurve(sample, minPoints);
   fit.kDistance = kDistance;
   let eps: number;
-  if (o.eps !== undefined && o.eps !== "auto") eps = o.eps;
+  if (options.eps !== undefined && options.eps !== "auto") eps = options.eps;
   else if (ctx.previous?.dbscan) eps = ctx.previous.dbscan.eps;
   else if (kDistance !== null && kDistance.eps > 0) eps = kDistance.eps;
   else throw new RangeError(`DBSCAN: too few customers (${sample.rows}) for minPoints ${minPoints}; give eps`);

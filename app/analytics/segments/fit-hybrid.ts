@@ -18,7 +18,7 @@ const RECENCY_FREQUENCY = [0, 1];
  * frequency within each tier. Labels are numbered tier by tier (`labelOffset`).
  */
 export function fitHybrid(ctx: FitContext): ClusterFit {
-  const o = ctx.options;
+  const options = ctx.options;
   const x = ctx.scaled;
   const n = x.rows;
   const fit = emptyFit(n);
@@ -38,19 +38,19 @@ export function fitHybrid(ctx: FitContext): ClusterFit {
     const previousTier = ctx.previous?.tiers?.find((t) => t.tier === tier);
     let k: number;
     if (tierX.rows === 0) k = 0;
-    else if ((o.k ?? "auto") !== "auto") k = Math.min(o.k as number, tierX.rows);
+    else if ((options.k ?? "auto") !== "auto") k = Math.min(options.k as number, tierX.rows);
     else if (previousTier) k = Math.min(previousTier.kmeans?.k ?? 1, tierX.rows);
     else {
       // at least 3 per tier (recent / cooling / lapsed): K = 2 would merge churn risk into "cooling"
-      const kMax = Math.max(SEGMENT_DEFAULTS.hybridKMin, Math.min(SEGMENT_DEFAULTS.hybridKMax, o.kMax ?? SEGMENT_DEFAULTS.kMax));
-      k = chooseKFor(tierX, o.seed, SEGMENT_DEFAULTS.hybridKMin, kMax, Math.min(5_000, o.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize)).k;
+      const kMax = Math.max(SEGMENT_DEFAULTS.hybridKMin, Math.min(SEGMENT_DEFAULTS.hybridKMax, options.kMax ?? SEGMENT_DEFAULTS.kMax));
+      k = chooseKFor(tierX, options.seed, SEGMENT_DEFAULTS.hybridKMin, kMax, Math.min(5_000, options.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize)).k;
     }
     rules.push(`${tier}: K = ${k}`);
     let model: KMeansModel | null = null;
     if (k >= 1) {
       const previousKMeans = previousTier?.kmeans ?? null;
       const start = ctx.previous !== undefined && previousKMeans !== null && previousKMeans.k === k ? previousCentroids(ctx.previous, previousKMeans.centroids, ctx) : null;
-      const tierFit = fitKMeansRefresh(tierX, k, o.seed, start);
+      const tierFit = fitKMeansRefresh(tierX, k, options.seed, start);
       model = tierFit.model;
       members.forEach((p, t) => (fit.labels[p] = offset + tierFit.labels[t]!));
       tierFit.model.centroids.forEach((c, label) => {
@@ -62,7 +62,7 @@ export function fitHybrid(ctx: FitContext): ClusterFit {
     offset += Math.max(k, 1);
   }
   fit.kRule = `monetary tiers at the ${q1 * 100}th and ${q2 * 100}th percentiles; K-means on recency/frequency per tier (${rules.join(", ")})`;
-  if (o.diagnostics ?? true) {
+  if (options.diagnostics ?? true) {
     fit.curve = populationKChoice(ctx).curve;
     fit.kDistance = diagnosticKDistance(ctx);
   }

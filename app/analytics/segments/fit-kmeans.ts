@@ -30,18 +30,18 @@ export function previousCentroids(previous: SegmentModel, centroids: readonly (r
 
 /** K-means on the three scaled features; K given, kept from the previous model, or chosen. */
 export function fitKMeansSegments(ctx: FitContext): ClusterFit {
-  const o = ctx.options;
+  const options = ctx.options;
   const x = ctx.scaled;
   const fit = emptyFit(x.rows);
   const previousKMeans = ctx.previous?.kmeans ?? null;
-  const auto = (o.k ?? "auto") === "auto";
+  const auto = (options.k ?? "auto") === "auto";
   let k: number;
-  if (!auto) k = Math.min(o.k as number, x.rows);
+  if (!auto) k = Math.min(options.k as number, x.rows);
   else if (previousKMeans !== null) {
     k = Math.min(previousKMeans.k, x.rows);
     fit.kRule = `kept K = ${k} from the previous model (refresh); pass a number or omit previousModel to re-choose`;
   } else k = 0; // chosen below
-  if (k === 0 || (o.diagnostics ?? true)) {
+  if (k === 0 || (options.diagnostics ?? true)) {
     const choice = populationKChoice(ctx);
     fit.curve = choice.curve;
     fit.kBySilhouette = choice.bySilhouette;
@@ -53,7 +53,7 @@ export function fitKMeansSegments(ctx: FitContext): ClusterFit {
   }
   if (!auto) fit.kRule ??= `K = ${k} given`;
   const start = ctx.previous !== undefined && previousKMeans !== null && previousKMeans.k === k ? previousCentroids(ctx.previous, previousKMeans.centroids, ctx) : null;
-  const { model, labels, warm } = fitKMeansRefresh(x, k, o.seed, start);
+  const { model, labels, warm } = fitKMeansRefresh(x, k, options.seed, start);
   const slack = SEGMENT_DEFAULTS.warmStartSlack * 100;
   if (warm === true) fit.kRule += `; warm-started from the previous centres (inertia within ${slack} % of a fresh fit)`;
   else if (warm === false) fit.kRule += `; a fresh fit was more than ${slack} % better than the warm start: refitted`;

@@ -52,40 +52,40 @@ function hybridAction(tier: MonetaryTier, s: { r: number; f: number }): string {
  */
 export function dedupeNames(names: readonly string[], medians: readonly SegmentMedians[], fixed: readonly boolean[], currency: string): string[] {
   const out = [...names];
-  const groups = new Map<string, number[]>();
-  out.forEach((nm, i) => groups.set(nm, [...(groups.get(nm) ?? []), i]));
-  for (const [nm, idx] of groups) {
-    if (idx.length < 2 || idx.every((i) => fixed[i])) continue;
-    const dims = [
-      (i: number) => medians[i]!.recencyDays,
-      (i: number) => medians[i]!.frequency,
-      (i: number) => medians[i]!.monetaryMilli,
+  const byName = new Map<string, number[]>();
+  out.forEach((name, k) => byName.set(name, [...(byName.get(name) ?? []), k]));
+  for (const [name, namesakes] of byName) {
+    if (namesakes.length < 2 || namesakes.every((k) => fixed[k])) continue;
+    const dimensions = [
+      (k: number) => medians[k]!.recencyDays,
+      (k: number) => medians[k]!.frequency,
+      (k: number) => medians[k]!.monetaryMilli,
     ];
     let best = 0;
     let bestSpread = -1;
-    dims.forEach((get, j) => {
-      const v = idx.map(get).filter((x) => Number.isFinite(x));
-      if (v.length < 2) return;
-      const spread = (Math.max(...v) - Math.min(...v)) / Math.max(1e-9, Math.max(...v.map(Math.abs)));
+    dimensions.forEach((valueOf, j) => {
+      const values = namesakes.map(valueOf).filter((v) => Number.isFinite(v));
+      if (values.length < 2) return;
+      const spread = (Math.max(...values) - Math.min(...values)) / Math.max(1e-9, Math.max(...values.map(Math.abs)));
       if (spread > bestSpread) {
         bestSpread = spread;
         best = j;
       }
     });
-    const label = (i: number): string => {
-      const v = dims[best]!(i);
+    const distinguisher = (k: number): string => {
+      const v = dimensions[best]!(k);
       if (!Number.isFinite(v)) return "empty";
       if (best === 0) return `${Math.round(v)} days`;
       if (best === 1) return `${formatCount(v)} orders`;
       return formatMoneyReadable(v, currency);
     };
     const used = new Set<string>();
-    idx.forEach((i, rank) => {
-      if (fixed[i]) return;
-      let candidate = `${nm} (${label(i)})`;
-      if (used.has(candidate)) candidate = `${nm} (${label(i)}, ${rank + 1})`;
+    namesakes.forEach((k, rank) => {
+      if (fixed[k]) return;
+      let candidate = `${name} (${distinguisher(k)})`;
+      if (used.has(candidate)) candidate = `${name} (${distinguisher(k)}, ${rank + 1})`;
       used.add(candidate);
-      out[i] = candidate;
+      out[k] = candidate;
     });
   }
   return out;
