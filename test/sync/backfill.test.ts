@@ -7,6 +7,9 @@ import { describeEachDatabase } from "../support/databases";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
 import { waitFor } from "../support/wait-for";
 import { onlineRetailCounts } from "../support/online-retail-counts";
+import { onShopInstalled } from "../../app/services/install.server";
+import { simulatorAdmin } from "../support/simulator-admin";
+import { ALL_FEATURES, compareBridgeWithCsv, DAY_FEATURES, differences } from "../bridge/online-retail-bridge";
 
 describeEachDatabase("backfill of the Online Retail store", (provider) => {
   let rig: SyncRig;
@@ -65,4 +68,15 @@ describeEachDatabase("backfill of the Online Retail store", (provider) => {
     const off = rows.filter((o) => o.grossMilli - o.refunds.reduce((s, r) => s + r.amountMilli, 0n) !== o.netMilli);
     expect(off).toEqual([]);
   });
+
+  it("feeds the analytics core: per customer, the bridge's RFM features equal the CLI's from the CSV", async () => {
+    const shop = await rig.db.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    // Re-install with an Admin client: the hook stores Shopify's ianaTimezone (the simulator's UK shop).
+    await onShopInstalled(rig.db, DEMO_SHOP, undefined, new Date(), simulatorAdmin(rig.sim, DEMO_SHOP));
+    expect((await rig.db.shop.findUniqueOrThrow({ where: { id: shop.id } })).timezone).toBe("Europe/London");
+    const c = await compareBridgeWithCsv(rig.db, shop.id);
+    expect([c.bridge.size, c.csv.size, c.cInvoices]).toEqual([4372, 4372, 3654]);
+    expect(differences(c.bridge, c.csv, ALL_FEATURES)).toEqual([]);
+    expect(differences(c.bridge, c.csvRaw, DAY_FEATURES)).toEqual([]);
+  }, 120_000);
 });
