@@ -1,5 +1,5 @@
 // Lint rules, including the module boundaries that keep the architecture true
-// (docs/architecture.md): the analytics core is pure, routes stay thin adapters.
+// (docs/architecture.md, ADR 0012): the analytics core is pure, the layers point one way.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -8,6 +8,28 @@ const NODE_BUILTINS = [
   "http", "http2", "https", "net", "os", "path", "perf_hooks", "process", "readline", "stream", "stream/promises",
   "timers", "tls", "url", "util", "v8", "vm", "worker_threads", "zlib",
 ];
+
+const NODE_PATTERNS = (what) => [
+  { group: ["node:*", ...NODE_BUILTINS], message: `${what}: no Node modules.` },
+];
+
+// Import strings that reach into one of app/'s top folders from anywhere inside app/.
+const UPPER = (...folders) => folders.flatMap((f) => [`../${f}/*`, `../../${f}/*`, `../../../${f}/*`, `~/${f}/*`, `../${f}`, `../../${f}`]);
+
+// Outside the core, app/analytics is reached only through its public index.
+const ANALYTICS_ONLY_THROUGH_INDEX = {
+  group: ["**/analytics/*", "!**/analytics/index", "~/analytics/*", "!~/analytics/index"],
+  message: "Import the analytics core through app/analytics/index.ts (its public surface), not its files.",
+};
+
+/** One no-restricted-imports block per layer, each with the analytics-index rule. */
+function layers(blocks) {
+  return blocks.map(({ files, ignores, patterns }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: { "no-restricted-imports": ["error", { patterns: [...patterns, ANALYTICS_ONLY_THROUGH_INDEX] }] },
+  }));
+}
 
 export default tseslint.config(
   {
@@ -67,28 +89,69 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Routes are adapters: they call services/models/jobs, never the database client or Prisma directly.
-    files: ["app/routes/**/*.{ts,tsx}"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["@prisma/*", ".prisma/*"], message: "Routes reach data through app/models or app/services." },
-            { group: ["../analytics/*/*"], message: "Routes use app/services, which use the analytics core." },
-          ],
-        },
+  // Layers: `routes | jobs | cli → services → {models, shopify, queue, domain, analytics}`
+  // (docs/architecture.md, ADR 0012). Each block lists the arrows its folder must not draw; a
+  // file gets exactly one block (flat config replaces, not merges, a rule's options), so every
+  // block also carries the rule that the analytics core is reached only through its index.
+  ...layers([
+    {
+      files: ["app/**/*.{ts,tsx}", "cli/**/*.ts", "server.ts", "worker.ts"],
+      ignores: ["app/analytics/**"],
+      patterns: [],
+    },
+    {
+      // Pure order vocabulary: below models and services, above nothing but the core.
+      files: ["app/domain/**/*.ts"],
+      patterns: [
+        ...NODE_PATTERNS("app/domain is pure"),
+        { group: ["@prisma/*", ".prisma/*", "@shopify/*", "@remix-run/*", "react", "react-dom", "**/*.server"], message: "app/domain is pure: no database, Shopify, Remix or I/O module." },
+        { group: UPPER("models", "services", "jobs", "queue", "shopify", "routes", "components"), message: "app/domain imports only the analytics core." },
       ],
+    },
+    {
+      files: ["app/models/**/*.ts"],
+      patterns: [{ group: UPPER("services", "jobs", "routes", "components"), message: "Models are data access: they never call services, jobs or routes." }],
+    },
+    {
+      files: ["app/shopify/**/*.ts"],
+      patterns: [{ group: UPPER("services", "jobs", "queue", "models", "routes", "components"), message: "app/shopify speaks to Shopify only: no services, jobs, queue or models (the queue classifies its errors)." }],
+    },
+    {
+      files: ["app/queue/**/*.ts"],
+      patterns: [{ group: UPPER("services", "jobs", "models", "routes", "components"), message: "The queue knows no handler or use case: the entry points hand it app/jobs' registry." }],
+    },
+    {
+      files: ["app/services/**/*.ts"],
+      patterns: [{ group: UPPER("jobs", "routes", "components"), message: "Services are use cases: they enqueue through app/queue, never import a handler or a route." }],
+    },
+    {
+      files: ["app/jobs/**/*.ts"],
+      patterns: [{ group: UPPER("routes", "components"), message: "Job handlers call services; they never import routes or components." }],
+    },
+    {
+      // Routes are adapters: authenticate → parse → one service or one job → respond.
+      files: ["app/routes/**/*.{ts,tsx}"],
+      patterns: [
+        { group: ["@prisma/*", ".prisma/*"], message: "Routes reach data through app/services." },
+        { group: ["**/db.server", "**/models/*", "**/models/**"], message: "Routes reach data through app/services, never db.server or a model." },
+      ],
+    },
+    {
+      files: ["app/components/**/*.{ts,tsx}"],
+      patterns: [{ group: ["**/*.server", "**/*.server.ts"], message: "Components are presentation only." }],
+    },
+  ]),
+  {
+    // One reader of the environment: everything else gets validated values from config().
+    files: ["app/**/*.{ts,tsx}", "cli/**/*.ts", "server.ts", "worker.ts"],
+    ignores: ["app/config.server.ts"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Only app/config.server.ts reads process.env (validated once, with zod)." }],
     },
   },
   {
-    files: ["app/components/**/*.{ts,tsx}"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ group: ["**/*.server", "**/*.server.ts"], message: "Components are presentation only." }] },
-      ],
-    },
+    // The app logs through app/logger.server.ts (pino, LOG_LEVEL), never console.
+    files: ["app/**/*.{ts,tsx}", "server.ts", "worker.ts"],
+    rules: { "no-console": "error" },
   },
 );

@@ -11,7 +11,8 @@ function logLines(level: string | undefined): Record<string, unknown>[] {
     log.info({ n: 2 }, "info line");
     log.warn({ n: 3 }, "warn line");
     log.error({ n: 4 }, "error line");`;
-  const env: Record<string, string> = {
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
     PATH: process.env.PATH ?? "",
     SHOPIFY_API_KEY: "k",
     SHOPIFY_API_SECRET: "s",
