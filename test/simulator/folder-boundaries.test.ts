@@ -5,22 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" || e.name === "tmp" ? [] : sourceFiles(p);
-    return /\.(ts|tsx|js|mjs)$/.test(e.name) ? [p] : [];
-  });
-}
-
-/** Repository-relative targets of a file's relative imports (static, dynamic and re-exports). */
-function relativeImports(file: string): string[] {
-  const text = fs.readFileSync(file, "utf8");
-  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1] as string);
-  return specifiers.map((s) => path.relative(".", path.resolve(path.dirname(file), s)).split(path.sep).join("/"));
-}
+import { relativeImports, sourceFiles } from "../support/source-imports";
 
 function offenders(files: string[], forbidden: RegExp): string[] {
   return files.flatMap((f) => relativeImports(f).filter((target) => forbidden.test(target)).map((target) => `${f} → ${target}`));
