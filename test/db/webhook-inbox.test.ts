@@ -1,5 +1,5 @@
 // The inbox write on its own: once per event, one waiting drain per shop, and a shop deleted by
-// another process (shop/redact in a worker) does not poison this process's shop-id cache.
+// another process (shop/redact in a worker) gets a new row on its next delivery.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { IncomingWebhook } from "../../app/models/webhook-events.server";
 import { JOB } from "../../app/queue/job-types";
@@ -34,7 +34,7 @@ describeEachDatabase("webhook inbox", (provider) => {
 
   it("recovers when the shop row was deleted by another process", async () => {
     const shop = `redacted-${provider}.myshopify.com`;
-    await recordWebhook(t.db, event("a", shop)); // caches the shop id
+    await recordWebhook(t.db, event("a", shop)); // creates the shop row
     const before = await t.db.shop.findUniqueOrThrow({ where: { domain: shop } });
     await t.db.shop.delete({ where: { id: before.id } }); // as shop/redact in a worker would
     expect(await recordWebhook(t.db, event("b", shop))).toBe(true);
