@@ -5,6 +5,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { config } from "./config.server";
 import { db } from "./db.server";
 import { onShopInstalled } from "./services/install.server";
+import { createAdminClient } from "./shopify/admin-client.server";
 import { installSimulatorTransport } from "./shopify/simulator-transport.server";
 
 export const API_VERSION = ApiVersion.October26;
@@ -23,9 +24,9 @@ const shopify = shopifyApp({
   sessionStorage: new PrismaSessionStorage(db()),
   distribution: AppDistribution.AppStore,
   hooks: {
-    // Install and re-install: backfill the order history, schedule reconciliation.
-    afterAuth: async ({ session }) => {
-      await onShopInstalled(db(), session.shop, session.scope);
+    // Install and re-install: store the shop's time zone, backfill the order history, schedule reconciliation.
+    afterAuth: async ({ session, admin }) => {
+      await onShopInstalled(db(), session.shop, session.scope, new Date(), createAdminClient(admin.graphql));
     },
   },
   future: {

@@ -15,6 +15,7 @@ import { applyMigrations } from "../app/db/migrate.server";
 import { findShop } from "../app/models/shops.server";
 import { storeSummary } from "../app/models/store-summary.server";
 import { onShopInstalled } from "../app/services/install.server";
+import { simulatorAdmin } from "../simulator/admin-client";
 import { startSimulatorServer } from "../simulator/server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
   await db.session.create({
     data: { id: `offline_${shopDomain}`, shop: shopDomain, state: "demo", isOnline: false, accessToken: sim.simulator.accessToken(shopDomain), scope: sim.simulator.shop(shopDomain).scopes.join(",") },
   });
-  await onShopInstalled(db, shopDomain, sim.simulator.shop(shopDomain).scopes.join(","));
+  // As Shopify's afterAuth hook would: the shop's time zone is read through the Admin API.
+  await onShopInstalled(db, shopDomain, sim.simulator.shop(shopDomain).scopes.join(","), new Date(), simulatorAdmin(sim, shopDomain));
 
   const app: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,

@@ -8,7 +8,7 @@ import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
 import { waitFor } from "../support/wait-for";
 import { onlineRetailCounts } from "../support/online-retail-counts";
 import { onShopInstalled } from "../../app/services/install.server";
-import { simulatorAdmin } from "../support/simulator-admin";
+import { simulatorAdmin } from "../../simulator/admin-client";
 import { ALL_FEATURES, compareBridgeWithCsv, DAY_FEATURES, differences } from "../bridge/online-retail-bridge";
 
 describeEachDatabase("backfill of the Online Retail store", (provider) => {

@@ -6,7 +6,7 @@ import { reconcileOrders } from "../../app/services/reconcile.server";
 import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
 import { syncedOrders } from "../support/compare-stores";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { simulatorAdmin } from "../support/simulator-admin";
+import { simulatorAdmin } from "../../simulator/admin-client";
 
 const DOMAIN = "faulty.myshopify.com";
 

@@ -10,7 +10,7 @@ import type { Delivery } from "../../simulator/webhooks";
 import { waitFor } from "../support/wait-for";
 import { syncedOrders } from "../support/compare-stores";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { simulatorAdmin } from "../support/simulator-admin";
+import { simulatorAdmin } from "../../simulator/admin-client";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
 
 const ORIGINALS = 9524; // + 476 duplicates = 10,000 deliveries

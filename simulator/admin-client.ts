@@ -1,7 +1,7 @@
-// An AdminClient for code running in the test process itself (not the app process): the real
-// wrapper over a plain HTTP transport to the simulator, with the shop's access token.
-import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
-import type { SimulatorServer } from "../../simulator/server";
+// An AdminClient for code outside the app process (the demo script, tests): the app's real
+// client wrapper over a plain HTTP transport to the simulator, with the shop's access token.
+import { createAdminClient, type AdminClient } from "../app/shopify/admin-client.server";
+import type { SimulatorServer } from "./server";
 
 export function simulatorAdmin(sim: SimulatorServer, domain: string): AdminClient {
   return createAdminClient(async (query, options) =>
