@@ -110,7 +110,7 @@ export default tseslint.config(
     },
     {
       files: ["app/models/**/*.ts"],
-      patterns: [{ group: UPPER("services", "jobs", "routes", "components"), message: "Models are data access: they never call services, jobs or routes." }],
+      patterns: [{ group: UPPER("services", "jobs", "shopify", "routes", "components"), message: "Models are data access: they never call services, jobs, Shopify or routes (they store app/domain's states)." }],
     },
     {
       files: ["app/shopify/**/*.ts"],

@@ -40,6 +40,7 @@ describe("layer arrows", () => {
   const forbidden: [file: string, importPath: string, why: string][] = [
     ["app/models/probe.server.ts", "../services/order-sync.server", "Models are data access"],
     ["app/models/orders-bulk/probe.server.ts", "../../jobs/backfill.server", "Models are data access"],
+    ["app/models/probe.server.ts", "../shopify/mappers/order-webhook", "Models are data access"],
     ["app/shopify/probe.ts", "../services/install.server", "app/shopify speaks to Shopify only"],
     ["app/shopify/mappers/probe.ts", "../../jobs/process-webhooks.server", "app/shopify speaks to Shopify only"],
     ["app/shopify/probe.server.ts", "../queue/errors.server", "app/shopify speaks to Shopify only"],

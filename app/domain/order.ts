@@ -23,6 +23,16 @@ export interface RefundState {
   amountMilli: Milli;
 }
 
+/**
+ * A refund that arrives on its own (refunds/create), after its order: it is added to the stored
+ * order, whose lines' refunded quantities grow by `lines`.
+ */
+export interface RefundEvent {
+  orderShopifyId: string;
+  refund: RefundState;
+  lines: { lineShopifyId: string; quantity: number }[];
+}
+
 /** An order as Segmint stores it: ids and order facts only (no names, emails or addresses). */
 export interface OrderState {
   shopifyId: string;

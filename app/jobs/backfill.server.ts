@@ -6,10 +6,11 @@ import { TerminalJobError } from "../queue/errors.server";
 import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import { defineJob } from "../queue/registry";
+import { shopById } from "../models/shops.server";
 
 export const backfillJob = defineJob(JOB.backfill, async (_payload, { db, job, heartbeat }) => {
   if (job.shopId === null) throw new TerminalJobError("backfill needs a shop");
-  const shop = await db.shop.findUnique({ where: { id: job.shopId } });
+  const shop = await shopById(db, job.shopId);
   if (!shop || shop.installState !== "installed") return;
   const step = await advanceBackfill({ db, admin: await adminClientFor(shop.domain), shopId: shop.id, heartbeat });
   if (!step.done) {

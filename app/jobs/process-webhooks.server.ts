@@ -13,8 +13,9 @@ import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.se
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
 import { shopifyIdOf } from "../shopify/ids";
-import { orderStateFromWebhook } from "../shopify/mappers/order-webhook";
+import { orderStateFromWebhook, refundEventFromWebhook } from "../shopify/mappers/order-webhook";
 import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
+import { shopById } from "../models/shops.server";
 
 type Outcome = "processed" | "ignored" | "wait" | "shop-deleted";
 
@@ -37,7 +38,7 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
       return result === "stale" ? "ignored" : "processed";
     }
     case "refunds/create": {
-      const result = await applyRefund(db, shop.id, webhookPayloads[topic].parse(json));
+      const result = await applyRefund(db, shop.id, refundEventFromWebhook(webhookPayloads[topic].parse(json)));
       return result === "missing-order" ? "wait" : result === "known" ? "ignored" : "processed";
     }
     case "customers/create":
@@ -80,7 +81,7 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
 
 export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload, { db, job, heartbeat }) => {
   if (job.shopId === null) throw new TerminalJobError("process-webhooks needs a shop");
-  const shop = await db.shop.findUnique({ where: { id: job.shopId }, select: { id: true, domain: true, tagPrefix: true } });
+  const shop = await shopById(db, job.shopId);
   if (!shop) return; // shop/redact already removed everything
   // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
   for (;;) {

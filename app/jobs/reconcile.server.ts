@@ -7,10 +7,11 @@ import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import { defineJob } from "../queue/registry";
 import { nextNightlyRun } from "../queue/schedule";
+import { shopById } from "../models/shops.server";
 
 export const reconcileJob = defineJob(JOB.reconcile, async ({ onDemand }, { db, job }) => {
   if (job.shopId === null) throw new TerminalJobError("reconcile needs a shop");
-  const shop = await db.shop.findUnique({ where: { id: job.shopId } });
+  const shop = await shopById(db, job.shopId);
   if (!shop || shop.installState !== "installed") return;
   await reconcileOrders(db, await adminClientFor(shop.domain), shop.id);
   if (onDemand !== true) {

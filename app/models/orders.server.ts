@@ -2,9 +2,7 @@
 // app/domain/order.ts's; the backfill's batched writers (app/models/orders-bulk) share both.
 // Money: Milli (number) in the states, BigInt in the columns, converted here.
 import type { Db } from "../db.server";
-import { orderColumns, orderWriteDecision, type OrderState } from "../domain/order";
-import { refundStateFromWebhook } from "../shopify/mappers/order-webhook";
-import type { RefundPayload } from "../shopify/webhook-payloads";
+import { orderColumns, orderWriteDecision, type OrderState, type RefundEvent } from "../domain/order";
 import { customerRowId } from "./customers.server";
 
 export type ApplyResult = "inserted" | "updated" | "stale";
@@ -44,21 +42,21 @@ export async function applyOrderState(db: Db, shopId: number, state: OrderState)
  * refunds/create carries no order totals: add the refund to the stored order unless it is known.
  * Returns "missing-order" when the order has not arrived yet (the caller retries later).
  */
-export async function applyRefund(db: Db, shopId: number, r: RefundPayload): Promise<"applied" | "known" | "missing-order"> {
+export async function applyRefund(db: Db, shopId: number, event: RefundEvent): Promise<"applied" | "known" | "missing-order"> {
+  const { refund } = event;
   return db.$transaction(async (tx) => {
     const order = await tx.order.findUnique({
-      where: { shopId_shopifyId: { shopId, shopifyId: r.order_id } },
+      where: { shopId_shopifyId: { shopId, shopifyId: event.orderShopifyId } },
       select: { id: true, netMilli: true },
     });
     if (!order) return "missing-order";
-    const known = await tx.refund.findUnique({ where: { orderId_shopifyId: { orderId: order.id, shopifyId: r.id } } });
+    const known = await tx.refund.findUnique({ where: { orderId_shopifyId: { orderId: order.id, shopifyId: refund.shopifyId } } });
     if (known) return "known";
-    const refund = refundStateFromWebhook(r);
     await tx.refund.create({ data: { shopId, orderId: order.id, ...refund, amountMilli: BigInt(refund.amountMilli) } });
-    for (const li of r.refund_line_items) {
+    for (const line of event.lines) {
       await tx.orderLine.updateMany({
-        where: { orderId: order.id, shopifyId: li.line_item_id },
-        data: { refundedQuantity: { increment: li.quantity } },
+        where: { orderId: order.id, shopifyId: line.lineShopifyId },
+        data: { refundedQuantity: { increment: line.quantity } },
       });
     }
     await tx.order.update({ where: { id: order.id }, data: { netMilli: order.netMilli - BigInt(refund.amountMilli) } });

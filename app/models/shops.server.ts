@@ -8,3 +8,7 @@ export async function ensureShop(db: Db, domain: string) {
 export async function findShop(db: Db, domain: string) {
   return db.shop.findUnique({ where: { domain } });
 }
+
+export async function shopById(db: Db, id: number) {
+  return db.shop.findUnique({ where: { id } });
+}

@@ -6,6 +6,7 @@ import type { OrderState } from "../../app/domain/order";
 import { customerRowIds } from "../../app/models/customers.server";
 import { orderBulkWriter } from "../../app/models/orders-bulk/index.server";
 import { applyOrderState, applyRefund } from "../../app/models/orders.server";
+import { refundEventFromWebhook } from "../../app/shopify/mappers/order-webhook";
 import { refundPayload } from "../../app/shopify/webhook-payloads";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
@@ -68,13 +69,15 @@ describeEachDatabase("order writers", (provider) => {
   });
 
   it("per event: refunds/create lowers the net total once, and a replayed equal version does not undo it", async () => {
-    const refund = refundPayload.parse({
-      id: 77,
-      order_id: 20,
-      created_at: "2026-03-01T12:00:00Z",
-      refund_line_items: [{ line_item_id: 201, quantity: 1 }],
-      transactions: [{ kind: "refund", status: "success", amount: "10.00" }],
-    });
+    const refund = refundEventFromWebhook(
+      refundPayload.parse({
+        id: 77,
+        order_id: 20,
+        created_at: "2026-03-01T12:00:00Z",
+        refund_line_items: [{ line_item_id: 201, quantity: 1 }],
+        transactions: [{ kind: "refund", status: "success", amount: "10.00" }],
+      }),
+    );
     expect(await applyRefund(t.db, shopId, refund)).toBe("missing-order");
     await applyOrderState(t.db, shopId, order("20", T0));
     expect(await applyRefund(t.db, shopId, refund)).toBe("applied");

@@ -2,7 +2,7 @@
 // stores (its GraphQL twin, for the backfill and reconciliation, is order-graphql.ts). The
 // payloads were validated and minimised by app/shopify/webhook-payloads.ts.
 import type { Milli } from "../../analytics";
-import type { OrderState, RefundState } from "../../domain/order";
+import type { OrderState, RefundEvent, RefundState } from "../../domain/order";
 import { toMilli } from "../money";
 import type { OrderPayload, RefundPayload } from "../webhook-payloads";
 
@@ -22,6 +22,15 @@ export function refundStateFromWebhook(r: Pick<RefundPayload, "id" | "created_at
     shopifyId: r.id,
     processedAt: new Date(r.processed_at ?? r.created_at),
     amountMilli: refundAmount(r),
+  };
+}
+
+/** refunds/create → the refund and the line quantities it returns, for the stored order. */
+export function refundEventFromWebhook(r: RefundPayload): RefundEvent {
+  return {
+    orderShopifyId: r.order_id,
+    refund: refundStateFromWebhook(r),
+    lines: r.refund_line_items.map((li) => ({ lineShopifyId: li.line_item_id, quantity: li.quantity })),
   };
 }
 

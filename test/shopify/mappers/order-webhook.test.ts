@@ -1,6 +1,6 @@
 // REST webhook payloads → OrderState, through the same zod schemas the inbox applies first.
 import { describe, expect, it } from "vitest";
-import { orderStateFromWebhook, refundAmount, refundStateFromWebhook } from "../../../app/shopify/mappers/order-webhook";
+import { orderStateFromWebhook, refundAmount, refundEventFromWebhook, refundStateFromWebhook } from "../../../app/shopify/mappers/order-webhook";
 import { orderPayload, refundPayload } from "../../../app/shopify/webhook-payloads";
 
 const order = (over: Record<string, unknown> = {}) =>
@@ -132,5 +132,26 @@ describe("refund amounts", () => {
 
   it("a refund with neither is worth 0", () => {
     expect(refundStateFromWebhook(refund({})).amountMilli).toBe(0);
+  });
+
+  it("refunds/create becomes the order it belongs to, the refund and the quantities it returns per line", () => {
+    const event = refundEventFromWebhook(
+      refund({
+        processed_at: "2026-03-03T09:30:00Z",
+        transactions: [{ kind: "refund", status: "success", amount: "4.20" }],
+        refund_line_items: [
+          { line_item_id: 5, quantity: 2 },
+          { line_item_id: 6, quantity: 1 },
+        ],
+      }),
+    );
+    expect(event).toEqual({
+      orderShopifyId: "1",
+      refund: { shopifyId: "9", processedAt: new Date("2026-03-03T09:30:00Z"), amountMilli: 4_200 },
+      lines: [
+        { lineShopifyId: "5", quantity: 2 },
+        { lineShopifyId: "6", quantity: 1 },
+      ],
+    });
   });
 });
