@@ -50,6 +50,16 @@ export interface OrderState {
 }
 
 /**
+ * A cancellation record, as opposed to a placed order: an order cancelled at (or before) the
+ * moment it was processed was never a purchase; it only carries returns (docs/data-model.md).
+ * The database form of the same rule, for counting in SQL, is `placedOrder` in
+ * app/models/store-summary.server.ts.
+ */
+export function isCancellationRecord(order: { processedAt: Date; cancelledAt: Date | null }): boolean {
+  return order.cancelledAt !== null && order.cancelledAt.getTime() <= order.processedAt.getTime();
+}
+
+/**
  * What to do with an incoming order state, given the stored one:
  * - insert: nothing stored yet;
  * - replace: the stored state is older; overwrite the order, drop its lines and refunds, write the new ones;

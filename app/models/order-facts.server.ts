@@ -6,6 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import type { TransactionRow } from "../analytics";
 import type { Db } from "../db.server";
+import { isCancellationRecord } from "../domain/order";
 
 /** Orders per batch (each with its lines and refunds): ~5 lines an order keeps a batch near 10k rows. */
 export const DEFAULT_ORDER_BATCH = 2000;
@@ -151,7 +152,7 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
       const customerId = order.customer?.shopifyId ?? null;
       const orderId = order.shopifyId;
       const processedAt = dayOf(order.processedAt);
-      const record = order.cancelledAt !== null && order.cancelledAt.getTime() <= order.processedAt.getTime();
+      const record = isCancellationRecord(order);
       let linesTotal = 0;
       for (const line of order.lines) {
         const unitPriceMilli = milli(line.unitPriceMilli, `order ${orderId}: unit price`);

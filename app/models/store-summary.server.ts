@@ -14,10 +14,7 @@ export interface StoreSummary {
   lastSync: { kind: string; status: string; rowsDone: number; rowsTotal: number | null; finishedAt: Date | null } | null;
 }
 
-/**
- * A placed order, as opposed to a cancellation record: an order cancelled at (or before) the
- * moment it was processed was never a purchase — it only carries a refund (docs/data-model.md).
- */
+/** A placed order: the database form of app/domain/order.ts's `isCancellationRecord`, negated. */
 export function placedOrder(db: Db): Prisma.OrderWhereInput {
   return { OR: [{ cancelledAt: null }, { cancelledAt: { gt: db.order.fields.processedAt } }] };
 }

@@ -1,7 +1,7 @@
 // The order vocabulary's rules on their own: which state is written, and which Order columns it sets.
 import { Prisma } from "@prisma/client";
 import { describe, expect, it } from "vitest";
-import { ORDER_COLUMNS, orderColumns, orderColumnValues, orderWriteDecision, type OrderState } from "../../app/domain/order";
+import { isCancellationRecord, ORDER_COLUMNS, orderColumns, orderColumnValues, orderWriteDecision, type OrderState } from "../../app/domain/order";
 import { storedVersion } from "../../app/domain/version";
 
 const at = (iso: string) => ({ updatedAt: new Date(iso) });
@@ -80,5 +80,15 @@ describe("orderColumns: the Order columns of a state", () => {
     const own = ["id", "shopId", "shopifyId", "createdAt", "updatedAt"];
     const schema = Object.keys(Prisma.OrderScalarFieldEnum).filter((c) => !own.includes(c));
     expect([...ORDER_COLUMNS].sort()).toEqual(schema.sort());
+  });
+});
+
+describe("isCancellationRecord", () => {
+  const at = (iso: string) => new Date(iso);
+  it("an order cancelled at or before it was processed was never a purchase; one cancelled later was", () => {
+    expect(isCancellationRecord({ processedAt: at("2011-12-09T12:00:00Z"), cancelledAt: null })).toBe(false);
+    expect(isCancellationRecord({ processedAt: at("2011-12-09T12:00:00Z"), cancelledAt: at("2011-12-09T12:00:00Z") })).toBe(true);
+    expect(isCancellationRecord({ processedAt: at("2011-12-09T12:00:00Z"), cancelledAt: at("2011-12-09T11:59:59Z") })).toBe(true);
+    expect(isCancellationRecord({ processedAt: at("2011-12-09T12:00:00Z"), cancelledAt: at("2011-12-09T12:00:01Z") })).toBe(false);
   });
 });
