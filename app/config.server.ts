@@ -5,6 +5,10 @@ import { DEFAULT_DATABASE_URL, databaseProvider } from "../prisma/provider";
 
 const DEFAULT_SCOPES = "read_orders,read_customers,write_customers,read_products,write_app_proxy";
 
+/** Defaults other tools repeat (the demo script): named once here. */
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_DEMO_SHOP = "segmint-demo.myshopify.com";
+
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 /** Whether a URL points at this machine (the demo's simulator seam is allowed only then). */
@@ -30,7 +34,7 @@ const schema = z
           return false;
         }
       }, "must start with file: (SQLite) or postgresql:// (PostgreSQL)"),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_PORT),
     HOST: z.string().default("0.0.0.0"),
     // in-process: the web process runs jobs from the durable job table (embedded default).
     // workers: web processes only enqueue; `npm run worker` processes run them (PostgreSQL).
@@ -42,7 +46,7 @@ const schema = z
     // SHOPIFY_APP_URL is local, so production can never be pointed at a fake Shopify.
     SEGMINT_SIMULATOR_URL: z.url().optional(),
     // Offline demo only: the shop the demo serves without Shopify's admin login.
-    SEGMINT_DEMO_SHOP: z.string().regex(/^[a-z0-9-]+\.myshopify\.com$/).default("segmint-demo.myshopify.com"),
+    SEGMINT_DEMO_SHOP: z.string().regex(/^[a-z0-9-]+\.myshopify\.com$/).default(DEFAULT_DEMO_SHOP),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_DEMO_SHOP, DEFAULT_PORT } from "../app/config.server";
 import { createDb } from "../app/db.server";
 import { applyMigrations } from "../app/db/migrate.server";
 import { findShop } from "../app/models/shops.server";
@@ -19,8 +20,8 @@ import { simulatorAdmin } from "../simulator/admin-client";
 import { startSimulatorServer } from "../simulator/server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const port = Number(process.env.PORT ?? 3000);
-const shopDomain = process.env.SEGMINT_DEMO_SHOP ?? "segmint-demo.myshopify.com";
+const port = Number(process.env.PORT ?? DEFAULT_PORT);
+const shopDomain = process.env.SEGMINT_DEMO_SHOP ?? DEFAULT_DEMO_SHOP;
 const appUrl = `http://localhost:${port}`;
 const databaseUrl = "file:./.data/demo.db";
 const apiSecret = randomBytes(24).toString("hex"); // per run: signs the simulator's webhooks
