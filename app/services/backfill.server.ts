@@ -17,7 +17,7 @@ import type { Db } from "../db.server";
 import type { LineState, OrderBulkWriter, OrderState } from "../domain/order";
 import { orderBulkWriter } from "../models/orders-bulk/index.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
-import { BULK_OPERATION_STATUS, BULK_ORDERS_RUN, ordersBulkQuery } from "../shopify/graphql";
+import { BULK_OPERATION_STATUS, BULK_ORDERS_EXPORT, ordersBulkQuery } from "../shopify/graphql";
 import { shopifyIdOf } from "../shopify/ids";
 import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
 
@@ -67,7 +67,7 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
 
   if (!run.bulkOperationId) {
     const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code?: string | null; field?: string[] | null }[] } }>(
-      BULK_ORDERS_RUN,
+      BULK_ORDERS_EXPORT,
       { query: ordersBulkQuery() },
     );
     const payload = assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);

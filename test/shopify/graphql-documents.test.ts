@@ -31,7 +31,6 @@ describe("GraphQL documents", () => {
 
   it.each([
     ["full history", ordersBulkQuery()],
-    ["since a date", ordersBulkQuery(new Date("2011-01-01T00:00:00Z"))],
   ])("the inner bulk query (%s) validates and meets Shopify's bulk rules", (_name, query) => {
     expect(validate(adminSchema(), parse(query)).map((e) => e.message)).toEqual([]);
     expect(validateBulkQuery(query)).toBeNull();

@@ -1,7 +1,7 @@
 // Backfill: one bulk query exporting every order with its lines and refunds.
 // Level-1 data only: no email, name, phone or address is selected.
 
-export const BULK_ORDERS_RUN = `#graphql
+export const BULK_ORDERS_EXPORT = `#graphql
   mutation BulkOrdersExport($query: String!) {
     bulkOperationRunQuery(query: $query) {
       bulkOperation { id status type createdAt }
@@ -15,11 +15,10 @@ export const BULK_ORDERS_RUN = `#graphql
  * JSONL: one Order per line, each LineItem on its own line with `__parentId` = the order's GID,
  * in no guaranteed order.
  */
-export function ordersBulkQuery(createdSince?: Date): string {
-  const filter = createdSince ? `query: "created_at:>='${createdSince.toISOString()}'", ` : "";
+export function ordersBulkQuery(): string {
   return `#graphql
   {
-    orders(${filter}sortKey: CREATED_AT) {
+    orders(sortKey: CREATED_AT) {
       edges { node {
         id createdAt updatedAt processedAt cancelledAt test currencyCode
         currentTotalPriceSet { shopMoney { amount currencyCode } }
