@@ -5,7 +5,7 @@ import type { Db } from "../db.server";
 export interface CustomerDataReport {
   customerId: string;
   orders: { id: string; processedAt: string; netTotal: string; currency: string; lines: number; refunds: number }[];
-  segments: { runId: number; segment: string; rfmGroup: string; recencyDays: number; frequency: number; monetary: string; explanation: string }[];
+  segments: { runId: number; segment: string; rfmGroup: string; recencyDays: number | null; frequency: number; monetary: string; explanation: string }[];
   tagHistory: { tag: string; action: string; mode: string; at: string }[];
 }
 

@@ -4,3 +4,6 @@ ADD COLUMN     "error" TEXT,
 ADD COLUMN     "finishedAt" TIMESTAMP(3),
 ADD COLUMN     "startedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
 
+-- AlterTable
+ALTER TABLE "CustomerSegment" ALTER COLUMN "recencyDays" DROP NOT NULL;
+
