@@ -1,0 +1,232 @@
+// Stored segmentation runs (SegmentRun) and their per-customer rows (CustomerSegment), every query
+// scoped by shop. A run never half-replaces the last good one: its customer rows are written while
+// the run is `running` (readers ask for the latest *completed* run), the switch to `completed` is
+// one statement written last, and a failed run's rows are deleted (docs/segments.md).
+import { parseSegmentModel, type SegmentModel } from "../analytics";
+import type { Db } from "../db.server";
+
+/** Customer rows per insert: 500 × 12 columns stays far below either driver's bind-variable limit. */
+export const DEFAULT_ROW_BATCH = 500;
+
+export type SegmentRunStatus = "running" | "completed" | "failed";
+
+export interface NewRun {
+  readonly algorithm: string;
+  /** The instant the run's data is taken as of. */
+  readonly asOf: Date;
+  /** What the run was asked to do (settings, seed, reason): stored as JSON. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly startedAt?: Date;
+}
+
+/** One customer's row in a run; `customerId` is the Shopify customer id (the core's id). */
+export interface CustomerSegmentRow {
+  readonly customerId: string;
+  readonly segmentKey: string;
+  readonly cluster: number;
+  readonly outlier: boolean;
+  /** null: no purchase on or before the run's day. */
+  readonly recencyDays: number | null;
+  readonly frequency: number;
+  readonly monetaryMilli: number;
+  readonly rScore: number;
+  readonly fScore: number;
+  readonly mScore: number;
+  readonly rfmGroup: string;
+  readonly explanation: string;
+}
+
+export interface RunOutcome {
+  readonly metrics: unknown;
+  /** The fitted model, or null when there was nothing to fit (no customer with a purchase). */
+  readonly model: SegmentModel | null;
+  readonly plots: unknown;
+  /** Consumed lazily, `batchSize` rows at a time: memory holds one batch, never the shop's rows. */
+  readonly rows: Iterable<CustomerSegmentRow>;
+  readonly finishedAt?: Date;
+  readonly batchSize?: number;
+}
+
+/** Starts a run (status `running`). Returns its id. */
+export async function createRun(db: Db, shopId: number, run: NewRun): Promise<number> {
+  const created = await db.segmentRun.create({
+    data: {
+      shopId,
+      algorithm: run.algorithm,
+      asOf: run.asOf,
+      params: JSON.stringify(run.params),
+      status: "running",
+      startedAt: run.startedAt ?? new Date(),
+    },
+    select: { id: true },
+  });
+  return created.id;
+}
+
+/**
+ * Writes the run's customer rows in batches (Shopify customer ids mapped to Customer rows of the
+ * shop; tombstoned or vanished customers are left out), then marks it completed with its metrics,
+ * model, plots, duration and customer count in one statement. Throws if the run is not a running
+ * run of this shop. Returns the number of customer rows written.
+ */
+export async function completeRun(db: Db, shopId: number, runId: number, outcome: RunOutcome): Promise<number> {
+  const run = await db.segmentRun.findFirst({ where: { id: runId, shopId, status: "running" }, select: { startedAt: true } });
+  if (!run) throw new Error(`segment run ${runId} of shop ${shopId} is not running`);
+  const batchSize = outcome.batchSize ?? DEFAULT_ROW_BATCH;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+
+  let written = 0;
+  let batch: CustomerSegmentRow[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    written += await insertRows(db, shopId, runId, batch);
+    batch = [];
+  };
+  for (const row of outcome.rows) {
+    batch.push(row);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+
+  const finishedAt = outcome.finishedAt ?? new Date();
+  // The status flip is last and conditional: a run cancelled or failed meanwhile stays as it is.
+  const flipped = await db.segmentRun.updateMany({
+    where: { id: runId, shopId, status: "running" },
+    data: {
+      status: "completed",
+      metrics: JSON.stringify(outcome.metrics),
+      model: outcome.model === null ? null : JSON.stringify(outcome.model),
+      plots: JSON.stringify(outcome.plots),
+      customerCount: written,
+      finishedAt,
+      durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()),
+    },
+  });
+  if (flipped.count !== 1) throw new Error(`segment run ${runId} of shop ${shopId} stopped running before it completed`);
+  return written;
+}
+
+async function insertRows(db: Db, shopId: number, runId: number, rows: readonly CustomerSegmentRow[]): Promise<number> {
+  const customers = await db.customer.findMany({
+    where: { shopId, deletedAt: null, shopifyId: { in: rows.map((r) => r.customerId) } },
+    select: { id: true, shopifyId: true },
+  });
+  const rowIdOf = new Map(customers.map((c) => [c.shopifyId, c.id]));
+  const data = [];
+  for (const r of rows) {
+    const customerId = rowIdOf.get(r.customerId);
+    if (customerId === undefined) continue;
+    if (!Number.isSafeInteger(r.monetaryMilli)) throw new RangeError(`customer ${r.customerId}: monetary is not an integer milli amount: ${r.monetaryMilli}`);
+    data.push({
+      shopId,
+      runId,
+      customerId,
+      segmentKey: r.segmentKey,
+      cluster: r.cluster,
+      outlier: r.outlier,
+      recencyDays: r.recencyDays,
+      frequency: r.frequency,
+      monetaryMilli: BigInt(r.monetaryMilli),
+      rScore: r.rScore,
+      fScore: r.fScore,
+      mScore: r.mScore,
+      rfmGroup: r.rfmGroup,
+      explanation: r.explanation,
+    });
+  }
+  if (data.length === 0) return 0;
+  return (await db.customerSegment.createMany({ data })).count;
+}
+
+/** Records the run as failed with its error and deletes the rows it had written. */
+export async function failRun(db: Db, shopId: number, runId: number, error: unknown, finishedAt = new Date()): Promise<void> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const run = await db.segmentRun.findFirst({ where: { id: runId, shopId }, select: { startedAt: true } });
+  if (!run) return;
+  await db.$transaction([
+    db.customerSegment.deleteMany({ where: { shopId, runId } }),
+    db.segmentRun.updateMany({
+      where: { id: runId, shopId, status: { not: "completed" } },
+      data: { status: "failed", error: message.slice(0, 4000), finishedAt, durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()) },
+    }),
+  ]);
+}
+
+const RUN_FIELDS = {
+  id: true,
+  algorithm: true,
+  asOf: true,
+  status: true,
+  params: true,
+  metrics: true,
+  customerCount: true,
+  error: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+} as const;
+
+export interface StoredRun {
+  readonly id: number;
+  readonly algorithm: string;
+  readonly asOf: Date;
+  readonly status: string;
+  readonly params: string;
+  readonly metrics: string;
+  readonly customerCount: number;
+  readonly error: string | null;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly durationMs: number | null;
+}
+
+/** The shop's latest completed run (model and plots not included), or null. */
+export async function latestCompletedRun(db: Db, shopId: number): Promise<StoredRun | null> {
+  return db.segmentRun.findFirst({ where: { shopId, status: "completed" }, orderBy: { id: "desc" }, select: RUN_FIELDS });
+}
+
+/** A run of the shop by id, or null. */
+export async function runById(db: Db, shopId: number, runId: number): Promise<StoredRun | null> {
+  return db.segmentRun.findFirst({ where: { id: runId, shopId }, select: RUN_FIELDS });
+}
+
+/** The model of the shop's latest completed run that fitted one, with that run's id; or null. */
+export async function latestModel(db: Db, shopId: number): Promise<{ runId: number; model: SegmentModel } | null> {
+  const run = await db.segmentRun.findFirst({
+    where: { shopId, status: "completed", model: { not: null } },
+    orderBy: { id: "desc" },
+    select: { id: true, model: true },
+  });
+  if (!run || run.model === null) return null;
+  return { runId: run.id, model: parseSegmentModel(run.model) };
+}
+
+/**
+ * Segment id per Shopify customer id in one run of the shop (the core's `previousSegments`).
+ * Read in keyset pages of `batchSize` rows; the map itself is O(customers), as the core needs.
+ */
+export async function runSegments(db: Db, shopId: number, runId: number, batchSize = 5000): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let after = 0;
+  for (;;) {
+    const rows = await db.customerSegment.findMany({
+      where: { shopId, runId, id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: batchSize,
+      select: { id: true, segmentKey: true, customer: { select: { shopifyId: true } } },
+    });
+    for (const r of rows) out.set(r.customer.shopifyId, r.segmentKey);
+    if (rows.length < batchSize) return out;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** The customer rows of one run of the shop, by Shopify customer id (tests and the admin). */
+export async function runCustomerRows(db: Db, shopId: number, runId: number) {
+  const rows = await db.customerSegment.findMany({
+    where: { shopId, runId },
+    orderBy: { id: "asc" },
+    include: { customer: { select: { shopifyId: true } } },
+  });
+  return rows.map(({ customer, ...r }) => ({ ...r, shopifyCustomerId: customer.shopifyId }));
+}
