@@ -4,5 +4,6 @@ import { jobRegistry } from "../queue/registry";
 import { backfillJob } from "./backfill.server";
 import { processWebhooksJob } from "./process-webhooks.server";
 import { reconcileJob } from "./reconcile.server";
+import { refreshSegmentsJob } from "./refresh-segments.server";
 
-export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob]);
+export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob]);

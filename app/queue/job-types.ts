@@ -6,6 +6,7 @@ export const JOB = {
   processWebhooks: "process-webhooks",
   backfill: "backfill",
   reconcile: "reconcile",
+  refreshSegments: "refresh-segments",
 } as const;
 export type JobType = (typeof JOB)[keyof typeof JOB];
 
@@ -16,6 +17,8 @@ export const jobPayloads = {
   [JOB.backfill]: z.object({ bulkOperationId: z.string().optional() }),
   /** Heals missed webhooks; an on-demand pass does not book the next nightly run. */
   [JOB.reconcile]: z.object({ onDemand: z.boolean().optional() }),
+  /** Recomputes and stores the shop's segments; `reason` says what asked for it (kept on the run). */
+  [JOB.refreshSegments]: z.object({ reason: z.enum(["backfill", "on-demand", "schedule"]) }),
 } satisfies Record<JobType, z.ZodType>;
 
 /** What a producer passes when it enqueues a job of type `T`. */

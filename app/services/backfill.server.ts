@@ -16,6 +16,8 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Db } from "../db.server";
 import type { LineState, OrderBulkWriter, OrderState } from "../domain/order";
 import { orderBulkWriter } from "../models/orders-bulk/index.server";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { BULK_OPERATION_STATUS, BULK_ORDERS_EXPORT, ordersBulkQuery } from "../shopify/graphql";
 import { shopifyIdOf } from "../shopify/ids";
@@ -100,7 +102,12 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
     if (!completed) return { done: true }; // cancelled (uninstall) mid-way
     rmSync(file, { force: true });
   }
-  await db.syncRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
+  // The first segmentation follows the backfill; in one transaction, so a completed backfill
+  // always has its refresh queued (singleton: a refresh already waiting covers it).
+  await db.$transaction(async (tx) => {
+    await tx.syncRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
+    await enqueue(tx, { type: JOB.refreshSegments, shopId, singletonKey: JOB.refreshSegments, payload: { reason: "backfill" } });
+  });
   return { done: true };
 }
 

@@ -56,6 +56,13 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
       (await rig.db.syncRun.count({ where: { status: "completed" } })) === 2 ? true : undefined,
     );
     shopId = (await rig.db.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
+    // A completed backfill queues a segment refresh (in the same transaction). What it stores
+    // depends on how many of the orders the backfill saw; this test's derived data is the
+    // hand-made run below, so it waits for the refreshes and starts from no run.
+    await waitFor("the refreshes after the backfills", async () =>
+      (await rig.db.job.count({ where: { type: JOB.refreshSegments, status: { in: ["queued", "running"] } } })) === 0 ? true : undefined,
+    );
+    await rig.db.segmentRun.deleteMany({ where: { shopId } });
     // Derived data a segmentation run and a tag write-back leave behind.
     const run = await rig.db.segmentRun.create({ data: { shopId, algorithm: "kmeans", asOf: new Date(), status: "completed" } });
     for (const c of await rig.db.customer.findMany({ where: { shopId } })) {
@@ -70,6 +77,14 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
   it("stored both shops' orders from webhooks", async () => {
     expect(await rig.db.order.count({ where: { shopId } })).toBe(4);
     expect(await rig.db.order.count()).toBe(8);
+  });
+
+  it("each completed backfill queued one segment refresh, which ran and stored a completed run", async () => {
+    const refreshes = await rig.db.job.findMany({ where: { type: JOB.refreshSegments } });
+    expect(refreshes.map((j) => j.status)).toEqual(["succeeded", "succeeded"]);
+    expect(new Set(refreshes.map((j) => j.shopId)).size).toBe(2);
+    const other = await rig.db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } });
+    expect(await rig.db.segmentRun.count({ where: { shopId: other.id, status: "completed" } })).toBe(1);
   });
 
   it("customers/data_request records what Segmint holds, ids and facts only", async () => {
