@@ -47,6 +47,11 @@ export interface RunOutcome {
   readonly batchSize?: number;
 }
 
+/** A run's duration as stored; never negative, even if the clock stepped back meanwhile. */
+function durationMs(startedAt: Date, finishedAt: Date): number {
+  return Math.max(0, finishedAt.getTime() - startedAt.getTime());
+}
+
 /** Starts a run (status `running`). Returns its id. */
 export async function createRun(db: Db, shopId: number, run: NewRun): Promise<number> {
   const created = await db.segmentRun.create({
@@ -99,7 +104,7 @@ export async function completeRun(db: Db, shopId: number, runId: number, outcome
       plots: JSON.stringify(outcome.plots),
       customerCount: written,
       finishedAt,
-      durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()),
+      durationMs: durationMs(run.startedAt, finishedAt),
     },
   });
   if (flipped.count !== 1) throw new Error(`segment run ${runId} of shop ${shopId} stopped running before it completed`);
@@ -147,7 +152,7 @@ export async function failRun(db: Db, shopId: number, runId: number, error: unkn
     db.customerSegment.deleteMany({ where: { shopId, runId } }),
     db.segmentRun.updateMany({
       where: { id: runId, shopId, status: { not: "completed" } },
-      data: { status: "failed", error: message.slice(0, 4000), finishedAt, durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()) },
+      data: { status: "failed", error: message.slice(0, 4000), finishedAt, durationMs: durationMs(run.startedAt, finishedAt) },
     }),
   ]);
 }

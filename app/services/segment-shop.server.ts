@@ -1,7 +1,7 @@
 // Runs the analytics core on one shop: the shop's orders stream from the database (bounded memory)
 // into the core's RFM accumulator, and the features go to segmentCustomers. The clock is read here,
 // never in the core: `asOf` defaults to now, taken as the shop's calendar day. Storing the run is the
-// caller's (segment refresh, a later issue). The core is imported only through its index (ADR 0011).
+// caller's (services/refresh-segments.server.ts). The core is imported only through its index (ADR 0011).
 import {
   createRfmAccumulator,
   segmentCustomers,
