@@ -5,5 +5,7 @@ import { backfillJob } from "./backfill.server";
 import { processWebhooksJob } from "./process-webhooks.server";
 import { reconcileJob } from "./reconcile.server";
 import { refreshSegmentsJob } from "./refresh-segments.server";
+import { scheduleRefreshesJob } from "./schedule-refreshes.server";
+import { writeBackJob } from "./write-back.server";
 
-export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob]);
+export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob, writeBackJob, scheduleRefreshesJob]);

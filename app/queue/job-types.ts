@@ -7,6 +7,8 @@ export const JOB = {
   backfill: "backfill",
   reconcile: "reconcile",
   refreshSegments: "refresh-segments",
+  writeBack: "write-back",
+  scheduleRefreshes: "schedule-refreshes",
 } as const;
 export type JobType = (typeof JOB)[keyof typeof JOB];
 
@@ -19,6 +21,10 @@ export const jobPayloads = {
   [JOB.reconcile]: z.object({ onDemand: z.boolean().optional() }),
   /** Recomputes and stores the shop's segments; `reason` says what asked for it (kept on the run). */
   [JOB.refreshSegments]: z.object({ reason: z.enum(["backfill", "on-demand", "schedule"]) }),
+  /** Advances one write-back (the WriteBack row holds its state); `bulkOperationId`: which bulk operation finished. */
+  [JOB.writeBack]: z.object({ writeBackId: z.number().int().positive(), bulkOperationId: z.string().optional() }),
+  /** App-wide, hourly: enqueues the refresh of every shop whose weekly refresh is due, books the next pass. */
+  [JOB.scheduleRefreshes]: z.object({}),
 } satisfies Record<JobType, z.ZodType>;
 
 /** What a producer passes when it enqueues a job of type `T`. */
