@@ -7,8 +7,8 @@ import { markWebhookEvent, pendingWebhookEvents } from "../models/webhook-events
 import { isRetryable, TerminalJobError } from "../queue/errors.server";
 import type { JobId } from "../queue/job-queue";
 import { JOB } from "../queue/job-types";
-import { enqueue } from "../queue/queue.server";
 import { defineJob } from "../queue/registry";
+import { bulkOperationFinished } from "../services/bulk-finish.server";
 import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.server";
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
@@ -55,16 +55,9 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
     case "app/scopes_update":
       await updateScopes(db, shop.id, shop.domain, webhookPayloads[topic].parse(json).current);
       return "processed";
-    case "bulk_operations/finish": {
-      const p = webhookPayloads[topic].parse(json);
-      await enqueue(db, {
-        type: JOB.backfill,
-        shopId: shop.id,
-        payload: { bulkOperationId: p.admin_graphql_api_id },
-        singletonKey: JOB.backfill,
-      });
+    case "bulk_operations/finish":
+      await bulkOperationFinished(db, shop.id, webhookPayloads[topic].parse(json).admin_graphql_api_id);
       return "processed";
-    }
     case "customers/data_request":
       await recordDataRequest(db, shop.id, webhookPayloads[topic].parse(json).customer.id);
       return "processed";

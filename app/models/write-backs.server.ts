@@ -19,3 +19,12 @@ export async function createWriteBack(db: Db, shopId: number, w: NewWriteBack): 
   });
   return row.id;
 }
+
+/** The write-back pass waiting for this bulk operation (its tag read or a bulk mutation), if any. */
+export async function writeBackWaitingFor(db: Db, shopId: number, bulkOperationId: string): Promise<number | null> {
+  const row = await db.writeBack.findFirst({
+    where: { shopId, status: { notIn: ["completed", "failed"] }, OR: [{ bulkOperationId }, { snapshotOperationId: bulkOperationId }] },
+    select: { id: true },
+  });
+  return row?.id ?? null;
+}
