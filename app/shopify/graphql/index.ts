@@ -5,3 +5,15 @@ export { BULK_OPERATION_STATUS } from "./bulk-operation-status";
 export { ORDERS_UPDATED_SINCE } from "./orders-updated-since";
 export { SHOP_INFO } from "./shop-info";
 export { ORDER_LINE_ITEMS } from "./order-line-items";
+export {
+  BULK_CUSTOMER_TAGS,
+  customerTagsBulkQuery,
+  CUSTOMER_TAGS_BY_ID,
+  CUSTOMER_TAGS_ADD,
+  CUSTOMER_TAGS_REMOVE,
+  BULK_INNER_TAGS_ADD,
+  BULK_INNER_TAGS_REMOVE,
+  STAGE_BULK_VARIABLES,
+  RUN_BULK_MUTATION,
+} from "./customer-tags";
+export { SEGMENT_CREATE, SEGMENT_UPDATE, SEGMENT_DELETE } from "./segments";
