@@ -1,0 +1,91 @@
+// Segmint's customer tags: the one place that says which tags a customer should carry and how
+// that compares with the tags it has in Shopify. Pure (no I/O). docs/write-back.md.
+
+/** Shopify's limit on the tags of one customer. */
+export const MAX_TAGS_PER_CUSTOMER = 250;
+
+/** What a tag prefix may be: lower-case letters, digits and hyphens, 1–32 characters. */
+export const TAG_PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** "High-value champions" → "high-value-champions". Never empty. */
+export function slugOf(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/['’]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug === "" ? "segment" : slug;
+}
+
+/** Shopify compares tags without regard to case. */
+const norm = (tag: string) => tag.trim().toLowerCase();
+
+/** Whether a tag is in Segmint's namespace (`<prefix>:…`); every other tag is the merchant's. */
+export function isSegmintTag(tag: string, prefix: string): boolean {
+  return norm(tag).startsWith(`${prefix.toLowerCase()}:`);
+}
+
+export interface SegmentLabel {
+  /** The segment's stable id (SegmentModel.segments[].id). */
+  readonly key: string;
+  readonly name: string;
+}
+
+/**
+ * The tag of each segment: `<prefix>:<slug of its name>`; two segments whose names give the
+ * same slug are told apart by a number (in the given order, so the answer is stable).
+ */
+export function segmentTags(prefix: string, segments: readonly SegmentLabel[]): Map<string, string> {
+  const tags = new Map<string, string>();
+  const used = new Set<string>();
+  for (const s of segments) {
+    const base = `${prefix}:${slugOf(s.name)}`;
+    let tag = base;
+    for (let n = 2; used.has(tag); n++) tag = `${base}-${n}`;
+    used.add(tag);
+    tags.set(s.key, tag);
+  }
+  return tags;
+}
+
+/** What decides a customer's Segmint tags. A later issue adds the holdout arm here. */
+export interface DesiredTagsInput {
+  /** The tag of the customer's segment in the run being written, or null (not in the run). */
+  readonly segmentTag: string | null;
+}
+
+/** The Segmint tags a customer should carry: the one rule of desired state. */
+export function desiredTags(input: DesiredTagsInput): string[] {
+  return input.segmentTag === null ? [] : [input.segmentTag];
+}
+
+export interface TagDiff {
+  /** Segmint tags to add. */
+  readonly add: string[];
+  /** Segmint tags to remove (only ever tags in Segmint's namespace). */
+  readonly remove: string[];
+  /** True when the change would take the customer past Shopify's 250 tags: nothing is written. */
+  readonly capped: boolean;
+}
+
+/**
+ * The change that turns the tags a customer has in Shopify into the desired Segmint tags. The
+ * merchant's own tags are never removed; a change that would leave the customer with more than
+ * 250 tags is not made at all (`capped`), so the customer keeps a consistent set.
+ */
+export function tagDiff(actual: readonly string[], desired: readonly string[], prefix: string): TagDiff {
+  const have = new Set(actual.map(norm));
+  const want = new Set(desired.map(norm));
+  const add = desired.filter((t, i) => !have.has(norm(t)) && desired.findIndex((d) => norm(d) === norm(t)) === i);
+  const remove = actual.filter((t) => isSegmintTag(t, prefix) && !want.has(norm(t)));
+  const after = have.size - remove.length + add.length;
+  const changes = add.length > 0 || remove.length > 0;
+  return { add, remove, capped: changes && after > MAX_TAGS_PER_CUSTOMER };
+}
+
+/** Whether the diff changes anything in Shopify. */
+export function isNoop(diff: TagDiff): boolean {
+  return diff.add.length === 0 && diff.remove.length === 0;
+}
