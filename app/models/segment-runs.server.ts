@@ -235,3 +235,14 @@ export async function runCustomerRows(db: Db, shopId: number, runId: number) {
   });
   return rows.map(({ customer, ...r }) => ({ ...r, shopifyCustomerId: customer.shopifyId }));
 }
+
+/** The model a run of the shop fitted, or null (a failed run, or a run without segments). */
+export async function runModel(db: Db, shopId: number, runId: number): Promise<SegmentModel | null> {
+  const run = await db.segmentRun.findFirst({ where: { id: runId, shopId }, select: { model: true } });
+  return run?.model ? parseSegmentModel(run.model) : null;
+}
+
+/** Stores the agreement between Shopify's RFM groups and the run's segments (JSON). */
+export async function setRunShopifyRfm(db: Db, shopId: number, runId: number, agreement: unknown): Promise<void> {
+  await db.segmentRun.updateMany({ where: { id: runId, shopId }, data: { shopifyRfm: JSON.stringify(agreement) } });
+}
