@@ -162,12 +162,17 @@ function segmentLookup(model: SegmentModel): (label: number, monetaryUnits: numb
  * received in the fit (up to ties).
  */
 export function assignSegments(model: SegmentModel, features: RfmFeatureTable): SegmentAssignment {
+  return scoreWithModel(model, features).assignment;
+}
+
+/** `assignSegments` with the intermediate values the hysteresis rule needs (stability.ts). */
+export function scoreWithModel(model: SegmentModel, features: RfmFeatureTable): { assignment: SegmentAssignment; prepared: Prepared; scaled: Matrix } {
   validateFeatures(features);
   const prepared = prepare(features);
   const scores = applyRfmScores(model.rfmScores, features);
   const scaled = applyScaler(model.scaler, prepared.raw);
   const clusters = assignClusters(model, scaled, prepared.raw, scores, prepared.clustered);
-  return toSegments(model, features, prepared, clusters, scores);
+  return { assignment: toSegments(model, features, prepared, clusters, scores), prepared, scaled };
 }
 
 /** Per-customer labels, segments and RFM groups from the clustered customers' assignment. */

@@ -5,5 +5,6 @@ export { SEGMENT_DEFAULTS, type SegmentOptions } from "./options";
 export type * from "./result";
 export { segmentCustomers } from "./pipeline";
 export { assignSegments } from "./assign";
+export { assignSegmentsWithHysteresis } from "./stability";
 export * from "./explain";
 export { describeSegment } from "./describe";

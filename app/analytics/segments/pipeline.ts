@@ -6,7 +6,7 @@ import { prepare } from "./prepare";
 import { fitClusters } from "./fit";
 import { clusterDrafts, specialDrafts, toDefinitions, withProfiles } from "./definitions";
 import { dedupeNames } from "./naming";
-import { matchToPrevious, applyHysteresis } from "./stability";
+import { matchToPrevious, applyHysteresis, hysteresisApplies } from "./stability";
 import { outliersOf, toSegments } from "./assign";
 import { buildProfiles } from "./profiles";
 import { buildPlots, fitSilhouette } from "./plots";
@@ -86,7 +86,7 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
 
   // 8. hysteresis (centroid algorithms only: DBSCAN and RFM have no centre to be closer to)
   const { kept, keptCount } =
-    previous !== undefined && (algorithm === "kmeans" || algorithm === "hybrid")
+    previous !== undefined && hysteresisApplies(algorithm)
       ? applyHysteresis({ segments, segmentIndex, features, prepared, scaled, algorithm, previous, previousSegments: options.previousSegments, margin })
       : { kept: new Uint8Array(features.count), keptCount: 0 };
 

@@ -2,9 +2,10 @@ import { squaredDistance, type Matrix } from "../util/matrix";
 import type { RfmFeatureTable } from "../rfm/features";
 import { hungarian } from "./hungarian";
 import { scaleRow, type ScalerModel } from "./scaling";
-import { assignSegments } from "./assign";
+import { assignSegments, scoreWithModel } from "./assign";
 import { FEATURE_COUNT, type Prepared } from "./prepare";
 import type { SegmentDraft } from "./definitions";
+import type { SegmentAssignment } from "./result";
 import { centreDims, type SegmentAlgorithm, type SegmentDefinition, type SegmentModel } from "./model";
 
 /**
@@ -61,10 +62,16 @@ function previousSegmentMap(previous: SegmentModel, features: RfmFeatureTable): 
   return out;
 }
 
+/** Whether the hysteresis rule applies: only centroid algorithms have a centre to be closer to. */
+export function hysteresisApplies(algorithm: SegmentAlgorithm): boolean {
+  return algorithm === "kmeans" || algorithm === "hybrid";
+}
+
 /**
  * Hysteresis (centroid algorithms): a customer whose previous segment is another cluster of the
  * same tier keeps it unless the new centre is closer by more than `margin` (relative). Updates
- * `segmentIndex` in place; returns the kept flags and their count.
+ * `segmentIndex` in place; returns the kept flags and their count. Without `previousSegments`,
+ * the previous segments are the previous model's view of today's features.
  */
 export function applyHysteresis(input: {
   readonly segments: readonly SegmentDefinition[];
@@ -77,10 +84,24 @@ export function applyHysteresis(input: {
   readonly previousSegments: ReadonlyMap<string, string> | undefined;
   readonly margin: number;
 }): { kept: Uint8Array; keptCount: number } {
-  const { segments, segmentIndex, features, prepared, scaled, algorithm, margin } = input;
+  return keepPreviousSegments({ ...input, previousOf: input.previousSegments ?? previousSegmentMap(input.previous, input.features) });
+}
+
+/** The hysteresis rule itself, shared by the refit (`applyHysteresis`) and live assignment. */
+function keepPreviousSegments(input: {
+  readonly segments: readonly SegmentDefinition[];
+  readonly segmentIndex: Int32Array;
+  readonly features: RfmFeatureTable;
+  readonly prepared: Prepared;
+  readonly scaled: Matrix;
+  readonly algorithm: SegmentAlgorithm;
+  readonly previousOf: ReadonlyMap<string, string>;
+  readonly margin: number;
+}): { kept: Uint8Array; keptCount: number } {
+  const { segments, segmentIndex, features, prepared, scaled, algorithm, previousOf, margin } = input;
   const kept = new Uint8Array(features.count);
   let keptCount = 0;
-  const previousOf = input.previousSegments ?? previousSegmentMap(input.previous, features);
+  if (!hysteresisApplies(algorithm)) return { kept, keptCount };
   const indexOfId = new Map(segments.map((s, k) => [s.id, k]));
   const dims = centreDims(algorithm);
   for (let p = 0; p < prepared.clustered.length; p++) {
@@ -102,4 +123,26 @@ export function applyHysteresis(input: {
     }
   }
   return { kept, keptCount };
+}
+
+/**
+ * Live assignment between refits: scores customers with a stored model (no refit, as
+ * `assignSegments`) and keeps each customer's previous segment (`previousSegments`: Shopify
+ * customer id → segment id, e.g. their stored row in the model's run) by the refit's hysteresis
+ * rule and the margin stored in the model. Customers without a previous segment are assigned
+ * plainly. Given a refit's own features and assignments, it returns that refit's assignment.
+ */
+export function assignSegmentsWithHysteresis(model: SegmentModel, features: RfmFeatureTable, previousSegments: ReadonlyMap<string, string>): SegmentAssignment {
+  const { assignment, prepared, scaled } = scoreWithModel(model, features);
+  const { kept } = keepPreviousSegments({
+    segments: model.segments,
+    segmentIndex: assignment.segmentIndex, // updated in place
+    features,
+    prepared,
+    scaled,
+    algorithm: model.algorithm,
+    previousOf: previousSegments,
+    margin: model.hysteresisMargin,
+  });
+  return { ...assignment, kept };
 }
