@@ -78,6 +78,11 @@ export interface JobQueue {
    * notice on their next heartbeat. Joins the caller's transaction when given one.
    */
   cancelShopJobs(client: QueueClient, shopId: number, exceptJobId?: JobId): Promise<number>;
+  /**
+   * Whether a job with this singleton key (per shop; null: app-wide) is waiting or running:
+   * "running" when one runs (whether or not another waits), else "queued", else null.
+   */
+  singletonState(client: QueueClient, shopId: number | null, singletonKey: string): Promise<"queued" | "running" | null>;
   /** Starts running the registered jobs in this process (once; later calls are no-ops). */
   start(o: QueueStartOptions): void;
   /** Resolves when no runnable job is left (tests). */

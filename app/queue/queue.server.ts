@@ -12,3 +12,6 @@ export const enqueue: JobQueue["enqueue"] = (client, job) => jobQueue.enqueue(cl
 /** Cancels a shop's waiting and running jobs except one. See JobQueue. */
 export const cancelShopJobs: JobQueue["cancelShopJobs"] = (client, shopId, exceptJobId) =>
   jobQueue.cancelShopJobs(client, shopId, exceptJobId);
+
+/** Whether a singleton job is waiting or running. See JobQueue. */
+export const singletonState: JobQueue["singletonState"] = (client, shopId, singletonKey) => jobQueue.singletonState(client, shopId, singletonKey);

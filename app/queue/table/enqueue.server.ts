@@ -49,3 +49,10 @@ export async function cancelShopJobs(client: QueueClient, shopId: number, except
   });
   return count;
 }
+
+/** See JobQueue.singletonState. */
+export async function singletonState(client: QueueClient, shopId: number | null, singletonKey: string): Promise<"queued" | "running" | null> {
+  const jobs = await client.job.findMany({ where: { shopId, singletonKey, status: { in: ["queued", "running"] } }, select: { status: true } });
+  if (jobs.some((j) => j.status === "running")) return "running";
+  return jobs.length > 0 ? "queued" : null;
+}

@@ -1,6 +1,6 @@
 // The Job table as a JobQueue (ADR 0004 for the table, 0007 for the seam).
 import type { JobQueue } from "../job-queue";
-import { cancelShopJobs, enqueue } from "./enqueue.server";
+import { cancelShopJobs, enqueue, singletonState } from "./enqueue.server";
 import { startJobRunner, type JobRunner } from "./runner.server";
 
 export function createTableQueue(): JobQueue {
@@ -8,6 +8,7 @@ export function createTableQueue(): JobQueue {
   return {
     enqueue,
     cancelShopJobs,
+    singletonState,
     start(o) {
       runner ??= startJobRunner(o);
     },
