@@ -121,26 +121,28 @@ async function insertRows(db: Db, shopId: number, runId: number, rows: readonly 
   for (const r of rows) {
     const customerId = rowIdOf.get(r.customerId);
     if (customerId === undefined) continue;
-    if (!Number.isSafeInteger(r.monetaryMilli)) throw new RangeError(`customer ${r.customerId}: monetary is not an integer milli amount: ${r.monetaryMilli}`);
-    data.push({
-      shopId,
-      runId,
-      customerId,
-      segmentKey: r.segmentKey,
-      cluster: r.cluster,
-      outlier: r.outlier,
-      recencyDays: r.recencyDays,
-      frequency: r.frequency,
-      monetaryMilli: BigInt(r.monetaryMilli),
-      rScore: r.rScore,
-      fScore: r.fScore,
-      mScore: r.mScore,
-      rfmGroup: r.rfmGroup,
-      explanation: r.explanation,
-    });
+    data.push({ shopId, runId, customerId, ...rowColumns(r) });
   }
   if (data.length === 0) return 0;
   return (await db.customerSegment.createMany({ data })).count;
+}
+
+/** A row's stored columns (run, shop and customer aside). */
+function rowColumns(r: CustomerSegmentRow) {
+  if (!Number.isSafeInteger(r.monetaryMilli)) throw new RangeError(`customer ${r.customerId}: monetary is not an integer milli amount: ${r.monetaryMilli}`);
+  return {
+    segmentKey: r.segmentKey,
+    cluster: r.cluster,
+    outlier: r.outlier,
+    recencyDays: r.recencyDays,
+    frequency: r.frequency,
+    monetaryMilli: BigInt(r.monetaryMilli),
+    rScore: r.rScore,
+    fScore: r.fScore,
+    mScore: r.mScore,
+    rfmGroup: r.rfmGroup,
+    explanation: r.explanation,
+  };
 }
 
 /** Records the run as failed with its error and deletes the rows it had written. */
@@ -245,4 +247,69 @@ export async function runModel(db: Db, shopId: number, runId: number): Promise<S
 /** Stores the agreement between Shopify's RFM groups and the run's segments (JSON). */
 export async function setRunShopifyRfm(db: Db, shopId: number, runId: number, agreement: unknown): Promise<void> {
   await db.segmentRun.updateMany({ where: { id: runId, shopId }, data: { shopifyRfm: JSON.stringify(agreement) } });
+}
+
+// Live assignment (services/live-assignment.server.ts): a completed run's rows are updated one
+// customer at a time between refits; the run's model and every other column stay as the refit left them.
+
+/** The shop's latest completed run, id and as-of instant only (cheap: read on every webhook drain). */
+export async function latestCompletedRunRef(db: Db, shopId: number): Promise<{ id: number; asOf: Date } | null> {
+  return db.segmentRun.findFirst({ where: { shopId, status: "completed" }, orderBy: { id: "desc" }, select: { id: true, asOf: true } });
+}
+
+/** A stored row as live assignment reads it back: the columns it may change, by Customer row id. */
+export interface StoredCustomerRow extends Omit<CustomerSegmentRow, "customerId"> {
+  readonly customerRowId: number;
+}
+
+/** The run's rows of these customers (Customer row ids); one indexed query ([runId, customerId]). */
+export async function runRowsOfCustomers(db: Db, shopId: number, runId: number, customerRowIds: readonly number[]): Promise<StoredCustomerRow[]> {
+  if (customerRowIds.length === 0) return [];
+  const rows = await db.customerSegment.findMany({
+    where: { shopId, runId, customerId: { in: [...customerRowIds] } },
+    select: {
+      customerId: true,
+      segmentKey: true,
+      cluster: true,
+      outlier: true,
+      recencyDays: true,
+      frequency: true,
+      monetaryMilli: true,
+      rScore: true,
+      fScore: true,
+      mScore: true,
+      rfmGroup: true,
+      explanation: true,
+    },
+  });
+  return rows.map(({ customerId, monetaryMilli, ...r }) => ({ ...r, customerRowId: customerId, monetaryMilli: Number(monetaryMilli) }));
+}
+
+/** A row live assignment writes: the row as the refresh builds it, plus the Customer row id. */
+export interface LiveCustomerRow extends CustomerSegmentRow {
+  readonly customerRowId: number;
+}
+
+/**
+ * Writes live-assigned rows into a completed run of the shop, stamped `assignedAt`: existing rows
+ * are updated, new customers get a row and the run's customer count grows with them; one
+ * transaction. Returns how many rows were inserted. Throws if the run is not a completed run of
+ * this shop (a refit's running rows are never touched).
+ */
+export async function upsertLiveRows(db: Db, shopId: number, runId: number, rows: readonly LiveCustomerRow[], assignedAt: Date): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.$transaction(async (tx) => {
+    const run = await tx.segmentRun.findFirst({ where: { id: runId, shopId, status: "completed" }, select: { id: true } });
+    if (!run) throw new Error(`segment run ${runId} of shop ${shopId} is not a completed run`);
+    let inserted = 0;
+    for (const r of rows) {
+      const columns = { ...rowColumns(r), assignedAt };
+      const updated = await tx.customerSegment.updateMany({ where: { runId, customerId: r.customerRowId, shopId }, data: columns });
+      if (updated.count > 0) continue;
+      await tx.customerSegment.create({ data: { shopId, runId, customerId: r.customerRowId, ...columns } });
+      inserted++;
+    }
+    if (inserted > 0) await tx.segmentRun.update({ where: { id: runId }, data: { customerCount: { increment: inserted } } });
+    return inserted;
+  });
 }
