@@ -5,14 +5,9 @@
 // refunds) → pass 2 (lines) → completed. Lines may come before their order in the file (Shopify
 // does not group them), hence two passes over a local copy. Every write is idempotent, so a crash
 // anywhere resumes without duplicates; pass 2 also skips the lines it had already committed.
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Db } from "../db.server";
 import type { LineState, OrderBulkWriter, OrderState } from "../domain/order";
 import { orderBulkWriter } from "../models/orders-bulk/index.server";
@@ -20,6 +15,7 @@ import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { BULK_OPERATION_STATUS, BULK_ORDERS_EXPORT, ordersBulkQuery } from "../shopify/graphql";
+import { downloadBulkResult, jsonLines } from "../shopify/bulk-results.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
 
@@ -94,10 +90,7 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
 
   await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: total } });
   if (op.url) {
-    // Named by the result URL itself (unique per export), never by our own ids, which repeat
-    // across databases: a resumed run reuses its own download and nothing else's.
-    const name = createHash("sha256").update(op.url).digest("hex").slice(0, 32);
-    const file = await downloadOnce(op.url, path.join(deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"), `${name}.jsonl`));
+    const file = await downloadBulkResult(op.url, deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"));
     const completed = await ingest(deps, run.id, file, run.resumeLine);
     if (!completed) return { done: true }; // cancelled (uninstall) mid-way
     rmSync(file, { force: true });
@@ -109,37 +102,6 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
     await enqueue(tx, { type: JOB.refreshSegments, shopId, singletonKey: JOB.refreshSegments, payload: { reason: "backfill" } });
   });
   return { done: true };
-}
-
-async function downloadOnce(url: string, file: string): Promise<string> {
-  if (existsSync(file)) return file;
-  mkdirSync(path.dirname(file), { recursive: true });
-  const res = await fetch(url);
-  if (!res.ok || !res.body) throw new Error(`downloading the bulk result failed: HTTP ${res.status}`);
-  const partial = `${file}.part`;
-  await pipeline(Readable.fromWeb(res.body as WebReadableStream), createWriteStream(partial));
-  renameSync(partial, file); // only a complete download is ever reused
-  return file;
-}
-
-/**
- * The file's JSON lines that `wanted` accepts (judged on the raw text, so each pass parses only
- * its own half of the file). `n` is the 1-based line number.
- */
-async function* jsonLines(file: string, wanted: (raw: string) => boolean): AsyncGenerator<{ n: number; value: Record<string, unknown> }> {
-  const rl = readline.createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of rl) {
-    n++;
-    if (line === "" || !wanted(line)) continue;
-    let value: Record<string, unknown>;
-    try {
-      value = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new Error(`bulk result line ${n} is not JSON: ${line.slice(0, 120)}`);
-    }
-    yield { n, value };
-  }
 }
 
 // Children carry "__parentId"; our selection has no free text where that string could appear.
