@@ -147,29 +147,61 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
     after = { processedAt: last.processedAt, id: last.id };
 
     const rows: TransactionRow[] = [];
-    for (const order of orders) {
-      if (order.test) continue;
-      const customerId = order.customer?.shopifyId ?? null;
-      const orderId = order.shopifyId;
-      const processedAt = dayOf(order.processedAt);
-      const record = isCancellationRecord(order);
-      let linesTotal = 0;
-      for (const line of order.lines) {
-        const unitPriceMilli = milli(line.unitPriceMilli, `order ${orderId}: unit price`);
-        const quantity = record ? -Math.abs(line.quantity) : line.quantity;
-        linesTotal += quantity * unitPriceMilli;
-        rows.push({ customerId, orderId, processedAt, productId: line.productId, quantity, unitPriceMilli });
-      }
-      const total = milli(order.grossMilli, `order ${orderId}: total`);
-      const rest = (record ? -total : total) - linesTotal;
-      if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
-      if (rest !== 0) rows.push({ customerId, orderId, processedAt, amountMilli: rest });
-      if (record) continue;
-      for (const refund of order.refunds) {
-        const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
-        if (amount !== 0) rows.push({ customerId, orderId, processedAt: dayOf(refund.processedAt), amountMilli: -Math.abs(amount) });
-      }
-    }
+    for (const order of orders) pushOrderRows(rows, order, dayOf);
     yield rows;
   }
+}
+
+/** One order's transaction rows (the mapping `streamTransactionRows` documents), appended to `rows`. */
+function pushOrderRows(rows: TransactionRow[], order: OrderWithFacts, dayOf: (instant: Date) => string): void {
+  if (order.test) return;
+  const customerId = order.customer?.shopifyId ?? null;
+  const orderId = order.shopifyId;
+  const processedAt = dayOf(order.processedAt);
+  const record = isCancellationRecord(order);
+  let linesTotal = 0;
+  for (const line of order.lines) {
+    const unitPriceMilli = milli(line.unitPriceMilli, `order ${orderId}: unit price`);
+    const quantity = record ? -Math.abs(line.quantity) : line.quantity;
+    linesTotal += quantity * unitPriceMilli;
+    rows.push({ customerId, orderId, processedAt, productId: line.productId, quantity, unitPriceMilli });
+  }
+  const total = milli(order.grossMilli, `order ${orderId}: total`);
+  const rest = (record ? -total : total) - linesTotal;
+  if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
+  if (rest !== 0) rows.push({ customerId, orderId, processedAt, amountMilli: rest });
+  if (record) return;
+  for (const refund of order.refunds) {
+    const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
+    if (amount !== 0) rows.push({ customerId, orderId, processedAt: dayOf(refund.processedAt), amountMilli: -Math.abs(amount) });
+  }
+}
+
+/**
+ * The transaction rows of a few customers (Customer row ids) of the shop, mapped exactly as
+ * `streamTransactionRows` maps the whole shop, in the same order (processedAt, then Order.id):
+ * live assignment rebuilds these customers' features from them. One query on the
+ * (shopId, customerId) index with the orders' lines and refunds; the work is the customers' own
+ * orders, never the shop's. `dayOf`: the shop's day formatter (`shopDayFormatter`).
+ */
+export async function customersTransactionRows(db: Db, shopId: number, customerRowIds: readonly number[], dayOf: (instant: Date) => string): Promise<TransactionRow[]> {
+  const rows: TransactionRow[] = [];
+  if (customerRowIds.length === 0) return rows;
+  const orders = await db.order.findMany({
+    where: { shopId, customerId: { in: [...customerRowIds] } },
+    orderBy: [{ processedAt: "asc" }, { id: "asc" }],
+    select: ORDER_FACTS,
+  });
+  for (const order of orders) pushOrderRows(rows, order, dayOf);
+  return rows;
+}
+
+/** The Shopify customer ids of the shop's orders given by Shopify order id (guest orders have none). */
+export async function orderCustomerIds(db: Db, shopId: number, orderShopifyIds: readonly string[]): Promise<string[]> {
+  if (orderShopifyIds.length === 0) return [];
+  const orders = await db.order.findMany({
+    where: { shopId, shopifyId: { in: [...orderShopifyIds] }, customerId: { not: null } },
+    select: { customer: { select: { shopifyId: true } } },
+  });
+  return [...new Set(orders.flatMap((o) => (o.customer ? [o.customer.shopifyId] : [])))];
 }
