@@ -313,3 +313,28 @@ export async function upsertLiveRows(db: Db, shopId: number, runId: number, rows
     return inserted;
   });
 }
+
+export interface RunAssignment {
+  /** The Customer row's id (foreign keys of the write history). */
+  readonly customerRowId: number;
+  readonly segmentKey: string;
+  /** Segmint's own RFM group name (RFM_GROUPS[…].name). */
+  readonly rfmGroup: string;
+}
+
+/** Every customer's row in one run of the shop, by Shopify customer id, read in keyset pages. */
+export async function runAssignments(db: Db, shopId: number, runId: number, batchSize = 5000): Promise<Map<string, RunAssignment>> {
+  const out = new Map<string, RunAssignment>();
+  let after = 0;
+  for (;;) {
+    const rows = await db.customerSegment.findMany({
+      where: { shopId, runId, id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: batchSize,
+      select: { id: true, customerId: true, segmentKey: true, rfmGroup: true, customer: { select: { shopifyId: true } } },
+    });
+    for (const r of rows) out.set(r.customer.shopifyId, { customerRowId: r.customerId, segmentKey: r.segmentKey, rfmGroup: r.rfmGroup });
+    if (rows.length < batchSize) return out;
+    after = rows[rows.length - 1]!.id;
+  }
+}
