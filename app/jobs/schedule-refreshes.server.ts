@@ -1,8 +1,16 @@
-// The `schedule-refreshes` job (app-wide): fans out the weekly refresh, one job per due shop.
+// The `schedule-refreshes` job (app-wide, hourly): books the next hour's pass, then fans out the
+// weekly refresh, one `refresh-segments` job per shop whose slot has come (services/refresh-schedule).
+import { enqueueDueRefreshes } from "../services/refresh-schedule.server";
 import { TerminalJobError } from "../queue/errors.server";
 import { JOB } from "../queue/job-types";
 import { defineJob } from "../queue/registry";
+import { nextFullHour } from "../queue/schedule";
+import { bookScheduleRefreshes } from "../queue/start.server";
 
-export const scheduleRefreshesJob = defineJob(JOB.scheduleRefreshes, async () => {
-  throw new TerminalJobError("schedule-refreshes: being built (issue 8)");
+export const scheduleRefreshesJob = defineJob(JOB.scheduleRefreshes, async (_payload, { db, job }) => {
+  if (job.shopId !== null) throw new TerminalJobError("schedule-refreshes is app-wide (no shop)");
+  const now = new Date();
+  // Booked first: a pass that fails, or whose process dies, still leaves the next one queued.
+  await bookScheduleRefreshes(db, nextFullHour(now));
+  await enqueueDueRefreshes(db, now);
 });

@@ -2,18 +2,41 @@
 // from the environment. Called by the two entry points (server.ts in-process, worker.ts), which
 // pass app/jobs' registry: the queue itself knows no handler.
 import { config } from "../config.server";
-import { db } from "../db.server";
+import { db as appDb, providerOf, type Db } from "../db.server";
+import { logger } from "../logger.server";
 import type { JobQueue, JobRegistry } from "./job-queue";
-import { jobQueue } from "./queue.server";
+import { JOB } from "./job-types";
+import { enqueue, jobQueue } from "./queue.server";
+
+/** Serialises bookings of the app-wide pass across PostgreSQL processes (SQLite serialises writers). */
+const APP_WIDE_BOOKING_LOCK = 4242003;
+
+/**
+ * Books the app-wide hourly `schedule-refreshes` pass at `runAt` (default: now) unless one is
+ * already waiting: a singleton, booked under a lock so that processes starting together on
+ * PostgreSQL cannot both add one. Returns whether this call added it.
+ */
+export async function bookScheduleRefreshes(db: Db, runAt = new Date()): Promise<boolean> {
+  const postgres = providerOf(db) === "postgresql";
+  const id = await db.$transaction(async (tx) => {
+    if (postgres) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APP_WIDE_BOOKING_LOCK})`;
+    return enqueue(tx, { type: JOB.scheduleRefreshes, shopId: null, singletonKey: JOB.scheduleRefreshes, runAt });
+  });
+  return id !== null;
+}
 
 export function startAppQueue(jobs: JobRegistry): JobQueue {
   const cfg = config();
+  const db = appDb();
   jobQueue.start({
-    db: db(),
+    db,
     jobs,
     perShopLimit: cfg.JOB_CONCURRENCY_PER_SHOP,
     leaseMs: cfg.JOB_LEASE_MS,
     soleRunner: cfg.JOB_RUNNER === "in-process",
   });
+  // The hourly pass keeps itself booked; this starts the chain on a first start (or after it was
+  // lost) and is a no-op on every other start, in any number of processes.
+  bookScheduleRefreshes(db).catch((err: unknown) => logger("jobs").error({ err }, "could not book the hourly schedule-refreshes pass"));
   return jobQueue;
 }

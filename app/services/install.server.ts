@@ -1,10 +1,12 @@
 // What happens when a shop installs (or re-installs) Segmint: the shop is active again, its
-// order history is backfilled, and nightly reconciliation is scheduled.
+// order history is backfilled, nightly reconciliation is scheduled and the weekly segment refresh
+// booked.
 import type { Db } from "../db.server";
 import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import { nextNightlyRun } from "../queue/schedule";
 import { beginBackfill } from "./backfill.server";
+import { bookNextRefresh } from "./refresh-schedule.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { SHOP_INFO } from "../shopify/graphql";
 
@@ -31,5 +33,6 @@ export async function onShopInstalled(db: Db, domain: string, scopes: string | u
     singletonKey: JOB.reconcile,
     runAt: nextNightlyRun(now, shop.timezone),
   });
+  await bookNextRefresh(db, shop.id, now);
   return shop.id;
 }

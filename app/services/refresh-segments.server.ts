@@ -2,7 +2,7 @@
 // (segmentShop: the shop's orders through the analytics core) → a stored run with one row per
 // customer. A failure is recorded on the run and rethrown, so the queue retries the job; the last
 // completed run stays the shop's current segmentation until a new run completes (docs/segments.md).
-import { explainCustomer, RFM_GROUPS, SEGMENT_DEFAULTS, type RfmFeatureTable, type SegmentationResult } from "../analytics";
+import { explainCustomer, RFM_GROUPS, SEGMENT_ALGORITHMS, type RfmFeatureTable, type SegmentAlgorithm, type SegmentationResult } from "../analytics";
 import type { Db } from "../db.server";
 import { completeRun, createRun, failRun, latestModel, runSegments, type CustomerSegmentRow } from "../models/segment-runs.server";
 import { DEFAULT_SHOP_SEED, segmentShop, type SegmentShopOptions } from "./segment-shop.server";
@@ -26,16 +26,27 @@ export interface RefreshOutcome {
   readonly result: SegmentationResult | null;
 }
 
+/** The algorithm and K the shop's settings ask for (Shop.algorithm, Shop.clusterCount: null = auto). */
+async function shopSettings(db: Db, shopId: number): Promise<{ algorithm: SegmentAlgorithm; k: "auto" | number }> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { algorithm: true, clusterCount: true } });
+  if (!(SEGMENT_ALGORITHMS as readonly string[]).includes(shop.algorithm)) throw new RangeError(`shop ${shopId}: unknown segmentation algorithm ${JSON.stringify(shop.algorithm)}`);
+  return { algorithm: shop.algorithm as SegmentAlgorithm, k: shop.clusterCount ?? "auto" };
+}
+
 /**
- * Runs the shop's segmentation and stores it. Settings: the shop's stored ones where they exist
- * (its time zone, through segmentShop); the algorithm and K default to the core's.
+ * Runs the shop's segmentation and stores it. Settings: the shop's own (algorithm and K from the
+ * Shop row, its time zone through segmentShop) unless `options` say otherwise. A completed run
+ * sets Shop.lastRefreshAt to its finish.
  */
 export async function refreshSegments(db: Db, shopId: number, options: RefreshOptions): Promise<RefreshOutcome> {
   const now = options.now ?? (() => new Date());
   const asOf = options.asOf ?? now();
-  const algorithm = options.algorithm ?? SEGMENT_DEFAULTS.algorithm;
+  const settings = options.algorithm !== undefined && options.k !== undefined ? null : await shopSettings(db, shopId);
+  const algorithm = options.algorithm ?? settings!.algorithm;
+  const k = options.k ?? settings!.k;
   const seed = options.seed ?? DEFAULT_SHOP_SEED;
-  const k = options.k ?? SEGMENT_DEFAULTS.k;
+  let outcome: RefreshOutcome;
+  let finishedAt: Date;
   const runId = await createRun(db, shopId, {
     algorithm,
     asOf,
@@ -63,19 +74,24 @@ export async function refreshSegments(db: Db, shopId: number, options: RefreshOp
       profiles: result?.profiles ?? [],
       previousRunId: previous?.runId ?? null,
     };
+    finishedAt = now();
     const customerCount = await completeRun(db, shopId, runId, {
       metrics,
       model: result?.model ?? null,
       plots: result?.plots ?? null,
       rows: result === null ? [] : customerRows(result, features),
-      finishedAt: now(),
+      finishedAt,
       ...(options.rowBatchSize !== undefined ? { batchSize: options.rowBatchSize } : {}),
     });
-    return { runId, customerCount, previousRunId: previous?.runId ?? null, result };
+    outcome = { runId, customerCount, previousRunId: previous?.runId ?? null, result };
   } catch (error) {
     await failRun(db, shopId, runId, error, now());
     throw error;
   }
+  // Right after the run's status flip (its own statement in the model), outside the try: the run
+  // is completed whatever happens here. Only ever forward, so a run finishing late cannot move it back.
+  await db.shop.updateMany({ where: { id: shopId, OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: finishedAt } }] }, data: { lastRefreshAt: finishedAt } });
+  return outcome;
 }
 
 /** One row per customer of the feature table, built when the writer asks for it. */

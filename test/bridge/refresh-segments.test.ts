@@ -89,13 +89,13 @@ describeEachDatabase("segment refresh", (provider) => {
     const run = await latestCompletedRun(db, shopA);
     expect(run?.id).toBe(firstRun);
     expect(run?.status).toBe("completed");
-    expect(run?.algorithm).toBe("kmeans");
+    expect(run?.algorithm).toBe("hybrid"); // the shop's setting (Shop.algorithm, default hybrid): no option given
     expect(run?.customerCount).toBe(CUSTOMERS + 1);
     expect(run?.error).toBeNull();
     // Clock readings: start, finish (the stepping clock gives 250 ms each).
     expect(run?.durationMs).toBe(run!.finishedAt!.getTime() - run!.startedAt.getTime());
     expect(run?.durationMs).toBeGreaterThan(0);
-    expect(JSON.parse(run!.params)).toMatchObject({ reason: "on-demand", algorithm: "kmeans", k: "auto", seed: 42 });
+    expect(JSON.parse(run!.params)).toMatchObject({ reason: "on-demand", algorithm: "hybrid", k: "auto", seed: 42 });
     const metrics = JSON.parse(run!.metrics) as { customers: number; asOfDay: string; timeZone: string; diagnostics: { clusteredCustomers: number }; profiles: { segmentId: string; size: number }[] };
     expect(metrics.customers).toBe(CUSTOMERS + 1);
     expect(metrics.asOfDay).toBe("2026-11-01");
