@@ -2,7 +2,7 @@
 // scoped by shop. A run never half-replaces the last good one: its customer rows are written while
 // the run is `running` (readers ask for the latest *completed* run), the switch to `completed` is
 // one statement written last, and a failed run's rows are deleted (docs/segments.md).
-import { parseSegmentModel, type SegmentModel } from "../analytics";
+import { explainCustomer, parseSegmentModel, RFM_GROUPS, type RfmFeatureTable, type SegmentAssignment, type SegmentModel } from "../analytics";
 import type { Db } from "../db.server";
 
 /** Customer rows per insert: 500 × 12 columns stays far below either driver's bind-variable limit. */
@@ -283,6 +283,28 @@ export async function runRowsOfCustomers(db: Db, shopId: number, runId: number, 
     },
   });
   return rows.map(({ customerId, monetaryMilli, ...r }) => ({ ...r, customerRowId: customerId, monetaryMilli: Number(monetaryMilli) }));
+}
+
+/**
+ * Customer `i`'s row (index in `features`) under an assignment and its model: how the refresh and
+ * live assignment both turn the core's answer into a stored row.
+ */
+export function segmentRowOf(result: SegmentAssignment & { readonly model: SegmentModel }, features: RfmFeatureTable, i: number): CustomerSegmentRow {
+  const recency = features.recencyDays[i]!;
+  return {
+    customerId: features.customerIds[i]!,
+    segmentKey: result.model.segments[result.segmentIndex[i]!]!.id,
+    cluster: result.labels[i]!,
+    outlier: result.outlier[i] === 1,
+    recencyDays: Number.isNaN(recency) ? null : recency,
+    frequency: features.frequency[i]!,
+    monetaryMilli: features.monetaryMilli[i]!,
+    rScore: result.r[i]!,
+    fScore: result.f[i]!,
+    mScore: result.m[i]!,
+    rfmGroup: RFM_GROUPS[result.rfmGroups[i]!].name,
+    explanation: explainCustomer(result, features, i),
+  };
 }
 
 /** A row live assignment writes: the row as the refresh builds it, plus the Customer row id. */
