@@ -12,6 +12,7 @@ import type { FaultPlan } from "./faults";
 import { FastBulkQuery } from "./bulk-executor";
 import { executeOperation, prepareDocument, prepareOperation, type PreparedOperation } from "./graphql";
 import { findOperation } from "./cost";
+import { parseGid } from "./ids";
 import { asConnection, flattenNode, JsonlFile, shuffleBlocks } from "./jsonl";
 import { createRng } from "./random";
 import { adminSchema } from "./schema";
@@ -391,7 +392,15 @@ export class BulkOperations implements BulkService {
         lines.push(JSON.stringify({ errors: prepared.errors, __lineNumber: index }));
         return;
       }
-      const result = executeOperation(prepared.op, this.hooks.contextFor(op.shop));
+      const ctx = this.hooks.contextFor(op.shop);
+      const target = typeof variables.id === "string" ? parseGid(variables.id) : null;
+      const fault = this.hooks.faultsFor(op.shop).takeBulkLine(index, target?.type === "Customer" ? target.id : null);
+      if (fault?.kind === "errors") {
+        lines.push(JSON.stringify({ errors: [{ message: fault.message, extensions: { code: fault.code } }], __lineNumber: index }));
+        return;
+      }
+      if (fault) ctx.injectedUserError = { field: fault.field, message: fault.message };
+      const result = executeOperation(prepared.op, ctx);
       lines.push(JSON.stringify({ ...(result.data ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors } : {}), __lineNumber: index }));
     });
     // Lines of a bulk mutation are not processed in order either.

@@ -8,6 +8,29 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A clock that can be put at a given instant (the seeder moves it to the data's "today"). */
+export interface SettableClock extends Clock {
+  set(at: number | string | Date): void;
+}
+
+export function isSettableClock(clock: Clock): clock is SettableClock {
+  return typeof (clock as Partial<SettableClock>).set === "function";
+}
+
+/**
+ * Real time, shifted: after set(at) it reads `at` and then advances with the system clock. The
+ * server uses it, so a shop seeded from 2011 data can live on the day after its last order.
+ */
+export class OffsetClock implements SettableClock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  set(at: number | string | Date): void {
+    this.offset = (typeof at === "number" ? at : new Date(at).getTime()) - Date.now();
+  }
+}
+
 export class FakeClock implements Clock {
   private current: number;
   constructor(start: number | string | Date = "2026-11-01T00:00:00Z") {

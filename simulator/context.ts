@@ -64,6 +64,10 @@ export interface AppIdentity {
   installationId: number;
 }
 
+export interface RfmGroupLookup {
+  get(customerId: number): string | undefined;
+}
+
 export interface ResolverContext {
   shop: ShopState;
   app: AppIdentity;
@@ -71,7 +75,8 @@ export interface ResolverContext {
   bulk: BulkService;
   uploads: UploadService;
   subscriptions: WebhookSubscriptionRecord[];
-  rfmGroups: ReadonlyMap<number, string>;
+  /** Customer.statistics.rfmGroup by customer id (set by tests, or computed for seeded shops). */
+  rfmGroups: RfmGroupLookup;
   /** Set while a bulk query runs: pagination is ignored and the root list is windowed. */
   bulkWindow: { offset: number; limit: number } | null;
   /** Fault injection: the next mutation answers with this userError instead of running. */

@@ -4,7 +4,19 @@
 //   POST /_sim/shops/{domain}/orders/{id}/cancel       {reason?}
 //   POST /_sim/shops/{domain}/orders/{id}/refund       {lines:[{lineItemId, quantity}]}
 //   POST /_sim/shops/{domain}/customers                {tags?}
-//   POST /_sim/shops/{domain}/faults                   {status, count?} | {throttle} | {userError} | {bulk}
+//   GET  /_sim/shops/{domain}/customers                JSON lines (application/x-ndjson), one per customer by id:
+//                                                      {"id":"gid://shopify/Customer/…","customerId":"<CSV id>"|null,"tags":[…]}
+//   GET  /_sim/shops/{domain}/segments                 {segments:[{id, name, query}]} (Shopify customer segments, by id)
+//   GET  /_sim/shops/{domain}/calls                    {total, byOperation:{name: n}, throttled, httpErrors,
+//                                                      bulkOperations:[{id, type, status, errorCode, rootField, objectCount, createdAt, completedAt}]}
+//                                                      Admin API requests by operation name (root field when anonymous), whatever the outcome
+//   POST /_sim/shops/{domain}/calls/reset              counts from zero; earlier bulk operations no longer listed
+//   POST /_sim/shops/{domain}/faults                   {status, count?, retryAfter?} | {throttle} | {userError} | {bulk}
+//                                                      | {bulkLineError: {customerId? | lineNumber?, message?, kind?: "errors"|"userErrors", code?, field?, times?}}
+//        bulkLineError: lines of the next bulk mutation(s) whose `id` variable is that customer (GID or REST id) and/or whose
+//        __lineNumber matches fail `times` times (default 1): kind "errors" (default) → the line is {"errors":[{message,
+//        extensions:{code}}],"__lineNumber":n} and does not run; "userErrors" → the mutation answers that userError and
+//        changes nothing. The operation still COMPLETES (and bulk_operations/finish is sent).
 //   POST /_sim/shops/{domain}/uninstall | /scopes {scopes} | /compliance {topic, customerId?}
 //   GET  /_sim/shops/{domain}/app-proxy?path=/recommendations&customerId=1   → { url }
 //   POST /_sim/webhooks/flush                          chaos options → deliveries summary
@@ -13,7 +25,7 @@
 // Ids in bodies are numeric (the REST ids) or GIDs.
 import type { ShopifySimulator } from "./simulator";
 import { json } from "./simulator";
-import { parseGid } from "./ids";
+import { gid, parseGid } from "./ids";
 import type { ChaosOptions, Delivery } from "./webhooks";
 import type { HttpFaultStatus } from "./faults";
 import type { CancelReason } from "./state";
@@ -67,9 +79,22 @@ export async function handleControl(sim: ShopifySimulator, request: Request, url
         const refund = shop.refundOrder(numericId(id) ?? 0, { lines: lines.map((l) => ({ lineItemId: numericId(l.lineItemId) ?? 0, quantity: Number(l.quantity ?? 1) })) });
         return json(201, { id: refund.id });
       }
+      if (resource === "customers" && !id && request.method === "GET") {
+        const lines = [...shop.customers.values()].sort((a, b) => a.id - b.id).map((c) => JSON.stringify({ id: gid("Customer", c.id), customerId: c.sourceId, tags: c.tags }));
+        return new Response(lines.length ? `${lines.join("\n")}\n` : "", { status: 200, headers: { "content-type": "application/x-ndjson; charset=utf-8" } });
+      }
       if (resource === "customers" && !id) {
         const customer = shop.createCustomer({ tags: Array.isArray(body.tags) ? body.tags.map(String) : [] });
         return json(201, { id: customer.id });
+      }
+      if (resource === "segments" && !id && request.method === "GET") {
+        const segments = [...shop.segments.values()].sort((a, b) => a.id - b.id).map((s) => ({ id: gid("Segment", s.id), name: s.name, query: s.query }));
+        return json(200, { segments });
+      }
+      if (resource === "calls" && !id && request.method === "GET") return json(200, sim.calls(domain));
+      if (resource === "calls" && id === "reset" && request.method === "POST") {
+        sim.resetCalls(domain);
+        return json(200, { ok: true });
       }
       if (resource === "faults") {
         const faults = sim.faults(domain);
@@ -77,6 +102,20 @@ export async function handleControl(sim: ShopifySimulator, request: Request, url
         if (typeof body.throttle === "number") faults.throttleNext(body.throttle);
         if (typeof body.userError === "object" && body.userError !== null) faults.userErrorOnNextMutation(body.userError as { message: string });
         if (typeof body.bulk === "object" && body.bulk !== null) faults.failNextBulkOperation(body.bulk as object);
+        if (typeof body.bulkLineError === "object" && body.bulkLineError !== null) {
+          const line = body.bulkLineError as Record<string, unknown>;
+          const customerId = line.customerId === undefined ? undefined : numericId(line.customerId);
+          if (customerId === null) throw new Error(`bulkLineError.customerId must be a customer GID or numeric id, got ${JSON.stringify(line.customerId)}`);
+          faults.bulkLineError({
+            ...(customerId !== undefined ? { customerId } : {}),
+            ...(typeof line.lineNumber === "number" ? { lineNumber: line.lineNumber } : {}),
+            ...(typeof line.message === "string" ? { message: line.message } : {}),
+            ...(line.kind === "errors" || line.kind === "userErrors" ? { kind: line.kind } : {}),
+            ...(typeof line.code === "string" ? { code: line.code } : {}),
+            ...(Array.isArray(line.field) ? { field: line.field.map(String) } : {}),
+            ...(typeof line.times === "number" ? { times: line.times } : {}),
+          });
+        }
         return json(200, { pending: faults.pending });
       }
       if (resource === "uninstall") {

@@ -16,11 +16,35 @@ export interface BulkFault {
   partial: boolean;
 }
 
+/**
+ * A per-line failure inside a bulk mutation's result file; the operation still COMPLETES (Shopify
+ * fails an operation only on a system error, reference §4.2).
+ */
+export interface BulkLineFault {
+  /** Match the line whose `id` variable is this customer (REST id)… */
+  customerId?: number;
+  /** …or the line with this `__lineNumber` (0-based line of the staged file). Both set: both must match. */
+  lineNumber?: number;
+  message: string;
+  /**
+   * "errors" (default): the line gets a top-level `errors` entry and its mutation does not run
+   * (what Shopify writes for validation, access or throttle failures of a line);
+   * "userErrors": the mutation answers this userError and changes nothing.
+   */
+  kind: "errors" | "userErrors";
+  /** `extensions.code` of an "errors" entry; `field` of a userError. */
+  code: string;
+  field: string[] | null;
+  /** Matching lines it still hits (default 1). */
+  remaining: number;
+}
+
 export class FaultPlan {
   private http: HttpFault[] = [];
   private userErrors: UserErrorShape[] = [];
   private throttled = 0;
   private bulk: BulkFault[] = [];
+  private bulkLines: BulkLineFault[] = [];
 
   /** The next `count` Admin API requests answer with this HTTP status. */
   failNext(status: HttpFaultStatus, count = 1, options: { retryAfter?: number } = {}): this {
@@ -46,11 +70,27 @@ export class FaultPlan {
     return this;
   }
 
+  /** Lines of the next bulk mutation(s) matching `customerId` / `lineNumber` fail (`times` matching lines, default 1). */
+  bulkLineError(fault: { customerId?: number; lineNumber?: number; message?: string; kind?: "errors" | "userErrors"; code?: string; field?: string[] | null; times?: number }): this {
+    if (fault.customerId === undefined && fault.lineNumber === undefined) throw new Error("bulkLineError needs a customerId or a lineNumber");
+    this.bulkLines.push({
+      ...(fault.customerId !== undefined ? { customerId: fault.customerId } : {}),
+      ...(fault.lineNumber !== undefined ? { lineNumber: fault.lineNumber } : {}),
+      message: fault.message ?? "Internal error. Looks like something went wrong on our end.",
+      kind: fault.kind ?? "errors",
+      code: fault.code ?? "INTERNAL_SERVER_ERROR",
+      field: fault.field ?? null,
+      remaining: fault.times ?? 1,
+    });
+    return this;
+  }
+
   clear(): this {
     this.http = [];
     this.userErrors = [];
     this.throttled = 0;
     this.bulk = [];
+    this.bulkLines = [];
     return this;
   }
 
@@ -68,8 +108,16 @@ export class FaultPlan {
   takeBulk(): BulkFault | undefined {
     return this.bulk.shift();
   }
-  get pending(): { http: number; userErrors: number; throttled: number; bulk: number } {
-    return { http: this.http.length, userErrors: this.userErrors.length, throttled: this.throttled, bulk: this.bulk.length };
+  /** The planned failure of this bulk mutation line, if any (consumed). */
+  takeBulkLine(lineNumber: number, customerId: number | null): BulkLineFault | undefined {
+    const index = this.bulkLines.findIndex((f) => (f.lineNumber === undefined || f.lineNumber === lineNumber) && (f.customerId === undefined || f.customerId === customerId));
+    const fault = this.bulkLines[index];
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.bulkLines.splice(index, 1);
+    return fault;
+  }
+  get pending(): { http: number; userErrors: number; throttled: number; bulk: number; bulkLines: number } {
+    return { http: this.http.length, userErrors: this.userErrors.length, throttled: this.throttled, bulk: this.bulk.length, bulkLines: this.bulkLines.reduce((n, f) => n + f.remaining, 0) };
   }
 }
 

@@ -26,6 +26,16 @@ function tagErrors(tags: string[]): UserErrorShape[] {
   return long ? [userError(["tags"], `Tags is too long (maximum is ${MAX_TAG_LENGTH} characters)`)] : [];
 }
 
+/** Worded like Shopify's other length errors ("Tags is too long (maximum is 255 characters)"). */
+function tooManyTags(): UserErrorShape {
+  return userError(["tags"], `Tags exceeds the maximum of ${MAX_TAGS} tags`);
+}
+
+/** tagsAdd: the whole call is refused (nothing added) when the union would pass the cap. */
+function overCap(current: string[], added: string[]): boolean {
+  return normaliseTags([...current, ...added]).length > MAX_TAGS;
+}
+
 function unsupportedInput(mutation: string, field: string): GraphQLError {
   return new GraphQLError(`Segmint simulator: ${mutation} input field '${field}' is not implemented`, { extensions: { code: "SIMULATOR_UNSUPPORTED" } });
 }
@@ -51,12 +61,13 @@ export function mutationRoot(ctx: ResolverContext): View {
     if (tags.length === 0) return { node: null, userErrors: [userError(["tags"], "Tags can't be blank")] };
     if (parsed?.type === "Customer" && shop.customers.has(parsed.id)) {
       const current = shop.customers.get(parsed.id)?.tags ?? [];
-      if (add && normaliseTags([...current, ...tags]).length > MAX_TAGS) return { node: null, userErrors: [userError(["tags"], `Tags cannot exceed ${MAX_TAGS}`)] };
+      if (add && overCap(current, tags)) return { node: null, userErrors: [tooManyTags()] };
       const customer = add ? shop.addCustomerTags(parsed.id, tags) : shop.removeCustomerTags(parsed.id, tags);
       return { node: customerView(ctx, customer), userErrors: [] };
     }
     if (parsed?.type === "Order" && shop.orders.has(parsed.id)) {
       const order = shop.requireOrder(parsed.id);
+      if (add && overCap(order.tags, tags)) return { node: null, userErrors: [tooManyTags()] };
       if (add) shop.addTags(order, tags);
       else shop.removeTags(order, tags);
       return { node: orderView(ctx, order), userErrors: [] };
@@ -64,6 +75,7 @@ export function mutationRoot(ctx: ResolverContext): View {
     if (parsed?.type === "Product" && shop.products.has(parsed.id)) {
       const product = shop.products.get(parsed.id);
       if (!product) throw new Error("unreachable");
+      if (add && overCap(product.tags, tags)) return { node: null, userErrors: [tooManyTags()] };
       if (add) shop.addTags(product, tags);
       else shop.removeTags(product, tags);
       return { node: productView(ctx, product), userErrors: [] };
@@ -90,7 +102,7 @@ export function mutationRoot(ctx: ResolverContext): View {
         const tags = normaliseTags(stringList(input.tags));
         const errors = tagErrors(tags);
         if (errors.length) return { customer: null, userErrors: errors };
-        if (tags.length > MAX_TAGS) return { customer: null, userErrors: [userError(["tags"], `Tags cannot exceed ${MAX_TAGS}`)] };
+        if (tags.length > MAX_TAGS) return { customer: null, userErrors: [tooManyTags()] };
         patch.tags = tags;
       }
       if ("note" in input) patch.note = typeof input.note === "string" ? input.note : null;

@@ -1,5 +1,6 @@
-// Builds a shop from the UCI "Online Retail" dataset (../shared/data/online_retail.csv.gz).
-// Mapping and rules (docs/simulator.md has the full rationale):
+// Builds a shop from the UCI "Online Retail" dataset (../shared/data/online_retail.csv.gz) or any
+// CSV in the Online Retail or Online Retail II layout, plain or gzipped (columns found by header
+// name). Mapping and rules (docs/simulator.md has the full rationale):
 //   InvoiceNo (digits)  → order #InvoiceNo, id 5e12+InvoiceNo, processedAt = InvoiceDate as
 //                          Europe/London wall time; one line item per CSV row (duplicates kept)
 //   CustomerID          → customer id 7e12+CustomerID (empty → guest order, customer null);
@@ -20,15 +21,18 @@
 //                          (shop.standaloneRefunds, never shown by GraphQL).
 //   A… invoices         → "Adjust bad debt" accounting entries: not orders, counted only.
 //   non-C invoices with only negative quantities (no customer) → stock adjustments: skipped.
-import { createReadStream, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+//   Merchant tags by CSV customer id (merchantTags): ÷7 → "wholesale"; ÷97 → m-1…m-250 (the cap).
+//   The shop's "today" is the day after the data's last InvoiceDate (report.today); with
+//   { moveClock: true } the simulator's clock is set to its start.
+import { closeSync, createReadStream, existsSync, openSync, readSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
-import type { Clock } from "./clock";
+import { isSettableClock, type Clock } from "./clock";
 import { ID_BASE } from "./ids";
 import { toCents } from "./money";
 import { refundableQuantity, ShopState, slugify, type OrderRecord, type RefundRecord } from "./state";
-import { parseUkDateTime } from "./uk-time";
+import { parseUkDataDateTime, ukCivilDate, ukWallTimeToUtc } from "./uk-time";
 import type { ShopifySimulator } from "./simulator";
 
 export interface OnlineRetailReport {
@@ -60,16 +64,52 @@ export interface OnlineRetailReport {
   lineItems: number;
   /** Of which on cancellation record orders. */
   cancellationRecordLineItems: number;
+  /** Which header layout the CSV had. */
+  layout: CsvLayout;
+  /** The data's last InvoiceDate (UTC ms). */
+  lastInvoiceAt: number;
+  /** The shop's "today": the day after the last InvoiceDate, as YYYY-MM-DD (Europe/London). */
+  today: string;
+  /** Start of `today` in Europe/London (UTC ms): where moveClock sets the simulator's clock. */
+  todayAt: number;
+  /** Customers given merchant tags: "wholesale" (id ÷ 7) and m-1…m-250 (id ÷ 97, at the cap). */
+  wholesaleCustomers: number;
+  cappedTagCustomers: number;
   seedMs: number;
 }
+
+export type CsvLayout = "online-retail" | "online-retail-ii";
 
 /** Tag of the orders that represent a C invoice whose original order predates the data. */
 export const CANCELLATION_RECORD_TAG = "cancellation-record";
 
 export interface SeedOptions {
+  /** A CSV in the Online Retail or Online Retail II layout, plain or gzipped. */
   csvPath?: string;
   domain?: string;
   name?: string;
+  /**
+   * Set the simulator's clock to the start of the shop's "today" (the day after the data's last
+   * InvoiceDate) before the shop is built. Needs a settable clock (FakeClock, OffsetClock).
+   */
+  moveClock?: boolean;
+}
+
+/** Shopify's cap on tags per resource (reference §4.1); mutations.ts enforces it. */
+const TAG_CAP = 250;
+
+/**
+ * The merchant's own tags of a seeded customer, by its CSV customer id (deterministic):
+ * divisible by 7 → "wholesale"; divisible by 97 → "m-1" … "m-250", a customer at Shopify's 250-tag
+ * cap. Divisible by both (679, 1358, …): "wholesale" plus "m-1" … "m-249" — still exactly 250
+ * tags, so the cap holds and the customer is also a wholesale one.
+ */
+export function merchantTags(csvCustomerId: number): string[] {
+  const wholesale = csvCustomerId % 7 === 0;
+  if (csvCustomerId % 97 !== 0) return wholesale ? ["wholesale"] : [];
+  const count = wholesale ? TAG_CAP - 1 : TAG_CAP;
+  const tags = Array.from({ length: count }, (_, i) => `m-${i + 1}`);
+  return wholesale ? ["wholesale", ...tags] : tags;
 }
 
 /**
@@ -126,10 +166,22 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
-/** Streams the gzip and splits lines by hand (faster than readline; never one 45 MB string). */
-async function* gzipLines(path: string): AsyncGenerator<string> {
+/** True when the file starts with the gzip magic bytes (the extension is not trusted). */
+function isGzip(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Streams the file (gunzipped when it is gzip) and splits lines by hand (faster than readline; never one 45 MB string). */
+async function* csvLines(path: string): AsyncGenerator<string> {
   let rest = "";
-  for await (const chunk of createReadStream(path).pipe(createGunzip())) {
+  const raw = createReadStream(path);
+  for await (const chunk of isGzip(path) ? raw.pipe(createGunzip()) : raw) {
     const text = rest + (chunk as Buffer).toString("utf8");
     let start = 0;
     let index: number;
@@ -142,47 +194,113 @@ async function* gzipLines(path: string): AsyncGenerator<string> {
   if (rest) yield rest;
 }
 
-async function readInvoices(csvPath: string): Promise<{ invoices: Map<string, Invoice>; rows: number }> {
+interface Columns {
+  layout: CsvLayout;
+  invoice: number;
+  stock: number;
+  description: number;
+  quantity: number;
+  date: number;
+  price: number;
+  customer: number;
+  country: number;
+}
+
+/** Online Retail: InvoiceNo … UnitPrice, CustomerID; Online Retail II: Invoice … Price, Customer ID. */
+const LAYOUT_HINT = "expected the Online Retail header (InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country) or the Online Retail II header (Invoice, StockCode, Description, Quantity, InvoiceDate, Price, Customer ID, Country)";
+
+/** Finds the columns by header name (case, spaces and underscores ignored), in either layout. */
+export function detectCsvColumns(headerLine: string): Columns {
+  const names = splitCsvLine(headerLine.replace(/^\uFEFF/, "")).map((h) => h.toLowerCase().replace(/[^a-z0-9]/g, ""));
+  const find = (...candidates: string[]): number => {
+    for (const c of candidates) {
+      const i = names.indexOf(c);
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+  const columns = {
+    invoice: find("invoiceno", "invoice"),
+    stock: find("stockcode"),
+    description: find("description"),
+    quantity: find("quantity"),
+    date: find("invoicedate"),
+    price: find("unitprice", "price"),
+    customer: find("customerid"),
+    country: find("country"),
+  };
+  const missing = Object.entries(columns).filter(([, i]) => i < 0).map(([role]) => role);
+  if (missing.length) throw new Error(`CSV header has no ${missing.join(", ")} column: ${LAYOUT_HINT}; got "${headerLine.slice(0, 200)}"`);
+  return { layout: names.includes("invoiceno") ? "online-retail" : "online-retail-ii", ...columns };
+}
+
+/** CSV customer id: digits, or a spreadsheet float like "13085.0" (Online Retail II exports). */
+function parseCustomerId(text: string, line: number): number | null {
+  if (!text) return null;
+  const value = Number(text);
+  // Seeded ids are 7e12 + id; generated ids start 1e9 above the base, so CSV ids stay below that.
+  if (!Number.isInteger(value) || value < 1 || value >= 1_000_000_000) throw new Error(`line ${line}: Customer ID "${text}" is not a whole number between 1 and 999,999,999`);
+  return value;
+}
+
+async function readInvoices(csvPath: string): Promise<{ invoices: Map<string, Invoice>; rows: number; layout: CsvLayout }> {
   const invoices = new Map<string, Invoice>();
-  let header = true;
+  let columns: Columns | null = null;
   let rows = 0;
   let lastDateText = "";
   let lastDate = 0;
   let current: Invoice | undefined;
-  for await (const line of gzipLines(csvPath)) {
-    if (header) {
-      header = false;
+  for await (const line of csvLines(csvPath)) {
+    if (!columns) {
+      columns = detectCsvColumns(line);
       continue;
     }
     if (!line) continue;
     const f = splitCsvLine(line);
     rows++;
-    const no = f[0] as string;
+    const no = f[columns.invoice] as string;
+    if (!/^[AC]?\d{1,9}$/.test(no)) throw new Error(`line ${rows + 1}: invoice "${no}" is not a number (optionally prefixed C or A)`);
     // Rows of one invoice are contiguous in the file; the Map covers the exceptions.
     let invoice = current && current.no === no ? current : invoices.get(no);
     if (!invoice) {
-      const dateText = f[4] as string;
+      const dateText = f[columns.date] as string;
       if (dateText !== lastDateText) {
         lastDateText = dateText;
-        lastDate = parseUkDateTime(dateText);
+        lastDate = parseUkDataDateTime(dateText);
       }
-      const customerText = f[6] as string;
-      invoice = { no, at: lastDate, customer: customerText ? Number(customerText) : null, country: f[7] as string, rows: [] };
+      invoice = { no, at: lastDate, customer: parseCustomerId(f[columns.customer] as string, rows + 1), country: f[columns.country] as string, rows: [] };
       invoices.set(no, invoice);
     }
     current = invoice;
-    invoice.rows.push({ stock: f[1] as string, description: (f[2] as string).trim(), quantity: Number(f[3]), priceCents: toCents(f[5] as string) });
+    invoice.rows.push({ stock: f[columns.stock] as string, description: (f[columns.description] as string).trim(), quantity: Number(f[columns.quantity]), priceCents: toCents(f[columns.price] as string) });
   }
-  return { invoices, rows };
+  if (!columns) throw new Error(`${csvPath} is empty: ${LAYOUT_HINT}`);
+  if (invoices.size === 0) throw new Error(`${csvPath} has a header but no rows`);
+  return { invoices, rows, layout: columns.layout };
+}
+
+/** The day after the data's last InvoiceDate, in Europe/London: the seeded shop's "today". */
+function dayAfter(lastAt: number): { today: string; todayAt: number } {
+  const { year, month, day } = ukCivilDate(lastAt);
+  const todayAt = ukWallTimeToUtc(year, month, day + 1, 0, 0);
+  const next = ukCivilDate(todayAt);
+  return { today: `${next.year}-${String(next.month).padStart(2, "0")}-${String(next.day).padStart(2, "0")}`, todayAt };
 }
 
 export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions = {}): Promise<{ shop: ShopState; report: OnlineRetailReport }> {
   const started = performance.now();
   const csvPath = options.csvPath ?? defaultOnlineRetailPath();
-  const { invoices, rows } = await readInvoices(csvPath);
+  const { invoices, rows, layout } = await readInvoices(csvPath);
+  let lastInvoiceAt = -Infinity;
+  for (const inv of invoices.values()) lastInvoiceAt = Math.max(lastInvoiceAt, inv.at);
+  const { today, todayAt } = dayAfter(lastInvoiceAt);
+  if (options.moveClock) {
+    if (!isSettableClock(clock)) throw new Error("moveClock needs a settable clock (FakeClock or OffsetClock)");
+    clock.set(todayAt);
+  }
   const domain = options.domain ?? "online-retail.myshopify.com";
   const shop = new ShopState(
-    { domain, name: options.name ?? "Online Retail (UCI, CC BY 4.0)", currencyCode: "GBP", ianaTimezone: "Europe/London", planDisplayName: "Basic", partnerDevelopment: true, shopifyPlus: false },
+    { domain, name: options.name ?? (options.csvPath ? `Online Retail (${basename(csvPath)})` : "Online Retail (UCI, CC BY 4.0)"), currencyCode: "GBP", ianaTimezone: "Europe/London", planDisplayName: "Basic", partnerDevelopment: true, shopifyPlus: false },
     clock,
     [],
   );
@@ -191,7 +309,14 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
   // Customers: first appearance anywhere (purchases and cancellations).
   const firstSeen = new Map<number, number>();
   for (const inv of sorted) if (inv.customer !== null && !firstSeen.has(inv.customer)) firstSeen.set(inv.customer, inv.at);
-  for (const [customerId, at] of [...firstSeen].sort((a, b) => a[0] - b[0])) shop.createCustomer({ id: ID_BASE.Customer + customerId, createdAt: at, silent: true });
+  let wholesaleCustomers = 0;
+  let cappedTagCustomers = 0;
+  for (const [customerId, at] of [...firstSeen].sort((a, b) => a[0] - b[0])) {
+    const tags = merchantTags(customerId);
+    if (tags.includes("wholesale")) wholesaleCustomers++;
+    if (tags.length === TAG_CAP) cappedTagCustomers++;
+    shop.createCustomer({ id: ID_BASE.Customer + customerId, sourceId: String(customerId), tags, createdAt: at, silent: true });
+  }
 
   // Products: first non-empty description, first positive price among purchases.
   const productInfo = new Map<string, { title: string; priceCents: number; at: number }>();
@@ -249,6 +374,12 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
     products: shop.products.size,
     lineItems: 0,
     cancellationRecordLineItems: 0,
+    layout,
+    lastInvoiceAt,
+    today,
+    todayAt,
+    wholesaleCustomers,
+    cappedTagCustomers,
     seedMs: 0,
   };
 
@@ -408,6 +539,7 @@ function addStandalone(shop: ShopState, id: number, inv: Invoice, totalCents: nu
 /** Builds the Online Retail shop and registers it with the simulator (no webhooks for history). */
 export async function seedOnlineRetail(sim: ShopifySimulator, options: SeedOptions = {}): Promise<{ shop: ShopState; report: OnlineRetailReport }> {
   const built = await buildOnlineRetailShop(sim.clock, options);
-  sim.adoptShop(built.shop);
+  // Like a real store, the seeded shop has Shopify's own RFM groups (rfm-groups.ts).
+  sim.adoptShop(built.shop, undefined, { computeRfmGroups: true });
   return built;
 }

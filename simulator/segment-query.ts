@@ -3,13 +3,14 @@
 //   amount_spent >= 100     number_of_orders > 2   last_order_date >= -90d | 2026-01-01
 //   rfm_group = CHAMPIONS   customer_account_status = 'ENABLED'   customer_added_date <= -30d
 // combined with AND / OR / NOT and parentheses. An unknown filter is an error, as in Shopify.
+import type { RfmGroupLookup } from "./context";
 import type { CustomerRecord, ShopState } from "./state";
 import { customerStats } from "./state";
 
 export interface SegmentContext {
   shop: ShopState;
   now: number;
-  rfmGroups: ReadonlyMap<number, string>;
+  rfmGroups: RfmGroupLookup;
 }
 
 type Op = "=" | "!=" | ">" | ">=" | "<" | "<=" | "CONTAINS" | "NOT CONTAINS";

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
+import { OffsetClock } from "./clock";
 import { ShopifySimulator, type CreateShopOptions, type SimulatorOptions } from "./simulator";
 import { seedOnlineRetail, type OnlineRetailReport, type SeedOptions } from "./seed-online-retail";
 
@@ -11,7 +12,12 @@ export interface SimulatorServerOptions extends Omit<SimulatorOptions, "baseUrl"
   port?: number;
   /** Shops to create empty. */
   shops?: CreateShopOptions[];
-  /** Seed the Online Retail shop (domain online-retail.myshopify.com unless given). */
+  /**
+   * Seed the Online Retail shop (domain online-retail.myshopify.com unless given), from
+   * `csvPath` if set (Online Retail or Online Retail II layout, plain or gzipped). With
+   * `moveClock: true` the server's clock starts at the shop's "today" (the day after the data's
+   * last order) and runs in real time from there.
+   */
   onlineRetail?: boolean | SeedOptions;
   /** How often bulk operations are advanced (ms). */
   tickMs?: number;
@@ -29,7 +35,8 @@ export interface SimulatorServer {
 }
 
 export async function startSimulatorServer(options: SimulatorServerOptions = {}): Promise<SimulatorServer> {
-  const simulator = new ShopifySimulator({ ...options, webhooks: { autoDeliver: true, ...options.webhooks } });
+  // Real time; the seeder may shift it to the data's "today" (OffsetClock without set() = system time).
+  const simulator = new ShopifySimulator({ ...options, clock: new OffsetClock(), webhooks: { autoDeliver: true, ...options.webhooks } });
   for (const shop of options.shops ?? []) simulator.createShop(shop);
   let report: OnlineRetailReport | null = null;
   if (options.onlineRetail) report = (await seedOnlineRetail(simulator, options.onlineRetail === true ? {} : options.onlineRetail)).report;

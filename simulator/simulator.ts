@@ -15,6 +15,8 @@ import { bulkFinishPayload, customerPayload, orderPayload, refundPayload, shopPa
 import { WebhookDispatcher, type ChaosOptions, type Delivery, type SubscriptionConfig, type WebhookTransport } from "./webhooks";
 import { signedAppProxyUrl, type AppProxyOptions } from "./app-proxy";
 import { handleControl } from "./control-api";
+import { CallLog, operationLabel, type CallSummary } from "./calls";
+import { ComputedRfmGroups } from "./rfm-groups";
 import type { SyntheticStore } from "./synthetic-store";
 
 export const DEFAULT_SCOPES = ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products", "write_app_proxy"];
@@ -46,6 +48,8 @@ export interface CreateShopOptions extends Partial<Omit<ShopSettings, "domain">>
   domain: string;
   accessToken?: string;
   scopes?: string[];
+  /** Compute Customer.statistics.rfmGroup from the shop's orders (rfm-groups.ts); default: null unless set. */
+  computeRfmGroups?: boolean;
 }
 
 interface ShopEntry {
@@ -53,7 +57,10 @@ interface ShopEntry {
   accessToken: string;
   bucket: CostBucket;
   faults: FaultPlan;
+  /** Groups set explicitly (setRfmGroup); they win over computed ones. */
   rfmGroups: Map<number, string>;
+  computedRfm: ComputedRfmGroups | null;
+  calls: CallLog;
 }
 
 export interface GraphQLResponseBody {
@@ -137,30 +144,28 @@ export class ShopifySimulator {
       this.clock,
       options.scopes ?? this.scopes,
     );
-    const entry: ShopEntry = {
-      state,
-      accessToken: options.accessToken ?? `shpat_sim_${domain.replace(/\W/g, "_")}`,
-      bucket: new CostBucket(this.clock, this.throttleConfig),
-      faults: new FaultPlan(),
-      rfmGroups: new Map(),
-    };
-    this.shops.set(domain, entry);
-    state.onEvent((event) => this.onShopEvent(state, event));
+    this.register(state, options.accessToken, options.computeRfmGroups ?? false);
     return state;
   }
 
   /** Registers a shop built elsewhere (the seeders), wiring its events to webhooks. */
-  adoptShop(state: ShopState, accessToken?: string): ShopState {
+  adoptShop(state: ShopState, accessToken?: string, options: { computeRfmGroups?: boolean } = {}): ShopState {
     if (this.shops.has(state.domain)) throw new Error(`Shop ${state.domain} already exists`);
+    this.register(state, accessToken, options.computeRfmGroups ?? false);
+    return state;
+  }
+
+  private register(state: ShopState, accessToken: string | undefined, computeRfmGroups: boolean): void {
     this.shops.set(state.domain, {
       state,
       accessToken: accessToken ?? `shpat_sim_${state.domain.replace(/\W/g, "_")}`,
       bucket: new CostBucket(this.clock, this.throttleConfig),
       faults: new FaultPlan(),
       rfmGroups: new Map(),
+      computedRfm: computeRfmGroups ? new ComputedRfmGroups(state) : null,
+      calls: new CallLog(),
     });
     state.onEvent((event) => this.onShopEvent(state, event));
-    return state;
   }
 
   /**
@@ -191,11 +196,33 @@ export class ShopifySimulator {
     return this.entry(domain).bucket.status();
   }
 
-  /** Shopify computes Customer.statistics.rfmGroup itself; tests set the values they need. */
+  /** Shopify computes Customer.statistics.rfmGroup itself; tests set the values they need (they win over computed ones). */
   setRfmGroup(domain: string, customerId: number, group: string | null): void {
     const groups = this.entry(domain).rfmGroups;
     if (group === null) groups.delete(customerId);
     else groups.set(customerId, group);
+  }
+
+  /** Turns on (or off) the computed RFM groups of a shop (on for the seeded Online Retail shop). */
+  computeRfmGroups(domain: string, on = true): void {
+    const entry = this.entry(domain);
+    entry.computedRfm = on ? (entry.computedRfm ?? new ComputedRfmGroups(entry.state)) : null;
+  }
+
+  /** Customer.statistics.rfmGroup as the Admin API answers it now (null when none). */
+  rfmGroupOf(domain: string, customerId: number): string | null {
+    return this.rfmLookup(this.entry(domain)).get(customerId) ?? null;
+  }
+
+  /** Admin API requests and bulk operations of this shop since the start (or the last resetCalls). */
+  calls(domain: string): CallSummary {
+    const entry = this.entry(domain);
+    return entry.calls.summary(this.bulk.list(entry.state));
+  }
+
+  resetCalls(domain: string): void {
+    const entry = this.entry(domain);
+    entry.calls.reset(this.bulk.list(entry.state));
   }
 
   private entry(domain: string): ShopEntry {
@@ -212,11 +239,15 @@ export class ShopifySimulator {
       bulk: this.bulk,
       uploads: this.uploads,
       subscriptions: this.webhooks.apiSubscriptions,
-      rfmGroups: entry.rfmGroups,
+      rfmGroups: this.rfmLookup(entry),
       bulkWindow: null,
       injectedUserError: null,
       searchWarnings: [],
     };
+  }
+
+  private rfmLookup(entry: ShopEntry): ResolverContext["rfmGroups"] {
+    return entry.computedRfm ? entry.computedRfm.lookup(this.clock.now(), entry.rfmGroups) : entry.rfmGroups;
   }
 
   // ---- app lifecycle webhooks -----------------------------------------------------------------
@@ -380,19 +411,26 @@ export class ShopifySimulator {
     const entry = this.findShop(request, url);
     if (!entry) return json(404, { errors: "Not Found" });
     if (request.method !== "POST") return json(405, { errors: "Method Not Allowed" });
-    if (!entry.state.installed || request.headers.get("x-shopify-access-token") !== entry.accessToken) return faultResponse(401);
-    const fault = entry.faults.takeHttp();
-    if (fault) return faultResponse(fault.status, fault.retryAfter);
-
+    // The body is read first so that every request is counted under its operation, failed ones too.
     let body: unknown;
     try {
-      body = await request.json();
+      body = JSON.parse(await request.text());
     } catch {
-      return json(400, { errors: { query: "Required parameter missing or invalid" } });
+      body = undefined;
     }
-    const { query, variables, operationName } = (typeof body === "object" && body !== null ? body : {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
-    if (typeof query !== "string" || !query.trim()) return json(400, { errors: { query: "Required parameter missing or invalid" } });
-    const result = this.executeGraphQL(entry, query, isRecord(variables) ? variables : {}, typeof operationName === "string" ? operationName : null, request.headers.get("shopify-search-query-debug") === "1");
+    const { query, variables, operationName } = (isRecord(body) ? body : {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
+    const opName = typeof operationName === "string" ? operationName : null;
+    entry.calls.request(typeof query === "string" && query.trim() ? operationLabel(query, opName) : "(no query)");
+    const answer = (response: Response): Response => {
+      if (response.status !== 200) entry.calls.httpError();
+      return response;
+    };
+    if (!entry.state.installed || request.headers.get("x-shopify-access-token") !== entry.accessToken) return answer(faultResponse(401));
+    const fault = entry.faults.takeHttp();
+    if (fault) return answer(faultResponse(fault.status, fault.retryAfter));
+    if (typeof query !== "string" || !query.trim()) return answer(json(400, { errors: { query: "Required parameter missing or invalid" } }));
+    const result = this.executeGraphQL(entry, query, isRecord(variables) ? variables : {}, opName, request.headers.get("shopify-search-query-debug") === "1");
+    if (result.errors?.some((e) => e.extensions.code === "THROTTLED")) entry.calls.throttledRequest();
     return json(200, result);
   }
 

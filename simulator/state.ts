@@ -18,6 +18,8 @@ export interface CustomerRecord {
   /** Synthetic label ("Customer 17850"): the simulator never holds real names or emails. */
   label: string;
   countryCode: string | null;
+  /** The customer's id in the data it was seeded from (the CSV's CustomerID), or null. */
+  sourceId: string | null;
 }
 
 export interface LineItemRecord {
@@ -184,6 +186,8 @@ export class ShopState {
   readonly createdAt: number;
   /** Bumped on every change; caches of sorted views key on it. */
   version = 0;
+  /** Bumped when orders, refunds or cancellations change (not tags): the RFM groups' cache key. */
+  salesVersion = 0;
   installed = true;
   scopes: string[];
   private nextOrderNumber = 1001;
@@ -228,7 +232,7 @@ export class ShopState {
 
   // ---- customers ----------------------------------------------------------------------------
 
-  createCustomer(input: { id?: number; tags?: string[]; createdAt?: number; countryCode?: string | null; silent?: boolean } = {}): CustomerRecord {
+  createCustomer(input: { id?: number; sourceId?: string | null; tags?: string[]; createdAt?: number; countryCode?: string | null; silent?: boolean } = {}): CustomerRecord {
     const id = input.id ?? this.newId("Customer");
     if (input.id !== undefined) this.ids.reserve("Customer", id);
     if (this.customers.has(id)) throw new Error(`Customer ${id} already exists`);
@@ -242,6 +246,7 @@ export class ShopState {
       note: null,
       label: `Customer ${id}`,
       countryCode: input.countryCode ?? null,
+      sourceId: input.sourceId ?? null,
     };
     this.customers.set(id, customer);
     this.touch();
@@ -375,6 +380,7 @@ export class ShopState {
       saleTransactionId: this.newId("OrderTransaction"),
     };
     this.orders.set(id, order);
+    this.salesVersion++;
     if (order.customerId != null) {
       const list = this.ordersByCustomer.get(order.customerId);
       if (list) list.push(id);
@@ -444,6 +450,7 @@ export class ShopState {
     const refund = this.buildRefund(order, input, at);
     order.refunds.push(refund);
     this.refunds.set(refund.id, refund);
+    this.salesVersion++;
     order.updatedAt = options.silent ? Math.max(order.updatedAt, at) : this.changeTime(order.updatedAt);
     this.touch();
     if (!options.silent) {
@@ -496,6 +503,7 @@ export class ShopState {
     }
     order.cancelledAt = at;
     order.cancelReason = input.reason ?? "CUSTOMER";
+    this.salesVersion++;
     order.updatedAt = options.silent ? Math.max(order.updatedAt, at) : this.changeTime(order.updatedAt);
     this.touch();
     if (!options.silent) {

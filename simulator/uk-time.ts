@@ -37,3 +37,25 @@ export function parseUkDateTime(text: string): number {
   if (!m) throw new Error(`Not a UK date-time: ${text}`);
   return ukWallTimeToUtc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
 }
+
+/** The UK wall-clock calendar date of a UTC instant (BST from the last Sunday of March to October). */
+export function ukCivilDate(utcMs: number): { year: number; month: number; day: number } {
+  const year = new Date(utcMs).getUTCFullYear();
+  const [start, end] = bstRange(year);
+  const local = new Date(utcMs >= start && utcMs < end ? utcMs + 3_600_000 : utcMs);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+}
+
+/**
+ * An InvoiceDate of either dataset export, as UK wall time: "YYYY-MM-DD HH:MM[:SS]" (the CSVs in
+ * ../shared/data and Kaggle's Online Retail II) or the spreadsheet's "M/D/YYYY H:MM" (month first,
+ * as the UCI Excel files export to CSV).
+ */
+export function parseUkDataDateTime(text: string): number {
+  if (text.charCodeAt(4) === 45 /* - */) return parseUkDateTime(text);
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
+  if (!m) throw new Error(`Not a date-time (YYYY-MM-DD HH:MM or M/D/YYYY H:MM): ${text}`);
+  const [month, day] = [Number(m[1]), Number(m[2])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) throw new Error(`Not a month/day/year date: ${text}`);
+  return ukWallTimeToUtc(Number(m[3]), month, day, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+}
