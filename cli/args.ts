@@ -1,4 +1,4 @@
-import type { SegmentAlgorithm } from "../app/analytics/index";
+import { SEGMENT_DEFAULTS, type SegmentAlgorithm } from "../app/analytics/index";
 import type { ColumnOverrides } from "./csv/columns";
 
 /** Default seed of the CLI: fixed so that two runs on the same file give the same segments. */
@@ -53,7 +53,8 @@ Input
 Options
   --as-of YYYY-MM-DD     measure recency to this day; later rows are ignored
                          (default: the day after the last date in the file)
-  --algorithm A          rfm | kmeans | dbscan | hybrid (default kmeans)
+  --algorithm A          hybrid | rfm | kmeans | dbscan (default ${SEGMENT_DEFAULTS.algorithm}: spend tiers,
+                         then recency/frequency within each)
   --k auto|N             clusters (default auto: elbow + silhouette rule); hybrid: per tier
   --eps auto|X           DBSCAN radius in scaled units (default auto: k-distance knee)
   --min-points N         DBSCAN minPoints (default 6 = 2 × 3 features)
@@ -107,7 +108,7 @@ export function parseArgs(argv: readonly string[]): Command {
   let file: string | null = null;
   const o = {
     asOf: null as string | null,
-    algorithm: "kmeans" as SegmentAlgorithm,
+    algorithm: SEGMENT_DEFAULTS.algorithm,
     k: "auto" as "auto" | number,
     eps: "auto" as "auto" | number,
     minPoints: null as number | null,

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseCsv } from "../../cli/csv/parser";
 import { formatMilli } from "../../app/analytics/money";
 import { OUTPUT_COLUMNS } from "../../cli/segments-csv";
+import { SEGMENT_DEFAULTS } from "../../app/analytics";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin/segmint.js");
@@ -117,14 +118,15 @@ describe("segmint segment: small fixtures", () => {
     expect(m.has("carol")).toBe(false);
   });
 
-  it("runs every algorithm on a small file; K-means by default", () => {
+  it("runs every algorithm on a small file; the core's default (hybrid) without --algorithm", () => {
     for (const alg of ["kmeans", "hybrid", "dbscan", "rfm"]) {
       const out = join(dir, `alg-${alg}.csv`);
       const r = run(["segment", FIX("orders.csv"), "--algorithm", alg, "--out", out, ...(alg === "dbscan" ? ["--eps", "1", "--min-points", "2"] : [])]);
       expect(r.code, r.stderr).toBe(0);
       expect(readOut(out)).toHaveLength(3);
     }
-    expect(run(["segment", FIX("orders.csv"), "--out", join(dir, "default.csv")]).stdout).toMatch(/algorithm kmeans, seed 42/);
+    expect(SEGMENT_DEFAULTS.algorithm).toBe("hybrid");
+    expect(run(["segment", FIX("orders.csv"), "--out", join(dir, "default.csv")]).stdout).toMatch(/algorithm hybrid, seed 42/);
   });
 });
 
@@ -171,11 +173,24 @@ describe("segmint on the full Online Retail file", () => {
   it("succeeds with clean stderr and a summary table", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toMatch(/^Segmint: 4,372 customers as of 2011-12-10 \(line-level input\), algorithm kmeans, seed 42$/m);
+    expect(result.stdout).toMatch(/^Segmint: 4,372 customers as of 2011-12-10 \(line-level input\), algorithm hybrid, seed 42$/m);
     expect(result.stdout).toMatch(/Rows: 541,909 read, 541,909 valid, 0 skipped; 135,080 guest rows/);
     expect(result.stdout).toMatch(/^segment\s+customers\s+share\s+revenue/m);
     // wall time of the whole CLI including Node/tsx start-up (target ≤ 5 s; generous bound for shared CI)
     expect(result.ms).toBeLessThan(20_000);
+  });
+
+  it("the default gives a marketing segmentation: 5–12 named segments, plus Prospects (ADR 0016)", () => {
+    const rows = readOut(out());
+    const names = new Set(rows.map((r) => r.segment!));
+    expect(names.has("Prospects")).toBe(true);
+    const clusters = [...names].filter((n) => n !== "Prospects");
+    expect(clusters.length).toBeGreaterThanOrEqual(5);
+    expect(clusters.length).toBeLessThanOrEqual(12);
+    // plain names: a value tier and an RFM word, never a median in brackets to tell two apart
+    for (const n of clusters) expect(n).toMatch(/^(High|Mid|Low)-value [a-z' ]+$/);
+    expect(clusters).toContain("High-value champions");
+    for (const n of names) expect(result.stdout).toContain(n);
   });
 
   it("RFM of every customer equals the pandas reference exactly", () => {
@@ -209,7 +224,7 @@ describe("segmint on the full Online Retail file", () => {
     expect(b.filter((r) => a.get(r.customer_id!)!.segment !== r.segment)).toHaveLength(0);
     const other = run(["segment", FIX("orders.csv"), "--algorithm", "rfm", "--out", join(dir, "or3.csv"), "--previous-model", join(dir, "or-model.json")]);
     expect(other.code).toBe(0);
-    expect(other.stderr).toMatch(/previous-model was fitted with kmeans, not rfm/);
+    expect(other.stderr).toMatch(/previous-model was fitted with hybrid, not rfm/);
     const broken = join(dir, "broken-model.json");
     writeFileSync(broken, '{"kind":"segmint.segments","version":2}');
     expect(run(["segment", FIX("orders.csv"), "--previous-model", broken]).code).toBe(3);

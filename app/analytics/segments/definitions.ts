@@ -6,7 +6,7 @@ import type { RfmScoreModel } from "../rfm/scores";
 import { invertScaledRow, scalerPart, type ScalerModel } from "./scaling";
 import { outlierDistanceOf } from "./assign";
 import { FEATURE_COUNT, FREQUENCY, MONETARY, RECENCY, type Prepared } from "./prepare";
-import { clusterNaming, medianScores, RFM_GRID_ORDER } from "./naming";
+import { groupNaming, medianScores, RFM_GRID_ORDER, type Standing } from "./naming";
 import type { ClusterFit } from "./fit";
 import type { SegmentMedians, SegmentProfile } from "./result";
 import {
@@ -32,8 +32,10 @@ export interface SegmentDraft {
   readonly tier: MonetaryTier | null;
   /** Centre in scaled space; empty for a segment without members or centre. */
   readonly centre: number[];
-  readonly action: string;
+  action: string;
   readonly medians: SegmentMedians;
+  /** Where the medians stand among purchasers (hybrid names); null for an empty or special segment. */
+  readonly standing: Standing | null;
   /** The name is final: an RFM group, a special segment, or inherited from the previous model. */
   fixedName: boolean;
   readonly outlierDistance: number | null;
@@ -63,6 +65,7 @@ export function clusterDrafts(fit: ClusterFit, inputs: DraftInputs): SegmentDraf
   if (fit.kmeans) fit.kmeans.centroids.forEach((_, l) => { if (!labels.includes(l)) labels.push(l); });
   if (fit.tiers) for (const l of fit.centres.keys()) if (!labels.includes(l)) labels.push(l);
   labels.sort((a, b) => a - b);
+  const standingOf = standings(prepared);
 
   const mediansOf = (members: number[]): SegmentMedians => {
     const column = (j: number): Float64Array => Float64Array.from(members, (p) => raw[p * FEATURE_COUNT + j]!);
@@ -84,22 +87,63 @@ export function clusterDrafts(fit: ClusterFit, inputs: DraftInputs): SegmentDraf
     if (algorithm === "rfm") {
       const group = RFM_GRID_ORDER[label]!;
       const info = RFM_GROUPS[group];
-      return { id: group, name: info.name, kind: "rfm-group", label, tier: null, centre: scaledMean(members), action: info.action, medians, fixedName: true, outlierDistance: null };
+      return { id: group, name: info.name, kind: "rfm-group", label, tier: null, centre: scaledMean(members), action: info.action, medians, standing: null, fixedName: true, outlierDistance: null };
     }
-    const medianScore = members.length > 0 ? medianScores(scores, medians) : { r: 1, f: 1, m: 1 };
     const tier = fit.labelTier.get(label) ?? null;
     const centre = fit.centres.get(label) ?? scaledMean(members);
-    const { name, action } = clusterNaming(tier, medianScore);
+    const standing = members.length > 0 ? standingOf(medians) : null;
+    // hybrid names are chosen per tier, all at once, after matching (naming.ts hybridNaming)
+    const { name, action } = tier !== null ? { name: "", action: "" } : groupNaming(members.length > 0 ? medianScores(scores, medians) : { r: 1, f: 1, m: 1 });
     const centroidAlgorithm = algorithm === "kmeans" || algorithm === "hybrid";
     const outlierDistance = centroidAlgorithm ? outlierDistanceOf(scaled, members, centre, centreDims(algorithm)) : null;
-    return { id: `seg-${label + 1}`, name, kind: "cluster", label, tier, centre, action, medians, fixedName: false, outlierDistance };
+    return { id: `seg-${label + 1}`, name, kind: "cluster", label, tier, centre, action, medians, standing, fixedName: false, outlierDistance };
   });
+}
+
+/** Standing of medians among the clustered customers (sorted columns, binary search). */
+function standings(prepared: Prepared): (medians: SegmentMedians) => Standing {
+  const n = prepared.raw.rows;
+  const column = (j: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let p = 0; p < n; p++) out[p] = prepared.raw.data[p * FEATURE_COUNT + j]!;
+    return out.sort();
+  };
+  const recency = column(RECENCY);
+  const frequency = column(FREQUENCY);
+  return (medians) => ({
+    recency: (n - firstAbove(recency, medians.recencyDays)) / n,
+    frequency: firstAtOrAbove(frequency, medians.frequency) / n,
+  });
+}
+
+/** Index of the first value > v in ascending `sorted` (n when none). */
+function firstAbove(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! > v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Index of the first value ≥ v in ascending `sorted` (n when none). */
+function firstAtOrAbove(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! >= v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Segments that are not clusters: DBSCAN's whales and outliers (noise split by spend), and prospects. */
 export function specialDrafts(algorithm: SegmentAlgorithm): SegmentDraft[] {
   const special = (id: string, name: string, kind: SegmentKind, label: number, action: string): SegmentDraft => ({
-    id, name, kind, label, tier: null, centre: [], action, medians: NO_MEDIANS, fixedName: true, outlierDistance: null,
+    id, name, kind, label, tier: null, centre: [], action, medians: NO_MEDIANS, standing: null, fixedName: true, outlierDistance: null,
   });
   const drafts: SegmentDraft[] = [];
   if (algorithm === "dbscan") {

@@ -4,7 +4,8 @@ import { SEGMENT_ALGORITHMS, type SegmentAlgorithm, type SegmentModel } from "./
 
 /** Defaults of `segmentCustomers` (documented in docs/analytics.md). */
 export const SEGMENT_DEFAULTS = {
-  algorithm: "kmeans" as SegmentAlgorithm,
+  /** Monetary tier, then recency/frequency: 9–12 named segments on a typical store (ADR 0016). */
+  algorithm: "hybrid" as SegmentAlgorithm,
   k: "auto" as const,
   kMin: 2,
   kMax: 8,

@@ -5,7 +5,7 @@ import { SEGMENT_DEFAULTS, validateFeatures, validateOptions, type SegmentOption
 import { prepare } from "./prepare";
 import { fitClusters } from "./fit";
 import { clusterDrafts, specialDrafts, toDefinitions, withProfiles } from "./definitions";
-import { dedupeNames } from "./naming";
+import { dedupeNames, hybridNaming } from "./naming";
 import { matchToPrevious, applyHysteresis, hysteresisApplies } from "./stability";
 import { outliersOf, toSegments } from "./assign";
 import { buildProfiles } from "./profiles";
@@ -52,6 +52,10 @@ export function segmentCustomers(features: RfmFeatureTable, options: SegmentOpti
   // 3–5. drafts, matched to the previous model, with unique names
   const drafts = clusterDrafts(fit, { algorithm, prepared, scaled, scores: rfm.model });
   const matchedSegments = previous !== undefined && algorithm !== "rfm" ? matchToPrevious(drafts, previous, scaler, algorithm) : 0;
+  if (algorithm === "hybrid") {
+    const named = hybridNaming(drafts.map((d) => ({ tier: d.tier!, standing: d.standing, name: d.name, fixedName: d.fixedName })));
+    drafts.forEach((d, k) => Object.assign(d, named[k]!));
+  }
   const names = dedupeNames(
     drafts.map((d) => d.name),
     drafts.map((d) => d.medians),

@@ -11,7 +11,8 @@ const segOf = (r: ReturnType<typeof segmentCustomers>, i: number): string => r.m
 describe("segmentCustomers: K-means", () => {
   const t = blobs(FOUR_GROUPS, 1);
   const before = snapshot(t);
-  const r = segmentCustomers(t, { seed: 7, k: 4 });
+  // K-means is no longer the default (ADR 0016): asked for by name
+  const r = segmentCustomers(t, { seed: 7, k: 4, algorithm: "kmeans" });
 
   it("does not mutate the feature table", () => {
     expect(snapshot(t)).toEqual(before);
@@ -39,7 +40,7 @@ describe("segmentCustomers: K-means", () => {
     expect(r.profiles.reduce((s, p) => s + p.revenueMilli, 0)).toBe(total);
   });
   it("is deterministic for a seed", () => {
-    const again = segmentCustomers(t, { seed: 7, k: 4 });
+    const again = segmentCustomers(t, { seed: 7, k: 4, algorithm: "kmeans" });
     expect(Array.from(again.labels)).toEqual(Array.from(r.labels));
     expect(JSON.stringify(again.model)).toBe(JSON.stringify(r.model));
   });
@@ -64,11 +65,11 @@ describe("segmentCustomers: K-means", () => {
     expect(r.plots.pca!.points.length).toBe(t.count);
     expect(r.plots.pca!.centroids.length).toBe(4);
     expect(r.plots.kDistance!.curve.length).toBeGreaterThan(10);
-    const auto = segmentCustomers(t, { seed: 7 });
+    const auto = segmentCustomers(t, { seed: 7, algorithm: "kmeans" });
     expect(auto.plots.elbow.map((e) => e.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     expect(auto.diagnostics.kRule).toMatch(/K = \d/);
     expect(auto.plots.silhouette.every((s) => s.silhouette <= 1 && s.silhouette >= -1)).toBe(true);
-    const small = segmentCustomers(t, { seed: 7, k: 4, plotSampleSize: 100 });
+    const small = segmentCustomers(t, { seed: 7, k: 4, plotSampleSize: 100, algorithm: "kmeans" });
     expect(small.plots.pca!.points.length).toBe(100);
   });
   it("explains each customer", () => {
@@ -107,7 +108,7 @@ describe("segmentCustomers: RFM groups, prospects", () => {
 });
 
 describe("segmentCustomers: hybrid", () => {
-  // high-value churn risk vs low-value dormant: same recency, very different value
+  // high-value lapsed vs low-value lapsed: same recency, very different value
   const t = blobs(
     [
       { n: 60, recency: 300, frequency: 8, monetary: 6000, spread: 0.08, prefix: "hiold" },
@@ -122,18 +123,30 @@ describe("segmentCustomers: hybrid", () => {
   );
   const r = segmentCustomers(t, { seed: 3, algorithm: "hybrid" });
   const nameOf = (prefix: string): Set<string> => new Set(t.customerIds.flatMap((id, i) => (id.startsWith(prefix) ? [r.model.segments[r.segmentIndex[i]!]!.name] : [])));
-  it("separates high-value churn risk from low-value dormant", () => {
+  it("separates high-value lapsed customers (can't lose) from low-value ones (lost)", () => {
     const hi = [...nameOf("hiold")];
     const lo = [...nameOf("loold")];
     expect(hi).toHaveLength(1);
     expect(lo).toHaveLength(1);
-    expect(hi[0]).toMatch(/^High-value churn risk( \(\d+ days\))?$/);
-    expect(lo[0]).toMatch(/^Low-value dormant( \(\d+ days\))?$/);
+    expect(hi[0]).toBe("High-value can't lose");
+    expect(lo[0]).toBe("Low-value lost");
+    expect([...nameOf("hinew")]).toEqual(["High-value champions"]);
+    expect([...nameOf("lonew")]).toEqual(["Low-value new"]);
     // every planted group is a segment of its own
     const all = ["hiold", "hinew", "himid", "loold", "lonew", "lomid"].map((p) => [...nameOf(p)]);
     expect(all.every((n) => n.length === 1)).toBe(true);
     expect(new Set(all.map((n) => n[0])).size).toBe(6);
     expect(r.model.segments.filter((s) => s.kind === "cluster").every((s) => s.tier !== null)).toBe(true);
+  });
+  it("names are distinct and plain, and each action fits its name", () => {
+    const names = r.model.segments.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => n.includes("("))).toEqual([]);
+    const actionOf = (name: string): string => r.model.segments.find((s) => s.name === name)!.action;
+    expect(actionOf("High-value champions")).toMatch(/^Reward/);
+    expect(actionOf("High-value can't lose")).toMatch(/^Personal outreach/);
+    expect(actionOf("Low-value new")).toMatch(/^Welcome/);
+    expect(actionOf("Low-value lost")).toMatch(/^Suppress/);
   });
   it("tier cuts are the 50th/80th percentiles of monetary and assignment reproduces the fit", () => {
     const sorted = Array.from(t.monetaryMilli).sort((a, b) => a - b);
@@ -143,7 +156,7 @@ describe("segmentCustomers: hybrid", () => {
   });
   it("explains the tier", () => {
     const i = t.customerIds.indexOf("hiold0");
-    expect(explainCustomer(r, t, i)).toMatch(/^high-value tier by spend; last purchase \d+ days ago, \d+ orders, net spend [\d,]+; closest centre: High-value churn risk/);
+    expect(explainCustomer(r, t, i)).toMatch(/^high-value tier by spend; last purchase \d+ days ago, \d+ orders, net spend [\d,]+; closest centre: High-value can't lose/);
   });
 });
 

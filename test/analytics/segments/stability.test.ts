@@ -31,17 +31,33 @@ function segmentIds(r: SegmentationResult, t: RfmFeatureTable): Map<string, stri
 describe("stability across refreshes", () => {
   it("same data and previous model: every id, name and assignment persists", () => {
     const t = blobs(FOUR_GROUPS, 11);
-    const first = segmentCustomers(t, { seed: 1, k: 4 });
+    const first = segmentCustomers(t, { seed: 1, k: 4, algorithm: "kmeans" });
     // a different seed permutes the K-means labels; matching must restore the ids
-    const second = segmentCustomers(t, { seed: 99, k: 4, previousModel: parseSegmentModel(JSON.stringify(first.model)) });
+    const second = segmentCustomers(t, { seed: 99, k: 4, algorithm: "kmeans", previousModel: parseSegmentModel(JSON.stringify(first.model)) });
     expect(second.diagnostics.matchedSegments).toBe(4);
     expect(segmentIds(second, t)).toEqual(segmentIds(first, t));
     const names = (r: SegmentationResult): string[] => r.model.segments.map((s) => `${s.id}:${s.name}`).sort();
     expect(names(second)).toEqual(names(first));
   });
 
+  it("hybrid (the default): same data and previous model, another seed: every id, name and assignment persists", () => {
+    const t = blobs(FOUR_GROUPS, 11);
+    const first = segmentCustomers(t, { seed: 1 });
+    expect(first.model.algorithm).toBe("hybrid");
+    const second = segmentCustomers(t, { seed: 99, previousModel: parseSegmentModel(JSON.stringify(first.model)) });
+    const clusters = first.model.segments.filter((s) => s.kind === "cluster").length;
+    expect(second.diagnostics.matchedSegments).toBe(clusters);
+    expect(segmentIds(second, t)).toEqual(segmentIds(first, t));
+    const names = (r: SegmentationResult): string[] => r.model.segments.map((s) => `${s.id}:${s.name}`).sort();
+    expect(names(second)).toEqual(names(first));
+  });
+
   const linesPromise = loadLines();
-  it.each([["auto" as const], [6]])("Online Retail + 1 %% new orders changes the segment of < 1 %% of unchanged customers (k = %s)", async (k) => {
+  it.each([
+    ["kmeans" as const, "auto" as const],
+    ["kmeans" as const, 6],
+    ["hybrid" as const, "auto" as const],
+  ])("Online Retail + 1 %% new orders changes the segment of < 1 %% of unchanged customers (%s, k = %s)", async (algorithm, k) => {
     const lines = await linesPromise;
     // hold out 1 % of the customers' orders (seeded), as if they arrived after the first run
     const orders = [...new Set(lines.filter((l) => l.customerId !== null).map((l) => l.orderId))].sort();
@@ -52,8 +68,8 @@ describe("stability across refreshes", () => {
     const after = features(lines, () => false);
     const touched = new Set(lines.filter((l) => heldOut.has(l.orderId) && l.customerId !== null).map((l) => l.customerId!));
 
-    const first = segmentCustomers(before, { seed: 42, k });
-    const second = segmentCustomers(after, { seed: 42, k, previousModel: parseSegmentModel(JSON.stringify(first.model)) });
+    const first = segmentCustomers(before, { seed: 42, k, algorithm });
+    const second = segmentCustomers(after, { seed: 42, k, algorithm, previousModel: parseSegmentModel(JSON.stringify(first.model)) });
     const a = segmentIds(first, before);
     const b = segmentIds(second, after);
     let unchanged = 0;
@@ -69,7 +85,7 @@ describe("stability across refreshes", () => {
     expect(new Set(second.model.segments.map((s) => s.id))).toEqual(new Set(first.model.segments.map((s) => s.id)));
 
     // the hysteresis margin is what keeps boundary customers: without it more of them move
-    const noMargin = segmentCustomers(after, { seed: 42, k, previousModel: first.model, hysteresisMargin: 0 });
+    const noMargin = segmentCustomers(after, { seed: 42, k, algorithm, previousModel: first.model, hysteresisMargin: 0 });
     const c = segmentIds(noMargin, after);
     let movedNoMargin = 0;
     for (const [id, seg] of a) if (!touched.has(id) && c.get(id) !== seg) movedNoMargin++;
