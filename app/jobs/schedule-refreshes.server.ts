@@ -1,5 +1,6 @@
 // The `schedule-refreshes` job (app-wide, hourly): books the next hour's pass, then fans out the
 // weekly refresh, one `refresh-segments` job per shop whose slot has come (services/refresh-schedule).
+import { logger } from "../logger.server";
 import { enqueueDueRefreshes } from "../services/refresh-schedule.server";
 import { TerminalJobError } from "../queue/errors.server";
 import { JOB } from "../queue/job-types";
@@ -12,5 +13,6 @@ export const scheduleRefreshesJob = defineJob(JOB.scheduleRefreshes, async (_pay
   const now = new Date();
   // Booked first: a pass that fails, or whose process dies, still leaves the next one queued.
   await bookScheduleRefreshes(db, nextFullHour(now));
-  await enqueueDueRefreshes(db, now);
+  const pass = await enqueueDueRefreshes(db, now);
+  if (pass.due + pass.booked > 0) logger("schedule").info(pass, "weekly refreshes");
 });

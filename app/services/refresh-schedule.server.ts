@@ -4,7 +4,6 @@
 // app-wide `schedule-refreshes` pass queues the shops whose slot has come (docs/segments.md).
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
-import { logger } from "../logger.server";
 import { JOB } from "../queue/job-types";
 import { enqueue, singletonState } from "../queue/queue.server";
 import { nextWeeklyRun } from "../queue/schedule";
@@ -77,7 +76,6 @@ export async function enqueueDueRefreshes(db: Db, now = new Date()): Promise<Due
       if (id !== null) queued++;
     });
   }
-  if (shops.length > 0) logger("schedule").info({ due, queued, booked }, "weekly refreshes");
   return { due, queued, booked };
 }
 
