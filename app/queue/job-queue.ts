@@ -23,6 +23,11 @@ export interface EnqueueOptions<T extends JobType = JobType> {
   maxAttempts?: number;
   /** At most one queued job per (shop, key): enqueueing again while one waits is a no-op. */
   singletonKey?: string;
+  /**
+   * With `singletonKey`: when a job with the key already waits, bring its run time forward to
+   * `runAt` (a webhook waking a job that polls slowly) instead of doing nothing.
+   */
+  wake?: boolean;
 }
 
 /** What a handler knows of the job it runs. */

@@ -8,8 +8,8 @@ import { enqueue } from "../queue/queue.server";
 export async function bulkOperationFinished(db: Db, shopId: number, bulkOperationId: string): Promise<void> {
   const writeBackId = await writeBackWaitingFor(db, shopId, bulkOperationId);
   if (writeBackId !== null) {
-    await enqueue(db, { type: JOB.writeBack, shopId, payload: { writeBackId, bulkOperationId }, singletonKey: `${JOB.writeBack}:${writeBackId}` });
+    await enqueue(db, { type: JOB.writeBack, shopId, payload: { writeBackId, bulkOperationId }, singletonKey: `${JOB.writeBack}:${writeBackId}`, wake: true });
     return;
   }
-  await enqueue(db, { type: JOB.backfill, shopId, payload: { bulkOperationId }, singletonKey: JOB.backfill });
+  await enqueue(db, { type: JOB.backfill, shopId, payload: { bulkOperationId }, singletonKey: JOB.backfill, wake: true });
 }

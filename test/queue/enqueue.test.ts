@@ -46,6 +46,21 @@ describeEachDatabase("enqueue", (provider) => {
       expect(await enqueue(t.db, { type: JOB.backfill, shopId, singletonKey: "single" })).toEqual(expect.any(Number));
     });
 
+    it("with wake, bring a waiting job forward instead of adding one (never pushing it back)", async () => {
+      const later = new Date(Date.now() + 60_000);
+      const id = await enqueue(t.db, { type: JOB.backfill, shopId, singletonKey: "wakeable", runAt: later });
+      const now = new Date();
+      expect(await enqueue(t.db, { type: JOB.backfill, shopId, singletonKey: "wakeable", runAt: now, wake: true })).toBeNull();
+      const job = await t.db.job.findUniqueOrThrow({ where: { id: id! } });
+      expect(job.runAt.getTime()).toBe(now.getTime());
+      await enqueue(t.db, { type: JOB.backfill, shopId, singletonKey: "wakeable", runAt: later, wake: true });
+      expect((await t.db.job.findUniqueOrThrow({ where: { id: id! } })).runAt.getTime()).toBe(now.getTime());
+      // another shop's job with the same key is not touched
+      const other = await enqueue(t.db, { type: JOB.backfill, shopId: otherShopId, singletonKey: "wakeable", runAt: later });
+      await enqueue(t.db, { type: JOB.backfill, shopId, singletonKey: "wakeable", runAt: new Date(0), wake: true });
+      expect((await t.db.job.findUniqueOrThrow({ where: { id: other! } })).runAt.getTime()).toBe(later.getTime());
+    });
+
     it("hold for app-wide jobs (no shop) too", async () => {
       expect(await enqueue(t.db, { type: JOB.reconcile, singletonKey: "app-wide" })).toEqual(expect.any(Number));
       expect(await enqueue(t.db, { type: JOB.reconcile, singletonKey: "app-wide" })).toBeNull();

@@ -38,6 +38,17 @@ export async function enqueue<T extends JobType>(client: QueueClient, o: Enqueue
       RETURNING "id"`;
   }
   const id = rows[0]?.id;
+  if (id === undefined && key !== null && o.wake) {
+    if (shopId === null) {
+      await client.$executeRaw`
+        UPDATE "Job" SET "runAt" = ${runAt}, "updatedAt" = ${now}
+        WHERE "shopId" IS NULL AND "singletonKey" = ${key} AND "status" = 'queued' AND "runAt" > ${runAt}`;
+    } else {
+      await client.$executeRaw`
+        UPDATE "Job" SET "runAt" = ${runAt}, "updatedAt" = ${now}
+        WHERE "shopId" = ${shopId} AND "singletonKey" = ${key} AND "status" = 'queued' AND "runAt" > ${runAt}`;
+    }
+  }
   return id === undefined ? null : Number(id);
 }
 
