@@ -14,7 +14,7 @@ export const NO_POSITION = -1;
 
 /** The clustered customers (frequency ≥ 1) and their features, the input of every fit. */
 export interface Prepared {
-  /** Customer indices with frequency ≥ 1, in table order. */
+  /** Customer indices with frequency ≥ 1, in customer-id order (see `prepare`). */
   readonly clustered: Int32Array;
   /** Raw features of `clustered`: recency days, orders, monetary in units of currency. */
   readonly raw: Matrix;
@@ -22,11 +22,20 @@ export interface Prepared {
   readonly position: Int32Array;
 }
 
+/**
+ * Clustered customers in customer-id order (code units), not table order: seeded samples and
+ * K-means++ pick by position, so the same customers get the same segments whatever order their
+ * rows arrived in (a CSV's row order, the app's order stream).
+ */
 export function prepare(features: RfmFeatureTable): Prepared {
   const n = features.count;
+  const ids = features.customerIds;
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (features.frequency[i]! > 0) order.push(i);
+  order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  const count = order.length;
   const position = new Int32Array(n).fill(NO_POSITION);
-  let count = 0;
-  for (let i = 0; i < n; i++) if (features.frequency[i]! > 0) position[i] = count++;
+  order.forEach((i, p) => (position[i] = p));
   const clustered = new Int32Array(count);
   const data = new Float64Array(count * FEATURE_COUNT);
   for (let i = 0; i < n; i++) {

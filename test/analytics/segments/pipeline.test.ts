@@ -197,6 +197,22 @@ describe("segmentCustomers: DBSCAN", () => {
   });
 });
 
+describe("the order of customers does not matter", () => {
+  // the CLI reads a CSV's rows, the app streams orders: the same customers in another order
+  // must get the same segments (clustering works in customer-id order, segments/prepare.ts)
+  const t = blobs(FOUR_GROUPS, 4);
+  const rows = t.customerIds.map((id, i) => ({ customerId: id, recencyDays: t.recencyDays[i]!, frequency: t.frequency[i]!, monetaryMilli: t.monetaryMilli[i]! }));
+  const shuffled = featureTableFromRows([...rows].reverse().sort((a, b) => (a.monetaryMilli % 7) - (b.monetaryMilli % 7)), t.asOf);
+  it.each(["hybrid", "kmeans", "dbscan", "rfm"] as const)("%s: same segment, label and outlier flag per customer", (algorithm) => {
+    const a = segmentCustomers(t, { seed: 5, algorithm });
+    const b = segmentCustomers(shuffled, { seed: 5, algorithm });
+    const byId = (r: ReturnType<typeof segmentCustomers>, table: typeof t): Map<string, string> =>
+      new Map(table.customerIds.map((id, i) => [id, `${r.model.segments[r.segmentIndex[i]!]!.name}|${r.labels[i]}|${r.outlier[i]}`]));
+    expect(byId(b, shuffled)).toEqual(byId(a, t));
+    expect(JSON.stringify(b.model)).toBe(JSON.stringify(a.model));
+  });
+});
+
 describe("validation at the entry", () => {
   const t = blobs(FOUR_GROUPS, 1);
   it("throws clear errors", () => {
