@@ -1,9 +1,9 @@
 // Shopify's own RFM groups (`Customer.statistics.rfmGroup`), computed inside the simulator the
 // way Shopify describes them, independently of Segmint's analytics core (never imported here):
-// each customer with an order gets R, F, M scores 1–5 relative to the store's customers ("a
-// score of 5 is the top 20 % of the dimension for your store"), and the group follows from R and
-// FM = (F + M) / 2 read against the CustomerRfmGroup descriptions. docs/simulator.md says what is
-// approximated.
+// each customer with an order gets R, F, M scores 1–5 relative to the store's customers (exact
+// fifths, NTILE-style: "a score of 5 is the top 20 % of the dimension for your store"), and the
+// group follows from R and FM = (F + M) / 2 read against the CustomerRfmGroup descriptions.
+// docs/simulator.md says what is approximated.
 import type { RfmGroupLookup } from "./context";
 import { customerStats, type ShopState } from "./state";
 
@@ -23,24 +23,23 @@ export type CustomerRfmGroup =
 const DAY_MS = 86_400_000;
 
 /**
- * Score 1–5 of each value: 1 + ⌊5 × (share of customers with a strictly worse value)⌋, so equal
- * values share a score and the top fifth gets 5. `better` is +1 when higher is better.
+ * Score 1–5 of each value as SQL's NTILE(5) over the customers ordered from worst to best: exact
+ * fifths ("5 = the top 20 % of the dimension for your store, 1 = the bottom 20 %"), the first
+ * n mod 5 fifths one customer larger. Ties are split by customer id (lower id, lower score), so
+ * a mass of equal values (one-order customers) spans several scores. `better` is +1 when higher
+ * is better.
  */
-export function quintileScores(values: readonly number[], better: 1 | -1): number[] {
+export function quintileScores(values: readonly number[], ids: readonly number[], better: 1 | -1): number[] {
   const n = values.length;
-  const sorted = values.map((v) => v * better).sort((a, b) => a - b);
-  return values.map((v) => {
-    // Count of strictly smaller (worse) values: the first index of v in the sorted list.
-    const key = v * better;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sorted[mid] as number) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return Math.min(5, 1 + Math.floor((5 * lo) / n));
+  const order = values.map((_, i) => i).sort((a, b) => (values[a] as number) * better - (values[b] as number) * better || (ids[a] as number) - (ids[b] as number));
+  const q = Math.floor(n / 5);
+  const big = n % 5; // fifths with q + 1 customers
+  const scores = new Array<number>(n);
+  order.forEach((index, position) => {
+    const bucket = position < big * (q + 1) ? Math.floor(position / (q + 1)) : big + Math.floor((position - big * (q + 1)) / q);
+    scores[index] = bucket + 1;
   });
+  return scores;
 }
 
 /**
@@ -77,9 +76,9 @@ export function computeRfmGroups(shop: ShopState, now: number): Map<number, Cust
     frequency.push(stats.numberOfOrders);
     monetary.push(stats.amountSpentCents);
   }
-  const r = quintileScores(recency, -1);
-  const f = quintileScores(frequency, 1);
-  const m = quintileScores(monetary, 1);
+  const r = quintileScores(recency, ids, -1);
+  const f = quintileScores(frequency, ids, 1);
+  const m = quintileScores(monetary, ids, 1);
   ids.forEach((id, i) => {
     const fm = Math.ceil(((f[i] as number) + (m[i] as number)) / 2);
     groups.set(id, groupOf(r[i] as number, fm));

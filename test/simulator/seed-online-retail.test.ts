@@ -125,6 +125,39 @@ describe("Online Retail seeder", () => {
     expect(shop.customers.size).toBe(4372);
   });
 
+  it("gives merchant tags by CSV customer id: ÷7 wholesale, ÷97 250 tags m-1…m-250 (÷679: wholesale + m-1…m-249)", () => {
+    let wholesale = 0;
+    let capped = 0;
+    for (const customer of shop.customers.values()) {
+      const csvId = Number(customer.sourceId);
+      expect(customer.id).toBe(7_000_000_000_000 + csvId);
+      const expected = (csvId % 7 === 0 ? ["wholesale"] : []).concat(csvId % 97 === 0 ? Array.from({ length: csvId % 7 === 0 ? 249 : 250 }, (_, i) => `m-${i + 1}`) : []);
+      expect(customer.tags).toEqual(expected);
+      if (csvId % 7 === 0) wholesale++;
+      if (customer.tags.length === 250) capped++;
+    }
+    expect({ wholesale, capped }).toEqual({ wholesale: report.wholesaleCustomers, capped: report.cappedTagCustomers });
+    expect(wholesale).toBeGreaterThan(500);
+    expect(capped).toBeGreaterThan(30);
+    expect(report).toMatchObject({ layout: "online-retail", today: "2011-12-10", lastInvoiceAt: Date.parse("2011-12-09T12:50:00Z") });
+  });
+
+  it("answers Shopify's own RFM group for every customer (all 4,372 have orders: the 10 purchase groups, no PROSPECTS)", async () => {
+    const res = await sim.graphql(DOMAIN, "mutation R($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }", { q: "{ customers { edges { node { id statistics { rfmGroup } } } } }" });
+    const id = (res.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
+    sim.runBulkOperations();
+    const url = ((await sim.graphql(DOMAIN, "query S($id: ID!) { bulkOperation(id: $id) { url } }", { id })).data as { bulkOperation: { url: string } }).bulkOperation.url;
+    const lines = sim.readBulkResult(url).trimEnd().split("\n").map((l) => JSON.parse(l) as { statistics: { rfmGroup: string | null } });
+    expect(lines).toHaveLength(4372);
+    const counts = new Map<string, number>();
+    for (const line of lines) counts.set(String(line.statistics.rfmGroup), (counts.get(String(line.statistics.rfmGroup)) ?? 0) + 1);
+    expect([...counts.keys()].sort()).toEqual(["ACTIVE", "ALMOST_LOST", "AT_RISK", "CHAMPIONS", "DORMANT", "LOYAL", "NEEDS_ATTENTION", "NEW", "PREVIOUSLY_LOYAL", "PROMISING"]);
+    // NTILE fifths of recency (875, 875, 874, 874, 874): the two least recent (R 1–2) are exactly
+    // the customers "without recent purchases" (AT_RISK, PREVIOUSLY_LOYAL, ALMOST_LOST, DORMANT).
+    const lapsed = ["AT_RISK", "PREVIOUSLY_LOYAL", "ALMOST_LOST", "DORMANT"].reduce((n, g) => n + (counts.get(g) ?? 0), 0);
+    expect(lapsed).toBe(875 + 875);
+  });
+
   it("seeds fast enough for tests (≲3 s on an idle machine; generous bound for shared CI)", () => {
     console.info(`Online Retail seeded in ${report.seedMs} ms`, report);
     expect(report.seedMs).toBeLessThan(15_000);
