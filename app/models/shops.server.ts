@@ -12,3 +12,17 @@ export async function findShop(db: Db, domain: string) {
 export async function shopById(db: Db, id: number) {
   return db.shop.findUnique({ where: { id } });
 }
+
+/** The merchant settings a caller may change (the columns of the Shop row's settings block). */
+export interface ShopSettingsPatch {
+  algorithm?: "hybrid" | "rfm" | "kmeans" | "dbscan";
+  writeBackMode?: "off" | "dry-run" | "live";
+  clusterCount?: number | null;
+  tagPrefix?: string;
+  shopifySegments?: boolean;
+  bulkThreshold?: number;
+}
+
+export async function updateShopSettings(db: Db, shopId: number, patch: ShopSettingsPatch) {
+  return db.shop.update({ where: { id: shopId }, data: patch });
+}
