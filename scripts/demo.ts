@@ -1,10 +1,14 @@
-// `npm run demo`: Segmint offline, on real data, through the production code path.
-//   1. a local Shopify (simulator/) seeded with the UCI Online Retail store, over HTTP;
+// `npm run demo [-- --data <csv[.gz]> --algorithm <rfm|kmeans|dbscan|hybrid> --write-back <off|dry-run|live>]`:
+// Segmint offline, on real data, through the production code path.
+//   1. a local Shopify (simulator/) seeded from the CSV (Online Retail or Online Retail II layout;
+//      default the UCI Online Retail store), over HTTP, its clock on the day after the last order;
 //   2. a fresh SQLite database, the demo shop installed exactly as Shopify's install does
-//      (offline session + the afterAuth hook's onShopInstalled → backfill job);
+//      (offline session + the afterAuth hook's onShopInstalled → backfill job), with the chosen
+//      algorithm and write-back mode stored as the shop's settings before the backfill ends;
 //   3. the app (server.ts, production build) with the simulator transport seam, which refuses to
 //      start unless every URL is local;
-//   4. prints progress, then the URL and the synced counts. Ctrl+C stops everything.
+//   4. prints progress, the URLs and the synced counts, then one line each when the first refresh,
+//      the write-back and the Shopify segment sync complete (read from the database). Ctrl+C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -13,11 +17,12 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_DEMO_SHOP, DEFAULT_PORT } from "../app/config.server";
 import { createDb } from "../app/db.server";
 import { applyMigrations } from "../app/db/migrate.server";
-import { findShop } from "../app/models/shops.server";
+import { findShop, updateShopSettings, type ShopSettingsPatch } from "../app/models/shops.server";
 import { storeSummary } from "../app/models/store-summary.server";
 import { onShopInstalled } from "../app/services/install.server";
 import { simulatorAdmin } from "../simulator/admin-client";
-import { startSimulatorServer } from "../simulator/server";
+import { defaultOnlineRetailPath } from "../simulator/seed-online-retail";
+import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
@@ -28,6 +33,47 @@ const apiSecret = randomBytes(24).toString("hex"); // per run: signs the simulat
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const log = (s: string) => console.log(`[demo] ${s}`);
+
+const ALGORITHMS = ["rfm", "kmeans", "dbscan", "hybrid"] as const;
+const WRITE_BACK_MODES = ["off", "dry-run", "live"] as const;
+/** How long the demo waits for each step after the backfill before saying it did not happen. */
+const STEP_TIMEOUT_MS = 10 * 60_000;
+
+interface DemoOptions {
+  data: string;
+  algorithm: NonNullable<ShopSettingsPatch["algorithm"]>;
+  writeBack: NonNullable<ShopSettingsPatch["writeBackMode"]>;
+}
+
+const USAGE = `usage: bash scripts/run.sh demo -- [--data <transactions.csv[.gz]>] [--algorithm rfm|kmeans|dbscan|hybrid] [--write-back off|dry-run|live]
+  --data        a CSV in the Online Retail or Online Retail II layout, plain or gzipped (default ../shared/data/online_retail.csv.gz)
+  --algorithm   the shop's segmentation algorithm (default hybrid)
+  --write-back  off, dry-run (plan only, the install default) or live (write tags and Shopify segments) (default dry-run)`;
+
+class UsageError extends Error {}
+
+/** Parses `--flag value` / `--flag=value`; a bare `--` (npm's separator) is skipped. */
+function parseDemoArgs(argv: readonly string[]): DemoOptions {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") continue;
+    if (arg === "--help" || arg === "-h") throw new UsageError("");
+    const m = /^--(data|algorithm|write-back)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === "" || (m[2] === undefined && value.startsWith("--"))) throw new UsageError(`--${m[1]} needs a value`);
+    values.set(m[1] as string, value);
+  }
+  const algorithm = values.get("algorithm") ?? "hybrid";
+  if (!(ALGORITHMS as readonly string[]).includes(algorithm)) throw new UsageError(`--algorithm must be one of ${ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}`);
+  const writeBack = values.get("write-back") ?? "dry-run";
+  if (!(WRITE_BACK_MODES as readonly string[]).includes(writeBack)) throw new UsageError(`--write-back must be one of ${WRITE_BACK_MODES.join(", ")}, got ${JSON.stringify(writeBack)}`);
+  const given = values.get("data");
+  const data = given === undefined ? defaultOnlineRetailPath() : path.resolve(process.cwd(), given);
+  if (!fs.existsSync(data) || !fs.statSync(data).isFile()) throw new UsageError(`--data: no file at ${data}`);
+  return { data, algorithm: algorithm as DemoOptions["algorithm"], writeBack: writeBack as DemoOptions["writeBack"] };
+}
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -46,16 +92,19 @@ function run(cmd: string, args: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const options = parseDemoArgs(process.argv.slice(2));
+  const isDefaultData = options.data === defaultOnlineRetailPath();
   const built = path.join(root, "build", "server", "index.js");
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newestMtime(path.join(root, "app"))) {
     log("building the app (production build)…");
     await run(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build", "--logLevel", "warn"]);
   }
 
-  log("seeding the local Shopify with the UCI Online Retail store (541,909 rows)…");
-  const sim = await startSimulatorServer({ apiKey: "segmint-demo", apiSecret, appUrl, onlineRetail: { domain: shopDomain } });
+  log(`seeding the local Shopify from ${isDefaultData ? "the UCI Online Retail store (541,909 rows)" : options.data}…`);
+  const sim = await startSimulatorServer({ apiKey: "segmint-demo", apiSecret, appUrl, onlineRetail: { domain: shopDomain, csvPath: options.data, moveClock: true } });
   const seeded = sim.onlineRetail!;
-  log(`Shopify simulator at ${sim.url}: ${fmt(seeded.customers)} customers, ${fmt(seeded.customerOrders + seeded.guestOrders)} orders, ${fmt(seeded.lineItems)} line items`);
+  log(`Shopify simulator at ${sim.url}: ${fmt(seeded.customers)} customers (${fmt(seeded.wholesaleCustomers)} tagged wholesale, ${fmt(seeded.cappedTagCustomers)} at 250 tags), ${fmt(seeded.customerOrders + seeded.guestOrders)} orders, ${fmt(seeded.lineItems)} line items (${seeded.layout} layout); the shop's today is ${seeded.today}`);
+  log(`  control API: ${sim.url}/_sim/shops/${shopDomain}/customers | /segments | /calls`);
 
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(root, `.data/demo.db${suffix}`), { force: true });
   await applyMigrations(databaseUrl, root);
@@ -65,6 +114,11 @@ async function main(): Promise<void> {
   });
   // As Shopify's afterAuth hook would: the shop's time zone is read through the Admin API.
   await onShopInstalled(db, shopDomain, sim.simulator.shop(shopDomain).scopes.join(","), new Date(), simulatorAdmin(sim, shopDomain));
+  // The merchant's choices, stored before the app starts, so before the backfill can complete and queue the first refresh.
+  const installed = await findShop(db, shopDomain);
+  if (!installed) throw new Error(`the install did not create the shop ${shopDomain}`);
+  await updateShopSettings(db, installed.id, { algorithm: options.algorithm, writeBackMode: options.writeBack });
+  log(`settings: algorithm ${options.algorithm}, write-back ${options.writeBack}`);
 
   const app: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
@@ -110,12 +164,70 @@ async function main(): Promise<void> {
       log(`synced in ${((Date.now() - started) / 1000).toFixed(1)} s: ${fmt(s.customers)} customers (${fmt(s.customersWithPurchase)} with a purchase), ${fmt(s.customerOrders)} customer orders + ${fmt(s.guestOrders)} guest orders, ${fmt(s.refunds)} refunds/cancellations, ${fmt(s.orderLines)} lines`);
       break;
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
   }
-  console.log(`\n  Segmint is running at ${appUrl}/app  (Ctrl+C to stop)\n  Data: UCI Online Retail (Chen, 2015), CC BY 4.0, doi:10.24432/C5BW33\n`);
+  console.log(
+    `\n  Segmint is running at ${appUrl}/app  (Ctrl+C to stop)\n  Shopify simulator at ${sim.url}\n  Data: ${isDefaultData ? "UCI Online Retail (Chen, 2015), CC BY 4.0, doi:10.24432/C5BW33" : options.data}\n`,
+  );
+  const shopId = installed.id;
+  await followSegments(db, sim, shopId, options);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every second until it returns a value, or gives up after STEP_TIMEOUT_MS (null). */
+async function waitFor<T>(probe: () => Promise<T | null>): Promise<T | null> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) return null;
+    await sleep(1000);
+  }
+}
+
+/**
+ * After the backfill: the first refresh, then (per mode) the write-back and the Shopify segment
+ * sync, each read from the tables the app writes (SegmentRun, WriteBack, ShopifySegment).
+ */
+async function followSegments(db: ReturnType<typeof createDb>, sim: SimulatorServer, shopId: number, options: DemoOptions): Promise<void> {
+  const minutes = STEP_TIMEOUT_MS / 60_000;
+  const started = Date.now();
+  const run = await waitFor(async () => (await db.segmentRun.findFirst({ where: { shopId, status: { in: ["completed", "failed"] } }, orderBy: { id: "asc" } })) ?? null);
+  if (!run) return log(`the first refresh did not complete within ${minutes} min (no completed or failed SegmentRun for the shop)`);
+  if (run.status === "failed") return log(`the first refresh failed: ${run.error ?? "no error recorded"}`);
+  const segments = (await db.customerSegment.groupBy({ by: ["segmentKey"], where: { shopId, runId: run.id } })).map((g) => g.segmentKey);
+  log(`first refresh completed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${segments.length} segments, ${fmt(run.customerCount)} customers (algorithm ${run.algorithm})`);
+  if (options.writeBack === "off") return log("write-back is off: no tags are written (--write-back dry-run or live to plan or write them)");
+
+  const writeBack = await waitFor(async () => (await db.writeBack.findFirst({ where: { shopId, runId: run.id, kind: "refresh", status: { in: ["completed", "failed"] } }, orderBy: { id: "asc" } })) ?? null);
+  if (!writeBack) return log(`no write-back of the first refresh completed within ${minutes} min (no WriteBack row of kind "refresh" reached "completed" for run ${run.id})`);
+  if (writeBack.status === "failed") return log(`the write-back failed: ${writeBack.error ?? "no error recorded"}`);
+  if (writeBack.mode !== "live") {
+    return log(`write-back dry run completed: ${fmt(writeBack.customersChanged)} customers would change, ${fmt(writeBack.capped)} capped (would pass 250 tags); nothing was written (--write-back live writes them)`);
+  }
+  const prefix = (await db.shop.findUniqueOrThrow({ where: { id: shopId } })).tagPrefix;
+  const tagged = [...sim.simulator.shop(shopDomain).customers.values()].filter((c) => c.tags.some((t) => t.startsWith(`${prefix}:`))).length;
+  log(`write-back completed: ${fmt(writeBack.customersChanged)} customers changed, ${fmt(writeBack.tagsAdded)} tags added, ${fmt(writeBack.tagsRemoved)} removed, ${fmt(writeBack.capped)} capped, ${fmt(writeBack.failed)} failed, ${fmt(writeBack.requests)} Admin API requests; ${fmt(tagged)} customers in the simulator carry a ${prefix}: tag`);
+
+  if (!(await db.shop.findUniqueOrThrow({ where: { id: shopId } })).shopifySegments) return log("Shopify segments are switched off for this shop: no segment sync");
+  // A live pass syncs the segments before it completes, so rows exist by now; one per Segmint segment is the goal.
+  const synced = await waitFor(async () => {
+    const count = await db.shopifySegment.count({ where: { shopId } });
+    return count === segments.length || count > 0 ? count : null;
+  });
+  const inShopify = sim.simulator.shop(shopDomain).segments.size;
+  if (synced === null) return log(`the Shopify segment sync did not complete within ${minutes} min: no ShopifySegment rows for ${segments.length} Segmint segments (${inShopify} segments in the simulator)`);
+  const match = synced === segments.length ? "one per Segmint segment" : `for ${segments.length} Segmint segments with customers`;
+  log(`Shopify segment sync completed: ${synced} Shopify customer segments, ${match} (${inShopify} in the simulator: ${sim.url}/_sim/shops/${shopDomain}/segments)`);
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    if (error.message) console.error(`demo: ${error.message}`);
+    console.error(USAGE);
+    process.exit(error.message ? 2 : 0);
+  }
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
