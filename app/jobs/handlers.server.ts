@@ -1,6 +1,7 @@
 // Every job this app runs, each with its payload schema (app/queue/job-types.ts). One file per job
 // under app/jobs/; the entry points (server.ts, worker.ts) hand this registry to the queue.
 import { jobRegistry } from "../queue/registry";
+import { assignCustomersJob } from "./assign-customers.server";
 import { backfillJob } from "./backfill.server";
 import { processWebhooksJob } from "./process-webhooks.server";
 import { reconcileJob } from "./reconcile.server";
@@ -8,4 +9,4 @@ import { refreshSegmentsJob } from "./refresh-segments.server";
 import { scheduleRefreshesJob } from "./schedule-refreshes.server";
 import { writeBackJob } from "./write-back.server";
 
-export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob, writeBackJob, scheduleRefreshesJob]);
+export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob, writeBackJob, scheduleRefreshesJob, assignCustomersJob]);

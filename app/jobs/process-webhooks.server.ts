@@ -1,17 +1,22 @@
 // Drains a shop's webhook inbox in arrival order. Each event is applied by the service for its
 // topic and marked processed / ignored; an event that must wait (a refund before its order) stays
-// "received" and is retried on the next pass.
+// "received" and is retried on the next pass. The customers whose orders or refunds changed are
+// then re-assigned under the latest stored run, once per batch of events (live assignment).
 import type { Db } from "../db.server";
+import { logger } from "../logger.server";
+import { orderCustomerIds } from "../models/order-facts.server";
 import { applyOrderState, applyRefund } from "../models/orders.server";
 import { markWebhookEvent, pendingWebhookEvents } from "../models/webhook-events.server";
 import { isRetryable, TerminalJobError } from "../queue/errors.server";
 import type { JobId } from "../queue/job-queue";
 import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
 import { defineJob } from "../queue/registry";
 import { bulkOperationFinished } from "../services/bulk-finish.server";
 import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.server";
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
+import { reassignCustomers } from "../services/live-assignment.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { orderStateFromWebhook, refundEventFromWebhook } from "../shopify/mappers/order-webhook";
 import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
@@ -25,7 +30,10 @@ interface ShopRef {
   tagPrefix: string;
 }
 
-async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: JobId): Promise<Outcome> {
+/** Events between two live-assignment passes: a drain of thousands re-assigns as it goes. */
+const LIVE_ASSIGNMENT_EVERY = 500;
+
+async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: JobId, touched: Set<string>): Promise<Outcome> {
   const topic = webhookTopic(topicName);
   if (!topic) throw new TerminalJobError(`unknown topic ${topicName}`);
   const json: unknown = JSON.parse(raw);
@@ -34,12 +42,18 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
     case "orders/updated":
     case "orders/paid":
     case "orders/cancelled": {
-      const result = await applyOrderState(db, shop.id, orderStateFromWebhook(webhookPayloads[topic].parse(json)));
-      return result === "stale" ? "ignored" : "processed";
+      const state = orderStateFromWebhook(webhookPayloads[topic].parse(json));
+      const result = await applyOrderState(db, shop.id, state);
+      if (result === "stale") return "ignored";
+      if (state.customerShopifyId) touched.add(state.customerShopifyId);
+      return "processed";
     }
     case "refunds/create": {
-      const result = await applyRefund(db, shop.id, refundEventFromWebhook(webhookPayloads[topic].parse(json)));
-      return result === "missing-order" ? "wait" : result === "known" ? "ignored" : "processed";
+      const refund = refundEventFromWebhook(webhookPayloads[topic].parse(json));
+      const result = await applyRefund(db, shop.id, refund);
+      if (result !== "applied") return result === "missing-order" ? "wait" : "ignored";
+      for (const customer of await orderCustomerIds(db, shop.id, [refund.orderShopifyId])) touched.add(customer);
+      return "processed";
     }
     case "customers/create":
     case "customers/update": {
@@ -76,6 +90,7 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
   if (job.shopId === null) throw new TerminalJobError("process-webhooks needs a shop");
   const shop = await shopById(db, job.shopId);
   if (!shop) return; // shop/redact already removed everything
+  const touched = new Set<string>(); // Shopify ids of customers whose orders or refunds changed
   // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
   for (;;) {
     const pending = await pendingWebhookEvents(db, shop.id);
@@ -83,9 +98,10 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
     for (const [i, event] of pending.entries()) {
       // Keep the lease fresh on long drains; stop if the job was cancelled (uninstall).
       if (i > 0 && i % 500 === 0 && !(await heartbeat())) return;
+      if (i > 0 && i % LIVE_ASSIGNMENT_EVERY === 0) await reassignTouched(db, shop.id, touched);
       let outcome: Outcome;
       try {
-        outcome = await applyEvent(db, shop, event.topic, event.payload, job.id);
+        outcome = await applyEvent(db, shop, event.topic, event.payload, job.id, touched);
       } catch (error) {
         // A poison event is parked as failed (visible to operators) instead of blocking the inbox;
         // anything that may be transient (database, network) fails the job, which retries.
@@ -99,6 +115,25 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
       progressed = true;
       await markWebhookEvent(db, event.id, outcome);
     }
+    await reassignTouched(db, shop.id, touched);
     if (!progressed) return;
   }
 });
+
+/**
+ * Live assignment of the customers the events just applied touched (docs/live-assignment.md).
+ * Its failure must not fail the drain: the events are applied and marked, so a retry of this job
+ * would find nothing to do. Instead it is logged and handed to an `assign-customers` job, which the
+ * queue retries with backoff.
+ */
+async function reassignTouched(db: Db, shopId: number, touched: Set<string>): Promise<void> {
+  if (touched.size === 0) return;
+  const customerIds = [...touched];
+  touched.clear();
+  try {
+    await reassignCustomers(db, shopId, customerIds);
+  } catch (err) {
+    logger("live-assignment").warn({ err, shopId, customers: customerIds.length }, "live assignment failed; queued an assign-customers job");
+    await enqueue(db, { type: JOB.assignCustomers, shopId, payload: { customerIds } });
+  }
+}

@@ -177,23 +177,37 @@ function pushOrderRows(rows: TransactionRow[], order: OrderWithFacts, dayOf: (in
   }
 }
 
+/** A few customers' facts: their Customer row ids and their transaction rows. */
+export interface CustomersFacts {
+  /** Shopify customer id → Customer row id, for the customers found (tombstoned ones left out). */
+  readonly customerRowIds: ReadonlyMap<string, number>;
+  readonly rows: TransactionRow[];
+}
+
 /**
- * The transaction rows of a few customers (Customer row ids) of the shop, mapped exactly as
+ * The transaction rows of a few customers of the shop (Shopify customer ids), mapped exactly as
  * `streamTransactionRows` maps the whole shop, in the same order (processedAt, then Order.id):
- * live assignment rebuilds these customers' features from them. One query on the
- * (shopId, customerId) index with the orders' lines and refunds; the work is the customers' own
- * orders, never the shop's. `dayOf`: the shop's day formatter (`shopDayFormatter`).
+ * live assignment rebuilds these customers' features from them. A deleted customer (tombstone) is
+ * left out, as everywhere. Two indexed queries (the customers by (shopId, shopifyId), their orders
+ * by (shopId, customerId) with lines and refunds): the work is the customers' own orders, never
+ * the shop's. `dayOf`: the shop's day formatter (`shopDayFormatter`).
  */
-export async function customersTransactionRows(db: Db, shopId: number, customerRowIds: readonly number[], dayOf: (instant: Date) => string): Promise<TransactionRow[]> {
+export async function customersTransactionRows(db: Db, shopId: number, shopifyCustomerIds: readonly string[], dayOf: (instant: Date) => string): Promise<CustomersFacts> {
   const rows: TransactionRow[] = [];
-  if (customerRowIds.length === 0) return rows;
+  if (shopifyCustomerIds.length === 0) return { customerRowIds: new Map(), rows };
+  const customers = await db.customer.findMany({
+    where: { shopId, shopifyId: { in: [...new Set(shopifyCustomerIds)] }, deletedAt: null },
+    select: { id: true, shopifyId: true },
+  });
+  const customerRowIds = new Map(customers.map((c) => [c.shopifyId, c.id]));
+  if (customers.length === 0) return { customerRowIds, rows };
   const orders = await db.order.findMany({
-    where: { shopId, customerId: { in: [...customerRowIds] } },
+    where: { shopId, customerId: { in: customers.map((c) => c.id) } },
     orderBy: [{ processedAt: "asc" }, { id: "asc" }],
     select: ORDER_FACTS,
   });
   for (const order of orders) pushOrderRows(rows, order, dayOf);
-  return rows;
+  return { customerRowIds, rows };
 }
 
 /** The Shopify customer ids of the shop's orders given by Shopify order id (guest orders have none). */

@@ -9,6 +9,7 @@ export const JOB = {
   refreshSegments: "refresh-segments",
   writeBack: "write-back",
   scheduleRefreshes: "schedule-refreshes",
+  assignCustomers: "assign-customers",
 } as const;
 export type JobType = (typeof JOB)[keyof typeof JOB];
 
@@ -25,6 +26,8 @@ export const jobPayloads = {
   [JOB.writeBack]: z.object({ writeBackId: z.number().int().positive(), bulkOperationId: z.string().optional() }),
   /** App-wide, hourly: enqueues the refresh of every shop whose weekly refresh is due, books the next pass. */
   [JOB.scheduleRefreshes]: z.object({}),
+  /** Live assignment retried: re-assigns these Shopify customers under the latest run (docs/live-assignment.md). */
+  [JOB.assignCustomers]: z.object({ customerIds: z.array(z.string().min(1)).min(1) }),
 } satisfies Record<JobType, z.ZodType>;
 
 /** What a producer passes when it enqueues a job of type `T`. */

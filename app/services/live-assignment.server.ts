@@ -1,0 +1,157 @@
+// Live assignment between refits (docs/live-assignment.md): when an order or refund arrives by
+// webhook, its customer's features are rebuilt from their own orders and the customer is assigned
+// with the latest completed run's stored model (no refit), with the refit's hysteresis against the
+// customer's stored row. The row is updated in that run (stamped assignedAt), and customers whose
+// segment changed get a live write-back pass for their tags.
+import { assignSegmentsWithHysteresis, createRfmAccumulator, type SegmentModel } from "../analytics";
+import type { Db } from "../db.server";
+import { customersTransactionRows, shopDayFormatter } from "../models/order-facts.server";
+import {
+  latestCompletedRunRef,
+  runModel,
+  runRowsOfCustomers,
+  segmentRowOf,
+  upsertLiveRows,
+  type CustomerSegmentRow,
+  type LiveCustomerRow,
+  type StoredCustomerRow,
+} from "../models/segment-runs.server";
+import { shopById } from "../models/shops.server";
+import { startWriteBack } from "./write-back.server";
+
+/** Customers per round of queries: keeps each `IN (…)` list and transaction small. */
+export const LIVE_ASSIGNMENT_BATCH = 200;
+
+export interface LiveAssignmentOptions {
+  /** The clock (tests): today's day in the shop's zone, and the rows' assignedAt. Default: now. */
+  readonly now?: () => Date;
+}
+
+export interface LiveAssignmentOutcome {
+  /** The run whose rows were updated. */
+  readonly runId: number;
+  /** The as-of day the features were rebuilt for (`YYYY-MM-DD`, the shop's zone). */
+  readonly asOf: string;
+  /** Customers whose features were rebuilt (found, not deleted, with at least one order row). */
+  readonly assigned: number;
+  /** Rows written (any column changed), of which `inserted` were new. */
+  readonly written: number;
+  readonly inserted: number;
+  /** Shopify ids of the customers whose segment changed (or who got their first row). */
+  readonly changed: readonly string[];
+  /** The live write-back pass queued for `changed`, or null (nothing changed, write-back off). */
+  readonly writeBackId: number | null;
+}
+
+/**
+ * Parsed models by database and run id. A completed run's model never changes, so a model is
+ * parsed once per process instead of once per drain; only the newest few runs are kept.
+ */
+const MODEL_CACHE_SIZE = 32;
+const modelCache = new WeakMap<Db, Map<string, Promise<SegmentModel | null>>>();
+
+function cachedRunModel(db: Db, shopId: number, runId: number): Promise<SegmentModel | null> {
+  let byRun = modelCache.get(db);
+  if (byRun === undefined) modelCache.set(db, (byRun = new Map()));
+  const key = `${shopId}:${runId}`;
+  let model = byRun.get(key);
+  if (model === undefined) {
+    model = runModel(db, shopId, runId);
+    byRun.set(key, model);
+    model.catch(() => byRun.delete(key)); // a failed read is not remembered
+    if (byRun.size > MODEL_CACHE_SIZE) byRun.delete(byRun.keys().next().value!);
+  }
+  return model;
+}
+
+/**
+ * Re-assigns these customers (Shopify ids) under the shop's latest completed run. Returns null when
+ * there is nothing to assign against (no completed run, or a run without a model). The as-of day is
+ * today in the shop's zone, as the refresh takes it, so a re-assigned customer's recency is true
+ * today; never a day before the run's own (a run taken "ahead", as the demo's is, keeps its day).
+ */
+export async function reassignCustomers(db: Db, shopId: number, shopifyCustomerIds: Iterable<string>, options: LiveAssignmentOptions = {}): Promise<LiveAssignmentOutcome | null> {
+  const now = options.now ?? (() => new Date());
+  const ids = [...new Set(shopifyCustomerIds)];
+  if (ids.length === 0) return null;
+  const run = await latestCompletedRunRef(db, shopId);
+  if (run === null) return null;
+  const model = await cachedRunModel(db, shopId, run.id);
+  if (model === null) return null;
+  const shop = await shopById(db, shopId);
+  if (shop === null) return null;
+  const dayOf = shopDayFormatter(shop.timezone);
+  const today = dayOf(now());
+  const asOf = today > model.asOf ? today : model.asOf;
+
+  let assigned = 0;
+  let written = 0;
+  let inserted = 0;
+  const changed: string[] = [];
+  for (let start = 0; start < ids.length; start += LIVE_ASSIGNMENT_BATCH) {
+    const batch = await reassignBatch(db, shopId, run.id, model, ids.slice(start, start + LIVE_ASSIGNMENT_BATCH), dayOf, asOf, now());
+    assigned += batch.assigned;
+    written += batch.written;
+    inserted += batch.inserted;
+    changed.push(...batch.changed);
+  }
+  // One pass per call (per drain), limited to the customers whose tag must change.
+  const writeBackId = changed.length === 0 ? null : await startWriteBack(db, shopId, { kind: "live", runId: run.id, customerIds: changed });
+  return { runId: run.id, asOf, assigned, written, inserted, changed, writeBackId };
+}
+
+async function reassignBatch(
+  db: Db,
+  shopId: number,
+  runId: number,
+  model: SegmentModel,
+  ids: readonly string[],
+  dayOf: (instant: Date) => string,
+  asOf: string,
+  assignedAt: Date,
+): Promise<{ assigned: number; written: number; inserted: number; changed: string[] }> {
+  const { customerRowIds, rows } = await customersTransactionRows(db, shopId, ids, dayOf);
+  const acc = createRfmAccumulator({ asOf });
+  for (const row of rows) acc.addTransaction(row);
+  const features = acc.finish();
+  if (features.count === 0) return { assigned: 0, written: 0, inserted: 0, changed: [] };
+
+  const stored = new Map<number, StoredCustomerRow>();
+  for (const r of await runRowsOfCustomers(db, shopId, runId, [...customerRowIds.values()])) stored.set(r.customerRowId, r);
+  const previousSegments = new Map<string, string>();
+  for (const [shopifyId, rowId] of customerRowIds) {
+    const row = stored.get(rowId);
+    if (row !== undefined) previousSegments.set(shopifyId, row.segmentKey);
+  }
+  const assignment = { ...assignSegmentsWithHysteresis(model, features, previousSegments), model };
+
+  const writes: LiveCustomerRow[] = [];
+  const changed: string[] = [];
+  for (let i = 0; i < features.count; i++) {
+    const row = segmentRowOf(assignment, features, i);
+    const customerRowId = customerRowIds.get(row.customerId)!;
+    const before = stored.get(customerRowId);
+    if (before !== undefined && sameRow(before, row)) continue;
+    writes.push({ ...row, customerRowId });
+    if (before?.segmentKey !== row.segmentKey) changed.push(row.customerId);
+  }
+  const insertedCount = await upsertLiveRows(db, shopId, runId, writes, assignedAt);
+  return { assigned: features.count, written: writes.length, inserted: insertedCount, changed };
+}
+
+/** Whether a stored row already says what the new one says (then nothing is written). */
+function sameRow(a: StoredCustomerRow, b: CustomerSegmentRow): boolean {
+  return (
+    a.segmentKey === b.segmentKey &&
+    a.cluster === b.cluster &&
+    a.outlier === b.outlier &&
+    a.recencyDays === b.recencyDays &&
+    a.frequency === b.frequency &&
+    a.monetaryMilli === b.monetaryMilli &&
+    a.rScore === b.rScore &&
+    a.fScore === b.fScore &&
+    a.mScore === b.mScore &&
+    a.rfmGroup === b.rfmGroup &&
+    a.explanation === b.explanation
+  );
+}
