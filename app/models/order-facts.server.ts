@@ -5,8 +5,9 @@
 // (docs/decisions/0011-analytics-bridge.md).
 import type { Prisma } from "@prisma/client";
 import type { TransactionRow } from "../analytics";
-import type { Db } from "../db.server";
+import { sqliteFileOf, type Db } from "../db.server";
 import { isCancellationRecord } from "../domain/order";
+import { sqliteOrderFacts } from "./order-facts-sqlite.server";
 
 /** Orders per batch (each with its lines and refunds): ~5 lines an order keeps a batch near 10k rows. */
 export const DEFAULT_ORDER_BATCH = 2000;
@@ -131,6 +132,19 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
   const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
   const dayOf = shopDayFormatter(timeZone);
 
+  // SQLite: read on a driver connection of its own (same batches and shapes, without Prisma's
+  // per-row mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
+  const file = sqliteFileOf(db);
+  const batches = file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize);
+  for await (const orders of batches) {
+    const rows: TransactionRow[] = [];
+    for (const order of orders) pushOrderRows(rows, order, dayOf);
+    yield rows;
+  }
+}
+
+/** The shop's orders with their facts through Prisma, `batchSize` at a time (PostgreSQL). */
+async function* prismaOrderFacts(db: Db, shopId: number, batchSize: number): AsyncGenerator<OrderWithFacts[], void, undefined> {
   // Keyset over (processedAt, id): the (shopId, processedAt) index serves both the seek and the
   // order, so each batch costs its own rows. Keyset over id alone would sort the shop's remaining
   // orders for every batch (no index has shopId then id): quadratic in the shop's size.
@@ -145,10 +159,7 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
     if (orders.length === 0) return;
     const last = orders[orders.length - 1]!;
     after = { processedAt: last.processedAt, id: last.id };
-
-    const rows: TransactionRow[] = [];
-    for (const order of orders) pushOrderRows(rows, order, dayOf);
-    yield rows;
+    yield orders;
   }
 }
 
@@ -201,11 +212,10 @@ export async function customersTransactionRows(db: Db, shopId: number, shopifyCu
   });
   const customerRowIds = new Map(customers.map((c) => [c.shopifyId, c.id]));
   if (customers.length === 0) return { customerRowIds, rows };
-  const orders = await db.order.findMany({
-    where: { shopId, customerId: { in: customers.map((c) => c.id) } },
-    orderBy: [{ processedAt: "asc" }, { id: "asc" }],
-    select: ORDER_FACTS,
-  });
+  // No ORDER BY: with one, SQLite's planner walks the (shopId, processedAt) index through the
+  // whole shop to spare a sort; a few customers' orders are sorted here instead.
+  const orders = await db.order.findMany({ where: { shopId, customerId: { in: customers.map((c) => c.id) } }, select: ORDER_FACTS });
+  orders.sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime() || a.id - b.id);
   for (const order of orders) pushOrderRows(rows, order, dayOf);
   return { customerRowIds, rows };
 }
