@@ -47,13 +47,28 @@ export function rfmLabels(clustered: Int32Array, scores: { readonly r: Uint8Arra
   return labels;
 }
 
+/**
+ * The k-d tree of a model's core points, built once per model object: live assignment scores one
+ * customer at a time with the same (cached) model, and rebuilding the tree would dominate its cost.
+ */
+const coreTrees = new WeakMap<DbscanModelPart, KdTree>();
+
+function coreTreeOf(part: DbscanModelPart, dims: number): KdTree {
+  let tree = coreTrees.get(part);
+  if (tree === undefined) {
+    tree = new KdTree({ data: Float64Array.from(part.corePoints), rows: part.coreLabels.length, cols: dims });
+    coreTrees.set(part, tree);
+  }
+  return tree;
+}
+
 /** DBSCAN: the label of the nearest core point within eps (k-d tree), else noise. */
 export function dbscanLabels(part: DbscanModelPart, scaled: Matrix): Int32Array {
   const dims = scaled.cols;
   const coreCount = part.coreLabels.length;
   const labels = new Int32Array(scaled.rows).fill(NOISE_LABEL);
   if (coreCount === 0) return labels;
-  const cores = new KdTree({ data: Float64Array.from(part.corePoints), rows: coreCount, cols: dims });
+  const cores = coreTreeOf(part, dims);
   const eps2 = part.eps * part.eps;
   for (let p = 0; p < scaled.rows; p++) {
     const core = cores.nearestWithin(scaled.data, p * dims, eps2);
