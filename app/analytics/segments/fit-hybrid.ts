@@ -41,7 +41,7 @@ export function fitHybrid(ctx: FitContext): ClusterFit {
     else if ((options.k ?? "auto") !== "auto") k = Math.min(options.k as number, tierX.rows);
     else if (previousTier) k = Math.min(previousTier.kmeans?.k ?? 1, tierX.rows);
     else {
-      // at least 3 per tier (recent / cooling / lapsed): K = 2 would merge churn risk into "cooling"
+      // at least 3 per tier (recent / cooling / lapsed): K = 2 would merge the lapsed into "cooling"
       const kMax = Math.max(SEGMENT_DEFAULTS.hybridKMin, Math.min(SEGMENT_DEFAULTS.hybridKMax, options.kMax ?? SEGMENT_DEFAULTS.kMax));
       k = chooseKFor(tierX, options.seed, SEGMENT_DEFAULTS.hybridKMin, kMax, Math.min(5_000, options.chooseKSampleSize ?? SEGMENT_DEFAULTS.chooseKSampleSize)).k;
     }
