@@ -17,6 +17,11 @@ export interface OrderFactsOptions {
   readonly batchSize?: number;
   /** IANA zone the days are taken in. Default: the shop's `Shop.timezone`. */
   readonly timeZone?: string;
+  /**
+   * SQLite: read on a driver connection of its own instead of through Prisma (same batches, order
+   * and rows; for whole-shop reads such as the refresh). Default false. Ignored on PostgreSQL.
+   */
+  readonly driverRead?: boolean;
 }
 
 const HOUR_MS = 3_600_000;
@@ -134,7 +139,7 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
 
   // SQLite: read on a driver connection of its own (same batches and shapes, without Prisma's
   // per-row mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
-  const file = sqliteFileOf(db);
+  const file = options.driverRead === true ? sqliteFileOf(db) : null;
   const batches = file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize);
   for await (const orders of batches) {
     const rows: TransactionRow[] = [];
@@ -143,7 +148,7 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
   }
 }
 
-/** The shop's orders with their facts through Prisma, `batchSize` at a time (PostgreSQL). */
+/** The shop's orders with their facts through Prisma, `batchSize` at a time. */
 async function* prismaOrderFacts(db: Db, shopId: number, batchSize: number): AsyncGenerator<OrderWithFacts[], void, undefined> {
   // Keyset over (processedAt, id): the (shopId, processedAt) index serves both the seek and the
   // order, so each batch costs its own rows. Keyset over id alone would sort the shop's remaining

@@ -37,7 +37,7 @@ export async function shopFeatures(db: Db, shopId: number, options: ShopFeatures
   const timeZone = shop.timezone;
   const asOf = shopDayFormatter(timeZone)(options.asOf ?? new Date());
   const acc = createRfmAccumulator({ asOf, ...(options.valueHalfLifeDays !== undefined ? { valueHalfLifeDays: options.valueHalfLifeDays } : {}) });
-  const stream = streamTransactionRows(db, shopId, { timeZone, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) });
+  const stream = streamTransactionRows(db, shopId, { timeZone, driverRead: true, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) });
   for await (const rows of stream) {
     for (const row of rows) acc.addTransaction(row);
   }
