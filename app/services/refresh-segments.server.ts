@@ -2,9 +2,9 @@
 // (segmentShop: the shop's orders through the analytics core) → a stored run with one row per
 // customer. A failure is recorded on the run and rethrown, so the queue retries the job; the last
 // completed run stays the shop's current segmentation until a new run completes (docs/segments.md).
-import { explainCustomer, RFM_GROUPS, SEGMENT_ALGORITHMS, type RfmFeatureTable, type SegmentAlgorithm, type SegmentationResult } from "../analytics";
+import { SEGMENT_ALGORITHMS, type RfmFeatureTable, type SegmentAlgorithm, type SegmentationResult } from "../analytics";
 import type { Db } from "../db.server";
-import { completeRun, createRun, failRun, latestModel, runSegments, type CustomerSegmentRow } from "../models/segment-runs.server";
+import { completeRun, createRun, failRun, latestModel, runSegments, segmentRowOf, type CustomerSegmentRow } from "../models/segment-runs.server";
 import { DEFAULT_SHOP_SEED, segmentShop, type SegmentShopOptions } from "./segment-shop.server";
 
 export type RefreshReason = "backfill" | "on-demand" | "schedule";
@@ -96,22 +96,5 @@ export async function refreshSegments(db: Db, shopId: number, options: RefreshOp
 
 /** One row per customer of the feature table, built when the writer asks for it. */
 function* customerRows(result: SegmentationResult, features: RfmFeatureTable): Generator<CustomerSegmentRow> {
-  const segments = result.model.segments;
-  for (let i = 0; i < features.count; i++) {
-    const recency = features.recencyDays[i]!;
-    yield {
-      customerId: features.customerIds[i]!,
-      segmentKey: segments[result.segmentIndex[i]!]!.id,
-      cluster: result.labels[i]!,
-      outlier: result.outlier[i] === 1,
-      recencyDays: Number.isNaN(recency) ? null : recency,
-      frequency: features.frequency[i]!,
-      monetaryMilli: features.monetaryMilli[i]!,
-      rScore: result.r[i]!,
-      fScore: result.f[i]!,
-      mScore: result.m[i]!,
-      rfmGroup: RFM_GROUPS[result.rfmGroups[i]!].name,
-      explanation: explainCustomer(result, features, i),
-    };
-  }
+  for (let i = 0; i < features.count; i++) yield segmentRowOf(result, features, i);
 }
