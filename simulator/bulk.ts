@@ -69,6 +69,8 @@ interface BulkInternals {
   file: JsonlFile | null;
   /** A query still being executed window by window (the event loop stays responsive). */
   pending: PendingQuery | null;
+  /** A bulk mutation's lines still being executed, slice by slice (same reason). */
+  pendingMutation: PendingMutation | null;
   runStartedAt: number | null;
   completesAt: number | null;
   fault: { errorCode: BulkErrorCode; partial: boolean } | null;
@@ -84,6 +86,12 @@ interface PendingQuery {
   lines: JsonlFile;
   children: JsonlFile | null;
   roots: number;
+}
+
+interface PendingMutation {
+  inputs: string[];
+  next: number;
+  lines: string[];
 }
 
 interface StoredFile {
@@ -185,7 +193,7 @@ export class BulkOperations implements BulkService {
       partialDataUrl: null,
       query,
     };
-    const op: BulkInternals = { record, shop, groupObjects, mutation, file: null, pending: null, runStartedAt: null, completesAt: null, fault: null };
+    const op: BulkInternals = { record, shop, groupObjects, mutation, file: null, pending: null, pendingMutation: null, runStartedAt: null, completesAt: null, fault: null };
     this.ops.push(op);
     return op;
   }
@@ -197,6 +205,7 @@ export class BulkOperations implements BulkService {
       const r = op.record;
       if (r.status === "CREATED" && now >= r.createdAt + this.options.startDelayMs) this.start(op, now);
       if (r.status === "RUNNING" && op.pending) this.continueQuery(op, now);
+      if (r.status === "RUNNING" && op.pendingMutation) this.continueMutation(op);
       if (r.status === "RUNNING" && op.completesAt !== null && op.runStartedAt !== null) {
         if (now >= op.completesAt) this.finish(op, now);
         else {
@@ -209,15 +218,16 @@ export class BulkOperations implements BulkService {
         r.completedAt = now;
         op.file = null;
         op.pending = null;
+        op.pendingMutation = null; // lines already run stay applied, as on Shopify
         this.hooks.onFinished(op.shop, r);
       }
       if (r.status === "COMPLETED" && r.completedAt !== null && now > r.completedAt + URL_LIFETIME_MS) r.status = "EXPIRED";
     }
   }
 
-  /** True while a bulk query is still being executed (windows left to run). */
+  /** True while a bulk query or mutation is still being executed (windows or lines left to run). */
   get executing(): boolean {
-    return this.ops.some((o) => o.pending !== null);
+    return this.ops.some((o) => o.pending !== null || o.pendingMutation !== null);
   }
 
   /** True while any operation is CREATED / RUNNING / CANCELING. */
@@ -230,7 +240,7 @@ export class BulkOperations implements BulkService {
     let due: number | null = null;
     for (const op of this.ops) {
       const r = op.record;
-      const at = r.status === "CREATED" ? r.createdAt + this.options.startDelayMs : r.status === "RUNNING" ? (op.pending ? this.clock.now() : op.completesAt) : r.status === "CANCELING" ? this.clock.now() : null;
+      const at = r.status === "CREATED" ? r.createdAt + this.options.startDelayMs : r.status === "RUNNING" ? (op.pending || op.pendingMutation ? this.clock.now() : op.completesAt) : r.status === "CANCELING" ? this.clock.now() : null;
       if (at !== null && (due === null || at < due)) due = at;
     }
     return due;
@@ -258,8 +268,34 @@ export class BulkOperations implements BulkService {
       this.continueQuery(op, now);
       return;
     }
-    const { lines, roots } = this.runMutationLines(op);
-    this.ready(op, JsonlFile.fromLines(lines), roots);
+    const mutation = op.mutation;
+    if (!mutation) throw new Error("not a bulk mutation");
+    const text = this.uploads.read(op.shop, mutation.stagedUploadPath) ?? "";
+    op.pendingMutation = { inputs: text.split("\n").filter((line) => line.trim() !== ""), next: 0, lines: [] };
+    this.continueMutation(op);
+  }
+
+  /**
+   * Runs the staged lines for up to ~50 ms of real time per tick (100,000 lines take seconds:
+   * the server keeps answering meanwhile); objectCount shows the lines done.
+   */
+  private continueMutation(op: BulkInternals): void {
+    const pending = op.pendingMutation;
+    if (!pending) return;
+    const deadline = performance.now() + 50;
+    const faults = this.hooks.faultsFor(op.shop);
+    do {
+      for (let stop = Math.min(pending.inputs.length, pending.next + 100); pending.next < stop; pending.next++) {
+        pending.lines.push(this.mutationLine(op, pending.inputs[pending.next] as string, pending.next, faults));
+      }
+      op.record.objectCount = pending.lines.length;
+      if (pending.next >= pending.inputs.length) {
+        op.pendingMutation = null;
+        // Lines of a bulk mutation are not processed in order either.
+        this.ready(op, JsonlFile.fromLines(this.shuffle(op, pending.lines)), pending.inputs.length);
+        return;
+      }
+    } while (performance.now() < deadline);
   }
 
   /** Output complete: RUNNING lasts max(minRunMs, objects / objectsPerSecond) from the start. */
@@ -371,40 +407,25 @@ export class BulkOperations implements BulkService {
 
   // ---- execution --------------------------------------------------------------------------------
 
-  private runMutationLines(op: BulkInternals): { lines: string[]; roots: number } {
-    const mutation = op.mutation;
-    if (!mutation) throw new Error("not a bulk mutation");
-    const text = this.uploads.read(op.shop, mutation.stagedUploadPath) ?? "";
-    const inputs = text.split("\n").filter((line) => line.trim() !== "");
-    const lines: string[] = [];
-    inputs.forEach((line, index) => {
-      let variables: Record<string, unknown>;
-      try {
-        const parsed: unknown = JSON.parse(line);
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
-        variables = parsed as Record<string, unknown>;
-      } catch {
-        lines.push(JSON.stringify({ errors: [{ message: `Invalid JSON on line ${index + 1}`, extensions: { code: "INVALID_JSON" } }], __lineNumber: index }));
-        return;
-      }
-      const prepared = prepareOperation(op.record.query, variables, null);
-      if (!prepared.ok) {
-        lines.push(JSON.stringify({ errors: prepared.errors, __lineNumber: index }));
-        return;
-      }
-      const ctx = this.hooks.contextFor(op.shop);
-      const target = typeof variables.id === "string" ? parseGid(variables.id) : null;
-      const fault = this.hooks.faultsFor(op.shop).takeBulkLine(index, target?.type === "Customer" ? target.id : null);
-      if (fault?.kind === "errors") {
-        lines.push(JSON.stringify({ errors: [{ message: fault.message, extensions: { code: fault.code } }], __lineNumber: index }));
-        return;
-      }
-      if (fault) ctx.injectedUserError = { field: fault.field, message: fault.message };
-      const result = executeOperation(prepared.op, ctx);
-      lines.push(JSON.stringify({ ...(result.data ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors } : {}), __lineNumber: index }));
-    });
-    // Lines of a bulk mutation are not processed in order either.
-    return { lines: this.shuffle(op, lines), roots: inputs.length };
+  /** One staged line executed as the mutation: its result line (`data` and/or `errors`, `__lineNumber`). */
+  private mutationLine(op: BulkInternals, line: string, index: number, faults: FaultPlan): string {
+    let variables: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+      variables = parsed as Record<string, unknown>;
+    } catch {
+      return JSON.stringify({ errors: [{ message: `Invalid JSON on line ${index + 1}`, extensions: { code: "INVALID_JSON" } }], __lineNumber: index });
+    }
+    const prepared = prepareOperation(op.record.query, variables, null);
+    if (!prepared.ok) return JSON.stringify({ errors: prepared.errors, __lineNumber: index });
+    const ctx = this.hooks.contextFor(op.shop);
+    const target = typeof variables.id === "string" ? parseGid(variables.id) : null;
+    const fault = faults.takeBulkLine(index, target?.type === "Customer" ? target.id : null);
+    if (fault?.kind === "errors") return JSON.stringify({ errors: [{ message: fault.message, extensions: { code: fault.code } }], __lineNumber: index });
+    if (fault) ctx.injectedUserError = { field: fault.field, message: fault.message };
+    const result = executeOperation(prepared.op, ctx);
+    return JSON.stringify({ ...(result.data ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors } : {}), __lineNumber: index });
   }
 
   /** The final file: as executed (grouped), all children first, or shuffled in blocks of 64. */
