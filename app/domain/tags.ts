@@ -89,3 +89,44 @@ export function tagDiff(actual: readonly string[], desired: readonly string[], p
 export function isNoop(diff: TagDiff): boolean {
   return diff.add.length === 0 && diff.remove.length === 0;
 }
+
+/** One customer's tags as read from Shopify. */
+export interface ShopifyCustomerTags {
+  /** Shopify customer id (numeric string). */
+  readonly id: string;
+  readonly tags: readonly string[];
+}
+
+export interface PlannedChange extends TagDiff {
+  readonly customerId: string;
+}
+
+export interface TagPlan {
+  /** Customers whose Segmint tags change, in ascending id order (a deterministic file layout). */
+  readonly changes: PlannedChange[];
+  /** Customers the change would take past 250 tags: reported, not written. */
+  readonly capped: PlannedChange[];
+  /** Customers already carrying exactly their desired Segmint tags. */
+  readonly unchanged: number;
+}
+
+/**
+ * The write-back's plan: each customer read from Shopify against its desired tags.
+ * `desiredOf` returns null for a customer Segmint does not manage (left alone).
+ */
+export function planTagChanges(customers: Iterable<ShopifyCustomerTags>, desiredOf: (customerId: string) => string[] | null, prefix: string): TagPlan {
+  const changes: PlannedChange[] = [];
+  const capped: PlannedChange[] = [];
+  let unchanged = 0;
+  for (const c of customers) {
+    const desired = desiredOf(c.id);
+    if (desired === null) continue;
+    const diff = tagDiff(c.tags, desired, prefix);
+    if (isNoop(diff)) unchanged++;
+    else (diff.capped ? capped : changes).push({ customerId: c.id, ...diff });
+  }
+  const byId = (a: PlannedChange, b: PlannedChange) => (BigInt(a.customerId) < BigInt(b.customerId) ? -1 : BigInt(a.customerId) > BigInt(b.customerId) ? 1 : 0);
+  changes.sort(byId);
+  capped.sort(byId);
+  return { changes, capped, unchanged };
+}

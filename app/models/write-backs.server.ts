@@ -28,3 +28,132 @@ export async function writeBackWaitingFor(db: Db, shopId: number, bulkOperationI
   });
   return row?.id ?? null;
 }
+
+export type WriteBackStatus = "pending" | "reading" | "writing" | "waiting-bulk" | "segments" | "completed" | "failed";
+
+export async function writeBackById(db: Db, shopId: number, id: number) {
+  return db.writeBack.findFirst({ where: { id, shopId } });
+}
+
+export type WriteBackRow = NonNullable<Awaited<ReturnType<typeof writeBackById>>>;
+
+export interface WriteBackUpdate {
+  readonly status?: WriteBackStatus;
+  readonly snapshotOperationId?: string | null;
+  readonly bulkOperationId?: string | null;
+  readonly bulkPhase?: string | null;
+  readonly customersChanged?: number;
+  readonly capped?: number;
+  readonly error?: string | null;
+  readonly finishedAt?: Date | null;
+  /** Added to the stored counters. */
+  readonly increment?: { readonly tagsAdded?: number; readonly tagsRemoved?: number; readonly failed?: number; readonly requests?: number };
+}
+
+export async function updateWriteBack(db: Db, shopId: number, id: number, u: WriteBackUpdate): Promise<void> {
+  const { increment, ...set } = u;
+  const inc = Object.fromEntries(Object.entries(increment ?? {}).filter(([, v]) => v !== undefined && v !== 0).map(([k, v]) => [k, { increment: v }]));
+  await db.writeBack.updateMany({ where: { id, shopId }, data: { ...set, ...inc } });
+}
+
+export interface NewTagWrite {
+  readonly customerId: number;
+  readonly tag: string;
+  readonly action: "add" | "remove";
+  /** pending: planned by a live pass, not yet written (the durable plan a restart resumes). */
+  readonly result: "ok" | "planned" | "pending" | "failed" | "skipped-cap";
+  readonly message?: string | null;
+}
+
+const RECORD_SLICE = 1000;
+
+/** Records writes of one pass (its mode and run are the pass's). */
+export async function recordTagWrites(db: Db, shopId: number, pass: { id: number; runId: number; mode: string }, writes: readonly NewTagWrite[]): Promise<void> {
+  for (let i = 0; i < writes.length; i += RECORD_SLICE) {
+    await db.tagWrite.createMany({
+      data: writes.slice(i, i + RECORD_SLICE).map((w) => ({
+        shopId,
+        customerId: w.customerId,
+        tag: w.tag,
+        action: w.action,
+        mode: pass.mode,
+        runId: pass.runId,
+        writeBackId: pass.id,
+        result: w.result,
+        message: w.message ?? null,
+      })),
+    });
+  }
+}
+
+/** One customer's pending writes in a pass. */
+export interface PendingCustomerWrites {
+  readonly customerRowId: number;
+  readonly shopifyId: string;
+  readonly remove: { id: number; tag: string }[];
+  readonly add: { id: number; tag: string }[];
+}
+
+/** The pass's pending writes (of one action, if given), grouped by customer in customer-row order. */
+export async function pendingTagWrites(db: Db, shopId: number, writeBackId: number, action?: "add" | "remove"): Promise<PendingCustomerWrites[]> {
+  const rows = await db.tagWrite.findMany({
+    where: { shopId, writeBackId, result: "pending", ...(action ? { action } : {}) },
+    orderBy: [{ customerId: "asc" }, { id: "asc" }],
+    select: { id: true, customerId: true, tag: true, action: true, customer: { select: { shopifyId: true } } },
+  });
+  const out: PendingCustomerWrites[] = [];
+  for (const r of rows) {
+    let last = out[out.length - 1];
+    if (!last || last.customerRowId !== r.customerId) {
+      last = { customerRowId: r.customerId, shopifyId: r.customer.shopifyId, remove: [], add: [] };
+      out.push(last);
+    }
+    (r.action === "add" ? last.add : last.remove).push({ id: r.id, tag: r.tag });
+  }
+  return out;
+}
+
+export interface SettledWrites {
+  readonly ids: readonly number[];
+  readonly result: "ok" | "failed";
+  readonly message?: string | null;
+}
+
+/** Marks every pending write of an action in the pass done (one statement; failures are settled after). */
+export async function settleAllPending(db: Db, shopId: number, writeBackId: number, action: "add" | "remove"): Promise<void> {
+  await db.tagWrite.updateMany({ where: { shopId, writeBackId, action, result: "pending" }, data: { result: "ok" } });
+}
+
+/** Fails the pending additions of these customers (their removal failed: they keep the old tag). */
+export async function failPendingAdds(db: Db, shopId: number, writeBackId: number, customerRowIds: readonly number[], message: string): Promise<void> {
+  for (let i = 0; i < customerRowIds.length; i += RECORD_SLICE) {
+    await db.tagWrite.updateMany({
+      where: { shopId, writeBackId, action: "add", result: "pending", customerId: { in: customerRowIds.slice(i, i + RECORD_SLICE) as number[] } },
+      data: { result: "failed", message },
+    });
+  }
+}
+
+/** Marks pending writes done or failed. */
+export async function settleTagWrites(db: Db, shopId: number, settled: readonly SettledWrites[]): Promise<void> {
+  for (const s of settled) {
+    for (let i = 0; i < s.ids.length; i += RECORD_SLICE) {
+      await db.tagWrite.updateMany({ where: { shopId, id: { in: s.ids.slice(i, i + RECORD_SLICE) as number[] } }, data: { result: s.result, message: s.message ?? null } });
+    }
+  }
+}
+
+/** The shop's write-back passes, newest first (admin history, demo). */
+export async function recentWriteBacks(db: Db, shopId: number, take = 20) {
+  return db.writeBack.findMany({ where: { shopId }, orderBy: { id: "desc" }, take });
+}
+
+/** Customer row ids of those Shopify customer ids Segmint knows (read only; unknown ids are absent). */
+export async function knownCustomerRows(db: Db, shopId: number, shopifyIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < shopifyIds.length; i += 500) {
+    const rows = await db.customer.findMany({ where: { shopId, shopifyId: { in: shopifyIds.slice(i, i + 500) as string[] } }, select: { id: true, shopifyId: true } });
+    for (const r of rows) out.set(r.shopifyId, r.id);
+  }
+  return out;
+}
