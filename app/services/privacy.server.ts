@@ -1,5 +1,6 @@
 // GDPR obligations (docs/sync.md, "Lifecycle and privacy"). Redaction deletes derived data too: features and scores
-// (CustomerSegment), tag history (TagWrite) and earlier data-request reports.
+// (CustomerSegment), tag history (TagWrite), the customer's id in write-back passes and queued jobs, and
+// earlier data-request reports. Uninstall deletes the shop's per-customer derived data at once.
 import type { Db } from "../db.server";
 
 export interface CustomerDataReport {
@@ -61,7 +62,36 @@ export async function redactCustomer(db: Db, shopId: number, customerShopifyId: 
       // CustomerSegment and TagWrite rows cascade from the customer row.
       await tx.customer.delete({ where: { id: customer.id } });
     }
+    await forgetCustomerId(tx as Db, shopId, customerShopifyId);
   });
+}
+
+/** Removes a Shopify customer id from the lists that name customers: live write-back scopes and queued jobs. */
+async function forgetCustomerId(db: Db, shopId: number, customerShopifyId: string): Promise<void> {
+  const quoted = JSON.stringify(customerShopifyId);
+  for (const pass of await db.writeBack.findMany({ where: { shopId, scope: { contains: quoted } }, select: { id: true, scope: true } })) {
+    const ids = (JSON.parse(pass.scope!) as string[]).filter((id) => id !== customerShopifyId);
+    await db.writeBack.update({ where: { id: pass.id }, data: { scope: JSON.stringify(ids) } });
+  }
+  for (const job of await db.job.findMany({ where: { shopId, payload: { contains: quoted } }, select: { id: true, payload: true } })) {
+    const payload = JSON.parse(job.payload) as { customerIds?: string[] };
+    const customerIds = (payload.customerIds ?? []).filter((id) => id !== customerShopifyId);
+    await db.job.update({
+      where: { id: job.id },
+      data: customerIds.length > 0 ? { payload: JSON.stringify({ ...payload, customerIds }) } : { payload: "{}", status: "cancelled", finishedAt: new Date() },
+    });
+  }
+}
+
+/**
+ * Uninstall: the shop's per-customer derived data goes at once (every run's customer rows, the
+ * write history and the write-back passes); orders and the runs' aggregates stay until
+ * shop/redact, 48 hours later, so a reinstall in between resumes.
+ */
+export async function deleteCustomerDerivedData(db: Db, shopId: number): Promise<void> {
+  await db.customerSegment.deleteMany({ where: { shopId } });
+  await db.tagWrite.deleteMany({ where: { shopId } });
+  await db.writeBack.deleteMany({ where: { shopId } });
 }
 
 /** shop/redact: every row of the shop, sessions included. */

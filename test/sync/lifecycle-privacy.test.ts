@@ -59,10 +59,10 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
     // A completed backfill queues a segment refresh (in the same transaction). What it stores
     // depends on how many of the orders the backfill saw; this test's derived data is the
     // hand-made run below, so it waits for the refreshes and starts from no run.
-    await waitFor("the refreshes after the backfills", async () =>
-      (await rig.db.job.count({ where: { type: JOB.refreshSegments, status: { in: ["queued", "running"] } } })) === 0 ? true : undefined,
+    await waitFor("the refreshes after the backfills, and their write-back passes", async () =>
+      (await rig.db.job.count({ where: { type: { in: [JOB.refreshSegments, JOB.writeBack] }, status: { in: ["queued", "running"] } } })) === 0 ? true : undefined,
     );
-    await rig.db.segmentRun.deleteMany({ where: { shopId } });
+    await rig.db.segmentRun.deleteMany({ where: { shopId } }); // their passes and planned writes cascade
     // Derived data a segmentation run and a tag write-back leave behind.
     const run = await rig.db.segmentRun.create({ data: { shopId, algorithm: "kmeans", asOf: new Date(), status: "completed" } });
     for (const c of await rig.db.customer.findMany({ where: { shopId } })) {
@@ -71,6 +71,10 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
       });
       await rig.db.tagWrite.create({ data: { shopId, customerId: c.id, tag: "segmint:champions", action: "add", mode: "live", runId: run.id } });
     }
+    // A live pass naming both customers, a queued live re-assignment, and a Shopify segment link.
+    await rig.db.writeBack.create({ data: { shopId, runId: run.id, kind: "live", mode: "live", status: "completed", scope: JSON.stringify([String(alice), String(bob)]) } });
+    await enqueue(rig.db, { type: JOB.assignCustomers, shopId, runAt: new Date(Date.now() + 3_600_000), payload: { customerIds: [String(alice)] } });
+    await rig.db.shopifySegment.create({ data: { shopId, segmentKey: "s1", shopifyId: "gid://shopify/Segment/1", name: "Segmint · Champions", query: "customer_tags CONTAINS 'segmint:champions'" } });
   }, 300_000);
   afterAll(async () => rig?.close());
 
@@ -108,6 +112,10 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
     expect(await rowsWith(rig.db, "orderId", { in: orderIds })).toEqual({ OrderLine: 0, Refund: 0 });
     expect(await rig.db.customer.count({ where: { id: customer.id } })).toBe(0);
     expect(await rig.db.dataRequest.count({ where: { customerShopifyId: String(alice) } })).toBe(0);
+    // Her id is gone from every list that named her: write-back scopes and queued jobs.
+    expect(await rig.db.writeBack.count({ where: { scope: { contains: `"${alice}"` } } })).toBe(0);
+    expect(await rig.db.job.count({ where: { payload: { contains: `"${alice}"` } } })).toBe(0);
+    expect((await rig.db.writeBack.findFirstOrThrow({ where: { shopId, kind: "live" } })).scope).toBe(JSON.stringify([String(bob)]));
     // Bob and the other shop are untouched.
     const bobRow = await rig.db.customer.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId: String(bob) } } });
     expect(await rig.db.order.count({ where: { customerId: bobRow.id } })).toBe(1);
@@ -126,6 +134,10 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
     expect(shop.installState).toBe("uninstalled");
     expect(shop.uninstalledAt).not.toBeNull();
     expect((await rig.db.job.findUniqueOrThrow({ where: { id: waiting! } })).status).toBe("cancelled");
+    // Per-customer derived data goes now: every run's customer rows, write history, passes.
+    expect(await rig.db.customerSegment.count({ where: { shopId } })).toBe(0);
+    expect(await rig.db.tagWrite.count({ where: { shopId } })).toBe(0);
+    expect(await rig.db.writeBack.count({ where: { shopId } })).toBe(0);
     // Business data stays until shop/redact.
     expect(await rig.db.order.count({ where: { shopId } })).toBe(1);
   });
