@@ -3,6 +3,7 @@
 // the run is `running` (readers ask for the latest *completed* run), the switch to `completed` is
 // one statement written last, and a failed run's rows are deleted (docs/segments.md).
 import { explainCustomer, parseSegmentModel, RFM_GROUPS, type RfmFeatureTable, type SegmentAssignment, type SegmentModel } from "../analytics";
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 
 /** Customer rows per insert: 500 × 12 columns stays far below either driver's bind-variable limit. */
@@ -310,30 +311,31 @@ export function segmentRowOf(result: SegmentAssignment & { readonly model: Segme
 /** A row live assignment writes: the row as the refresh builds it, plus the Customer row id. */
 export interface LiveCustomerRow extends CustomerSegmentRow {
   readonly customerRowId: number;
+  /** Whether the run already has a row for this customer (as read just before, `runRowsOfCustomers`). */
+  readonly stored: boolean;
 }
 
 /**
- * Writes live-assigned rows into a completed run of the shop, stamped `assignedAt`: existing rows
- * are updated, new customers get a row and the run's customer count grows with them; one
- * transaction. Returns how many rows were inserted. Throws if the run is not a completed run of
- * this shop (a refit's running rows are never touched).
+ * Writes live-assigned rows into a run of the shop (the latest completed one, as the caller read
+ * it), stamped `assignedAt`: stored rows are updated, new customers get a row and the run's
+ * customer count grows with them. One transaction, no read in it (one statement for the common
+ * single row). Returns how many rows were inserted.
  */
-export async function upsertLiveRows(db: Db, shopId: number, runId: number, rows: readonly LiveCustomerRow[], assignedAt: Date): Promise<number> {
-  if (rows.length === 0) return 0;
-  return db.$transaction(async (tx) => {
-    const run = await tx.segmentRun.findFirst({ where: { id: runId, shopId, status: "completed" }, select: { id: true } });
-    if (!run) throw new Error(`segment run ${runId} of shop ${shopId} is not a completed run`);
-    let inserted = 0;
-    for (const r of rows) {
-      const columns = { ...rowColumns(r), assignedAt };
-      const updated = await tx.customerSegment.updateMany({ where: { runId, customerId: r.customerRowId, shopId }, data: columns });
-      if (updated.count > 0) continue;
-      await tx.customerSegment.create({ data: { shopId, runId, customerId: r.customerRowId, ...columns } });
-      inserted++;
-    }
-    if (inserted > 0) await tx.segmentRun.update({ where: { id: runId }, data: { customerCount: { increment: inserted } } });
-    return inserted;
-  });
+export async function writeLiveRows(db: Db, shopId: number, runId: number, rows: readonly LiveCustomerRow[], assignedAt: Date): Promise<number> {
+  const statements: Prisma.PrismaPromise<unknown>[] = [];
+  const fresh = [];
+  for (const r of rows) {
+    const columns = { ...rowColumns(r), assignedAt };
+    if (r.stored) statements.push(db.customerSegment.updateMany({ where: { runId, customerId: r.customerRowId, shopId }, data: columns }));
+    else fresh.push({ shopId, runId, customerId: r.customerRowId, ...columns });
+  }
+  if (fresh.length > 0) {
+    statements.push(db.customerSegment.createMany({ data: fresh }));
+    statements.push(db.segmentRun.updateMany({ where: { id: runId, shopId }, data: { customerCount: { increment: fresh.length } } }));
+  }
+  if (statements.length === 1) await statements[0];
+  else if (statements.length > 1) await db.$transaction(statements);
+  return fresh.length;
 }
 
 export interface RunAssignment {

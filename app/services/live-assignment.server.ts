@@ -11,10 +11,10 @@ import {
   runModel,
   runRowsOfCustomers,
   segmentRowOf,
-  upsertLiveRows,
   type CustomerSegmentRow,
   type LiveCustomerRow,
   type StoredCustomerRow,
+  writeLiveRows,
 } from "../models/segment-runs.server";
 import { shopById } from "../models/shops.server";
 import { startWriteBack } from "./write-back.server";
@@ -132,10 +132,10 @@ async function reassignBatch(
     const customerRowId = customerRowIds.get(row.customerId)!;
     const before = stored.get(customerRowId);
     if (before !== undefined && sameRow(before, row)) continue;
-    writes.push({ ...row, customerRowId });
+    writes.push({ ...row, customerRowId, stored: before !== undefined });
     if (before?.segmentKey !== row.segmentKey) changed.push(row.customerId);
   }
-  const insertedCount = await upsertLiveRows(db, shopId, runId, writes, assignedAt);
+  const insertedCount = await writeLiveRows(db, shopId, runId, writes, assignedAt);
   return { assigned: features.count, written: writes.length, inserted: insertedCount, changed };
 }
 
