@@ -1,8 +1,11 @@
 // The bridge's read path on SQLite: the shop's orders with their lines and refunds in keyset
 // batches, read through a driver connection of its own (better-sqlite3, read-only) instead of
-// Prisma, whose per-row object mapping cost ~10× the query time for millions of lines
-// (bench/results/refresh.md). Same batches, same order (processedAt, then Order.id), same shapes as
-// the Prisma path in order-facts.server.ts, which maps them to transaction rows either way.
+// Prisma, whose per-row object mapping made the refresh ~20× slower than the CLI on 5M lines
+// (bench/results/refresh.md). Orders come in Order.id order, not in time order: ids follow
+// insertion, so an order's lines sit next to its neighbours' and each batch reads a few
+// contiguous pages, where time order (a backfill inserts orders in any order) jumped across the
+// whole file (~10× slower at 1M orders). The RFM accumulator does not depend on the order of rows.
+// The shapes are those of the Prisma path in order-facts.server.ts, which maps both alike.
 import Database from "better-sqlite3";
 
 /** One order and what the bridge reads with it (the shape of order-facts' Prisma select). */
@@ -33,29 +36,27 @@ function dateOf(v: string | bigint): Date {
   return typeof v === "bigint" ? new Date(Number(v)) : new Date(v);
 }
 
-/** The shop's orders with lines and refunds, `batchSize` orders at a time, from the SQLite file. */
+/** The shop's orders with lines and refunds, `batchSize` orders at a time in Order.id order, from the SQLite file. */
 export async function* sqliteOrderFacts(file: string, shopId: number, batchSize: number): AsyncGenerator<OrderFactsRecord[], void, undefined> {
   const conn = new Database(file, { readonly: true, fileMustExist: true });
   try {
     conn.pragma("busy_timeout = 10000");
     const columns = `o."id", o."shopifyId", o."processedAt", o."cancelledAt", o."grossMilli", o."test", c."shopifyId" AS "customer"`;
     const from = `FROM "Order" o LEFT JOIN "Customer" c ON c."id" = o."customerId"`;
-    const first = conn.prepare(`SELECT ${columns} ${from} WHERE o."shopId" = ? ORDER BY o."processedAt", o."id" LIMIT ?`).safeIntegers(true);
-    // Keyset over (processedAt, id) on the (shopId, processedAt) index, as the Prisma path.
-    const next = conn
-      .prepare(`SELECT ${columns} ${from} WHERE o."shopId" = ? AND o."processedAt" >= ? AND (o."processedAt" > ? OR o."id" > ?) ORDER BY o."processedAt", o."id" LIMIT ?`)
-      .safeIntegers(true);
+    // Keyset over the primary key: `+shopId` keeps SQLite on the rowid range (a seek, then
+    // storage order) rather than the (shopId, processedAt) index, which would sort every batch.
+    const next = conn.prepare(`SELECT ${columns} ${from} WHERE +o."shopId" = ? AND o."id" > ? ORDER BY o."id" LIMIT ?`).safeIntegers(true);
     const lines = conn
       .prepare(`SELECT "orderId", "productId", "quantity", "unitPriceMilli" FROM "OrderLine" WHERE "orderId" IN (SELECT value FROM json_each(?)) ORDER BY "orderId", "id"`)
       .safeIntegers(true);
     const refunds = conn
       .prepare(`SELECT "orderId", "processedAt", "amountMilli" FROM "Refund" WHERE "orderId" IN (SELECT value FROM json_each(?)) ORDER BY "orderId", "id"`)
       .safeIntegers(true);
-    let after: OrderRow | null = null;
+    let after = 0n;
     for (;;) {
-      const rows = (after === null ? first.all(shopId, batchSize) : next.all(shopId, after.processedAt, after.processedAt, after.id, batchSize)) as OrderRow[];
+      const rows = next.all(shopId, after, batchSize) as OrderRow[];
       if (rows.length === 0) return;
-      after = rows[rows.length - 1]!;
+      after = rows[rows.length - 1]!.id;
       const byId = new Map<number, OrderFactsRecord>();
       const batch = rows.map((r) => {
         const order: OrderFactsRecord = {

@@ -18,8 +18,10 @@ export interface OrderFactsOptions {
   /** IANA zone the days are taken in. Default: the shop's `Shop.timezone`. */
   readonly timeZone?: string;
   /**
-   * SQLite: read on a driver connection of its own instead of through Prisma (same batches, order
-   * and rows; for whole-shop reads such as the refresh). Default false. Ignored on PostgreSQL.
+   * SQLite: read on a driver connection of its own instead of through Prisma, in Order.id order
+   * rather than time order (same rows per order; for whole-shop reads that do not depend on row
+   * order, such as the refresh's RFM features: see order-facts-sqlite.server.ts). Default false.
+   * Ignored on PostgreSQL.
    */
   readonly driverRead?: boolean;
 }
@@ -137,8 +139,8 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
   const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
   const dayOf = shopDayFormatter(timeZone);
 
-  // SQLite: read on a driver connection of its own (same batches and shapes, without Prisma's
-  // per-row mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
+  // SQLite, when asked: a driver connection of its own (same shapes, without Prisma's per-row
+  // mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
   const file = options.driverRead === true ? sqliteFileOf(db) : null;
   const batches = file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize);
   for await (const orders of batches) {

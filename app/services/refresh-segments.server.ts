@@ -63,6 +63,8 @@ export async function refreshSegments(db: Db, shopId: number, options: RefreshOp
       algorithm,
       k,
       seed,
+      // SQLite: read in storage order on a driver connection (~20× faster than through Prisma).
+      driverRead: true,
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...warmStart,
     });

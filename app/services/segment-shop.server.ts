@@ -22,6 +22,8 @@ export interface ShopFeaturesOptions {
   readonly valueHalfLifeDays?: number;
   /** Orders read per query. Default: the model's. */
   readonly batchSize?: number;
+  /** SQLite: the fast driver read in storage order (OrderFactsOptions.driverRead). Default false. */
+  readonly driverRead?: boolean;
 }
 
 export interface ShopFeatures {
@@ -37,7 +39,7 @@ export async function shopFeatures(db: Db, shopId: number, options: ShopFeatures
   const timeZone = shop.timezone;
   const asOf = shopDayFormatter(timeZone)(options.asOf ?? new Date());
   const acc = createRfmAccumulator({ asOf, ...(options.valueHalfLifeDays !== undefined ? { valueHalfLifeDays: options.valueHalfLifeDays } : {}) });
-  const stream = streamTransactionRows(db, shopId, { timeZone, driverRead: true, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) });
+  const stream = streamTransactionRows(db, shopId, { timeZone, driverRead: options.driverRead === true, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) });
   for await (const rows of stream) {
     for (const row of rows) acc.addTransaction(row);
   }
@@ -57,8 +59,8 @@ export interface ShopSegmentation extends ShopFeatures {
 
 /** Features of the shop, then the core's segmentation of them. */
 export async function segmentShop(db: Db, shopId: number, options: SegmentShopOptions = {}): Promise<ShopSegmentation> {
-  const { asOf, valueHalfLifeDays, batchSize, seed, ...segmentOptions } = options;
-  const { timeZone, features } = await shopFeatures(db, shopId, { asOf, valueHalfLifeDays, batchSize });
+  const { asOf, valueHalfLifeDays, batchSize, driverRead, seed, ...segmentOptions } = options;
+  const { timeZone, features } = await shopFeatures(db, shopId, { asOf, valueHalfLifeDays, batchSize, driverRead });
   let buyers = 0;
   for (let i = 0; i < features.count; i++) if (features.frequency[i]! > 0) buyers++;
   const result = buyers === 0 ? null : segmentCustomers(features, { ...segmentOptions, seed: seed ?? DEFAULT_SHOP_SEED });
