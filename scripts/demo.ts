@@ -192,12 +192,11 @@ async function waitFor<T>(probe: () => Promise<T | null>): Promise<T | null> {
  */
 async function followSegments(db: ReturnType<typeof createDb>, sim: SimulatorServer, shopId: number, options: DemoOptions): Promise<void> {
   const minutes = STEP_TIMEOUT_MS / 60_000;
-  const started = Date.now();
   const run = await waitFor(async () => (await db.segmentRun.findFirst({ where: { shopId, status: { in: ["completed", "failed"] } }, orderBy: { id: "asc" } })) ?? null);
   if (!run) return log(`the first refresh did not complete within ${minutes} min (no completed or failed SegmentRun for the shop)`);
   if (run.status === "failed") return log(`the first refresh failed: ${run.error ?? "no error recorded"}`);
   const segments = (await db.customerSegment.groupBy({ by: ["segmentKey"], where: { shopId, runId: run.id } })).map((g) => g.segmentKey);
-  log(`first refresh completed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${segments.length} segments, ${fmt(run.customerCount)} customers (algorithm ${run.algorithm})`);
+  log(`first refresh completed in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s: ${segments.length} segments, ${fmt(run.customerCount)} customers (algorithm ${run.algorithm})`);
   if (options.writeBack === "off") return log("write-back is off: no tags are written (--write-back dry-run or live to plan or write them)");
 
   const writeBack = await waitFor(async () => (await db.writeBack.findFirst({ where: { shopId, runId: run.id, kind: "refresh", status: { in: ["completed", "failed"] } }, orderBy: { id: "asc" } })) ?? null);
