@@ -166,7 +166,7 @@ describeEachDatabase("tag write-back", (provider) => {
     expect(mutations).toEqual([]);
   }, 60_000);
 
-  it("a run with one changed segment touches only its customers, and rollback restores the first run exactly", async () => {
+  it("a run with one changed segment touches only its customers (a failed bulk line is recorded), and rollback restores the first run exactly", async () => {
     // A second run equal to the first but for one segment's name (hence its tag).
     const first = await t.db.segmentRun.findUniqueOrThrow({ where: { id: firstRunId } });
     const model = JSON.parse(first.model!);
@@ -185,15 +185,27 @@ describeEachDatabase("tag write-back", (provider) => {
     // A lower bulk threshold than the default 1,000: this segment's change goes through the bulk
     // path (removals, then additions); the per-customer path has the next test.
     await t.db.shop.update({ where: { id: shopId }, data: { bulkThreshold: 200 } });
+    const assignments = await runAssignments(t.db, shopId, second.id);
+    const renamedMembers = [...assignments].filter(([, a]) => a.segmentKey === renamed.id).map(([id]) => id);
+    const cappedMembers = renamedMembers.filter(capped).length;
+    // One line of the bulk result file fails (the operation still COMPLETES): that customer's
+    // removal, so its addition is not attempted and it keeps the old tag.
+    const unlucky = renamedMembers.find((id) => !capped(id))!;
+    sim.simulator.faults(DOMAIN).bulkLineError({ customerId: Number(unlucky), message: "Internal error. Looks like something went wrong on our end." });
     const { admin, mutations } = countingAdmin(simulatorAdmin(sim, DOMAIN));
     const pass = await runPass(await startWriteBack(t.db, shopId, { kind: "refresh", runId: second.id }), admin);
-    const membersCapped = (await runAssignments(t.db, shopId, second.id));
-    const cappedMembers = [...membersCapped].filter(([id, a]) => a.segmentKey === renamed.id && capped(id)).length;
-    expect(pass).toMatchObject({ status: "completed", customersChanged: members - cappedMembers, failed: 0 });
+    expect(pass).toMatchObject({ status: "completed", customersChanged: members - cappedMembers, failed: 1 });
+    const failedWrites = await t.db.tagWrite.findMany({ where: { writeBackId: pass.id, result: "failed" }, include: { customer: true } });
+    expect(failedWrites.map((w) => [w.customer.shopifyId, w.action])).toEqual([
+      [unlucky, "remove"],
+      [unlucky, "add"],
+    ]);
+    expect(failedWrites[0]!.message).toMatch(/Internal error/);
     const after = segmintTagsInShopify();
+    expect(after.get(unlucky)).toEqual(before.get(unlucky));
     let touched = 0;
     for (const [id, tags] of after) if (JSON.stringify(tags) !== JSON.stringify(before.get(id))) touched++;
-    expect(touched).toBe(members - cappedMembers);
+    expect(touched).toBe(members - cappedMembers - 1);
     expect(members).toBeGreaterThan(200);
     expect(mutations.filter((m) => m === "RunBulkMutation")).toHaveLength(2); // removals, then additions
     expect(mutations).not.toContain("CustomerTagsAdd");
@@ -201,7 +213,7 @@ describeEachDatabase("tag write-back", (provider) => {
     expect([...shopState().segments.values()].some((s) => s.name.includes("renamed"))).toBe(true);
 
     const rollback = await runPass(await rollbackTags(t.db, shopId, firstRunId), simulatorAdmin(sim, DOMAIN));
-    expect(rollback).toMatchObject({ status: "completed", kind: "rollback", failed: 0 });
+    expect(rollback).toMatchObject({ status: "completed", kind: "rollback", failed: 0, customersChanged: members - cappedMembers - 1 });
     expect(segmintTagsInShopify()).toEqual(before);
     expect([...shopState().segments.values()].some((s) => s.name.includes("renamed"))).toBe(false);
     await t.db.shop.update({ where: { id: shopId }, data: { bulkThreshold: 1000 } });
