@@ -65,6 +65,18 @@ function cachedRunModel(db: Db, shopId: number, runId: number): Promise<SegmentM
 }
 
 /**
+ * Day formatters by time zone: building one (Intl) costs milliseconds, and its per-hour offsets
+ * and per-day texts are worth keeping across calls.
+ */
+const dayFormatters = new Map<string, (instant: Date) => string>();
+
+function dayFormatterOf(timeZone: string): (instant: Date) => string {
+  let dayOf = dayFormatters.get(timeZone);
+  if (dayOf === undefined) dayFormatters.set(timeZone, (dayOf = shopDayFormatter(timeZone)));
+  return dayOf;
+}
+
+/**
  * Re-assigns these customers (Shopify ids) under the shop's latest completed run. Returns null when
  * there is nothing to assign against (no completed run, or a run without a model). The as-of day is
  * today in the shop's zone, as the refresh takes it, so a re-assigned customer's recency is true
@@ -80,7 +92,7 @@ export async function reassignCustomers(db: Db, shopId: number, shopifyCustomerI
   if (model === null) return null;
   const shop = await shopById(db, shopId);
   if (shop === null) return null;
-  const dayOf = shopDayFormatter(shop.timezone);
+  const dayOf = dayFormatterOf(shop.timezone);
   const today = dayOf(now());
   const asOf = today > model.asOf ? today : model.asOf;
 
