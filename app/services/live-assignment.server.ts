@@ -65,8 +65,8 @@ function cachedRunModel(db: Db, shopId: number, runId: number): Promise<SegmentM
 }
 
 /**
- * Day formatters by time zone: building one (Intl) costs milliseconds, and its per-hour offsets
- * and per-day texts are worth keeping across calls.
+ * Day formatters by time zone, kept across calls: a formatter caches the zone's offset per hour
+ * (each one an Intl round) and the text per day, which a new one would have to find again.
  */
 const dayFormatters = new Map<string, (instant: Date) => string>();
 
