@@ -7,13 +7,15 @@ export function createSimulator(options: SimulatorOptions = {}): ShopifySimulato
 
 export { ShopifySimulator, DEFAULT_SCOPES } from "./simulator";
 export type { SimulatorOptions, CreateShopOptions, GraphQLResponseBody } from "./simulator";
-export { FakeClock, systemClock, type Clock } from "./clock";
+export { FakeClock, OffsetClock, systemClock, type Clock, type SettableClock } from "./clock";
 export { startSimulatorServer, simulatorFetch, type SimulatorServer, type SimulatorServerOptions } from "./server";
-export { seedOnlineRetail, buildOnlineRetailShop, defaultOnlineRetailPath, isCancellationRecord, CANCELLATION_RECORD_TAG, type OnlineRetailReport } from "./seed-online-retail";
+export { seedOnlineRetail, buildOnlineRetailShop, defaultOnlineRetailPath, isCancellationRecord, merchantTags, CANCELLATION_RECORD_TAG, type OnlineRetailReport, type SeedOptions, type CsvLayout } from "./seed-online-retail";
+export { computeRfmGroups, type CustomerRfmGroup } from "./rfm-groups";
+export type { CallSummary, BulkCallSummary } from "./calls";
 export { SyntheticStore, type SyntheticStoreOptions } from "./synthetic-store";
 export { signedAppProxyUrl, signedAppProxyRequest, appProxySignature, type AppProxyOptions } from "./app-proxy";
 export { SEGMINT_SUBSCRIPTIONS, sign as signWebhookBody, type Delivery, type ChaosOptions, type SubscriptionConfig, type WebhookTransport } from "./webhooks";
-export { FaultPlan, type HttpFaultStatus } from "./faults";
+export { FaultPlan, type HttpFaultStatus, type BulkLineFault } from "./faults";
 export { STANDARD_PLAN, type ThrottleStatus, type ThrottleConfig } from "./throttle";
 export { adminSchema, ADMIN_API_VERSION } from "./schema";
 export { prepareDocument } from "./graphql";
