@@ -47,6 +47,9 @@ const schema = z
     SEGMINT_SIMULATOR_URL: z.url().optional(),
     // Offline demo only: the shop the demo serves without Shopify's admin login.
     SEGMINT_DEMO_SHOP: z.string().regex(/^[a-z0-9-]+\.myshopify\.com$/).default(DEFAULT_DEMO_SHOP),
+    // Offline demo only: the simulated store's "now" at start (ISO instant). Business dates (a
+    // refresh's as-of day, live assignment's today) run from it; schedules keep real time.
+    SEGMINT_DEMO_NOW: z.iso.datetime({ offset: true }).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -56,6 +59,9 @@ const schema = z
         path: ["SEGMINT_SIMULATOR_URL"],
         message: "the simulator can only be used when SHOPIFY_APP_URL is local (localhost/127.0.0.1)",
       });
+    }
+    if (env.SEGMINT_DEMO_NOW && !env.SEGMINT_SIMULATOR_URL) {
+      ctx.addIssue({ code: "custom", path: ["SEGMINT_DEMO_NOW"], message: "is for the offline demo only: set it together with SEGMINT_SIMULATOR_URL" });
     }
     if (env.SEGMINT_SIMULATOR_URL && !isLocalUrl(env.SEGMINT_SIMULATOR_URL)) {
       ctx.addIssue({ code: "custom", path: ["SEGMINT_SIMULATOR_URL"], message: "must be a local URL" });

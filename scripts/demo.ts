@@ -134,6 +134,8 @@ async function main(): Promise<void> {
       DATABASE_URL: databaseUrl,
       SEGMINT_SIMULATOR_URL: sim.url,
       SEGMINT_DEMO_SHOP: shopDomain,
+      // The store lives on the day after its data: the refresh's as-of day is that day.
+      SEGMINT_DEMO_NOW: new Date(sim.simulator.clock.now()).toISOString(),
     },
   });
   const stop = async (code: number) => {

@@ -53,6 +53,13 @@ describe("parseConfig", () => {
     ).toEqual([]);
   });
 
+  it("takes the demo's store time only with the simulator, and only as an ISO instant", () => {
+    const demo = { ...valid, SHOPIFY_APP_URL: "http://localhost:3000", SEGMINT_SIMULATOR_URL: "http://127.0.0.1:4100" };
+    expect(problems({ ...demo, SEGMINT_DEMO_NOW: "2011-12-10T09:00:00.000Z" })).toEqual([]);
+    expect(problems({ ...valid, SEGMINT_DEMO_NOW: "2011-12-10T09:00:00.000Z" }).join("\n")).toMatch(/SEGMINT_DEMO_NOW: is for the offline demo only/);
+    expect(problems({ ...demo, SEGMINT_DEMO_NOW: "10/12/2011" }).join("\n")).toMatch(/SEGMINT_DEMO_NOW/);
+  });
+
   it("refuses worker processes on SQLite", () => {
     expect(problems({ ...valid, JOB_RUNNER: "workers" }).join("\n")).toMatch(/JOB_RUNNER: workers need PostgreSQL/);
   });

@@ -1,6 +1,7 @@
 // Starts this process's job runner against the app database with the given handlers, configured
 // from the environment. Called by the two entry points (server.ts in-process, worker.ts), which
 // pass app/jobs' registry: the queue itself knows no handler.
+import { startBusinessClock } from "../clock.server";
 import { config } from "../config.server";
 import { db as appDb, providerOf, type Db } from "../db.server";
 import { logger } from "../logger.server";
@@ -28,6 +29,8 @@ export async function bookScheduleRefreshes(db: Db, runAt = new Date()): Promise
 export function startAppQueue(jobs: JobRegistry): JobQueue {
   const cfg = config();
   const db = appDb();
+  // The jobs' business dates (refresh as-of, live assignment's today): the demo's store "now".
+  startBusinessClock(cfg.SEGMINT_DEMO_NOW);
   jobQueue.start({
     db,
     jobs,

@@ -3,6 +3,7 @@
 // with the latest completed run's stored model (no refit), with the refit's hysteresis against the
 // customer's stored row. The row is updated in that run (stamped assignedAt), and customers whose
 // segment changed get a live write-back pass for their tags.
+import { businessNow } from "../clock.server";
 import { assignSegmentsWithHysteresis, createRfmAccumulator, type SegmentModel } from "../analytics";
 import type { Db } from "../db.server";
 import { customersTransactionRows, shopDayFormatter } from "../models/order-facts.server";
@@ -93,7 +94,7 @@ export async function reassignCustomers(db: Db, shopId: number, shopifyCustomerI
   const shop = await shopById(db, shopId);
   if (shop === null) return null;
   const dayOf = dayFormatterOf(shop.timezone);
-  const today = dayOf(now());
+  const today = dayOf(options.now ? now() : businessNow());
   const asOf = today > model.asOf ? today : model.asOf;
 
   let assigned = 0;

@@ -2,6 +2,7 @@
 // (segmentShop: the shop's orders through the analytics core) → a stored run with one row per
 // customer. A failure is recorded on the run and rethrown, so the queue retries the job; the last
 // completed run stays the shop's current segmentation until a new run completes (docs/segments.md).
+import { businessNow } from "../clock.server";
 import { SEGMENT_ALGORITHMS, type RfmFeatureTable, type SegmentAlgorithm, type SegmentationResult } from "../analytics";
 import type { Db } from "../db.server";
 import { completeRun, createRun, failRun, latestModel, runSegments, segmentRowOf, type CustomerSegmentRow } from "../models/segment-runs.server";
@@ -40,7 +41,7 @@ async function shopSettings(db: Db, shopId: number): Promise<{ algorithm: Segmen
  */
 export async function refreshSegments(db: Db, shopId: number, options: RefreshOptions): Promise<RefreshOutcome> {
   const now = options.now ?? (() => new Date());
-  const asOf = options.asOf ?? now();
+  const asOf = options.asOf ?? (options.now ? now() : businessNow());
   const settings = options.algorithm !== undefined && options.k !== undefined ? null : await shopSettings(db, shopId);
   const algorithm = options.algorithm ?? settings!.algorithm;
   const k = options.k ?? settings!.k;
