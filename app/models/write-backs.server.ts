@@ -20,6 +20,18 @@ export async function createWriteBack(db: Db, shopId: number, w: NewWriteBack): 
   return row.id;
 }
 
+/**
+ * Ends the shop's unfinished full passes (refresh, rollback) other than `keepId`: a newer full
+ * pass supersedes them, and an older plan must not be written over a newer one.
+ */
+export async function supersedeFullPasses(db: Db, shopId: number, keepId: number): Promise<number> {
+  const { count } = await db.writeBack.updateMany({
+    where: { shopId, id: { not: keepId }, kind: { in: ["refresh", "rollback"] }, status: { notIn: ["completed", "failed"] } },
+    data: { status: "failed", error: `superseded by write-back ${keepId}`, finishedAt: new Date() },
+  });
+  return count;
+}
+
 /** The write-back pass waiting for this bulk operation (its tag read or a bulk mutation), if any. */
 export async function writeBackWaitingFor(db: Db, shopId: number, bulkOperationId: string): Promise<number | null> {
   const row = await db.writeBack.findFirst({

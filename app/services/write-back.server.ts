@@ -27,6 +27,7 @@ import {
   recordTagWrites,
   settleAllPending,
   settleTagWrites,
+  supersedeFullPasses,
   updateWriteBack,
   writeBackById,
   type NewTagWrite,
@@ -94,6 +95,7 @@ export async function startWriteBack(db: Db, shopId: number, request: WriteBackR
   if (runId === undefined) return null;
   return db.$transaction(async (tx) => {
     const id = await createWriteBack(tx as Db, shopId, { runId, kind: request.kind, mode, ...(request.customerIds ? { customerIds: request.customerIds } : {}) });
+    if (request.kind !== "live") await supersedeFullPasses(tx as Db, shopId, id);
     await enqueue(tx, { type: JOB.writeBack, shopId, payload: { writeBackId: id } });
     return id;
   });

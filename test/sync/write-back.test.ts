@@ -159,6 +159,16 @@ describeEachDatabase("tag write-back", (provider) => {
     expect(agreement.withShopifyGroup).toBeGreaterThan(0);
   }, 120_000);
 
+  it("a newer full pass supersedes an unfinished one, which then writes nothing", async () => {
+    const older = (await startWriteBack(t.db, shopId, { kind: "refresh" }))!;
+    const newer = (await startWriteBack(t.db, shopId, { kind: "refresh" }))!;
+    expect(await t.db.writeBack.findUniqueOrThrow({ where: { id: older } })).toMatchObject({ status: "failed", error: `superseded by write-back ${newer}` });
+    const { admin, mutations } = countingAdmin(simulatorAdmin(sim, DOMAIN));
+    expect(await advanceWriteBack({ db: t.db, admin, shopId, writeBackId: older })).toEqual({ done: true });
+    expect(mutations).toEqual([]);
+    await runPass(newer, admin);
+  }, 60_000);
+
   it("a rerun with no change performs zero mutations", async () => {
     const { admin, mutations } = countingAdmin(simulatorAdmin(sim, DOMAIN));
     const pass = await runPass(await startWriteBack(t.db, shopId, { kind: "refresh" }), admin);
