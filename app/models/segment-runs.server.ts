@@ -4,10 +4,14 @@
 // one statement written last, and a failed run's rows are deleted (docs/segments.md).
 import { explainCustomer, parseSegmentModel, RFM_GROUPS, type RfmFeatureTable, type SegmentAssignment, type SegmentModel } from "../analytics";
 import type { Prisma } from "@prisma/client";
-import type { Db } from "../db.server";
+import { sqliteFileOf, sqlOf, type Db } from "../db.server";
+import { sqliteSegmentRowWriter } from "./segment-rows-sqlite.server";
 
-/** Customer rows per insert: 500 × 12 columns stays far below either driver's bind-variable limit. */
-export const DEFAULT_ROW_BATCH = 500;
+/**
+ * Customer rows per transaction (SQLite) or statement (PostgreSQL, one array per column, so no
+ * bind-variable limit): large enough that a commit per batch costs nothing next to its rows.
+ */
+export const DEFAULT_ROW_BATCH = 5000;
 
 export type SegmentRunStatus = "running" | "completed" | "failed";
 
@@ -83,16 +87,26 @@ export async function completeRun(db: Db, shopId: number, runId: number, outcome
 
   let written = 0;
   let batch: CustomerSegmentRow[] = [];
+  // SQLite: a driver connection of its own (bulk inserts ~30× faster than through Prisma).
+  const file = sqliteFileOf(db);
+  const sqlite = file === null ? null : sqliteSegmentRowWriter(file, shopId, runId);
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    written += await insertRows(db, shopId, runId, batch);
+    for (const r of batch) checkMonetary(r);
+    written += sqlite === null ? await insertRowsPostgres(db, shopId, runId, batch) : sqlite.write(batch);
     batch = [];
+    // A turn for the event loop between batches (the web process may run this job).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
-  for (const row of outcome.rows) {
-    batch.push(row);
-    if (batch.length >= batchSize) await flush();
+  try {
+    for (const row of outcome.rows) {
+      batch.push(row);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  } finally {
+    sqlite?.close();
   }
-  await flush();
 
   const finishedAt = outcome.finishedAt ?? new Date();
   // The status flip is last and conditional: a run cancelled or failed meanwhile stays as it is.
@@ -112,25 +126,31 @@ export async function completeRun(db: Db, shopId: number, runId: number, outcome
   return written;
 }
 
-async function insertRows(db: Db, shopId: number, runId: number, rows: readonly CustomerSegmentRow[]): Promise<number> {
-  const customers = await db.customer.findMany({
-    where: { shopId, deletedAt: null, shopifyId: { in: rows.map((r) => r.customerId) } },
-    select: { id: true, shopifyId: true },
-  });
-  const rowIdOf = new Map(customers.map((c) => [c.shopifyId, c.id]));
-  const data = [];
-  for (const r of rows) {
-    const customerId = rowIdOf.get(r.customerId);
-    if (customerId === undefined) continue;
-    data.push({ shopId, runId, customerId, ...rowColumns(r) });
-  }
-  if (data.length === 0) return 0;
-  return (await db.customerSegment.createMany({ data })).count;
+/**
+ * One batch on PostgreSQL: one statement, each column as an array (unnest), every row joined to
+ * the shop's Customer row of its Shopify id (a tombstoned or unknown customer gets no row).
+ */
+async function insertRowsPostgres(db: Db, shopId: number, runId: number, rows: readonly CustomerSegmentRow[]): Promise<number> {
+  const { sql } = sqlOf(db);
+  const column = <T>(f: (r: CustomerSegmentRow) => T): T[] => rows.map(f);
+  return db.$executeRaw(sql`
+    INSERT INTO "CustomerSegment" ("shopId","runId","customerId","segmentKey","cluster","outlier","recencyDays","frequency","monetaryMilli","rScore","fScore","mScore","rfmGroup","explanation")
+    SELECT ${shopId}, ${runId}, c."id", v."segmentKey", v."cluster", v."outlier", v."recencyDays", v."frequency", v."monetaryMilli", v."rScore", v."fScore", v."mScore", v."rfmGroup", v."explanation"
+    FROM unnest(
+      ${column((r) => r.customerId)}::text[], ${column((r) => r.segmentKey)}::text[], ${column((r) => r.cluster)}::int[], ${column((r) => r.outlier)}::boolean[],
+      ${column((r) => r.recencyDays)}::int[], ${column((r) => r.frequency)}::int[], ${column((r) => String(r.monetaryMilli))}::bigint[], ${column((r) => r.rScore)}::int[],
+      ${column((r) => r.fScore)}::int[], ${column((r) => r.mScore)}::int[], ${column((r) => r.rfmGroup)}::text[], ${column((r) => r.explanation)}::text[]
+    ) AS v("shopifyId","segmentKey","cluster","outlier","recencyDays","frequency","monetaryMilli","rScore","fScore","mScore","rfmGroup","explanation")
+    JOIN "Customer" c ON c."shopId" = ${shopId} AND c."shopifyId" = v."shopifyId" AND c."deletedAt" IS NULL`);
+}
+
+function checkMonetary(r: CustomerSegmentRow): void {
+  if (!Number.isSafeInteger(r.monetaryMilli)) throw new RangeError(`customer ${r.customerId}: monetary is not an integer milli amount: ${r.monetaryMilli}`);
 }
 
 /** A row's stored columns (run, shop and customer aside). */
 function rowColumns(r: CustomerSegmentRow) {
-  if (!Number.isSafeInteger(r.monetaryMilli)) throw new RangeError(`customer ${r.customerId}: monetary is not an integer milli amount: ${r.monetaryMilli}`);
+  checkMonetary(r);
   return {
     segmentKey: r.segmentKey,
     cluster: r.cluster,
@@ -263,11 +283,14 @@ export interface StoredCustomerRow extends Omit<CustomerSegmentRow, "customerId"
   readonly customerRowId: number;
 }
 
-/** The run's rows of these customers (Customer row ids); one indexed query ([runId, customerId]). */
-export async function runRowsOfCustomers(db: Db, shopId: number, runId: number, customerRowIds: readonly number[]): Promise<StoredCustomerRow[]> {
-  if (customerRowIds.length === 0) return [];
+/**
+ * The run's rows of these customers (Shopify customer ids); one statement (the customers by
+ * (shopId, shopifyId) in a subquery, the rows by [runId, customerId]), so it needs no other read first.
+ */
+export async function runRowsOfCustomers(db: Db, shopId: number, runId: number, shopifyCustomerIds: readonly string[]): Promise<StoredCustomerRow[]> {
+  if (shopifyCustomerIds.length === 0) return [];
   const rows = await db.customerSegment.findMany({
-    where: { shopId, runId, customerId: { in: [...customerRowIds] } },
+    where: { shopId, runId, customer: { shopId, shopifyId: { in: [...shopifyCustomerIds] } } },
     select: {
       customerId: true,
       segmentKey: true,

@@ -87,12 +87,11 @@ export async function reassignCustomers(db: Db, shopId: number, shopifyCustomerI
   const now = options.now ?? (() => new Date());
   const ids = [...new Set(shopifyCustomerIds)];
   if (ids.length === 0) return null;
-  const run = await latestCompletedRunRef(db, shopId);
-  if (run === null) return null;
+  // Independent reads run together: on PostgreSQL each is a round trip of its own (SQLite queues them).
+  const [run, shop] = await Promise.all([latestCompletedRunRef(db, shopId), shopById(db, shopId)]);
+  if (run === null || shop === null) return null;
   const model = await cachedRunModel(db, shopId, run.id);
   if (model === null) return null;
-  const shop = await shopById(db, shopId);
-  if (shop === null) return null;
   const dayOf = dayFormatterOf(shop.timezone);
   const today = dayOf(options.now ? now() : businessNow());
   const asOf = today > model.asOf ? today : model.asOf;
@@ -123,14 +122,14 @@ async function reassignBatch(
   asOf: string,
   assignedAt: Date,
 ): Promise<{ assigned: number; written: number; inserted: number; changed: string[] }> {
-  const { customerRowIds, rows } = await customersTransactionRows(db, shopId, ids, dayOf);
+  const [{ customerRowIds, rows }, storedRows] = await Promise.all([customersTransactionRows(db, shopId, ids, dayOf), runRowsOfCustomers(db, shopId, runId, ids)]);
   const acc = createRfmAccumulator({ asOf });
   for (const row of rows) acc.addTransaction(row);
   const features = acc.finish();
   if (features.count === 0) return { assigned: 0, written: 0, inserted: 0, changed: [] };
 
   const stored = new Map<number, StoredCustomerRow>();
-  for (const r of await runRowsOfCustomers(db, shopId, runId, [...customerRowIds.values()])) stored.set(r.customerRowId, r);
+  for (const r of storedRows) stored.set(r.customerRowId, r);
   const previousSegments = new Map<string, string>();
   for (const [shopifyId, rowId] of customerRowIds) {
     const row = stored.get(rowId);
