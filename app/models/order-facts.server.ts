@@ -4,10 +4,10 @@
 // orders with their lines and refunds at a time, never the shop's history
 // (docs/decisions/0011-analytics-bridge.md).
 import type { Prisma } from "@prisma/client";
-import type { TransactionRow } from "../analytics";
+import type { LineInput, TransactionRow } from "../analytics";
 import { sqliteFileOf, type Db } from "../db.server";
 import { isCancellationRecord } from "../domain/order";
-import { sqliteOrderFacts } from "./order-facts-sqlite.server";
+import { sqliteOrderFacts, type OrderFactsRecord } from "./order-facts-sqlite.server";
 
 /** Orders per batch (each with its lines and refunds): ~5 lines an order keeps a batch near 10k rows. */
 export const DEFAULT_ORDER_BATCH = 2000;
@@ -30,16 +30,17 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Formats instants as `YYYY-MM-DD` in `timeZone` (IANA; throws a RangeError for an unknown zone).
+ * The calendar day of instants in `timeZone` (IANA; throws a RangeError for an unknown zone), as a
+ * day number (days since 1970-01-01, the core's calendar.ts numbering).
  *
  * `Intl.DateTimeFormat#formatToParts` costs microseconds, too slow per row at millions of rows.
  * The zone's UTC offset is asked of Intl twice per distinct UTC hour instead (at its first and
  * last millisecond) and cached: when both agree, every instant of that hour has that offset
  * (zone transitions are hours apart), and the day is `floor((t + offset) / 1 day)`, exact also
  * for zones whose midnight falls inside a UTC hour (+05:30, +05:45). An hour holding a transition
- * (a DST change) asks Intl for each instant. Day strings are cached per day number.
+ * (a DST change) asks Intl for each instant.
  */
-export function shopDayFormatter(timeZone: string): (instant: Date) => string {
+export function shopDayNumber(timeZone: string): (instant: Date) => number {
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
@@ -60,10 +61,9 @@ export function shopDayFormatter(timeZone: string): (instant: Date) => string {
   };
   const TRANSITION = Number.NaN;
   const hourOffsets = new Map<number, number>();
-  const dayTexts = new Map<number, string>();
   let lastHour = Number.NaN;
   let lastOffset = 0;
-  return (instant: Date): string => {
+  return (instant: Date): number => {
     const t = instant.getTime();
     if (Number.isNaN(t)) throw new RangeError("invalid date");
     const hour = Math.floor(t / HOUR_MS);
@@ -82,14 +82,28 @@ export function shopDayFormatter(timeZone: string): (instant: Date) => string {
         lastOffset = cached;
       }
     }
-    const day = Math.floor((t + offset) / DAY_MS);
-    let text = dayTexts.get(day);
+    return Math.floor((t + offset) / DAY_MS);
+  };
+}
+
+/** Day number → `YYYY-MM-DD`, cached per day (a shop's history spans a few thousand days). */
+function dayTexts(): (day: number) => string {
+  const texts = new Map<number, string>();
+  return (day) => {
+    let text = texts.get(day);
     if (text === undefined) {
       text = new Date(day * DAY_MS).toISOString().slice(0, 10);
-      dayTexts.set(day, text);
+      texts.set(day, text);
     }
     return text;
   };
+}
+
+/** Formats instants as `YYYY-MM-DD` in `timeZone`: `shopDayNumber`'s day, as text. */
+export function shopDayFormatter(timeZone: string): (instant: Date) => string {
+  const dayOf = shopDayNumber(timeZone);
+  const textOf = dayTexts();
+  return (instant) => textOf(dayOf(instant));
 }
 
 /** What one order brings along: Prisma loads lines and refunds for the whole batch in a few queries. */
@@ -107,11 +121,87 @@ const ORDER_FACTS = {
 
 type OrderWithFacts = Prisma.OrderGetPayload<{ select: typeof ORDER_FACTS }>;
 
-/** BigInt milli column → `Milli` (ADR 0010): exact, or a RangeError, never rounded. */
-function milli(value: bigint, what: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} exceeds 2^53 milli: ${value}`);
+/** A Prisma order in the bridge's shape (order-facts-sqlite.server.ts: lines as tuples). */
+function factsOf(order: OrderWithFacts): OrderFactsRecord {
+  return {
+    shopifyId: order.shopifyId,
+    customerShopifyId: order.customer?.shopifyId ?? null,
+    processedAt: order.processedAt,
+    cancelledAt: order.cancelledAt,
+    grossMilli: order.grossMilli,
+    test: order.test,
+    lines: order.lines.map((l) => [order.id, l.quantity, l.unitPriceMilli, l.productId] as const),
+    refunds: order.refunds,
+  };
+}
+
+/**
+ * A milli column (ADR 0010) → `Milli`: exact, or a RangeError, never rounded. The driver read
+ * gives numbers, with null for a value beyond 2^53 (order-facts-sqlite.server.ts); Prisma, bigints.
+ */
+function milli(value: bigint | number | null, what: string): number {
+  const n = value === null ? Number.NaN : Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} exceeds 2^53 milli: ${value ?? "beyond 2^53"}`);
   return n;
+}
+
+/**
+ * Where an order's rows go: a line (`quantity` × `milli`, the unit price) or an amount row
+ * (`quantity` null, `milli` the signed amount), on `day` (the day type the caller's `dayOf` gives).
+ */
+type RowSink<D> = (customerId: string | null, orderId: string, day: D, quantity: number | null, milli: number, productId: string | null) => void;
+
+/**
+ * One order's transaction rows, in order (lines, the rest amount, refunds), given to `emit`: the
+ * mapping `streamTransactionRows` documents, in one place for every reader of orders.
+ */
+function visitOrderRows<D>(order: OrderFactsRecord, dayOf: (instant: Date) => D, emit: RowSink<D>): void {
+  if (order.test) return;
+  const customerId = order.customerShopifyId;
+  const orderId = order.shopifyId;
+  const processedAt = dayOf(order.processedAt);
+  const record = isCancellationRecord(order);
+  let linesTotal = 0;
+  for (const line of order.lines) {
+    const unitPriceMilli = milli(line[2], `order ${orderId}: unit price`);
+    const quantity = record ? -Math.abs(line[1]) : line[1];
+    const amount = quantity * unitPriceMilli;
+    if (!Number.isSafeInteger(amount)) throw new RangeError(`order ${orderId}: line amount exceeds 2^53 milli`);
+    linesTotal += amount;
+    emit(customerId, orderId, processedAt, quantity, unitPriceMilli, line[3]);
+  }
+  const total = milli(order.grossMilli, `order ${orderId}: total`);
+  const rest = (record ? -total : total) - linesTotal;
+  if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
+  if (rest !== 0) emit(customerId, orderId, processedAt, null, rest, null);
+  if (record) return;
+  for (const refund of order.refunds) {
+    const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
+    if (amount !== 0) emit(customerId, orderId, dayOf(refund.processedAt), null, -Math.abs(amount), null);
+  }
+}
+
+/** One order's transaction rows (the mapping `streamTransactionRows` documents), appended to `rows`. */
+function pushOrderRows(rows: TransactionRow[], order: OrderFactsRecord, dayOf: (instant: Date) => string): void {
+  visitOrderRows(order, dayOf, (customerId, orderId, processedAt, quantity, milliValue, productId) => {
+    rows.push(quantity === null ? { customerId, orderId, processedAt, amountMilli: milliValue } : { customerId, orderId, processedAt, productId, quantity, unitPriceMilli: milliValue });
+  });
+}
+
+/** The shop's orders with their facts, `batchSize` at a time: the driver read, or Prisma (see `OrderFactsOptions.driverRead`). */
+async function shopOrderBatches(
+  db: Db,
+  shopId: number,
+  options: OrderFactsOptions,
+  productIds: boolean,
+): Promise<{ timeZone: string; batches: AsyncGenerator<OrderFactsRecord[], void, undefined> }> {
+  const batchSize = options.batchSize ?? DEFAULT_ORDER_BATCH;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
+  // SQLite, when asked: a driver connection of its own (same shapes, without Prisma's per-row
+  // mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
+  const file = options.driverRead === true ? sqliteFileOf(db) : null;
+  return { timeZone, batches: file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize, { productIds }) };
 }
 
 /**
@@ -134,15 +224,8 @@ function milli(value: bigint, what: string): number {
  *   −|quantity|, −total in all), and its refunds are not counted again (they are those same units).
  */
 export async function* streamTransactionRows(db: Db, shopId: number, options: OrderFactsOptions = {}): AsyncGenerator<TransactionRow[], void, undefined> {
-  const batchSize = options.batchSize ?? DEFAULT_ORDER_BATCH;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
+  const { timeZone, batches } = await shopOrderBatches(db, shopId, options, true);
   const dayOf = shopDayFormatter(timeZone);
-
-  // SQLite, when asked: a driver connection of its own (same shapes, without Prisma's per-row
-  // mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
-  const file = options.driverRead === true ? sqliteFileOf(db) : null;
-  const batches = file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize);
   for await (const orders of batches) {
     const rows: TransactionRow[] = [];
     for (const order of orders) pushOrderRows(rows, order, dayOf);
@@ -150,8 +233,34 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
   }
 }
 
+/**
+ * The same rows as `streamTransactionRows` (same mapping, same order), handed to `addLine` one at
+ * a time as the core's `LineInput` with day numbers: one object reused for every row and each
+ * order's day computed once, so nothing is allocated per row (the refresh reads millions of
+ * lines this way: bench/results/refresh.md). The event loop gets a turn between batches.
+ * Returns the shop's time zone.
+ */
+export async function addShopLines(db: Db, shopId: number, addLine: (line: Readonly<LineInput>) => unknown, options: OrderFactsOptions = {}): Promise<string> {
+  const { timeZone, batches } = await shopOrderBatches(db, shopId, options, false);
+  const dayOf = shopDayNumber(timeZone);
+  const line = { customerId: null as string | null, orderId: "", day: 0, amountMilli: 0, quantity: null as number | null, cancelled: false };
+  const emit: RowSink<number> = (customerId, orderId, day, quantity, milliValue) => {
+    line.customerId = customerId;
+    line.orderId = orderId;
+    line.day = day;
+    line.quantity = quantity;
+    line.amountMilli = quantity === null ? milliValue : quantity * milliValue;
+    addLine(line);
+  };
+  for await (const orders of batches) {
+    for (const order of orders) visitOrderRows(order, dayOf, emit);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return timeZone;
+}
+
 /** The shop's orders with their facts through Prisma, `batchSize` at a time. */
-async function* prismaOrderFacts(db: Db, shopId: number, batchSize: number): AsyncGenerator<OrderWithFacts[], void, undefined> {
+async function* prismaOrderFacts(db: Db, shopId: number, batchSize: number): AsyncGenerator<OrderFactsRecord[], void, undefined> {
   // Keyset over (processedAt, id): the (shopId, processedAt) index serves both the seek and the
   // order, so each batch costs its own rows. Keyset over id alone would sort the shop's remaining
   // orders for every batch (no index has shopId then id): quadratic in the shop's size.
@@ -166,32 +275,7 @@ async function* prismaOrderFacts(db: Db, shopId: number, batchSize: number): Asy
     if (orders.length === 0) return;
     const last = orders[orders.length - 1]!;
     after = { processedAt: last.processedAt, id: last.id };
-    yield orders;
-  }
-}
-
-/** One order's transaction rows (the mapping `streamTransactionRows` documents), appended to `rows`. */
-function pushOrderRows(rows: TransactionRow[], order: OrderWithFacts, dayOf: (instant: Date) => string): void {
-  if (order.test) return;
-  const customerId = order.customer?.shopifyId ?? null;
-  const orderId = order.shopifyId;
-  const processedAt = dayOf(order.processedAt);
-  const record = isCancellationRecord(order);
-  let linesTotal = 0;
-  for (const line of order.lines) {
-    const unitPriceMilli = milli(line.unitPriceMilli, `order ${orderId}: unit price`);
-    const quantity = record ? -Math.abs(line.quantity) : line.quantity;
-    linesTotal += quantity * unitPriceMilli;
-    rows.push({ customerId, orderId, processedAt, productId: line.productId, quantity, unitPriceMilli });
-  }
-  const total = milli(order.grossMilli, `order ${orderId}: total`);
-  const rest = (record ? -total : total) - linesTotal;
-  if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
-  if (rest !== 0) rows.push({ customerId, orderId, processedAt, amountMilli: rest });
-  if (record) return;
-  for (const refund of order.refunds) {
-    const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
-    if (amount !== 0) rows.push({ customerId, orderId, processedAt: dayOf(refund.processedAt), amountMilli: -Math.abs(amount) });
+    yield orders.map(factsOf);
   }
 }
 
@@ -223,7 +307,7 @@ export async function customersTransactionRows(db: Db, shopId: number, shopifyCu
   // whole shop to spare a sort; a few customers' orders are sorted here instead.
   const orders = await db.order.findMany({ where: { shopId, customerId: { in: customers.map((c) => c.id) } }, select: ORDER_FACTS });
   orders.sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime() || a.id - b.id);
-  for (const order of orders) pushOrderRows(rows, order, dayOf);
+  for (const order of orders) pushOrderRows(rows, factsOf(order), dayOf);
   return { customerRowIds, rows };
 }
 

@@ -10,7 +10,7 @@ import {
   type SegmentOptions,
 } from "../analytics";
 import type { Db } from "../db.server";
-import { shopDayFormatter, streamTransactionRows } from "../models/order-facts.server";
+import { addShopLines, shopDayFormatter } from "../models/order-facts.server";
 
 /** Seed when none is given: fixed, so a shop whose data did not change gets the same segments. */
 export const DEFAULT_SHOP_SEED = 42;
@@ -39,10 +39,8 @@ export async function shopFeatures(db: Db, shopId: number, options: ShopFeatures
   const timeZone = shop.timezone;
   const asOf = shopDayFormatter(timeZone)(options.asOf ?? new Date());
   const acc = createRfmAccumulator({ asOf, ...(options.valueHalfLifeDays !== undefined ? { valueHalfLifeDays: options.valueHalfLifeDays } : {}) });
-  const stream = streamTransactionRows(db, shopId, { timeZone, driverRead: options.driverRead === true, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) });
-  for await (const rows of stream) {
-    for (const row of rows) acc.addTransaction(row);
-  }
+  // Row by row into the accumulator, with day numbers: no object per row (millions of lines).
+  await addShopLines(db, shopId, acc.addLine, { timeZone, driverRead: options.driverRead === true, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) });
   return { timeZone, features: acc.finish() };
 }
 

@@ -1,0 +1,74 @@
+// A run's customer rows on SQLite, written through a better-sqlite3 connection of its own to the
+// app's file (as the backfill's writer, orders-bulk/sqlite.server.ts): a prepared insert per row,
+// one transaction per batch. Through Prisma, 100,000 rows took ~37 s (createMany plus a customer
+// lookup per batch); here about a second (bench/results/refresh.md). WAL: readers are not
+// blocked, and the app's connection waits up to its busy timeout for the few milliseconds a batch
+// holds the lock. Storage formats are Prisma's own: Boolean as 0/1, BigInt (Milli) as INTEGER.
+import Database from "better-sqlite3";
+
+/** The stored columns of one customer row, by Shopify customer id (segment-runs.server.ts builds them). */
+export interface SegmentRowValues {
+  readonly customerId: string;
+  readonly segmentKey: string;
+  readonly cluster: number;
+  readonly outlier: boolean;
+  readonly recencyDays: number | null;
+  readonly frequency: number;
+  readonly monetaryMilli: number;
+  readonly rScore: number;
+  readonly fScore: number;
+  readonly mScore: number;
+  readonly rfmGroup: string;
+  readonly explanation: string;
+}
+
+export interface SegmentRowWriter {
+  /** Writes one batch in one transaction; returns how many rows were inserted. */
+  write(rows: readonly SegmentRowValues[]): number;
+  close(): void;
+}
+
+/**
+ * A writer of the run's rows into the SQLite `file`. Each row is inserted for the shop's Customer
+ * row of that Shopify id, in the same statement (INSERT … SELECT on the (shopId, shopifyId) key):
+ * a tombstoned or unknown customer matches nothing and gets no row, as through Prisma.
+ */
+export function sqliteSegmentRowWriter(file: string, shopId: number, runId: number): SegmentRowWriter {
+  const sql = new Database(file, { timeout: 10_000, fileMustExist: true });
+  try {
+    sql.pragma("journal_mode = WAL");
+    sql.pragma("foreign_keys = ON");
+    sql.pragma("synchronous = NORMAL"); // as the app's connection (db.server.ts)
+    const insert = sql.prepare(
+      `INSERT INTO "CustomerSegment" ("shopId","runId","customerId","segmentKey","cluster","outlier","recencyDays","frequency","monetaryMilli","rScore","fScore","mScore","rfmGroup","explanation")
+       SELECT ?, ?, c."id", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM "Customer" c WHERE c."shopId" = ? AND c."shopifyId" = ? AND c."deletedAt" IS NULL`,
+    );
+    const write = sql.transaction((rows: readonly SegmentRowValues[]): number => {
+      let written = 0;
+      for (const r of rows) {
+        written += insert.run(
+          shopId,
+          runId,
+          r.segmentKey,
+          r.cluster,
+          r.outlier ? 1 : 0,
+          r.recencyDays,
+          r.frequency,
+          BigInt(r.monetaryMilli),
+          r.rScore,
+          r.fScore,
+          r.mScore,
+          r.rfmGroup,
+          r.explanation,
+          shopId,
+          r.customerId,
+        ).changes;
+      }
+      return written;
+    });
+    return { write: (rows) => write(rows), close: () => sql.close() };
+  } catch (error) {
+    sql.close();
+    throw error;
+  }
+}
