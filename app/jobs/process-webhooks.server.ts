@@ -44,16 +44,16 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
     case "orders/cancelled": {
       const state = orderStateFromWebhook(webhookPayloads[topic].parse(json));
       const result = await applyOrderState(db, shop.id, state);
-      if (result === "stale") return "ignored";
+      // Stale too: re-assignment is idempotent, and an order applied just before a crash comes back stale.
       if (state.customerShopifyId) touched.add(state.customerShopifyId);
-      return "processed";
+      return result === "stale" ? "ignored" : "processed";
     }
     case "refunds/create": {
       const refund = refundEventFromWebhook(webhookPayloads[topic].parse(json));
       const result = await applyRefund(db, shop.id, refund);
-      if (result !== "applied") return result === "missing-order" ? "wait" : "ignored";
+      if (result === "missing-order") return "wait";
       for (const customer of await orderCustomerIds(db, shop.id, [refund.orderShopifyId])) touched.add(customer);
-      return "processed";
+      return result === "known" ? "ignored" : "processed";
     }
     case "customers/create":
     case "customers/update": {
@@ -91,40 +91,47 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
   const shop = await shopById(db, job.shopId);
   if (!shop) return; // shop/redact already removed everything
   const touched = new Set<string>(); // Shopify ids of customers whose orders or refunds changed
-  // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
-  for (;;) {
-    const pending = await pendingWebhookEvents(db, shop.id);
-    let progressed = false;
-    for (const [i, event] of pending.entries()) {
-      // Keep the lease fresh on long drains; stop if the job was cancelled (uninstall).
-      if (i > 0 && i % 500 === 0 && !(await heartbeat())) return;
-      if (i > 0 && i % LIVE_ASSIGNMENT_EVERY === 0) await reassignTouched(db, shop.id, touched);
-      let outcome: Outcome;
-      try {
-        outcome = await applyEvent(db, shop, event.topic, event.payload, job.id, touched);
-      } catch (error) {
-        // A poison event is parked as failed (visible to operators) instead of blocking the inbox;
-        // anything that may be transient (database, network) fails the job, which retries.
-        if (isRetryable(error)) throw error;
-        await markWebhookEvent(db, event.id, "failed", error instanceof Error ? error.message : String(error));
+  // Whatever ends the drain (done, cancelled, a failure the queue retries), the customers of the
+  // events already applied are re-assigned: the retry would find those events marked.
+  try {
+    // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
+    for (;;) {
+      const pending = await pendingWebhookEvents(db, shop.id);
+      let progressed = false;
+      for (const [i, event] of pending.entries()) {
+        // Keep the lease fresh on long drains; stop if the job was cancelled (uninstall).
+        if (i > 0 && i % 500 === 0 && !(await heartbeat())) return;
+        if (i > 0 && i % LIVE_ASSIGNMENT_EVERY === 0) await reassignTouched(db, shop.id, touched);
+        let outcome: Outcome;
+        try {
+          outcome = await applyEvent(db, shop, event.topic, event.payload, job.id, touched);
+        } catch (error) {
+          // A poison event is parked as failed (visible to operators) instead of blocking the inbox;
+          // anything that may be transient (database, network) fails the job, which retries.
+          if (isRetryable(error)) throw error;
+          await markWebhookEvent(db, event.id, "failed", error instanceof Error ? error.message : String(error));
+          progressed = true;
+          continue;
+        }
+        if (outcome === "shop-deleted") return;
+        if (outcome === "wait") continue;
         progressed = true;
-        continue;
+        await markWebhookEvent(db, event.id, outcome);
       }
-      if (outcome === "shop-deleted") return;
-      if (outcome === "wait") continue;
-      progressed = true;
-      await markWebhookEvent(db, event.id, outcome);
+      await reassignTouched(db, shop.id, touched);
+      if (!progressed) return;
     }
+  } finally {
     await reassignTouched(db, shop.id, touched);
-    if (!progressed) return;
   }
 });
 
 /**
  * Live assignment of the customers the events just applied touched (docs/live-assignment.md).
- * Its failure must not fail the drain: the events are applied and marked, so a retry of this job
- * would find nothing to do. Instead it is logged and handed to an `assign-customers` job, which the
- * queue retries with backoff.
+ * It never fails the drain: the events are applied and marked, so a retry of this job would find
+ * nothing to do. A failure is logged and handed to an `assign-customers` job, which the queue
+ * retries with backoff; if even that cannot be queued, it is logged, and the next refresh
+ * re-assigns everyone.
  */
 async function reassignTouched(db: Db, shopId: number, touched: Set<string>): Promise<void> {
   if (touched.size === 0) return;
@@ -133,7 +140,10 @@ async function reassignTouched(db: Db, shopId: number, touched: Set<string>): Pr
   try {
     await reassignCustomers(db, shopId, customerIds);
   } catch (err) {
-    logger("live-assignment").warn({ err, shopId, customers: customerIds.length }, "live assignment failed; queued an assign-customers job");
-    await enqueue(db, { type: JOB.assignCustomers, shopId, payload: { customerIds } });
+    const log = logger("live-assignment");
+    log.warn({ err, shopId, customers: customerIds.length }, "live assignment failed; queued an assign-customers job");
+    await enqueue(db, { type: JOB.assignCustomers, shopId, payload: { customerIds } }).catch((error: unknown) =>
+      log.error({ err: error, shopId, customers: customerIds.length }, "live assignment failed and could not be queued; the next refresh re-assigns them"),
+    );
   }
 }
