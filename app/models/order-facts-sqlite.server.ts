@@ -1,38 +1,38 @@
-// The bridge's read path on SQLite: the shop's orders with their lines and refunds in keyset
-// batches, read through a driver connection of its own (better-sqlite3, read-only) instead of
-// Prisma, whose per-row object mapping made the refresh ~20× slower than the CLI on 5M lines
-// (bench/results/refresh.md). Orders come in Order.id order, not in time order: ids follow
-// insertion, so an order's lines sit next to its neighbours' and each batch reads a few
-// contiguous pages, where time order (a backfill inserts orders in any order) jumped across the
-// whole file (~10× slower at 1M orders). The RFM accumulator does not depend on the order of rows.
-// The shapes are those of the Prisma path in order-facts.server.ts, which maps both alike; money
-// comes as numbers, not bigints (no BigInt per line): SQL gives null for a value beyond 2^53, which
-// the mapping refuses, so nothing is ever rounded.
+// The bridge's read path on SQLite for whole-shop features (the refresh): the shop's orders with
+// their lines and refunds in keyset batches, read through a driver connection of its own
+// (better-sqlite3, read-only) instead of Prisma, whose per-row object mapping made the refresh
+// ~20× slower than the CLI on 5M lines (bench/results/refresh.md).
+// - Orders come in Order.id order, not in time order: ids follow insertion, so an order's lines
+//   sit next to its neighbours' and each batch reads a few contiguous pages, where time order (a
+//   backfill inserts orders in any order) jumped across the whole file (~10× slower at 1M orders).
+//   The RFM features do not depend on the order of orders beyond the customers' listing order.
+// - An order's lines come as one text per order (`quantity unitPrice …`, SQLite's group_concat),
+//   decoded into two number columns per batch: a row object per line and the values' conversion
+//   were most of the read, and their garbage most of the rest.
+// - The shop's customers are read once (O(customers)) instead of joined to every order.
+// The records are order-facts.server.ts's `OrderFactsRecord`, which maps them as the Prisma path's.
 import Database from "better-sqlite3";
 
 /**
- * One line as the bridge reads it: a tuple, as the driver gives rows (no object per line). The
- * first slot is the Order row id the line belongs to (the driver read merges on it).
+ * One order and what the bridge reads with it. Money is in milli as numbers: NaN stands for a
+ * stored value beyond ±(2^53 − 1), which the mapping refuses (never rounded).
  */
-export type LineFact = readonly [orderRowId: number, quantity: number, unitPriceMilli: bigint | number | null, productId: string | null];
-
-/** One order and what the bridge reads with it (the driver read's shape; the Prisma path maps to it). */
 export interface OrderFactsRecord {
   readonly shopifyId: string;
   /** The customer's Shopify id; null for a guest order. */
   readonly customerShopifyId: string | null;
   readonly processedAt: Date;
   readonly cancelledAt: Date | null;
-  /** null: beyond 2^53 (driver read). */
-  readonly grossMilli: bigint | number | null;
+  readonly grossMilli: number;
   readonly test: boolean;
-  readonly lines: readonly LineFact[];
-  readonly refunds: readonly { readonly processedAt: Date; readonly amountMilli: bigint | number | null }[];
-}
-
-export interface SqliteOrderFactsOptions {
-  /** Read each line's product id (the transaction rows carry it; the RFM features do not need it). */
-  readonly productIds: boolean;
+  /** The order's lines are the entries [linesFrom, linesTo) of these columns (its batch's, or its own). */
+  readonly quantities: ArrayLike<number>;
+  readonly unitPricesMilli: ArrayLike<number>;
+  /** null: not read (the features do not need them). */
+  readonly productIds: ArrayLike<string | null> | null;
+  readonly linesFrom: number;
+  readonly linesTo: number;
+  readonly refunds: readonly { readonly processedAt: Date; readonly amountMilli: number }[];
 }
 
 interface OrderRow {
@@ -45,28 +45,56 @@ interface OrderRow {
   customerId: number | null;
 }
 
-type LineRow = [orderId: number, quantity: number, unitPriceMilli: number | null, productId: string | null];
+type LinesRow = [orderId: number, count: number, lines: string];
 type RefundRow = [orderId: number, processedAt: string | number, amountMilli: number | null];
 
 interface BatchOrder extends OrderFactsRecord {
-  readonly lines: LineRow[];
-  refunds: { processedAt: Date; amountMilli: number | null }[];
+  linesFrom: number;
+  linesTo: number;
+  refunds: { processedAt: Date; amountMilli: number }[];
 }
 
 const NO_REFUNDS: BatchOrder["refunds"] = [];
+const NO_LINES = new Float64Array(0);
 
 /** A milli column as a number, or null beyond ±(2^53 − 1) (a double would round it). */
 const exactMilli = (column: string): string => `CASE WHEN ${column} BETWEEN -9007199254740991 AND 9007199254740991 THEN ${column} END`;
 
+/**
+ * Decodes `count` pairs of integers (`q p q p …`, single spaces, optional minus) from `text` into
+ * the columns from `at`. An integer beyond 2^53 decodes to a value past MAX_SAFE_INTEGER, which
+ * the mapping refuses: the digits are accumulated exactly up to 2^53.
+ */
+function decodeLines(text: string, count: number, quantities: Float64Array, prices: Float64Array, at: number): void {
+  let i = 0;
+  const end = text.length;
+  for (let k = 0; k < 2 * count; k++) {
+    let negative = false;
+    if (text.charCodeAt(i) === 45) {
+      negative = true;
+      i++;
+    }
+    let v = 0;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    i++; // the separator
+    const value = negative ? -v : v;
+    if ((k & 1) === 0) quantities[at + (k >> 1)] = value;
+    else prices[at + (k >> 1)] = value;
+  }
+}
+
 /** The shop's orders with lines and refunds, `batchSize` orders at a time in Order.id order, from the SQLite file. */
-export async function* sqliteOrderFacts(file: string, shopId: number, batchSize: number, options: SqliteOrderFactsOptions): AsyncGenerator<OrderFactsRecord[], void, undefined> {
+export async function* sqliteOrderFacts(file: string, shopId: number, batchSize: number): AsyncGenerator<OrderFactsRecord[], void, undefined> {
   const conn = new Database(file, { readonly: true, fileMustExist: true });
   try {
     conn.pragma("busy_timeout = 10000");
     conn.pragma("cache_size = -65536"); // 64 MiB: the batch's lines and their index pages
-    // The shop's customers once (O(customers)), rather than a join per order: half the orders'
-    // read, and one string per customer instead of one per order. A customer created while the
-    // read runs is looked up on its own.
+    // The shop's customers once, rather than a join per order: half the orders' read, and one
+    // string per customer instead of one per order. One created while the read runs is looked up.
     const customers = new Map<number, string>();
     for (const [id, shopifyId] of conn.prepare(`SELECT "id", "shopifyId" FROM "Customer" WHERE "shopId" = ?`).raw(true).iterate(shopId) as IterableIterator<[number, string]>) {
       customers.set(id, shopifyId);
@@ -88,13 +116,14 @@ export async function* sqliteOrderFacts(file: string, shopId: number, batchSize:
     );
     // A batch is every order of the shop with an id in [first, last]: its lines and refunds are
     // those of that id range and shop, one range scan of the (orderId, shopifyId) unique index
-    // each (`+shopId`: not the (shopId, …) index, which would visit the whole shop). The lines of
-    // one order come in that index's order, not by line id: sorting them would cost as much as
-    // the read, and the features do not depend on it (a line's day, customer and order are its
-    // order's; sums of integer milli amounts are exact in any order). Product ids only when asked
-    // for: a string per line is a third of the read at millions of lines.
+    // each (`+shopId`: not the (shopId, …) index, which would visit the whole shop). Integers as
+    // text are exact whatever their size. The lines of one order come in that index's order, not
+    // by line id: sorting them would cost as much as the read, and the features do not depend on
+    // it (a line's day, customer and order are its order's; integer milli sums are exact in any order).
     const lines = conn
-      .prepare(`SELECT "orderId", "quantity", ${exactMilli(`"unitPriceMilli"`)}, ${options.productIds ? `"productId"` : "NULL"} FROM "OrderLine" WHERE "orderId" BETWEEN ? AND ? AND +"shopId" = ? ORDER BY "orderId"`)
+      .prepare(
+        `SELECT "orderId", count(*), group_concat("quantity" || ' ' || "unitPriceMilli", ' ') FROM "OrderLine" WHERE "orderId" BETWEEN ? AND ? AND +"shopId" = ? GROUP BY "orderId" ORDER BY "orderId"`,
+      )
       .raw(true);
     const refunds = conn
       .prepare(`SELECT "orderId", "processedAt", ${exactMilli(`"amountMilli"`)} FROM "Refund" WHERE "orderId" BETWEEN ? AND ? AND +"shopId" = ? ORDER BY "orderId", "id"`)
@@ -105,14 +134,24 @@ export async function* sqliteOrderFacts(file: string, shopId: number, batchSize:
       if (rows.length === 0) return;
       const first = rows[0]!.id;
       after = rows[rows.length - 1]!.id;
+      const grouped = lines.all(first, after, shopId) as LinesRow[];
+      let lineCount = 0;
+      for (const g of grouped) lineCount += g[1];
+      // Typed columns per batch: off the JS heap, no object per line.
+      const quantities = lineCount === 0 ? NO_LINES : new Float64Array(lineCount);
+      const unitPricesMilli = lineCount === 0 ? NO_LINES : new Float64Array(lineCount);
       const batch: BatchOrder[] = rows.map((r) => ({
         shopifyId: r.shopifyId,
         customerShopifyId: customerShopifyId(r.customerId),
         processedAt: new Date(r.processedAt),
         cancelledAt: r.cancelledAt === null ? null : new Date(r.cancelledAt),
-        grossMilli: r.grossMilli,
+        grossMilli: r.grossMilli ?? Number.NaN,
         test: r.test !== 0,
-        lines: [],
+        quantities,
+        unitPricesMilli,
+        productIds: null,
+        linesFrom: 0,
+        linesTo: 0,
         refunds: NO_REFUNDS,
       }));
       // Both lists are in order-id order, as the batch is: a merge, no lookup per row.
@@ -121,9 +160,14 @@ export async function* sqliteOrderFacts(file: string, shopId: number, batchSize:
         return from;
       };
       let o = 0;
-      for (const l of lines.all(first, after, shopId) as LineRow[]) {
-        o = at(l[0], o);
-        if (rows[o]?.id === l[0]) batch[o]!.lines.push(l);
+      let filled = 0;
+      for (const [orderId, count, text] of grouped) {
+        o = at(orderId, o);
+        if (rows[o]?.id !== orderId) continue;
+        decodeLines(text, count, quantities, unitPricesMilli, filled);
+        batch[o]!.linesFrom = filled;
+        filled += count;
+        batch[o]!.linesTo = filled;
       }
       o = 0;
       for (const [orderId, processedAt, amountMilli] of refunds.all(first, after, shopId) as RefundRow[]) {
@@ -131,7 +175,7 @@ export async function* sqliteOrderFacts(file: string, shopId: number, batchSize:
         if (rows[o]?.id !== orderId) continue;
         const order = batch[o]!;
         if (order.refunds === NO_REFUNDS) order.refunds = [];
-        order.refunds.push({ processedAt: new Date(processedAt), amountMilli });
+        order.refunds.push({ processedAt: new Date(processedAt), amountMilli: amountMilli ?? Number.NaN });
       }
       yield batch;
     }

@@ -17,11 +17,14 @@ export interface OrderFactsOptions {
   readonly batchSize?: number;
   /** IANA zone the days are taken in. Default: the shop's `Shop.timezone`. */
   readonly timeZone?: string;
+}
+
+export interface ShopLinesOptions extends OrderFactsOptions {
   /**
    * SQLite: read on a driver connection of its own instead of through Prisma, in Order.id order
-   * rather than time order (same rows per order; for whole-shop reads that do not depend on row
-   * order, such as the refresh's RFM features: see order-facts-sqlite.server.ts). Default false.
-   * Ignored on PostgreSQL.
+   * rather than time order, the lines of an order in index order (same rows per order; for
+   * whole-shop reads that do not depend on row order, such as the refresh's RFM features: see
+   * order-facts-sqlite.server.ts). Default false. Ignored on PostgreSQL.
    */
   readonly driverRead?: boolean;
 }
@@ -121,28 +124,34 @@ const ORDER_FACTS = {
 
 type OrderWithFacts = Prisma.OrderGetPayload<{ select: typeof ORDER_FACTS }>;
 
-/** A Prisma order in the bridge's shape (order-facts-sqlite.server.ts: lines as tuples). */
+/** BigInt milli column → number; NaN beyond ±(2^53 − 1), which the mapping refuses (ADR 0010: never rounded). */
+function milliOf(value: bigint): number {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+}
+
+/** A Prisma order in the bridge's shape (order-facts-sqlite.server.ts: lines as columns). */
 function factsOf(order: OrderWithFacts): OrderFactsRecord {
   return {
     shopifyId: order.shopifyId,
     customerShopifyId: order.customer?.shopifyId ?? null,
     processedAt: order.processedAt,
     cancelledAt: order.cancelledAt,
-    grossMilli: order.grossMilli,
+    grossMilli: milliOf(order.grossMilli),
     test: order.test,
-    lines: order.lines.map((l) => [order.id, l.quantity, l.unitPriceMilli, l.productId] as const),
-    refunds: order.refunds,
+    quantities: order.lines.map((l) => l.quantity),
+    unitPricesMilli: order.lines.map((l) => milliOf(l.unitPriceMilli)),
+    productIds: order.lines.map((l) => l.productId),
+    linesFrom: 0,
+    linesTo: order.lines.length,
+    refunds: order.refunds.map((r) => ({ processedAt: r.processedAt, amountMilli: milliOf(r.amountMilli) })),
   };
 }
 
-/**
- * A milli column (ADR 0010) → `Milli`: exact, or a RangeError, never rounded. The driver read
- * gives numbers, with null for a value beyond 2^53 (order-facts-sqlite.server.ts); Prisma, bigints.
- */
-function milli(value: bigint | number | null, what: string): number {
-  const n = value === null ? Number.NaN : Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} exceeds 2^53 milli: ${value ?? "beyond 2^53"}`);
-  return n;
+/** A milli amount as read (NaN: beyond 2^53) → `Milli`, or a RangeError (ADR 0010). `what` is built only on error. */
+function milli(value: number, orderId: string, what: string): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`order ${orderId}: ${what} exceeds 2^53 milli`);
+  return value;
 }
 
 /**
@@ -162,21 +171,21 @@ function visitOrderRows<D>(order: OrderFactsRecord, dayOf: (instant: Date) => D,
   const processedAt = dayOf(order.processedAt);
   const record = isCancellationRecord(order);
   let linesTotal = 0;
-  for (const line of order.lines) {
-    const unitPriceMilli = milli(line[2], `order ${orderId}: unit price`);
-    const quantity = record ? -Math.abs(line[1]) : line[1];
-    const amount = quantity * unitPriceMilli;
-    if (!Number.isSafeInteger(amount)) throw new RangeError(`order ${orderId}: line amount exceeds 2^53 milli`);
-    linesTotal += amount;
-    emit(customerId, orderId, processedAt, quantity, unitPriceMilli, line[3]);
+  const { quantities, unitPricesMilli, productIds } = order;
+  for (let i = order.linesFrom; i < order.linesTo; i++) {
+    const unitPriceMilli = milli(unitPricesMilli[i]!, orderId, "unit price");
+    const quantity = record ? -Math.abs(quantities[i]!) : quantities[i]!;
+    milli(quantity * unitPriceMilli, orderId, "line amount");
+    linesTotal += quantity * unitPriceMilli;
+    emit(customerId, orderId, processedAt, quantity, unitPriceMilli, productIds === null ? null : productIds[i]!);
   }
-  const total = milli(order.grossMilli, `order ${orderId}: total`);
+  const total = milli(order.grossMilli, orderId, "total");
   const rest = (record ? -total : total) - linesTotal;
   if (!Number.isSafeInteger(rest)) throw new RangeError(`order ${orderId}: amounts exceed 2^53 milli`);
   if (rest !== 0) emit(customerId, orderId, processedAt, null, rest, null);
   if (record) return;
   for (const refund of order.refunds) {
-    const amount = milli(refund.amountMilli, `order ${orderId}: refund`);
+    const amount = milli(refund.amountMilli, orderId, "refund");
     if (amount !== 0) emit(customerId, orderId, dayOf(refund.processedAt), null, -Math.abs(amount), null);
   }
 }
@@ -188,20 +197,15 @@ function pushOrderRows(rows: TransactionRow[], order: OrderFactsRecord, dayOf: (
   });
 }
 
-/** The shop's orders with their facts, `batchSize` at a time: the driver read, or Prisma (see `OrderFactsOptions.driverRead`). */
-async function shopOrderBatches(
-  db: Db,
-  shopId: number,
-  options: OrderFactsOptions,
-  productIds: boolean,
-): Promise<{ timeZone: string; batches: AsyncGenerator<OrderFactsRecord[], void, undefined> }> {
+/** The shop's orders with their facts, `batchSize` at a time: the driver read, or Prisma (see `ShopLinesOptions.driverRead`). */
+async function shopOrderBatches(db: Db, shopId: number, options: ShopLinesOptions): Promise<{ timeZone: string; batches: AsyncGenerator<OrderFactsRecord[], void, undefined> }> {
   const batchSize = options.batchSize ?? DEFAULT_ORDER_BATCH;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
   // SQLite, when asked: a driver connection of its own (same shapes, without Prisma's per-row
   // mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
   const file = options.driverRead === true ? sqliteFileOf(db) : null;
-  return { timeZone, batches: file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize, { productIds }) };
+  return { timeZone, batches: file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize) };
 }
 
 /**
@@ -224,7 +228,7 @@ async function shopOrderBatches(
  *   −|quantity|, −total in all), and its refunds are not counted again (they are those same units).
  */
 export async function* streamTransactionRows(db: Db, shopId: number, options: OrderFactsOptions = {}): AsyncGenerator<TransactionRow[], void, undefined> {
-  const { timeZone, batches } = await shopOrderBatches(db, shopId, options, true);
+  const { timeZone, batches } = await shopOrderBatches(db, shopId, { ...options, driverRead: false });
   const dayOf = shopDayFormatter(timeZone);
   for await (const orders of batches) {
     const rows: TransactionRow[] = [];
@@ -240,8 +244,8 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
  * lines this way: bench/results/refresh.md). The event loop gets a turn between batches.
  * Returns the shop's time zone.
  */
-export async function addShopLines(db: Db, shopId: number, addLine: (line: Readonly<LineInput>) => unknown, options: OrderFactsOptions = {}): Promise<string> {
-  const { timeZone, batches } = await shopOrderBatches(db, shopId, options, false);
+export async function addShopLines(db: Db, shopId: number, addLine: (line: Readonly<LineInput>) => unknown, options: ShopLinesOptions = {}): Promise<string> {
+  const { timeZone, batches } = await shopOrderBatches(db, shopId, options);
   const dayOf = shopDayNumber(timeZone);
   const line = { customerId: null as string | null, orderId: "", day: 0, amountMilli: 0, quantity: null as number | null, cancelled: false };
   const emit: RowSink<number> = (customerId, orderId, day, quantity, milliValue) => {

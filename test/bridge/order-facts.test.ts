@@ -182,6 +182,38 @@ describeEachDatabase("order facts: the database as the analytics core's input", 
     ]);
   });
 
+  it("gives the same features through the refresh's driver read (SQLite; Prisma on PostgreSQL), whatever the batch size", async () => {
+    const asOf = new Date("2024-03-21T03:00:00Z");
+    const byId = (f: Awaited<ReturnType<typeof shopFeatures>>["features"]) => featureRows(f).sort((a, b) => a.customerId.localeCompare(b.customerId));
+    const prisma = (await shopFeatures(t.db, shopId, { asOf })).features;
+    for (const batchSize of [1, 2, 3, 100]) {
+      const driver = (await shopFeatures(t.db, shopId, { asOf, driverRead: true, batchSize })).features;
+      expect(driver.stats).toEqual(prisma.stats);
+      expect(byId(driver)).toEqual(byId(prisma));
+    }
+    // The other shop's orders inside this shop's id ranges stay its own.
+    const other = (await shopFeatures(t.db, otherId, { asOf, driverRead: true, batchSize: 1 })).features;
+    expect(featureRows(other).map((r) => [r.customerId, r.frequency, r.monetaryMilli])).toEqual([["501", 1, 499_000], ["599", 1, 1_000]]);
+  });
+
+  it("reads stored negative quantities, and refuses a money value beyond 2^53 rather than rounding it, on either read", async () => {
+    const asOf = new Date("2024-02-01T00:00:00Z");
+    const signed = await insertShop(t.db, "signed.myshopify.com", "UTC", [
+      { shopifyId: "1", customer: "7", processedAt: "2024-01-02T10:00:00Z", grossMilli: 1_000, lines: [["p", 3, 1_000], ["q", -2, 1_000]] },
+    ]);
+    for (const driverRead of [false, true]) {
+      const { features } = await shopFeatures(t.db, signed, { asOf, driverRead });
+      expect(features.stats).toMatchObject({ purchaseLines: 1, returnLines: 1 });
+      expect(featureRows(features)).toMatchObject([{ customerId: "7", frequency: 1, monetaryMilli: 1_000 }]);
+    }
+    const huge = await insertShop(t.db, "huge.myshopify.com", "UTC", [
+      { shopifyId: "1", customer: "8", processedAt: "2024-01-02T10:00:00Z", grossMilli: 1_000, lines: [["p", 1, 2 ** 53 + 2]] },
+    ]);
+    for (const driverRead of [false, true]) {
+      await expect(shopFeatures(t.db, huge, { asOf, driverRead })).rejects.toThrow(/order 1: unit price exceeds 2\^53 milli/);
+    }
+  });
+
   it("excludes what is dated after the as-of day in the shop's zone", async () => {
     // 2024-03-11 22:00 EDT: order 1003 (the 11th) is in, the refund at 23:00 EDT on the 11th too; 1008 and 1009 are after.
     const { features } = await shopFeatures(t.db, shopId, { asOf: new Date("2024-03-12T02:00:00Z") });
