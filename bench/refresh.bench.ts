@@ -21,6 +21,7 @@ import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -198,6 +199,8 @@ async function resetRuns(url: string): Promise<void> {
 
 interface Timed {
   wallSeconds: number;
+  /** User + system CPU time: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   maxRssMB: number;
   stdout: string;
 }
@@ -207,8 +210,15 @@ function timed(args: string[]): Timed {
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-4000)}`);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  if (!wall || !rss) throw new Error(`cannot parse /usr/bin/time output:\n${r.stderr}`);
-  return { wallSeconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), maxRssMB: Number(rss[1]) / 1024, stdout: r.stdout };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  if (!wall || !rss || !user || !system) throw new Error(`cannot parse /usr/bin/time output:\n${r.stderr}`);
+  return {
+    wallSeconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]),
+    cpuSeconds: Number(user[1]) + Number(system[1]),
+    maxRssMB: Number(rss[1]) / 1024,
+    stdout: r.stdout,
+  };
 }
 
 /** Child: one refresh of the store at `url`, timed in-process too; prints a JSON line. */
@@ -290,15 +300,16 @@ async function main(): Promise<void> {
   const { dbFile, csvFile } = await ensureData(o);
   console.log(`data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${dbFile}, ${csvFile}`);
 
+  const loadAtStart = loadavg();
   const cliOut = join(TMP_DIR, "refresh-cli-out.csv");
   const cli: Timed[] = [];
   for (let i = 0; i < o.runs; i++) {
     cli.push(timed([join(ROOT, "bin/segmint.js"), "segment", csvFile, "--algorithm", "hybrid", "--as-of", AS_OF_DAY, "--seed", "42", "--out", cliOut, "--quiet"]));
-    console.log(`cli: ${cli.at(-1)!.wallSeconds.toFixed(1)} s, ${fmtMB(cli.at(-1)!.maxRssMB)}`);
+    console.log(`cli: ${cli.at(-1)!.wallSeconds.toFixed(1)} s (CPU ${cli.at(-1)!.cpuSeconds.toFixed(1)} s), ${fmtMB(cli.at(-1)!.maxRssMB)}`);
   }
   const cliBySegment = await cliSegments(cliOut);
 
-  type Side = { database: string; runs: { wallSeconds: number; maxRssMB: number; inProcessSeconds: number }[]; agreement: ReturnType<typeof compare> };
+  type Side = { database: string; runs: { wallSeconds: number; cpuSeconds: number; maxRssMB: number; inProcessSeconds: number }[]; agreement: ReturnType<typeof compare> };
   const sides: Side[] = [];
   const measure = async (database: string, url: string, fresh: () => Promise<void>): Promise<void> => {
     const runs: Side["runs"] = [];
@@ -307,9 +318,9 @@ async function main(): Promise<void> {
       await fresh();
       const m = timed(["--import", "tsx", SELF, "--child", url]);
       const line = JSON.parse(m.stdout.trim().split("\n").at(-1)!) as { seconds: number; runId: number };
-      runs.push({ wallSeconds: m.wallSeconds, maxRssMB: m.maxRssMB, inProcessSeconds: line.seconds });
+      runs.push({ wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, maxRssMB: m.maxRssMB, inProcessSeconds: line.seconds });
       last = line;
-      console.log(`refresh (${database}): ${m.wallSeconds.toFixed(1)} s (in-process ${line.seconds.toFixed(1)} s), ${fmtMB(m.maxRssMB)}`);
+      console.log(`refresh (${database}): ${m.wallSeconds.toFixed(1)} s (in-process ${line.seconds.toFixed(1)} s, CPU ${m.cpuSeconds.toFixed(1)} s), ${fmtMB(m.maxRssMB)}`);
     }
     sides.push({ database, runs, agreement: compare(cliBySegment, await storedSegments(url, last!.runId)) });
   };
@@ -329,6 +340,7 @@ async function main(): Promise<void> {
   }
 
   const cliWall = median(cli.map((m) => m.wallSeconds));
+  const cliCpu = median(cli.map((m) => m.cpuSeconds));
   const cliRss = Math.max(...cli.map((m) => m.maxRssMB));
   const rows = sides.map((s) => {
     const wall = median(s.runs.map((r) => r.wallSeconds));
@@ -338,6 +350,7 @@ async function main(): Promise<void> {
       `refresh from ${s.database}`,
       `${wall.toFixed(1)} s`,
       `${median(s.runs.map((r) => r.inProcessSeconds)).toFixed(1)} s`,
+      `${median(s.runs.map((r) => r.cpuSeconds)).toFixed(1)} s (${(median(s.runs.map((r) => r.cpuSeconds)) / cliCpu).toFixed(2)}×)`,
       fmtMB(rss),
       `**${ratio.toFixed(2)}×**`,
       ratio <= 1.5 && rss <= 2048 ? "✅" : "❌",
@@ -350,10 +363,10 @@ async function main(): Promise<void> {
     "",
     `Measured ${String(env.date).slice(0, 10)} on ${String(env.cores)} × ${String(env.cpu)}, ${String(env.memoryGB)} GB RAM, Node ${String(env.node)}.`,
     `Store: ${fmtN(o.orders)} orders with 1–${2 * o.linesPerOrder - 1} lines (~${o.linesPerOrder} on average), ${fmtN(o.customers)} customers, seed ${o.seed}; the CSV twin holds the same lines and refunds (test orders left out, as the app does).`,
-    `Both sides: hybrid (the shop's default), K auto, seed 42, as of ${AS_OF_DAY}. Each measurement a fresh process under \`/usr/bin/time -v\`: wall clock (start-up included) and peak RSS; "in-process" is the \`refreshSegments\` call alone. Median of ${o.runs} run(s).`,
+    `Both sides: hybrid (the shop's default), K auto, seed 42, as of ${AS_OF_DAY}. Each measurement a fresh process under \`/usr/bin/time -v\`: wall clock (start-up included), CPU time (user + system, steadier than wall time when other processes share the machine) and peak RSS; "in-process" is the \`refreshSegments\` call alone. Median of ${o.runs} run(s). Load average (1, 5, 15 min) when the measurements started: ${loadAtStart.map((l) => l.toFixed(1)).join(", ")}.`,
     "",
-    mdTable(["side", "wall", "in-process", "peak RSS", "ratio to CLI", "target ≤ 1.5×, ≤ 2 GB", "segment mismatches"], [
-      ["CLI `segmint segment` on the CSV", `${cliWall.toFixed(1)} s`, "", fmtMB(cliRss), "1", "", ""],
+    mdTable(["side", "wall", "in-process", "CPU (ratio)", "peak RSS", "wall ratio to CLI", "target ≤ 1.5×, ≤ 2 GB", "segment mismatches"], [
+      ["CLI `segmint segment` on the CSV", `${cliWall.toFixed(1)} s`, "", `${cliCpu.toFixed(1)} s`, fmtMB(cliRss), "1", "", ""],
       ...rows,
     ]),
     "",
@@ -361,7 +374,7 @@ async function main(): Promise<void> {
     "",
     `Reproduce: \`npm run bench -- refresh${o.postgres ? " --postgres" : ""}\` (data generated into bench/tmp/ once; never committed).`,
   ].join("\n");
-  writeResults("refresh", md, { options: o, environment: env, cli, sides });
+  writeResults("refresh", md, { options: o, environment: env, loadAverageAtStart: loadAtStart, cli, sides });
   console.log(md);
 }
 

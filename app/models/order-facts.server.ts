@@ -7,7 +7,9 @@ import type { Prisma } from "@prisma/client";
 import type { LineInput, TransactionRow } from "../analytics";
 import { sqliteFileOf, type Db } from "../db.server";
 import { isCancellationRecord } from "../domain/order";
-import { sqliteOrderFacts, type OrderFactsRecord } from "./order-facts-sqlite.server";
+import type { OrderFactsRecord } from "./order-facts-batch.server";
+import { postgresOrderFacts } from "./order-facts-postgres.server";
+import { sqliteOrderFacts } from "./order-facts-sqlite.server";
 
 /** Orders per batch (each with its lines and refunds): ~5 lines an order keeps a batch near 10k rows. */
 export const DEFAULT_ORDER_BATCH = 2000;
@@ -21,10 +23,10 @@ export interface OrderFactsOptions {
 
 export interface ShopLinesOptions extends OrderFactsOptions {
   /**
-   * SQLite: read on a driver connection of its own instead of through Prisma, in Order.id order
-   * rather than time order, the lines of an order in index order (same rows per order; for
-   * whole-shop reads that do not depend on row order, such as the refresh's RFM features: see
-   * order-facts-sqlite.server.ts). Default false. Ignored on PostgreSQL.
+   * The whole-shop read of the refresh's RFM features, instead of Prisma's `findMany`: on SQLite a
+   * driver connection of its own, on PostgreSQL raw SQL; in Order.id order rather than time
+   * order, the lines of an order in index order (same rows per order, for reads that do not
+   * depend on row order: see order-facts-sqlite.server.ts). Default false.
    */
   readonly driverRead?: boolean;
 }
@@ -202,10 +204,11 @@ async function shopOrderBatches(db: Db, shopId: number, options: ShopLinesOption
   const batchSize = options.batchSize ?? DEFAULT_ORDER_BATCH;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
-  // SQLite, when asked: a driver connection of its own (same shapes, without Prisma's per-row
-  // mapping, the refresh's main cost at millions of lines: bench/results/refresh.md).
-  const file = options.driverRead === true ? sqliteFileOf(db) : null;
-  return { timeZone, batches: file === null ? prismaOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize) };
+  if (options.driverRead !== true) return { timeZone, batches: prismaOrderFacts(db, shopId, batchSize) };
+  // When asked: without Prisma's per-row mapping, the refresh's main cost at millions of lines
+  // (bench/results/refresh.md).
+  const file = sqliteFileOf(db);
+  return { timeZone, batches: file === null ? postgresOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize) };
 }
 
 /**

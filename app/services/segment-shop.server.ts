@@ -22,7 +22,7 @@ export interface ShopFeaturesOptions {
   readonly valueHalfLifeDays?: number;
   /** Orders read per query. Default: the model's. */
   readonly batchSize?: number;
-  /** SQLite: the fast driver read in storage order (OrderFactsOptions.driverRead). Default false. */
+  /** The fast whole-shop read in storage order (ShopLinesOptions.driverRead). Default false. */
   readonly driverRead?: boolean;
 }
 

@@ -182,7 +182,7 @@ describeEachDatabase("order facts: the database as the analytics core's input", 
     ]);
   });
 
-  it("gives the same features through the refresh's driver read (SQLite; Prisma on PostgreSQL), whatever the batch size", async () => {
+  it("gives the same features through the refresh's whole-shop read (SQLite driver; raw SQL on PostgreSQL), whatever the batch size", async () => {
     const asOf = new Date("2024-03-21T03:00:00Z");
     const byId = (f: Awaited<ReturnType<typeof shopFeatures>>["features"]) => featureRows(f).sort((a, b) => a.customerId.localeCompare(b.customerId));
     const prisma = (await shopFeatures(t.db, shopId, { asOf })).features;
