@@ -80,8 +80,8 @@ function dayFormatterOf(timeZone: string): (instant: Date) => string {
 /**
  * Re-assigns these customers (Shopify ids) under the shop's latest completed run. Returns null when
  * there is nothing to assign against (no completed run, or a run without a model). The as-of day is
- * today in the shop's zone, as the refresh takes it, so a re-assigned customer's recency is true
- * today; never a day before the run's own (a run taken "ahead", as the demo's is, keeps its day).
+ * today in the shop's zone by the business clock, as the refresh takes it, so a re-assigned
+ * customer's recency is true today; never a day before the run's own (a run taken "ahead" keeps its day).
  */
 export async function reassignCustomers(db: Db, shopId: number, shopifyCustomerIds: Iterable<string>, options: LiveAssignmentOptions = {}): Promise<LiveAssignmentOutcome | null> {
   const now = options.now ?? (() => new Date());
