@@ -108,7 +108,7 @@ export async function reassignCustomers(db: Db, shopId: number, shopifyCustomerI
     changed.push(...batch.changed);
   }
   // One pass per call (per drain), limited to the customers whose tag must change.
-  const writeBackId = changed.length === 0 ? null : await startWriteBack(db, shopId, { kind: "live", runId: run.id, customerIds: changed });
+  const writeBackId = changed.length === 0 ? null : await startWriteBack(db, shopId, { kind: "live", runId: run.id, customerIds: changed, shop });
   return { runId: run.id, asOf, assigned, written, inserted, changed, writeBackId };
 }
 

@@ -79,6 +79,8 @@ export interface WriteBackRequest {
   readonly runId?: number;
   /** Live assignment: only these Shopify customer ids. */
   readonly customerIds?: readonly string[];
+  /** The shop's row when the caller has it already (saves a read on the live path). */
+  readonly shop?: { readonly installState: string; readonly writeBackMode: string };
 }
 
 /**
@@ -87,7 +89,7 @@ export interface WriteBackRequest {
  * shop's write-back mode is off).
  */
 export async function startWriteBack(db: Db, shopId: number, request: WriteBackRequest): Promise<number | null> {
-  const shop = await shopById(db, shopId);
+  const shop = request.shop ?? (await shopById(db, shopId));
   if (!shop || shop.installState !== "installed") return null;
   const mode = shop.writeBackMode as "off" | "dry-run" | "live";
   if (request.kind === "live" && (mode === "off" || (request.customerIds?.length ?? 0) === 0)) return null;
