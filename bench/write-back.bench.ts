@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     "",
     ...[first, second].map((m) => `- ${m.label}: ${Object.entries(m.calls.byOperation).map(([k, v]) => `${k} ${v}`).join(", ")}`),
     "",
-    "The tag write itself is `StageBulkVariables` + `RunBulkMutation` + one `BulkOperationStatus` per file and action; the rest is the read of Shopify's tags (`BulkCustomerTags` + its status) and the segment sync (one `SegmintSegment*` per segment that changed).",
+    "The tag write itself is `StageBulkVariables` + `RunBulkMutation` + one `BulkOperationStatus` per file and action; the rest is the read of Shopify's tags (`RunBulkQuery` + its status) and the segment sync (one `SegmintSegment*` per segment that changed).",
   ].join("\n");
   writeResults("write-back", md, { customers, environment: environmentNote(), passes: [first, second].map((m) => ({ label: m.label, seconds: m.seconds, pass: m.pass, calls: m.calls, perCustomerFloorSeconds: m.perCustomerFloorSeconds })) });
   console.log(md);

@@ -14,7 +14,7 @@ import { orderBulkWriter } from "../models/orders-bulk/index.server";
 import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
-import { BULK_OPERATION_STATUS, BULK_ORDERS_EXPORT, ordersBulkQuery } from "../shopify/graphql";
+import { BULK_OPERATION_STATUS, RUN_BULK_QUERY, ordersBulkQuery } from "../shopify/graphql";
 import { downloadBulkResult, jsonLines } from "../shopify/bulk-results.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
@@ -65,7 +65,7 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
 
   if (!run.bulkOperationId) {
     const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code?: string | null; field?: string[] | null }[] } }>(
-      BULK_ORDERS_EXPORT,
+      RUN_BULK_QUERY,
       { query: ordersBulkQuery() },
     );
     const payload = assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);

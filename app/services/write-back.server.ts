@@ -43,7 +43,7 @@ import { enqueue } from "../queue/queue.server";
 import { assertNoUserErrors, type AdminClient, type UserError } from "../shopify/admin-client.server";
 import { downloadBulkResult, jsonLines } from "../shopify/bulk-results.server";
 import {
-  BULK_CUSTOMER_TAGS,
+  RUN_BULK_QUERY,
   BULK_INNER_TAGS_ADD,
   BULK_INNER_TAGS_REMOVE,
   BULK_OPERATION_STATUS,
@@ -175,7 +175,7 @@ export async function failWriteBackIfFinal(db: Db, shopId: number, writeBackId: 
 // ---- reading Shopify's tags -------------------------------------------------------------------
 
 async function startRead(pass: Pass): Promise<WriteBackStep> {
-  const data = await pass.admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] } }>(BULK_CUSTOMER_TAGS, {
+  const data = await pass.admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] } }>(RUN_BULK_QUERY, {
     query: customerTagsBulkQuery(),
   });
   const payload = data.bulkOperationRunQuery;

@@ -26,7 +26,7 @@ function shopWith(executor: BulkExecutor, jsonlOrder: JsonlOrder = "shuffled"): 
 }
 
 async function exportText(sim: Sim, query: string): Promise<string> {
-  const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.BulkOrdersExport, { query });
+  const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.RunBulkQuery, { query });
   const payload = (res.data as { bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: unknown[] } }).bulkOperationRunQuery;
   expect(payload.userErrors).toEqual([]);
   sim.runBulkOperations();
@@ -75,7 +75,7 @@ describe("fast bulk executor", () => {
   it("fails loudly on a field the simulator does not model, like graphql-js", async () => {
     for (const executor of ["fast", "graphql-js"] as const) {
       const sim = shopWith(executor);
-      const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.BulkOrdersExport, { query: "{ orders { edges { node { id clientIp } } } }" });
+      const res = await sim.graphql(TEST_DOMAIN, REFERENCE_OPERATIONS.RunBulkQuery, { query: "{ orders { edges { node { id clientIp } } } }" });
       expect(JSON.stringify(res.data)).toContain('"userErrors":[]');
       expect(() => sim.runBulkOperations()).toThrow(/bulk query failed in the simulator: .*field 'clientIp' on type 'Order' is not implemented/);
     }

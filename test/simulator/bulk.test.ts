@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { INNER_BULK_MUTATIONS, INNER_BULK_QUERIES, REFERENCE_OPERATIONS } from "../fixtures/graphql/reference-operations";
 import { gidOf, smallShop, TEST_DOMAIN } from "./fixtures";
 
-const RUN = REFERENCE_OPERATIONS.BulkOrdersExport;
+const RUN = REFERENCE_OPERATIONS.RunBulkQuery;
 const INNER = INNER_BULK_QUERIES.ordersExport;
 const STATUS = REFERENCE_OPERATIONS.BulkOperationStatus;
 

@@ -48,7 +48,7 @@ describe("document validation against the real Admin 2026-10 schema", () => {
 
   it("validates inner bulk documents too: a bad inner query is a userError, not a silent success", async () => {
     const { sim } = smallShop();
-    const doc = REFERENCE_OPERATIONS.BulkOrdersExport;
+    const doc = REFERENCE_OPERATIONS.RunBulkQuery;
     const res = await sim.graphql(TEST_DOMAIN, doc, { query: "{ orders { edges { node { id financialStatus } } } }" });
     const payload = (res.data as { bulkOperationRunQuery: { bulkOperation: unknown; userErrors: Array<{ code: string; message: string }> } }).bulkOperationRunQuery;
     expect(payload.bulkOperation).toBeNull();
@@ -79,7 +79,7 @@ describe("reference documents", () => {
       return res.data as Record<string, unknown>;
     };
 
-    const exportRun = await run("BulkOrdersExport", { query: INNER_BULK_QUERIES.ordersExport });
+    const exportRun = await run("RunBulkQuery", { query: INNER_BULK_QUERIES.ordersExport });
     const bulkId = (exportRun.bulkOperationRunQuery as { bulkOperation: { id: string; status: string } }).bulkOperation.id;
     expect((exportRun.bulkOperationRunQuery as { bulkOperation: { status: string } }).bulkOperation.status).toBe("CREATED");
     const current = await run("CurrentBulkOperation");

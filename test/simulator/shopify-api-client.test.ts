@@ -77,7 +77,7 @@ describe("HTTP server mode", () => {
     const gql = client(server.simulator.accessToken(TEST_DOMAIN));
     const created = await fetch(`${server.url}/_sim/shops/${TEST_DOMAIN}/customers`, { method: "POST", body: JSON.stringify({ tags: ["vip"] }) });
     expect(created.status).toBe(201);
-    const run = await gql.request(REFERENCE_OPERATIONS.BulkOrdersExport, { variables: { query: INNER_BULK_QUERIES.customersExport } });
+    const run = await gql.request(REFERENCE_OPERATIONS.RunBulkQuery, { variables: { query: INNER_BULK_QUERIES.customersExport } });
     const id = run.data?.bulkOperationRunQuery?.bulkOperation?.id as string;
     let url: string | null = null;
     for (let i = 0; i < 100 && !url; i++) {

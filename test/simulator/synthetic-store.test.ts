@@ -25,7 +25,7 @@ describe("synthetic large store", () => {
     sim.createShop({ domain: "big.myshopify.com" });
     const store = new SyntheticStore({ orders: 500 });
     sim.attachSyntheticStore("big.myshopify.com", store);
-    const run = await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.BulkOrdersExport, { query: INNER_BULK_QUERIES.ordersExport });
+    const run = await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.RunBulkQuery, { query: INNER_BULK_QUERIES.ordersExport });
     const id = (run.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
     sim.runBulkOperations();
     const status = (await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.BulkOperationStatus, { id })).data as { bulkOperation: { status: string; objectCount: string; rootObjectCount: string; url: string } };

@@ -22,7 +22,7 @@ function countingAdmin(inner: AdminClient) {
   const admin: AdminClient = {
     request(document, variables) {
       const m = /mutation\s+(\w+)/.exec(document);
-      if (m && m[1] !== "BulkCustomerTags") mutations.push(m[1]!);
+      if (m && m[1] !== "RunBulkQuery") mutations.push(m[1]!);
       return inner.request(document, variables);
     },
     get throttle() {

@@ -1,13 +1,5 @@
-// Backfill: one bulk query exporting every order with its lines and refunds.
+// Backfill: the inner bulk query exporting every order with its lines and refunds (run by RUN_BULK_QUERY).
 // Level-1 data only: no email, name, phone or address is selected.
-
-export const BULK_ORDERS_EXPORT = `#graphql
-  mutation BulkOrdersExport($query: String!) {
-    bulkOperationRunQuery(query: $query) {
-      bulkOperation { id status type createdAt }
-      userErrors { field message code }
-    }
-  }`;
 
 /**
  * The inner bulk query (validated by test/shopify/graphql-documents.test.ts like every document).

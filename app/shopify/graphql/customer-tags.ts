@@ -2,15 +2,15 @@
 // Ids and tags only (plus Shopify's own RFM group): no name, email, phone or address.
 
 /** Starts the bulk query that reads every customer's tags and Shopify RFM group. */
-export const BULK_CUSTOMER_TAGS = `#graphql
-  mutation BulkCustomerTags($query: String!) {
+export const RUN_BULK_QUERY = `#graphql
+  mutation RunBulkQuery($query: String!) {
     bulkOperationRunQuery(query: $query) {
       bulkOperation { id status type createdAt }
       userErrors { field message code }
     }
   }`;
 
-/** The inner bulk query: one Customer per JSONL line. */
+/** The inner bulk query (run by RUN_BULK_QUERY): every customer's tags and Shopify RFM group, one Customer per JSONL line. */
 export function customerTagsBulkQuery(): string {
   return `#graphql
   {
