@@ -1,10 +1,10 @@
 // TagWrite rows: the history of the Segmint tags written to (or, in dry-run, planned for) customers.
 import type { Db } from "../db.server";
 
-/** Tags Segmint currently believes it has on the customer: its live writes replayed in order. */
+/** Tags Segmint currently believes it has on the customer: its successful live writes replayed in order. */
 export async function liveTagsOf(db: Db, shopId: number, customerId: number): Promise<Set<string>> {
   const writes = await db.tagWrite.findMany({
-    where: { shopId, customerId, mode: "live" },
+    where: { shopId, customerId, mode: "live", result: "ok" },
     orderBy: { id: "asc" },
     select: { tag: true, action: true },
   });
