@@ -385,3 +385,28 @@ export async function runAssignments(db: Db, shopId: number, runId: number, batc
     after = rows[rows.length - 1]!.id;
   }
 }
+
+/**
+ * Marks the shop's runs still "running" as failed ("interrupted"): a refresh is one job per shop
+ * at a time, so at its start any running run was left by a process that died mid-refresh.
+ */
+export async function failInterruptedRuns(db: Db, shopId: number, at = new Date()): Promise<number> {
+  const { count } = await db.segmentRun.updateMany({
+    where: { shopId, status: "running" },
+    data: { status: "failed", error: "interrupted: the process running this refresh stopped before it finished", finishedAt: at },
+  });
+  return count;
+}
+
+/**
+ * Run retention: keeps every customer row of the shop's newest `keep` completed runs (what the
+ * admin compares and what a rollback can restore) and deletes the customer rows of older runs.
+ * The runs themselves (parameters, metrics, model) stay as history.
+ */
+export async function pruneRunRows(db: Db, shopId: number, keep: number): Promise<number> {
+  const kept = await db.segmentRun.findMany({ where: { shopId, status: "completed" }, orderBy: { id: "desc" }, take: keep, select: { id: true } });
+  if (kept.length < keep) return 0;
+  const oldestKept = kept[kept.length - 1]!.id;
+  const { count } = await db.customerSegment.deleteMany({ where: { shopId, runId: { lt: oldestKept } } });
+  return count;
+}

@@ -105,8 +105,12 @@ export async function startWriteBack(db: Db, shopId: number, request: WriteBackR
 
 /** Rollback: a full pass whose desired state is an earlier run's segments. */
 export async function rollbackTags(db: Db, shopId: number, toRunId: number): Promise<number | null> {
-  const run = await db.segmentRun.findFirst({ where: { id: toRunId, shopId, status: "completed" }, select: { id: true } });
+  const run = await db.segmentRun.findFirst({ where: { id: toRunId, shopId, status: "completed" }, select: { id: true, customerCount: true } });
   if (!run) throw new Error(`run ${toRunId} is not a completed run of this shop`);
+  // Older runs keep their metrics but not their customer rows (retention): nothing to restore.
+  if (run.customerCount > 0 && (await db.customerSegment.count({ where: { shopId, runId: run.id } })) === 0) {
+    throw new Error(`run ${toRunId} is too old to restore: only the newest runs keep their customers' segments`);
+  }
   return startWriteBack(db, shopId, { kind: "rollback", runId: run.id });
 }
 
