@@ -2,7 +2,8 @@
 // core's TransactionRows, batch by batch (keyset pagination over processedAt and Order.id), with
 // every date turned into the shop's calendar day. Memory is bounded by the batch: one array of
 // orders with their lines and refunds at a time, never the shop's history
-// (docs/decisions/0011-analytics-bridge.md).
+// (docs/decisions/0011-analytics-bridge.md). The refresh's whole-shop read (`addShopLines` with
+// `driverRead`) bypasses Prisma and feeds the core's accumulator row by row (docs/segments.md).
 import type { Prisma } from "@prisma/client";
 import type { LineInput, TransactionRow } from "../analytics";
 import { sqliteFileOf, type Db } from "../db.server";
@@ -132,7 +133,7 @@ function milliOf(value: bigint): number {
   return Number.isSafeInteger(n) ? n : Number.NaN;
 }
 
-/** A Prisma order in the bridge's shape (order-facts-sqlite.server.ts: lines as columns). */
+/** A Prisma order in the bridge's shape (order-facts-batch.server.ts: lines as columns). */
 function factsOf(order: OrderWithFacts): OrderFactsRecord {
   return {
     shopifyId: order.shopifyId,
@@ -241,11 +242,11 @@ export async function* streamTransactionRows(db: Db, shopId: number, options: Or
 }
 
 /**
- * The same rows as `streamTransactionRows` (same mapping, same order), handed to `addLine` one at
- * a time as the core's `LineInput` with day numbers: one object reused for every row and each
- * order's day computed once, so nothing is allocated per row (the refresh reads millions of
- * lines this way: bench/results/refresh.md). The event loop gets a turn between batches.
- * Returns the shop's time zone.
+ * The rows of `streamTransactionRows` (same mapping; with `driverRead`, orders in storage order),
+ * handed to `addLine` one at a time as the core's `LineInput` with day numbers: one object reused
+ * for every row and each order's day computed once, so nothing is allocated per row (the refresh
+ * reads millions of lines this way: bench/results/refresh.md). The event loop gets a turn between
+ * batches. Returns the shop's time zone.
  */
 export async function addShopLines(db: Db, shopId: number, addLine: (line: Readonly<LineInput>) => unknown, options: ShopLinesOptions = {}): Promise<string> {
   const { timeZone, batches } = await shopOrderBatches(db, shopId, options);
