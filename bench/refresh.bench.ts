@@ -12,7 +12,7 @@
  * day; a refund is a `C` invoice of one line at −1 × its amount on the refund's day; guests have
  * no CustomerID; test orders, which the app leaves out, are not written). With `--postgres` the
  * SQLite store is copied into a fresh PostgreSQL database (not timed) and measured too.
- * Each measurement is a fresh process under `/usr/bin/time -v` (wall clock, maximum RSS), as in
+ * Each measurement is a fresh process under `/usr/bin/time -v` (wall clock, CPU time, maximum RSS), as in
  * bench/cli.bench.ts; each refresh starts from a pristine copy of the store (no previous run).
  * The two outputs are compared customer by customer (segment name). Writes bench/results/refresh.md
  * and refresh.json.
