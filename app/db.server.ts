@@ -49,6 +49,15 @@ export function sqliteFileOf(client: Db): string | null {
   return databaseProvider(url) === "sqlite" ? sqliteFilePath(url) : null;
 }
 
+/**
+ * The PostgreSQL URL a client was created for, or null on SQLite (the refresh's whole-shop read
+ * opens a driver connection of its own to it).
+ */
+export function postgresUrlOf(client: Db): string | null {
+  const url = urlOf(client);
+  return databaseProvider(url) === "postgresql" ? url : null;
+}
+
 /** A client for any database URL (tests use one per database). */
 export function createDb(url: string): Db {
   if (databaseProvider(url) === "postgresql") {

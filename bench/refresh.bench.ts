@@ -150,18 +150,22 @@ async function copyToPostgres(dbFile: string): Promise<{ url: string; drop: () =
   await client.connect();
   const src = new Database(dbFile, { readonly: true });
   src.defaultSafeIntegers(true);
+  // One statement per 50,000 rows, each column one array parameter (unnest): minutes faster than
+  // a bind parameter per value at 5M lines.
   const copy = async (table: string, columns: string[], convert: (row: Record<string, unknown>) => unknown[]): Promise<void> => {
-    let batch: unknown[][] = [];
+    const types = new Map((await client.query<{ column_name: string; udt_name: string }>(`SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = $1`, [table])).rows.map((c) => [c.column_name, c.udt_name]));
+    const sqlText = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(",")}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${types.get(c)!}[]`).join(",")})`;
+    let arrays: unknown[][] = columns.map(() => []);
+    let count = 0;
     const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const params: unknown[] = [];
-      const tuples = batch.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(",")})`);
-      await client.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(",")}) VALUES ${tuples.join(",")}`, params);
-      batch = [];
+      if (count === 0) return;
+      await client.query(sqlText, arrays);
+      arrays = columns.map(() => []);
+      count = 0;
     };
     for (const row of src.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(",")} FROM "${table}" ORDER BY "id"`).iterate() as Iterable<Record<string, unknown>>) {
-      batch.push(convert(row));
-      if (batch.length * columns.length >= 30_000) await flush();
+      convert(row).forEach((v, i) => arrays[i]!.push(v instanceof Date ? v.toISOString() : v));
+      if (++count >= 50_000) await flush();
     }
     await flush();
     await client.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), (SELECT COALESCE(MAX("id"), 1) FROM "${table}"))`);

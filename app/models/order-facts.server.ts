@@ -15,6 +15,12 @@ import { sqliteOrderFacts } from "./order-facts-sqlite.server";
 /** Orders per batch (each with its lines and refunds): ~5 lines an order keeps a batch near 10k rows. */
 export const DEFAULT_ORDER_BATCH = 2000;
 
+/**
+ * Orders per batch of the PostgreSQL driver read: a round trip per batch, so fewer and larger
+ * batches (~50k lines, a few MB) spend less time waiting on the server (bench/results/refresh.md).
+ */
+const POSTGRES_DRIVER_BATCH = 10_000;
+
 export interface OrderFactsOptions {
   /** Orders read per query, with their lines and refunds (≥ 1). Default 2000. */
   readonly batchSize?: number;
@@ -24,9 +30,9 @@ export interface OrderFactsOptions {
 
 export interface ShopLinesOptions extends OrderFactsOptions {
   /**
-   * The whole-shop read of the refresh's RFM features, instead of Prisma's `findMany`: on SQLite a
-   * driver connection of its own, on PostgreSQL raw SQL; in Order.id order rather than time
-   * order, the lines of an order in index order (same rows per order, for reads that do not
+   * The whole-shop read of the refresh's RFM features, instead of Prisma's `findMany`: a driver
+   * connection of its own (better-sqlite3 or pg); in Order.id order rather than time order, the
+   * lines of an order in index order (same rows per order, for reads that do not
    * depend on row order: see order-facts-sqlite.server.ts). Default false.
    */
   readonly driverRead?: boolean;
@@ -202,13 +208,14 @@ function pushOrderRows(rows: TransactionRow[], order: OrderFactsRecord, dayOf: (
 
 /** The shop's orders with their facts, `batchSize` at a time: the driver read, or Prisma (see `ShopLinesOptions.driverRead`). */
 async function shopOrderBatches(db: Db, shopId: number, options: ShopLinesOptions): Promise<{ timeZone: string; batches: AsyncGenerator<OrderFactsRecord[], void, undefined> }> {
-  const batchSize = options.batchSize ?? DEFAULT_ORDER_BATCH;
+  // undefined: Prisma's read; null: PostgreSQL's driver read; else the SQLite file to read.
+  const file = options.driverRead === true ? sqliteFileOf(db) : undefined;
+  const batchSize = options.batchSize ?? (file === null ? POSTGRES_DRIVER_BATCH : DEFAULT_ORDER_BATCH);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const timeZone = options.timeZone ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } })).timezone;
-  if (options.driverRead !== true) return { timeZone, batches: prismaOrderFacts(db, shopId, batchSize) };
+  if (file === undefined) return { timeZone, batches: prismaOrderFacts(db, shopId, batchSize) };
   // When asked: without Prisma's per-row mapping, the refresh's main cost at millions of lines
   // (bench/results/refresh.md).
-  const file = sqliteFileOf(db);
   return { timeZone, batches: file === null ? postgresOrderFacts(db, shopId, batchSize) : sqliteOrderFacts(file, shopId, batchSize) };
 }
 

@@ -90,10 +90,21 @@ export async function completeRun(db: Db, shopId: number, runId: number, outcome
   // SQLite: a driver connection of its own (bulk inserts ~30× faster than through Prisma).
   const file = sqliteFileOf(db);
   const sqlite = file === null ? null : sqliteSegmentRowWriter(file, shopId, runId);
+  // PostgreSQL: one batch's insert in flight while the next is built and sent (another pooled
+  // connection): the server's work (foreign keys, indexes) overlaps the app's.
+  let inFlight: Promise<number> | null = null;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     for (const r of batch) checkMonetary(r);
-    written += sqlite === null ? await insertRowsPostgres(db, shopId, runId, batch) : sqlite.write(batch);
+    if (sqlite !== null) written += sqlite.write(batch);
+    else {
+      const sending = insertRowsPostgres(db, shopId, runId, batch);
+      // Its failure is seen when it is awaited (below or in `finally`), never unhandled.
+      sending.catch(() => undefined);
+      const previous = inFlight;
+      inFlight = sending;
+      if (previous !== null) written += await previous;
+    }
     batch = [];
     // A turn for the event loop between batches (the web process may run this job).
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -104,7 +115,11 @@ export async function completeRun(db: Db, shopId: number, runId: number, outcome
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    if (inFlight !== null) written += await inFlight;
+    inFlight = null;
   } finally {
+    // On failure, no insert may still be running when the caller deletes the run's rows.
+    if (inFlight !== null) await (inFlight as Promise<number>).catch(() => undefined);
     sqlite?.close();
   }
 
