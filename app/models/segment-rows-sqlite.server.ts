@@ -12,6 +12,7 @@ export interface SegmentRowValues {
   readonly segmentKey: string;
   readonly cluster: number;
   readonly outlier: boolean;
+  /** null: no purchase on or before the run's day. */
   readonly recencyDays: number | null;
   readonly frequency: number;
   readonly monetaryMilli: number;

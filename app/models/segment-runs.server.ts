@@ -5,7 +5,7 @@
 import { explainCustomer, parseSegmentModel, RFM_GROUPS, type RfmFeatureTable, type SegmentAssignment, type SegmentModel } from "../analytics";
 import type { Prisma } from "@prisma/client";
 import { sqliteFileOf, sqlOf, type Db } from "../db.server";
-import { sqliteSegmentRowWriter } from "./segment-rows-sqlite.server";
+import { sqliteSegmentRowWriter, type SegmentRowValues } from "./segment-rows-sqlite.server";
 
 /**
  * Customer rows per transaction (SQLite) or statement (PostgreSQL, one array per column, so no
@@ -25,21 +25,7 @@ export interface NewRun {
 }
 
 /** One customer's row in a run; `customerId` is the Shopify customer id (the core's id). */
-export interface CustomerSegmentRow {
-  readonly customerId: string;
-  readonly segmentKey: string;
-  readonly cluster: number;
-  readonly outlier: boolean;
-  /** null: no purchase on or before the run's day. */
-  readonly recencyDays: number | null;
-  readonly frequency: number;
-  readonly monetaryMilli: number;
-  readonly rScore: number;
-  readonly fScore: number;
-  readonly mScore: number;
-  readonly rfmGroup: string;
-  readonly explanation: string;
-}
+export type CustomerSegmentRow = SegmentRowValues;
 
 export interface RunOutcome {
   readonly metrics: unknown;

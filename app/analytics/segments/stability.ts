@@ -67,37 +67,31 @@ export function hysteresisApplies(algorithm: SegmentAlgorithm): boolean {
   return algorithm === "kmeans" || algorithm === "hybrid";
 }
 
+/** What the hysteresis rule looks at: the new assignment and the customers' features. */
+interface HysteresisInput {
+  readonly segments: readonly SegmentDefinition[];
+  readonly segmentIndex: Int32Array;
+  readonly features: RfmFeatureTable;
+  readonly prepared: Prepared;
+  readonly scaled: Matrix;
+  readonly algorithm: SegmentAlgorithm;
+  readonly margin: number;
+}
+
 /**
  * Hysteresis (centroid algorithms): a customer whose previous segment is another cluster of the
  * same tier keeps it unless the new centre is closer by more than `margin` (relative). Updates
  * `segmentIndex` in place; returns the kept flags and their count. Without `previousSegments`,
  * the previous segments are the previous model's view of today's features.
  */
-export function applyHysteresis(input: {
-  readonly segments: readonly SegmentDefinition[];
-  readonly segmentIndex: Int32Array;
-  readonly features: RfmFeatureTable;
-  readonly prepared: Prepared;
-  readonly scaled: Matrix;
-  readonly algorithm: SegmentAlgorithm;
-  readonly previous: SegmentModel;
-  readonly previousSegments: ReadonlyMap<string, string> | undefined;
-  readonly margin: number;
-}): { kept: Uint8Array; keptCount: number } {
+export function applyHysteresis(
+  input: HysteresisInput & { readonly previous: SegmentModel; readonly previousSegments: ReadonlyMap<string, string> | undefined },
+): { kept: Uint8Array; keptCount: number } {
   return keepPreviousSegments({ ...input, previousOf: input.previousSegments ?? previousSegmentMap(input.previous, input.features) });
 }
 
 /** The hysteresis rule itself, shared by the refit (`applyHysteresis`) and live assignment. */
-function keepPreviousSegments(input: {
-  readonly segments: readonly SegmentDefinition[];
-  readonly segmentIndex: Int32Array;
-  readonly features: RfmFeatureTable;
-  readonly prepared: Prepared;
-  readonly scaled: Matrix;
-  readonly algorithm: SegmentAlgorithm;
-  readonly previousOf: ReadonlyMap<string, string>;
-  readonly margin: number;
-}): { kept: Uint8Array; keptCount: number } {
+function keepPreviousSegments(input: HysteresisInput & { readonly previousOf: ReadonlyMap<string, string> }): { kept: Uint8Array; keptCount: number } {
   const { segments, segmentIndex, features, prepared, scaled, algorithm, previousOf, margin } = input;
   const kept = new Uint8Array(features.count);
   let keptCount = 0;

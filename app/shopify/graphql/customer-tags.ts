@@ -1,15 +1,6 @@
 // Write-back: reading the tags customers actually have in Shopify, and writing Segmint's.
 // Ids and tags only (plus Shopify's own RFM group): no name, email, phone or address.
 
-/** Starts the bulk query that reads every customer's tags and Shopify RFM group. */
-export const RUN_BULK_QUERY = `#graphql
-  mutation RunBulkQuery($query: String!) {
-    bulkOperationRunQuery(query: $query) {
-      bulkOperation { id status type createdAt }
-      userErrors { field message code }
-    }
-  }`;
-
 /** The inner bulk query (run by RUN_BULK_QUERY): every customer's tags and Shopify RFM group, one Customer per JSONL line. */
 export function customerTagsBulkQuery(): string {
   return `#graphql
