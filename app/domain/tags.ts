@@ -4,9 +4,6 @@
 /** Shopify's limit on the tags of one customer. */
 export const MAX_TAGS_PER_CUSTOMER = 250;
 
-/** What a tag prefix may be: lower-case letters, digits and hyphens, 1–32 characters. */
-export const TAG_PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
-
 /** "High-value champions" → "high-value-champions". Never empty. */
 export function slugOf(name: string): string {
   const slug = name
@@ -86,7 +83,7 @@ export function tagDiff(actual: readonly string[], desired: readonly string[], p
 }
 
 /** Whether the diff changes anything in Shopify. */
-export function isNoop(diff: TagDiff): boolean {
+function isNoop(diff: TagDiff): boolean {
   return diff.add.length === 0 && diff.remove.length === 0;
 }
 
