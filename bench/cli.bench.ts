@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     targets: { onlineRetailSeconds: 5, syntheticSeconds: 60, syntheticRssMB: 2048 },
   };
 
-  // 1. Online Retail, whole CLI (default kmeans, K auto), median of `runs`
+  // 1. Online Retail, whole CLI (the default algorithm: hybrid, ADR 0016), median of `runs`
   const or: Measure[] = [];
   for (let i = 0; i < runs; i++) or.push(timed(node, [bin, "segment", ONLINE_RETAIL, "--as-of", "2011-12-10", "--out", join(TMP, "or-out.csv"), "--quiet"]));
   results.onlineRetail = {
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     phases: /in ([\d.]+) s \(read ([\d.]+) s, segment ([\d.]+) s, write ([\d.]+) s\)/.exec(or[0]!.stdout)?.slice(1).map(Number),
   };
   const orOthers: Record<string, { wallSeconds: number; maxRssMB: number }> = {};
-  for (const alg of ["rfm", "hybrid", "dbscan"]) {
+  for (const alg of ["rfm", "kmeans", "dbscan"]) {
     const m = timed(node, [bin, "segment", ONLINE_RETAIL, "--as-of", "2011-12-10", "--algorithm", alg, "--out", join(TMP, "or-out.csv"), "--quiet"]);
     orOthers[alg] = { wallSeconds: m.wallSeconds, maxRssMB: Math.round(m.maxRssMB) };
   }
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     results.synthetic = { file: SYNTHETIC_DEFAULTS.out, seed: SYNTHETIC_DEFAULTS.seed, lines, customers: SYNTHETIC_DEFAULTS.customers, wallSeconds: syn.wallSeconds, maxRssMB: Math.round(syn.maxRssMB), phases, summary: syn.stdout.split("\n").slice(2, 3)[0] };
     console.log("synthetic:", JSON.stringify(results.synthetic));
     const others: Record<string, { wallSeconds: number; maxRssMB: number; model?: string }> = {};
-    for (const alg of ["rfm", "hybrid", "dbscan"]) {
+    for (const alg of ["rfm", "kmeans", "dbscan"]) {
       const m = timed(node, [bin, "segment", SYNTHETIC, "--algorithm", alg, "--out", join(TMP, `synthetic-1m-${alg}.csv`), "--quiet"]);
       others[alg] = { wallSeconds: m.wallSeconds, maxRssMB: Math.round(m.maxRssMB), model: /^Model: (.*)$/m.exec(m.stdout)?.[1] };
       console.log(alg, JSON.stringify(others[alg]));
