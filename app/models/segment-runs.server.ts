@@ -236,16 +236,22 @@ export async function latestModel(db: Db, shopId: number): Promise<{ runId: numb
  */
 export async function runSegments(db: Db, shopId: number, runId: number, batchSize = 5000): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  await forEachRunRow(db, shopId, runId, batchSize, (shopifyId, row) => out.set(shopifyId, row.segmentKey));
+  return out;
+}
+
+/** Every customer row of one run, in keyset pages of `batchSize`, by Shopify customer id. */
+async function forEachRunRow(db: Db, shopId: number, runId: number, batchSize: number, each: (shopifyId: string, row: RunAssignment) => void): Promise<void> {
   let after = 0;
   for (;;) {
     const rows = await db.customerSegment.findMany({
       where: { shopId, runId, id: { gt: after } },
       orderBy: { id: "asc" },
       take: batchSize,
-      select: { id: true, segmentKey: true, customer: { select: { shopifyId: true } } },
+      select: { id: true, customerId: true, segmentKey: true, rfmGroup: true, customer: { select: { shopifyId: true } } },
     });
-    for (const r of rows) out.set(r.customer.shopifyId, r.segmentKey);
-    if (rows.length < batchSize) return out;
+    for (const r of rows) each(r.customer.shopifyId, { customerRowId: r.customerId, segmentKey: r.segmentKey, rfmGroup: r.rfmGroup });
+    if (rows.length < batchSize) return;
     after = rows[rows.length - 1]!.id;
   }
 }
@@ -373,18 +379,14 @@ export interface RunAssignment {
 /** Every customer's row in one run of the shop, by Shopify customer id, read in keyset pages. */
 export async function runAssignments(db: Db, shopId: number, runId: number, batchSize = 5000): Promise<Map<string, RunAssignment>> {
   const out = new Map<string, RunAssignment>();
-  let after = 0;
-  for (;;) {
-    const rows = await db.customerSegment.findMany({
-      where: { shopId, runId, id: { gt: after } },
-      orderBy: { id: "asc" },
-      take: batchSize,
-      select: { id: true, customerId: true, segmentKey: true, rfmGroup: true, customer: { select: { shopifyId: true } } },
-    });
-    for (const r of rows) out.set(r.customer.shopifyId, { customerRowId: r.customerId, segmentKey: r.segmentKey, rfmGroup: r.rfmGroup });
-    if (rows.length < batchSize) return out;
-    after = rows[rows.length - 1]!.id;
-  }
+  await forEachRunRow(db, shopId, runId, batchSize, (shopifyId, row) => out.set(shopifyId, row));
+  return out;
+}
+
+/** The segments that have at least one customer in a run of the shop. */
+export async function populatedSegmentKeys(db: Db, shopId: number, runId: number): Promise<Set<string>> {
+  const rows = await db.customerSegment.groupBy({ by: ["segmentKey"], where: { shopId, runId } });
+  return new Set(rows.map((r) => r.segmentKey));
 }
 
 /**

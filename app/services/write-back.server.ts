@@ -17,7 +17,7 @@ import { RFM_GROUPS, type SegmentModel } from "../analytics";
 import type { Db } from "../db.server";
 import { rfmAgreement, type AgreementInput } from "../domain/shopify-rfm";
 import { desiredTags, planTagChanges, segmentTags, type ShopifyCustomerTags, type TagPlan } from "../domain/tags";
-import { latestCompletedRun, runAssignments, runModel, setRunShopifyRfm, type RunAssignment } from "../models/segment-runs.server";
+import { latestCompletedRun, populatedSegmentKeys, runAssignments, runModel, setRunShopifyRfm, type RunAssignment } from "../models/segment-runs.server";
 import { shopById } from "../models/shops.server";
 import {
   createWriteBack,
@@ -255,8 +255,12 @@ interface Target {
 async function loadTarget(pass: Pass): Promise<Target> {
   const { db, shopId } = pass.deps;
   const model = await runModel(db, shopId, pass.row.runId);
-  const tagOf = segmentTags(pass.prefix, (model?.segments ?? []).map((s) => ({ key: s.id, name: s.name })));
-  return { model, tagOf, assignments: await runAssignments(db, shopId, pass.row.runId) };
+  return { model, tagOf: tagsOfRun(pass, model), assignments: await runAssignments(db, shopId, pass.row.runId) };
+}
+
+/** Each segment of the run's model and its tag under the shop's prefix. */
+function tagsOfRun(pass: Pass, model: SegmentModel | null): Map<string, string> {
+  return segmentTags(pass.prefix, (model?.segments ?? []).map((s) => ({ key: s.id, name: s.name })));
 }
 
 async function plan(pass: Pass, target: Target, customers: readonly ShopifyCustomerTags[]): Promise<WriteBackStep> {
@@ -480,11 +484,11 @@ async function afterWrites(pass: Pass): Promise<WriteBackStep> {
 
 async function syncSegments(pass: Pass): Promise<WriteBackStep> {
   const { db, shopId } = pass.deps;
-  const target = await loadTarget(pass);
-  const populated = new Set([...target.assignments.values()].map((a) => a.segmentKey));
-  const segments: SegmentToSync[] = (target.model?.segments ?? [])
-    .filter((s) => populated.has(s.id))
-    .map((s) => ({ key: s.id, name: s.name, tag: target.tagOf.get(s.id)! }));
+  // The segments' names and tags, and which have customers: not every customer's row.
+  const model = await runModel(db, shopId, pass.row.runId);
+  const populated = await populatedSegmentKeys(db, shopId, pass.row.runId);
+  const tagOf = tagsOfRun(pass, model);
+  const segments: SegmentToSync[] = (model?.segments ?? []).filter((s) => populated.has(s.id)).map((s) => ({ key: s.id, name: s.name, tag: tagOf.get(s.id)! }));
   const outcome = await syncShopifySegments(db, pass.admin, shopId, segments);
   log().info({ shopId, writeBackId: pass.row.id, ...outcome }, "Shopify segments synced");
   await updateWriteBack(db, shopId, pass.row.id, { status: "completed", finishedAt: new Date() });
