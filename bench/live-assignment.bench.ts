@@ -21,13 +21,12 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, ren
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { createRng, type SegmentAlgorithm } from "../app/analytics";
 import { createDb, type Db } from "../app/db.server";
 import { applyMigrations } from "../app/db/migrate.server";
 import { reassignCustomers } from "../app/services/live-assignment.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
-import { environmentNote, fmtN, mdTable, parseArgs, peakMB, previousResults, runTsChild, TMP_DIR, writeResults, type Measurement } from "./run";
+import { environmentNote, fmtN, mdTable, parseArgs, peakMB, previousResults, runTsChild, scratchPostgresDatabase, TMP_DIR, writeResults, type Measurement } from "./run";
 import { syntheticRfm } from "./synthetic-rfm";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -36,7 +35,6 @@ const SHOP = "live-bench.myshopify.com";
 const AS_OF = new Date("2026-06-01T16:00:00Z");
 const DAY = 86_400_000;
 const WARM_UP = 20;
-const PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres";
 
 interface Options {
   customers: number;
@@ -98,27 +96,11 @@ async function seed(db: Db, o: Options): Promise<void> {
 /** The store's database: SQLite, written once per (customers, seed) and copied per run; or a fresh PostgreSQL database. */
 async function prepareDatabase(o: Options): Promise<{ url: string; drop(): Promise<void> }> {
   if (o.postgres) {
-    const name = `segmint_live_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    await applyMigrations(url.toString());
-    const db = createDb(url.toString());
+    const database = await scratchPostgresDatabase("segmint_live_bench");
+    const db = createDb(database.url);
     await seed(db, o);
     await db.$disconnect();
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: PG_ADMIN });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
+    return database;
   }
   mkdirSync(TMP_DIR, { recursive: true });
   const file = join(TMP_DIR, `live-${o.customers}-${o.seed}.db`);

@@ -31,7 +31,7 @@ import { applyMigrations } from "../app/db/migrate.server";
 import { shopDayFormatter } from "../app/models/order-facts.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
 import { CsvParser } from "../cli/csv/parser";
-import { environmentNote, fmtMB, fmtN, median, mdTable, parseArgs, peakMB, TMP_DIR, writeResults } from "./run";
+import { environmentNote, fmtMB, fmtN, median, mdTable, parseArgs, peakMB, scratchPostgresDatabase, TMP_DIR, writeResults } from "./run";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(TMP_DIR, "..", "..");
@@ -40,7 +40,6 @@ const ZONE = "America/New_York";
 /** The as-of instant (its day in the shop's zone is 2025-01-01, the day after the data's last). */
 const AS_OF = "2025-01-01T17:00:00Z";
 const AS_OF_DAY = "2025-01-01";
-const PG_ADMIN = process.env.SEGMINT_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 interface Options {
   orders: number;
@@ -137,16 +136,8 @@ async function ensureData(o: Options): Promise<{ dbFile: string; csvFile: string
 
 /** Copies the SQLite store into a fresh PostgreSQL database (not timed); returns its URL. */
 async function copyToPostgres(dbFile: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `segmint_refresh_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString());
-  const client = new pg.Client({ connectionString: url.toString() });
+  const database = await scratchPostgresDatabase("segmint_refresh_bench");
+  const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const src = new Database(dbFile, { readonly: true });
   src.defaultSafeIntegers(true);
@@ -182,15 +173,7 @@ async function copyToPostgres(dbFile: string): Promise<{ url: string; drop: () =
   await client.query("ANALYZE");
   src.close();
   await client.end();
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return database;
 }
 
 /** Removes the runs a previous measurement stored (PostgreSQL: the store is reused between runs). */

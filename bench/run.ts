@@ -165,6 +165,27 @@ export function environmentNote(): Record<string, unknown> {
   };
 }
 
+/** The PostgreSQL server the benches create their scratch databases on (as the tests do). */
+export const PG_ADMIN_URL = process.env.SEGMINT_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** A fresh, migrated PostgreSQL database named `<prefix>_<pid>` (any leftover dropped first), and how to drop it. */
+export async function scratchPostgresDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}`;
+  const onAdmin = async (sql: string[]): Promise<void> => {
+    const { default: pg } = await import("pg");
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    for (const statement of sql) await admin.query(statement);
+    await admin.end();
+  };
+  await onAdmin([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`]);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const { applyMigrations } = await import("../app/db/migrate.server");
+  await applyMigrations(url.toString());
+  return { url: url.toString(), drop: () => onAdmin([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]) };
+}
+
 export function writeResults(name: string, markdown: string, json: unknown): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${name}.md`), markdown.endsWith("\n") ? markdown : markdown + "\n");
