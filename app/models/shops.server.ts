@@ -26,3 +26,9 @@ export interface ShopSettingsPatch {
 export async function updateShopSettings(db: Db, shopId: number, patch: ShopSettingsPatch) {
   return db.shop.update({ where: { id: shopId }, data: patch });
 }
+
+/** The shop's currency for display: the currency of its most recent order (USD before any order). */
+export async function shopCurrency(db: Db, shopId: number): Promise<string> {
+  const order = await db.order.findFirst({ where: { shopId }, orderBy: { id: "desc" }, select: { currency: true } });
+  return order?.currency ?? "USD";
+}
