@@ -1,4 +1,8 @@
+import type { MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+// Pages set their own title ("Segments · Segmint"); this is the fallback.
+export const meta: MetaFunction = () => [{ title: "Segmint" }];
 
 export default function App() {
   return (

@@ -4,6 +4,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { AdminNav, ADMIN_PAGES } from "../components/admin-nav";
 import { config } from "../config.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
@@ -11,18 +12,24 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  return { apiKey: config().SHOPIFY_API_KEY };
+  const cfg = config();
+  return { apiKey: cfg.SHOPIFY_API_KEY, demo: Boolean(cfg.SEGMINT_SIMULATOR_URL) };
 }
 
 export default function AppLayout() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, demo } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
+      {/* Inside Shopify admin, App Bridge turns this into the app's sidebar navigation. */}
       <NavMenu>
-        <Link to="/app" rel="home">
-          Overview
-        </Link>
+        {ADMIN_PAGES.map((p) => (
+          <Link key={p.url} to={p.url} {...(p.url === "/app" ? { rel: "home" } : {})}>
+            {p.label}
+          </Link>
+        ))}
       </NavMenu>
+      {/* The offline demo has no Shopify admin (and no App Bridge) around it: the same pages as a bar. */}
+      {demo && <AdminNav />}
       <Outlet />
     </AppProvider>
   );
