@@ -88,6 +88,12 @@ export interface JobQueue {
    * "running" when one runs (whether or not another waits), else "queued", else null.
    */
   singletonState(client: QueueClient, shopId: number | null, singletonKey: string): Promise<"queued" | "running" | null>;
+  /**
+   * Runs a failed job of this shop again (the merchant's "Retry"): queued, due now, attempts from
+   * zero. False when the job is not a failed job of this shop, or when a job with its singleton
+   * key already waits (that one does the same work).
+   */
+  retryJob(client: QueueClient, shopId: number, jobId: JobId): Promise<boolean>;
   /** Starts running the registered jobs in this process (once; later calls are no-ops). */
   start(o: QueueStartOptions): void;
   /** Resolves when no runnable job is left (tests). */

@@ -15,3 +15,6 @@ export const cancelShopJobs: JobQueue["cancelShopJobs"] = (client, shopId, excep
 
 /** Whether a singleton job is waiting or running. See JobQueue. */
 export const singletonState: JobQueue["singletonState"] = (client, shopId, singletonKey) => jobQueue.singletonState(client, shopId, singletonKey);
+
+/** Queues a failed job of the shop again. See JobQueue. */
+export const retryJob: JobQueue["retryJob"] = (client, shopId, jobId) => jobQueue.retryJob(client, shopId, jobId);

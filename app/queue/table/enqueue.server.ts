@@ -1,4 +1,4 @@
-// The Job table's producer side: the only INSERT INTO "Job" in the app, and cancellation.
+// The Job table's producer side: the only INSERT INTO "Job" in the app, cancellation and retry.
 // Both take the caller's client, so they join its transaction when it has one open (the webhook
 // inbox writes its row and queues the drain in one commit).
 import type { EnqueueOptions, JobId, QueueClient } from "../job-queue";
@@ -66,4 +66,19 @@ export async function singletonState(client: QueueClient, shopId: number | null,
   const jobs = await client.job.findMany({ where: { shopId, singletonKey, status: { in: ["queued", "running"] } }, select: { status: true } });
   if (jobs.some((j) => j.status === "running")) return "running";
   return jobs.length > 0 ? "queued" : null;
+}
+
+/**
+ * See JobQueue.retryJob. One conditional UPDATE, so a job that changed meanwhile (or a second
+ * click) is not queued twice; the singleton check matches enqueue's (one waiting job per key).
+ * The last error stays on the row until the next attempt's outcome replaces or outlives it.
+ */
+export async function retryJob(client: QueueClient, shopId: number, jobId: JobId): Promise<boolean> {
+  const now = new Date();
+  const count = await client.$executeRaw`
+    UPDATE "Job" SET "status" = 'queued', "attempts" = 0, "runAt" = ${now}, "finishedAt" = NULL, "lockedBy" = NULL, "lockedAt" = NULL, "updatedAt" = ${now}
+    WHERE "id" = ${jobId} AND "shopId" = ${shopId} AND "status" = 'failed'
+      AND ("singletonKey" IS NULL OR NOT EXISTS (
+        SELECT 1 FROM "Job" w WHERE w."shopId" = ${shopId} AND w."singletonKey" = "Job"."singletonKey" AND w."status" = 'queued'))`;
+  return count === 1;
 }

@@ -1,6 +1,6 @@
 // The Job table as a JobQueue (ADR 0004 for the table, 0007 for the seam).
 import type { JobQueue } from "../job-queue";
-import { cancelShopJobs, enqueue, singletonState } from "./enqueue.server";
+import { cancelShopJobs, enqueue, retryJob, singletonState } from "./enqueue.server";
 import { startJobRunner, type JobRunner } from "./runner.server";
 
 export function createTableQueue(): JobQueue {
@@ -9,6 +9,7 @@ export function createTableQueue(): JobQueue {
     enqueue,
     cancelShopJobs,
     singletonState,
+    retryJob,
     start(o) {
       runner ??= startJobRunner(o);
     },
