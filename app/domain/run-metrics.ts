@@ -2,34 +2,11 @@
 // names its keys, so the refresh that writes it and the admin that reads it agree. Pure.
 // Runs stored before a key existed read as null/empty for it: readers show "not recorded for
 // this run" instead of failing.
-import type { SegmentDiagnostics, SegmentProfile } from "../analytics/index";
+import type { RunDistributions, RunMigration, SegmentDiagnostics, SegmentProfile } from "../analytics/index";
 
-/** Histogram of one feature: the whole store and each segment, over the same bins. */
-export interface FeatureDistribution {
-  /** Bin edges in the feature's unit (days, orders, currency units); `edges.length = bins + 1`. */
-  readonly edges: readonly number[];
-  /** One short label per bin, e.g. "0–30 days", "2 orders", "£100–£250". */
-  readonly labels: readonly string[];
-  /** Customers of the whole run per bin. */
-  readonly store: readonly number[];
-  /** Customers per bin, by segment id. */
-  readonly segments: Readonly<Record<string, readonly number[]>>;
-}
-
-export interface RunDistributions {
-  readonly recency: FeatureDistribution;
-  readonly frequency: FeatureDistribution;
-  readonly monetary: FeatureDistribution;
-}
-
-/** Customers moving between segments from the previous run to this one. */
-export interface RunMigration {
-  readonly previousRunId: number;
-  /** `from`: the previous run's segment id, or null for customers new to this run; `to`: this run's. */
-  readonly rows: readonly { readonly from: string | null; readonly fromName: string | null; readonly to: string; readonly customers: number }[];
-  /** Customers in the previous run and not in this one (deleted or redacted since). */
-  readonly gone: number;
-}
+// The distributions and the migration are computed by the core (analytics/segments/insights.ts)
+// at refresh time; their types live there and are re-exported here, so readers import one place.
+export type { FeatureDistribution, RunDistributions, RunMigration } from "../analytics/index";
 
 export interface RunMetrics {
   readonly timeZone: string | null;

@@ -3,7 +3,8 @@
 // customer. A failure is recorded on the run and rethrown, so the queue retries the job; the last
 // completed run stays the shop's current segmentation until a new run completes (docs/segments.md).
 import { businessNow } from "../clock.server";
-import { SEGMENT_ALGORITHMS, type RfmFeatureTable, type SegmentAlgorithm, type SegmentationResult } from "../analytics";
+import { runDistributions, runMigration, SEGMENT_ALGORITHMS, type RfmFeatureTable, type SegmentAlgorithm, type SegmentationResult } from "../analytics";
+import type { RunMetrics } from "../domain/run-metrics";
 import type { Db } from "../db.server";
 import { completeRun, createRun, failRun, latestModel, runSegments, segmentRowOf, type CustomerSegmentRow } from "../models/segment-runs.server";
 import { DEFAULT_SHOP_SEED, segmentShop, type SegmentShopOptions } from "./segment-shop.server";
@@ -70,13 +71,24 @@ export async function refreshSegments(db: Db, shopId: number, options: RefreshOp
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...warmStart,
     });
-    const metrics = {
+    // The admin's charts and migration table, computed here once (loaders never run analytics).
+    const segmentIds = result?.model.segments.map((s) => s.id) ?? [];
+    const metrics: RunMetrics = {
       timeZone,
       asOfDay: features.asOf,
       customers: features.count,
       diagnostics: result?.diagnostics ?? null,
       profiles: result?.profiles ?? [],
       previousRunId: previous?.runId ?? null,
+      distributions: result === null ? null : runDistributions(features, result.segmentIndex, segmentIds),
+      migration:
+        result === null || previous === null || warmStart.previousSegments === undefined
+          ? null
+          : runMigration(features, result.segmentIndex, segmentIds, {
+              runId: previous.runId,
+              segments: warmStart.previousSegments,
+              names: new Map(previous.model.segments.map((s) => [s.id, s.name])),
+            }),
     };
     finishedAt = now();
     const customerCount = await completeRun(db, shopId, runId, {

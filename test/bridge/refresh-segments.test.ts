@@ -15,6 +15,7 @@ import {
   type CustomerSegmentRow,
 } from "../../app/models/segment-runs.server";
 import { tombstoneCustomer } from "../../app/models/customers.server";
+import { parseRunMetrics } from "../../app/domain/run-metrics";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
@@ -102,6 +103,18 @@ describeEachDatabase("segment refresh", (provider) => {
     expect(metrics.timeZone).toBe("America/New_York");
     expect(metrics.diagnostics.clusteredCustomers).toBe(CUSTOMERS);
     expect(metrics.profiles.reduce((s, p) => s + p.size, 0)).toBe(CUSTOMERS + 1);
+    // The admin's insights are stored with the run: histograms over the buyers ("ret" bought
+    // nothing), every segment present; no migration for a first run.
+    const insights = parseRunMetrics(run!.metrics);
+    expect(insights.migration).toBeNull();
+    for (const feature of ["recency", "frequency", "monetary"] as const) {
+      const h = insights.distributions![feature];
+      expect(h.store.reduce((a, b) => a + b, 0)).toBe(CUSTOMERS);
+      expect(Object.keys(h.segments).sort()).toEqual(metrics.profiles.map((p) => p.segmentId).sort());
+      for (const p of metrics.profiles) expect(h.segments[p.segmentId]!.reduce((a, b) => a + b, 0)).toBe(p.kind === "prospects" ? 0 : p.size);
+    }
+    // Customer i has (i % 5) + 1 orders: 8 customers per frequency 1..5 → bins 1, 2, 3–4, 5–9.
+    expect(insights.distributions!.frequency.store).toEqual([8, 8, 16, 8, 0]);
 
     const stored = await db.segmentRun.findUniqueOrThrow({ where: { id: firstRun } });
     const model = parseSegmentModel(stored.model);
@@ -144,6 +157,20 @@ describeEachDatabase("segment refresh", (provider) => {
     expect(outcome.result?.diagnostics.matchedSegments).toBe(matched);
     expect(second.filter((id) => clusters.includes(id))).toHaveLength(matched);
     expect(JSON.parse((await latestCompletedRun(db, shopA))!.metrics)).toMatchObject({ previousRunId: firstRun });
+    // Migration from the first run: every customer of this run counted once, from the first run's stored segments.
+    const migration = parseRunMetrics((await latestCompletedRun(db, shopA))!.metrics).migration!;
+    expect(migration.previousRunId).toBe(firstRun);
+    expect(migration.gone).toBe(0);
+    expect(migration.rows.reduce((s, r) => s + r.customers, 0)).toBe(CUSTOMERS + 1);
+    const firstRows = await runCustomerRows(db, shopA, firstRun);
+    const secondRows = await runCustomerRows(db, shopA, secondRun);
+    const pairs = new Map<string, number>();
+    for (const r of secondRows) {
+      const from = firstRows.find((f) => f.shopifyCustomerId === r.shopifyCustomerId)!.segmentKey;
+      pairs.set(`${from}>${r.segmentKey}`, (pairs.get(`${from}>${r.segmentKey}`) ?? 0) + 1);
+    }
+    expect(new Map(migration.rows.map((r) => [`${r.from}>${r.to}`, r.customers]))).toEqual(pairs);
+    for (const r of migration.rows) expect(r.fromName).toBe(first.segments.find((s) => s.id === r.from)!.name);
     expect((await latestCompletedRun(db, shopA))?.id).toBe(secondRun);
     const c0Row = (await runCustomerRows(db, shopA, secondRun)).find((r) => r.shopifyCustomerId === "c0")!;
     expect(c0Row.frequency).toBe(2);

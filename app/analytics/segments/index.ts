@@ -8,3 +8,4 @@ export { assignSegments } from "./assign";
 export { assignSegmentsWithHysteresis } from "./stability";
 export * from "./explain";
 export { describeSegment } from "./describe";
+export * from "./insights";
