@@ -1,0 +1,67 @@
+// The Model page's reads of SegmentRun: one page of a shop's runs (newest first), which of them
+// still keep their customer rows (a rollback needs them), and the newest completed run with its
+// stored plots and model. Every query is scoped by shop.
+import type { Db } from "../db.server";
+
+export interface RunHistoryRow {
+  readonly id: number;
+  readonly algorithm: string;
+  readonly status: string;
+  readonly params: string;
+  readonly metrics: string;
+  readonly customerCount: number;
+  readonly error: string | null;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly durationMs: number | null;
+}
+
+const HISTORY_FIELDS = {
+  id: true,
+  algorithm: true,
+  status: true,
+  params: true,
+  metrics: true,
+  customerCount: true,
+  error: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+} as const;
+
+/** One page of the shop's runs, newest first, and how many runs the shop has. */
+export async function runHistoryPage(db: Db, shopId: number, skip: number, take: number): Promise<{ rows: RunHistoryRow[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    db.segmentRun.findMany({ where: { shopId }, orderBy: { id: "desc" }, skip, take, select: HISTORY_FIELDS }),
+    db.segmentRun.count({ where: { shopId } }),
+  ]);
+  return { rows, total };
+}
+
+/**
+ * Which of these runs of the shop still have customer rows (older runs are pruned, keeping their
+ * metrics). One indexed existence probe per run ([runId, segmentKey] index), never a count.
+ */
+export async function runsWithRows(db: Db, shopId: number, runIds: readonly number[]): Promise<Set<number>> {
+  const found = await Promise.all(runIds.map((runId) => db.customerSegment.findFirst({ where: { runId, shopId }, select: { runId: true } })));
+  return new Set(found.flatMap((r) => (r ? [r.runId] : [])));
+}
+
+export interface RunWithPlots {
+  readonly id: number;
+  readonly algorithm: string;
+  readonly metrics: string;
+  readonly plots: string | null;
+  readonly model: string | null;
+  readonly asOf: Date;
+  readonly finishedAt: Date | null;
+}
+
+/** The shop's newest completed run with its stored plots and model (JSON), or null. */
+export async function latestRunWithPlots(db: Db, shopId: number): Promise<RunWithPlots | null> {
+  return db.segmentRun.findFirst({
+    where: { shopId, status: "completed" },
+    orderBy: { id: "desc" },
+    select: { id: true, algorithm: true, metrics: true, plots: true, model: true, asOf: true, finishedAt: true },
+  });
+}
