@@ -9,6 +9,9 @@
 //      start unless every URL is local;
 //   4. prints progress, the URLs and the synced counts, then one line each when the first refresh,
 //      the write-back and the Shopify segment sync complete (read from the database). Ctrl+C stops everything.
+// Environment: PORT (default 3000); SEGMINT_DEMO_DB, the SQLite file to (re)create (default
+// .data/demo.db; a relative path is taken from the repository root), so the browser tests run a demo
+// of their own without replacing a developer's; SEGMINT_DEMO_SHOP (the simulated shop's domain).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -28,7 +31,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
 const shopDomain = process.env.SEGMINT_DEMO_SHOP ?? DEFAULT_DEMO_SHOP;
 const appUrl = `http://localhost:${port}`;
-const databaseUrl = "file:./.data/demo.db";
+const databaseFile = path.resolve(root, process.env.SEGMINT_DEMO_DB || ".data/demo.db");
+const databaseUrl = `file:${databaseFile}`;
 const apiSecret = randomBytes(24).toString("hex"); // per run: signs the simulator's webhooks
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
   log(`Shopify simulator at ${sim.url}: ${fmt(seeded.customers)} customers (${fmt(seeded.wholesaleCustomers)} tagged wholesale, ${fmt(seeded.cappedTagCustomers)} at 250 tags), ${fmt(seeded.customerOrders + seeded.guestOrders)} orders, ${fmt(seeded.lineItems)} line items (${seeded.layout} layout); the shop's today is ${seeded.today}`);
   log(`  control API: ${sim.url}/_sim/shops/${shopDomain}/customers | /segments | /calls`);
 
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(root, `.data/demo.db${suffix}`), { force: true });
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${databaseFile}${suffix}`, { force: true });
   await applyMigrations(databaseUrl, root);
   const db = createDb(databaseUrl);
   await db.session.create({
