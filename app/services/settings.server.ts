@@ -32,7 +32,7 @@ const settingsSchema = z.object({
   tagPrefix: z.string({ error: TAG_PREFIX_MESSAGE }).trim().regex(TAG_PREFIX_PATTERN, { error: TAG_PREFIX_MESSAGE }),
   writeBackMode: z.enum(WRITE_BACK_MODES, { error: WRITE_BACK_MODE_MESSAGE }),
   // A checkbox: present ("on"/"true") when ticked, absent when not.
-  shopifySegments: z.unknown().transform((v) => v === "on" || v === "true" || v === true),
+  shopifySegments: z.unknown().optional().transform((v) => v === "on" || v === "true" || v === true),
   timeZone: z.string({ error: TIME_ZONE_MESSAGE }).trim().min(1, { error: TIME_ZONE_MESSAGE }).refine(isTimeZone, { error: TIME_ZONE_MESSAGE }),
 });
 
