@@ -107,7 +107,7 @@ describeEachDatabase("jobs page and retry", (provider) => {
       const { loader } = await import("../../app/routes/app.jobs");
       session.shop = shopA.domain;
       const res = await loader({ request: new Request("http://localhost/app/jobs?status=failed"), params: {}, context: {} });
-      const body = (await res.json()) as { jobs: { id: number; lastError: string | null }[] };
+      const body = (await res.json()) as unknown as { jobs: { id: number; lastError: string | null }[] };
       expect(body.jobs.map((j) => j.id)).toEqual([failedA]);
       expect(JSON.stringify(body)).not.toContain("B's secret reason");
     });
