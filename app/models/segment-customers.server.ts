@@ -1,0 +1,155 @@
+// The customers of one segment in one run of a shop, as the admin's table and the CSV export read
+// them: every query is shop-scoped and starts from the (runId, segmentKey) index. One portable SQL
+// text for SQLite and PostgreSQL (quoted identifiers, explicit NULL ordering, LIKE … ESCAPE).
+import type { Prisma } from "@prisma/client";
+import { sqlOf, type Db } from "../db.server";
+
+export const SEGMENT_CUSTOMER_SORTS = ["monetary", "frequency", "recency", "customer"] as const;
+export type SegmentCustomerSort = (typeof SEGMENT_CUSTOMER_SORTS)[number];
+export type SortDirection = "asc" | "desc";
+
+/** Rows per page of the admin table: the most a page may ask for. */
+export const MAX_SEGMENT_PAGE = 50;
+
+export interface SegmentCustomerRow {
+  /** CustomerSegment.id: the keyset of the export. */
+  readonly rowId: number;
+  readonly shopifyCustomerId: string;
+  readonly segmentKey: string;
+  /** null: no purchase on or before the run's day. */
+  readonly recencyDays: number | null;
+  readonly frequency: number;
+  readonly monetaryMilli: number;
+  readonly rScore: number;
+  readonly fScore: number;
+  readonly mScore: number;
+  readonly rfmGroup: string;
+  readonly outlier: boolean;
+  /** The stored "why here" sentence. */
+  readonly explanation: string;
+}
+
+export interface SegmentCustomerQuery {
+  readonly sort: SegmentCustomerSort;
+  readonly direction: SortDirection;
+  /** Shopify customer id or its first digits (prefix match); empty/undefined: every customer. */
+  readonly search?: string;
+  /** 0-based row offset. */
+  readonly offset: number;
+  /** 1..MAX_SEGMENT_PAGE. */
+  readonly limit: number;
+}
+
+interface RawRow {
+  id: number | bigint;
+  shopifyId: string;
+  segmentKey: string;
+  recencyDays: number | bigint | null;
+  frequency: number | bigint;
+  monetaryMilli: number | bigint | string;
+  rScore: number | bigint;
+  fScore: number | bigint;
+  mScore: number | bigint;
+  rfmGroup: string;
+  outlier: boolean | number | bigint;
+  explanation: string;
+}
+
+const ROW_COLUMNS = `cs."id", cs."segmentKey", cs."recencyDays", cs."frequency", cs."monetaryMilli", cs."rScore", cs."fScore", cs."mScore", cs."rfmGroup", cs."outlier", cs."explanation"`;
+
+function toRow(r: RawRow): SegmentCustomerRow {
+  return {
+    rowId: Number(r.id),
+    shopifyCustomerId: r.shopifyId,
+    segmentKey: r.segmentKey,
+    recencyDays: r.recencyDays === null ? null : Number(r.recencyDays),
+    frequency: Number(r.frequency),
+    monetaryMilli: Number(r.monetaryMilli),
+    rScore: Number(r.rScore),
+    fScore: Number(r.fScore),
+    mScore: Number(r.mScore),
+    rfmGroup: r.rfmGroup,
+    outlier: r.outlier === true || Number(r.outlier) === 1,
+    explanation: r.explanation,
+  };
+}
+
+/** LIKE pattern of a prefix, its wildcards escaped (with ESCAPE '\'). */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * ORDER BY for a sort: the column, NULLs (recency of non-buyers) always last, then the row id in
+ * the same direction so pages never overlap. Customer ids are digit strings: by length, then text,
+ * which is numeric order.
+ */
+function orderBy(sort: SegmentCustomerSort, direction: SortDirection): string {
+  const dir = direction === "asc" ? "ASC" : "DESC";
+  switch (sort) {
+    case "monetary":
+      return `cs."monetaryMilli" ${dir}, cs."id" ${dir}`;
+    case "frequency":
+      return `cs."frequency" ${dir}, cs."id" ${dir}`;
+    case "recency":
+      return `(cs."recencyDays" IS NULL) ASC, cs."recencyDays" ${dir}, cs."id" ${dir}`;
+    case "customer":
+      return `LENGTH(c."shopifyId") ${dir}, c."shopifyId" ${dir}, cs."id" ${dir}`;
+  }
+}
+
+function searchFilter(db: Db, search: string | undefined): Prisma.Sql {
+  const { sql, empty } = sqlOf(db);
+  return search ? sql` AND c."shopifyId" LIKE ${prefixPattern(search)} ESCAPE '\\'` : empty;
+}
+
+/** One page of a segment's customers in a run of the shop, sorted and optionally filtered by customer id. */
+export async function segmentCustomersPage(db: Db, shopId: number, runId: number, segmentKey: string, query: SegmentCustomerQuery): Promise<SegmentCustomerRow[]> {
+  if (!(Number.isInteger(query.limit) && query.limit >= 1 && query.limit <= MAX_SEGMENT_PAGE)) throw new RangeError(`limit must be 1..${MAX_SEGMENT_PAGE}, got ${query.limit}`);
+  if (!(Number.isInteger(query.offset) && query.offset >= 0)) throw new RangeError(`offset must be a non-negative integer, got ${query.offset}`);
+  const { sql, raw } = sqlOf(db);
+  const order = raw(orderBy(query.sort, query.direction));
+  const needsCustomer = query.sort === "customer" || Boolean(query.search);
+  // Without a customer filter or sort, the page's rows are picked from the segment's index alone
+  // and only those 50 are joined to Customer (not every row of the segment).
+  const rows = needsCustomer
+    ? await db.$queryRaw<RawRow[]>(sql`
+        SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
+        FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
+        WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}${searchFilter(db, query.search)}
+        ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`)
+    : await db.$queryRaw<RawRow[]>(sql`
+        SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
+        FROM (SELECT * FROM "CustomerSegment" cs
+              WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}
+              ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}) cs
+        JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
+        ORDER BY ${order}`);
+  return rows.map(toRow);
+}
+
+/** How many customers of the segment (matching the search, if any) the run of the shop holds. */
+export async function countSegmentCustomers(db: Db, shopId: number, runId: number, segmentKey: string, search?: string): Promise<number> {
+  const { sql } = sqlOf(db);
+  const rows = search
+    ? await db.$queryRaw<{ n: number | bigint }[]>(sql`
+        SELECT COUNT(*) AS n FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
+        WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}${searchFilter(db, search)}`)
+    : await db.$queryRaw<{ n: number | bigint }[]>(sql`
+        SELECT COUNT(*) AS n FROM "CustomerSegment" cs WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The segment's customers after row id `afterRowId`, in row-id order, `limit` at a time: the
+ * export's keyset pages (each page one indexed range read, so memory holds one page).
+ */
+export async function segmentCustomersAfter(db: Db, shopId: number, runId: number, segmentKey: string, afterRowId: number, limit: number): Promise<SegmentCustomerRow[]> {
+  const { sql, raw } = sqlOf(db);
+  const rows = await db.$queryRaw<RawRow[]>(sql`
+    SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
+    FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
+    WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey} AND cs."id" > ${afterRowId}
+    ORDER BY cs."id" ASC LIMIT ${limit}`);
+  return rows.map(toRow);
+}

@@ -1,0 +1,186 @@
+// The Segments pages: the list of the latest completed run's segments, and one segment's detail
+// (definition with the model's cut-offs, profile charts against the whole store, the action, a
+// page of its customers with the "why here" sentence). Read-only: everything comes from the stored
+// run (metrics, model, customer rows); nothing is computed from orders in a request.
+import { moneyBinLabels, type FeatureDistribution, type SegmentProfile } from "../analytics";
+import type { Db } from "../db.server";
+import { parseRunMetrics, type RunMetrics } from "../domain/run-metrics";
+import { moneyFormatter, segmentDefinitionText, type SegmentDefinitionText } from "../domain/segment-definition";
+import { countSegmentCustomers, MAX_SEGMENT_PAGE, segmentCustomersPage, type SegmentCustomerRow, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
+import { latestCompletedRun, runModel, type StoredRun } from "../models/segment-runs.server";
+
+export { SEGMENT_CUSTOMER_SORTS, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
+
+/** Customers per page of the detail table. */
+export const SEGMENT_PAGE_SIZE = MAX_SEGMENT_PAGE;
+
+export interface RunSummary {
+  readonly id: number;
+  readonly algorithm: string;
+  /** The business day the run segmented as of (YYYY-MM-DD), or null for old runs. */
+  readonly asOfDay: string | null;
+  readonly finishedAt: string | null;
+  readonly customers: number;
+}
+
+export interface SegmentSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: SegmentProfile["kind"];
+  readonly size: number;
+  readonly share: number;
+  readonly revenueMilli: number;
+  readonly revenueShare: number;
+  /** Medians; null where undefined (no buyer in the segment, or an empty segment). */
+  readonly medianRecencyDays: number | null;
+  readonly medianFrequency: number | null;
+  readonly medianMonetaryMilli: number | null;
+  /** The medians in one sentence ("Bought recently (median 12 days ago), …"). */
+  readonly summary: string;
+  readonly action: string;
+}
+
+export interface SegmentsList {
+  /** null: no completed run yet (the page says what to do). */
+  readonly run: RunSummary | null;
+  readonly segments: readonly SegmentSummary[];
+}
+
+function finite(v: number | null | undefined): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+function summaryOf(p: SegmentProfile): SegmentSummary {
+  return {
+    id: p.segmentId,
+    name: p.name,
+    kind: p.kind,
+    size: p.size,
+    share: p.share,
+    revenueMilli: p.revenueMilli,
+    revenueShare: p.revenueShare,
+    medianRecencyDays: finite(p.median?.recencyDays),
+    medianFrequency: p.size === 0 ? null : finite(p.median?.frequency),
+    medianMonetaryMilli: p.size === 0 ? null : finite(p.median?.monetaryMilli),
+    summary: p.definition,
+    action: p.action,
+  };
+}
+
+function runSummary(run: StoredRun, metrics: RunMetrics): RunSummary {
+  return { id: run.id, algorithm: run.algorithm, asOfDay: metrics.asOfDay, finishedAt: run.finishedAt?.toISOString() ?? null, customers: run.customerCount };
+}
+
+/** The latest completed run's segments, largest first. */
+export async function segmentsList(db: Db, shopId: number): Promise<SegmentsList> {
+  const run = await latestCompletedRun(db, shopId);
+  if (!run) return { run: null, segments: [] };
+  const metrics = parseRunMetrics(run.metrics);
+  const segments = metrics.profiles.map(summaryOf).sort((a, b) => b.size - a.size || a.name.localeCompare(b.name));
+  return { run: runSummary(run, metrics), segments };
+}
+
+export type ProfileFeature = "recency" | "frequency" | "monetary";
+
+export interface ProfileChart {
+  readonly feature: ProfileFeature;
+  readonly title: string;
+  readonly xLabel: string;
+  /** Shares of the segment's buyers and of the store's buyers per bin, 0..1. */
+  readonly bins: readonly { readonly label: string; readonly segment: number; readonly store: number }[];
+  /** Buyers counted (segment, store): the shares' denominators. */
+  readonly segmentBuyers: number;
+  readonly storeBuyers: number;
+}
+
+export interface SegmentCustomersParams {
+  /** 1-based. Past the last page: the last page. */
+  readonly page: number;
+  readonly sort: SegmentCustomerSort;
+  readonly direction: SortDirection;
+  /** Shopify customer id or its first digits. */
+  readonly search?: string;
+}
+
+export interface SegmentCustomersPage {
+  readonly rows: readonly SegmentCustomerRow[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageCount: number;
+  readonly pageSize: number;
+  readonly sort: SegmentCustomerSort;
+  readonly direction: SortDirection;
+  readonly search: string;
+}
+
+export interface SegmentDetail {
+  readonly run: RunSummary;
+  readonly segment: SegmentSummary;
+  readonly definition: SegmentDefinitionText;
+  /** null: a run stored before the distributions were recorded. */
+  readonly charts: readonly ProfileChart[] | null;
+  readonly customers: SegmentCustomersPage;
+}
+
+const CHART_TEXT: Record<ProfileFeature, { title: string; xLabel: string }> = {
+  recency: { title: "Days since the last order", xLabel: "Days since the last order" },
+  frequency: { title: "Orders per customer", xLabel: "Orders" },
+  monetary: { title: "Net spend per customer", xLabel: "Net spend" },
+};
+
+function chartOf(feature: ProfileFeature, d: FeatureDistribution, segmentId: string, currency: string): ProfileChart {
+  const segmentCounts = d.segments[segmentId] ?? d.store.map(() => 0);
+  const segmentBuyers = segmentCounts.reduce((a, b) => a + b, 0);
+  const storeBuyers = d.store.reduce((a, b) => a + b, 0);
+  // Money bins were labelled without a currency at refresh time: written here in the shop's.
+  const money = moneyFormatter(currency, d.edges.slice(1, -1).every((e) => e >= 10));
+  const labels = feature === "monetary" ? moneyBinLabels(d.edges, (units) => money(units * 1000)) : d.labels;
+  return {
+    feature,
+    ...CHART_TEXT[feature],
+    bins: labels.map((label, i) => ({
+      label,
+      segment: segmentBuyers === 0 ? 0 : (segmentCounts[i] ?? 0) / segmentBuyers,
+      store: storeBuyers === 0 ? 0 : (d.store[i] ?? 0) / storeBuyers,
+    })),
+    segmentBuyers,
+    storeBuyers,
+  };
+}
+
+/**
+ * One segment of the shop's latest completed run, with a page of its customers; null when the
+ * shop has no completed run or the run has no segment `segmentKey` (the route answers 404).
+ */
+export async function segmentDetail(db: Db, shopId: number, segmentKey: string, currency: string, params: SegmentCustomersParams): Promise<SegmentDetail | null> {
+  const run = await latestCompletedRun(db, shopId);
+  if (!run) return null;
+  const metrics = parseRunMetrics(run.metrics);
+  const profile = metrics.profiles.find((p) => p.segmentId === segmentKey);
+  const model = profile ? await runModel(db, shopId, run.id) : null;
+  const definition = model ? segmentDefinitionText(model, segmentKey, currency) : null;
+  if (!profile || !definition) return null;
+
+  const search = params.search?.trim() ?? "";
+  const total = await countSegmentCustomers(db, shopId, run.id, segmentKey, search || undefined);
+  const pageCount = Math.max(1, Math.ceil(total / SEGMENT_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(params.page)), pageCount);
+  const rows =
+    total === 0
+      ? []
+      : await segmentCustomersPage(db, shopId, run.id, segmentKey, {
+          sort: params.sort,
+          direction: params.direction,
+          offset: (page - 1) * SEGMENT_PAGE_SIZE,
+          limit: SEGMENT_PAGE_SIZE,
+          ...(search ? { search } : {}),
+        });
+  const d = metrics.distributions;
+  return {
+    run: runSummary(run, metrics),
+    segment: summaryOf(profile),
+    definition,
+    charts: d === null ? null : (["recency", "frequency", "monetary"] as const).map((f) => chartOf(f, d[f], segmentKey, currency)),
+    customers: { rows, total, page, pageCount, pageSize: SEGMENT_PAGE_SIZE, sort: params.sort, direction: params.direction, search },
+  };
+}
