@@ -4,7 +4,7 @@
 // validate with zod and queue work (a refresh, a write-back pass), never run it.
 import { z } from "zod";
 import type { SegmentDiagnostics } from "../analytics/index";
-import type { Db } from "../db.server";
+import { db as defaultDb, type Db } from "../db.server";
 import { parseRunMetrics } from "../domain/run-metrics";
 import { parseRunPlots, plotsForDisplay, segmentNamesOfModel, type RunPlots } from "../domain/run-plots";
 import { latestRunWithPlots, runHistoryPage, runsWithRows, type RunHistoryRow } from "../models/run-history.server";
@@ -272,4 +272,37 @@ export async function modelPage(db: Db, shopId: number, options: { page?: number
       rollbackCandidate: candidate,
     },
   };
+}
+
+// ── The route's two entry points (default database) ──────────────────────────────────────────
+
+export type ModelActionResult =
+  | { readonly intent: "save"; readonly status: 200 | 400; readonly ok: boolean; readonly message?: string; readonly errors?: FieldErrors<"algorithm" | "k"> }
+  | { readonly intent: "run-now"; readonly status: 200; readonly ok: true; readonly message: string; readonly outcome: RefreshRequest }
+  | { readonly intent: "rollback"; readonly status: 200 | 409; readonly ok: boolean; readonly message: string }
+  | { readonly intent: "not-found"; readonly status: 404; readonly what: string }
+  | { readonly intent: "unknown"; readonly status: 400; readonly ok: false; readonly message: string };
+
+/** The Model page's form posts: `intent` = save | run-now | rollback (with `runId`). */
+export async function modelAction(shopId: number, form: FormData, db: Db = defaultDb()): Promise<ModelActionResult> {
+  const intent = form.get("intent");
+  if (intent === "save") {
+    const saved = await saveModelSettings(db, shopId, { algorithm: form.get("algorithm") ?? undefined, k: form.get("k") ?? undefined });
+    return saved.ok ? { intent, status: 200, ok: true, message: saved.message } : { intent, status: 400, ok: false, errors: saved.errors };
+  }
+  if (intent === "run-now") {
+    const { outcome, message } = await runModelNow(db, shopId);
+    return { intent, status: 200, ok: true, message, outcome };
+  }
+  if (intent === "rollback") {
+    const result = await rollbackToRun(db, shopId, form.get("runId"));
+    if (result.kind === "not-found") return { intent: "not-found", status: 404, what: "Run" };
+    return result.kind === "refused" ? { intent, status: 409, ok: false, message: result.message } : { intent, status: 200, ok: true, message: result.message };
+  }
+  return { intent: "unknown", status: 400, ok: false, message: "Unknown action: reload the page and try again." };
+}
+
+/** The Model page's loader data from the request URL (`page`, `confirmRollback`). */
+export async function loadModelPage(shopId: number, url: URL, db: Db = defaultDb()): Promise<ModelPageResult> {
+  return modelPage(db, shopId, { page: pageOf(url.searchParams.get("page")), confirmRollback: url.searchParams.get("confirmRollback") });
 }

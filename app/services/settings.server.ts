@@ -3,7 +3,7 @@
 // One save validates every field with zod and answers with a plain message per refused field;
 // nothing is saved when any field is refused.
 import { z } from "zod";
-import type { Db } from "../db.server";
+import { db as defaultDb, type Db } from "../db.server";
 import { TAG_PREFIX_MAX_LENGTH, TAG_PREFIX_PATTERN } from "../domain/tag-prefix";
 import { shopById, updateShopSettings } from "../models/shops.server";
 import { bookNextRefresh, refreshSettings, updateRefreshSettings, type RefreshSettings } from "./refresh-schedule.server";
@@ -95,4 +95,29 @@ export async function saveSettings(db: Db, shopId: number, input: SettingsInput,
   const notes = ["Settings saved."];
   if (tagPrefix !== before.tagPrefix) notes.push(`The next write-back moves Segmint's tags from "${before.tagPrefix}:" to "${tagPrefix}:".`);
   return { ok: true, settings: (await settingsView(db, shopId))!, message: notes.join(" ") };
+}
+
+// ── The route's two entry points (default database) ──────────────────────────────────────────
+
+/** The Settings page's data, or null when the shop row is gone. */
+export async function loadSettings(shopId: number, db: Db = defaultDb()): Promise<SettingsView | null> {
+  return settingsView(db, shopId);
+}
+
+const formText = (form: FormData, name: string): string | undefined => {
+  const v = form.get(name);
+  return typeof v === "string" ? v : undefined;
+};
+
+/** The Settings form's post: every field in one save. */
+export async function settingsAction(shopId: number, form: FormData, db: Db = defaultDb()): Promise<SaveSettingsResult> {
+  return saveSettings(db, shopId, {
+    tagPrefix: formText(form, "tagPrefix"),
+    writeBackMode: formText(form, "writeBackMode"),
+    shopifySegments: formText(form, "shopifySegments"),
+    timeZone: formText(form, "timeZone"),
+    schedule: formText(form, "schedule"),
+    weekday: formText(form, "weekday"),
+    hour: formText(form, "hour"),
+  });
 }
