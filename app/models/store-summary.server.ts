@@ -47,3 +47,122 @@ export async function storeSummary(db: Db, shopId: number): Promise<StoreSummary
     lastSync,
   };
 }
+
+// The Overview's live part: what runs now (backfill, refresh, write-back) and the settings it
+// names. Small indexed reads: the page polls them every 2 s while something runs.
+
+export interface BackfillProgress {
+  readonly status: string;
+  readonly rowsDone: number;
+  readonly rowsTotal: number | null;
+  readonly error: string | null;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+}
+
+export interface WriteBackProgress {
+  readonly id: number;
+  readonly kind: string;
+  readonly mode: string;
+  readonly status: string;
+  readonly segmentKey: string | null;
+  readonly customersChanged: number;
+  readonly tagsAdded: number;
+  readonly tagsRemoved: number;
+  readonly failed: number;
+  /** Tag changes planned for this pass, and how many of them are settled (written, failed or skipped). */
+  readonly tagChanges: number;
+  readonly tagChangesSettled: number;
+  readonly startedAt: Date;
+}
+
+export interface ShopActivity {
+  readonly settings: {
+    readonly writeBackMode: string;
+    readonly refreshSchedule: string;
+    readonly refreshWeekday: number;
+    readonly refreshHour: number;
+    readonly lastRefreshAt: Date | null;
+    readonly nextRefreshAt: Date | null;
+  };
+  /** The shop's latest backfill (any status), or null before the first. */
+  readonly backfill: BackfillProgress | null;
+  /** A refresh in progress (the newest running SegmentRun), or null. */
+  readonly runningRun: { readonly id: number; readonly startedAt: Date } | null;
+  /** The newest finished run when it failed (later than the last completed one), or null. */
+  readonly failedRun: { readonly id: number; readonly error: string | null; readonly finishedAt: Date | null } | null;
+  /** How long the last completed refresh took (the running one's estimate), or null. */
+  readonly lastCompletedDurationMs: number | null;
+  /** The newest unfinished write-back pass other than live assignment's small ones, or null. */
+  readonly writeBack: WriteBackProgress | null;
+}
+
+const UNFINISHED_WRITE_BACK = { notIn: ["completed", "failed"] };
+
+export async function shopActivity(db: Db, shopId: number): Promise<ShopActivity> {
+  const [settings, backfill, runningRun, lastFinished, lastCompleted, writeBack] = await Promise.all([
+    db.shop.findUniqueOrThrow({
+      where: { id: shopId },
+      select: { writeBackMode: true, refreshSchedule: true, refreshWeekday: true, refreshHour: true, lastRefreshAt: true, nextRefreshAt: true },
+    }),
+    db.syncRun.findFirst({
+      where: { shopId, kind: "backfill" },
+      orderBy: { id: "desc" },
+      select: { status: true, rowsDone: true, rowsTotal: true, error: true, startedAt: true, finishedAt: true },
+    }),
+    db.segmentRun.findFirst({ where: { shopId, status: "running" }, orderBy: { id: "desc" }, select: { id: true, startedAt: true } }),
+    db.segmentRun.findFirst({ where: { shopId, status: { in: ["completed", "failed"] } }, orderBy: { id: "desc" }, select: { id: true, status: true, error: true, finishedAt: true } }),
+    db.segmentRun.findFirst({ where: { shopId, status: "completed" }, orderBy: { id: "desc" }, select: { durationMs: true } }),
+    db.writeBack.findFirst({
+      where: { shopId, kind: { not: "live" }, status: UNFINISHED_WRITE_BACK },
+      orderBy: { id: "desc" },
+      select: { id: true, kind: true, mode: true, status: true, segmentKey: true, customersChanged: true, tagsAdded: true, tagsRemoved: true, failed: true, startedAt: true },
+    }),
+  ]);
+  let tagChanges = 0;
+  let tagChangesSettled = 0;
+  if (writeBack) {
+    const [all, pending] = await Promise.all([
+      db.tagWrite.count({ where: { shopId, writeBackId: writeBack.id } }),
+      db.tagWrite.count({ where: { shopId, writeBackId: writeBack.id, result: "pending" } }),
+    ]);
+    tagChanges = all;
+    tagChangesSettled = all - pending;
+  }
+  return {
+    settings,
+    backfill,
+    runningRun,
+    failedRun: lastFinished?.status === "failed" ? { id: lastFinished.id, error: lastFinished.error, finishedAt: lastFinished.finishedAt } : null,
+    lastCompletedDurationMs: lastCompleted?.durationMs ?? null,
+    writeBack: writeBack ? { ...writeBack, tagChanges, tagChangesSettled } : null,
+  };
+}
+
+/** The stored run the Overview reads: the latest completed one, with its metrics and Shopify-RFM agreement (JSON). */
+export interface OverviewRun {
+  readonly id: number;
+  readonly algorithm: string;
+  readonly asOf: Date;
+  readonly finishedAt: Date | null;
+  readonly customerCount: number;
+  readonly metrics: string;
+  readonly shopifyRfm: string | null;
+}
+
+export async function latestOverviewRun(db: Db, shopId: number): Promise<OverviewRun | null> {
+  return db.segmentRun.findFirst({
+    where: { shopId, status: "completed" },
+    orderBy: { id: "desc" },
+    select: { id: true, algorithm: true, asOf: true, finishedAt: true, customerCount: true, metrics: true, shopifyRfm: true },
+  });
+}
+
+/**
+ * The metrics (JSON) of the run a completed run compares itself with: `runId` when given (the run
+ * named as previous in its metrics), else the completed run before `beforeRunId`; null when none.
+ */
+export async function previousRunMetrics(db: Db, shopId: number, o: { runId: number | null; beforeRunId: number }): Promise<{ id: number; metrics: string } | null> {
+  if (o.runId !== null) return db.segmentRun.findFirst({ where: { id: o.runId, shopId, status: "completed" }, select: { id: true, metrics: true } });
+  return db.segmentRun.findFirst({ where: { shopId, status: "completed", id: { lt: o.beforeRunId } }, orderBy: { id: "desc" }, select: { id: true, metrics: true } });
+}

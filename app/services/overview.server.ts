@@ -1,17 +1,57 @@
-// What the admin overview shows: the shop's synced data at a glance. Read-only: a GET never
-// creates the shop row (installation does, in services/install.server.ts).
+// The admin Overview: where the shop's sync, refresh and write-back stand (with progress while
+// they run), and what the latest run says: one card per segment with its change since the
+// previous run, the migration between the two runs, and the agreement with Shopify's RFM groups.
+// Read-only, stored data only: a GET never creates the shop row or runs analytics.
 import { config } from "../config.server";
 import { db as defaultDb, type Db } from "../db.server";
-import { findShop } from "../models/shops.server";
-import { storeSummary, type StoreSummary } from "../models/store-summary.server";
+import { agreementView, migrationMatrix, parseRfmAgreement, segmentCards, type AgreementView, type MigrationMatrix, type SegmentCard } from "../domain/run-changes";
+import { parseRunMetrics } from "../domain/run-metrics";
+import { latestOverviewRun, previousRunMetrics, shopActivity, storeSummary, type BackfillProgress, type StoreSummary, type WriteBackProgress } from "../models/store-summary.server";
+import { JOB } from "../queue/job-types";
+import { singletonState } from "../queue/queue.server";
+import type { AdminShop } from "./admin-shop.server";
+
+/**
+ * not-installed: the install hook has not run yet; syncing: the order import runs (or has not
+ * started); sync-failed: it stopped; building: orders are in, the first segments are not;
+ * no-customers: a run found nobody with a purchase; ready: segments to show.
+ */
+export type OverviewStage = "not-installed" | "syncing" | "sync-failed" | "building" | "no-customers" | "ready";
+
+export interface RefreshStatus {
+  /** The refresh running now: elapsed time and, from the last completed run's duration, an estimate. */
+  readonly running: { readonly startedAt: Date; readonly elapsedMs: number; readonly estimateMs: number | null; readonly fraction: number | null } | null;
+  /** A refresh job waits to start. */
+  readonly queued: boolean;
+  /** The newest run failed (after the last completed one). */
+  readonly failed: { readonly error: string | null; readonly finishedAt: Date | null } | null;
+  readonly lastRefreshAt: Date | null;
+  readonly nextRefreshAt: Date | null;
+  /** "weekly" or "manual". */
+  readonly schedule: string;
+}
 
 export interface ShopOverview {
-  shop: string;
+  readonly shop: string;
   /** False until the install hook has created the shop's row (then every count is zero). */
-  installed: boolean;
-  summary: StoreSummary;
+  readonly installed: boolean;
   /** The offline demo (simulator) is running: the page credits the dataset. */
-  demo: boolean;
+  readonly demo: boolean;
+  readonly stage: OverviewStage;
+  readonly currency: string;
+  readonly timeZone: string;
+  readonly summary: StoreSummary;
+  readonly backfill: (BackfillProgress & { readonly fraction: number | null }) | null;
+  readonly refresh: RefreshStatus;
+  readonly writeBack: { readonly mode: string; readonly active: (WriteBackProgress & { readonly fraction: number | null }) | null };
+  /** Something runs: the page polls (every 2 s) until this turns false. */
+  readonly live: boolean;
+  readonly run: { readonly id: number; readonly algorithm: string; readonly finishedAt: Date | null; readonly asOfDay: string | null; readonly customers: number; readonly previousRunId: number | null } | null;
+  readonly cards: readonly SegmentCard[];
+  /** null: the run has no migration (first run, or stored before migrations were recorded). */
+  readonly migration: MigrationMatrix | null;
+  /** null: Shopify's groups were not compared for this run (yet). */
+  readonly agreement: AgreementView | null;
 }
 
 const EMPTY_SUMMARY: StoreSummary = {
@@ -26,8 +66,106 @@ const EMPTY_SUMMARY: StoreSummary = {
   lastSync: null,
 };
 
-export async function shopOverview(shopDomain: string, db: Db = defaultDb()): Promise<ShopOverview> {
-  const shop = await findShop(db, shopDomain);
-  const summary = shop ? await storeSummary(db, shop.id) : EMPTY_SUMMARY;
-  return { shop: shopDomain, installed: shop !== null, summary, demo: Boolean(config().SEGMINT_SIMULATOR_URL) };
+const NO_REFRESH: RefreshStatus = { running: null, queued: false, failed: null, lastRefreshAt: null, nextRefreshAt: null, schedule: "weekly" };
+
+/** A running refresh's share done by the clock, held below 1 (an estimate never claims "done"). */
+export function refreshFraction(elapsedMs: number, estimateMs: number | null): number | null {
+  if (estimateMs === null || estimateMs <= 0) return null;
+  return Math.min(0.95, Math.max(0, elapsedMs / estimateMs));
+}
+
+/** The import's share done: null while Shopify still prepares the export (nothing imported yet). */
+export function backfillFraction(b: Pick<BackfillProgress, "status" | "rowsDone" | "rowsTotal">): number | null {
+  if (b.status === "completed") return 1;
+  if (!b.rowsTotal || b.rowsDone <= 0) return null;
+  return Math.min(1, b.rowsDone / b.rowsTotal);
+}
+
+/**
+ * The Overview of an admin session's shop (`shop` from adminShop; null while not installed).
+ * `now`: the clock for the running refresh's elapsed time.
+ */
+export async function shopOverview(shopDomain: string, shop: AdminShop | null, db: Db = defaultDb(), now: Date = new Date()): Promise<ShopOverview> {
+  const demo = Boolean(config().SEGMINT_SIMULATOR_URL);
+  if (!shop) {
+    return {
+      shop: shopDomain,
+      installed: false,
+      demo,
+      stage: "not-installed",
+      currency: "USD",
+      timeZone: "UTC",
+      summary: EMPTY_SUMMARY,
+      backfill: null,
+      refresh: NO_REFRESH,
+      writeBack: { mode: "dry-run", active: null },
+      live: false,
+      run: null,
+      cards: [],
+      migration: null,
+      agreement: null,
+    };
+  }
+  const [summary, activity, latest, refreshJob] = await Promise.all([
+    storeSummary(db, shop.id),
+    shopActivity(db, shop.id),
+    latestOverviewRun(db, shop.id),
+    singletonState(db, shop.id, JOB.refreshSegments),
+  ]);
+
+  const metrics = latest ? parseRunMetrics(latest.metrics) : null;
+  const previousRunId = metrics?.previousRunId ?? metrics?.migration?.previousRunId ?? null;
+  const previous = latest ? await previousRunMetrics(db, shop.id, { runId: previousRunId, beforeRunId: latest.id }) : null;
+  const previousMetrics = previous ? parseRunMetrics(previous.metrics) : null;
+  const profiles = metrics?.profiles ?? [];
+  const cards = segmentCards(profiles, previousMetrics ? previousMetrics.profiles : null);
+  const migration = metrics?.migration ? migrationMatrix(metrics.migration, profiles, previousMetrics?.profiles ?? null) : null;
+  const rfm = parseRfmAgreement(latest?.shopifyRfm);
+
+  const running = activity.runningRun;
+  const elapsedMs = running ? Math.max(0, now.getTime() - running.startedAt.getTime()) : 0;
+  const refresh: RefreshStatus = {
+    running: running
+      ? { startedAt: running.startedAt, elapsedMs, estimateMs: activity.lastCompletedDurationMs, fraction: refreshFraction(elapsedMs, activity.lastCompletedDurationMs) }
+      : null,
+    queued: refreshJob === "queued",
+    failed: activity.failedRun ? { error: activity.failedRun.error, finishedAt: activity.failedRun.finishedAt } : null,
+    lastRefreshAt: activity.settings.lastRefreshAt,
+    nextRefreshAt: activity.settings.nextRefreshAt,
+    schedule: activity.settings.refreshSchedule,
+  };
+  const backfill = activity.backfill ? { ...activity.backfill, fraction: backfillFraction(activity.backfill) } : null;
+  const wb = activity.writeBack;
+  const writeBack = {
+    mode: activity.settings.writeBackMode,
+    active: wb ? { ...wb, fraction: wb.tagChanges > 0 ? wb.tagChangesSettled / wb.tagChanges : null } : null,
+  };
+  const backfillRunning = backfill !== null && (backfill.status === "pending" || backfill.status === "running");
+
+  let stage: OverviewStage;
+  if (latest) stage = cards.length > 0 ? "ready" : "no-customers";
+  else if (backfill === null || backfillRunning) stage = "syncing";
+  else if (backfill.status === "failed" || backfill.status === "cancelled") stage = "sync-failed";
+  else stage = "building";
+
+  return {
+    shop: shop.domain,
+    installed: true,
+    demo,
+    stage,
+    currency: shop.currency,
+    timeZone: shop.timeZone,
+    summary,
+    backfill,
+    refresh,
+    writeBack,
+    live: backfillRunning || running !== null || refresh.queued || wb !== null,
+    run:
+      latest && metrics
+        ? { id: latest.id, algorithm: latest.algorithm, finishedAt: latest.finishedAt, asOfDay: metrics.asOfDay, customers: metrics.customers, previousRunId: previous?.id ?? null }
+        : null,
+    cards,
+    migration,
+    agreement: rfm ? agreementView(rfm, profiles) : null,
+  };
 }

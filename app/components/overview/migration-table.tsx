@@ -1,0 +1,76 @@
+// Where the previous run's customers are now: a from × to table of counts (rows: last run's
+// segments, columns: this run's), with totals. A table, not a chart: a flow between more than a
+// handful of segments reads better as numbers (Polaris: more than 6 points → a table).
+import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { formatCount, formatShare } from "../format";
+
+export interface MigrationView {
+  readonly rows: readonly { readonly id: string | null; readonly name: string }[];
+  readonly columns: readonly { readonly id: string; readonly name: string }[];
+  readonly counts: readonly (readonly number[])[];
+  readonly rowTotals: readonly number[];
+  readonly columnTotals: readonly number[];
+  readonly stayed: number;
+  readonly inBoth: number;
+  readonly newcomers: number;
+  readonly gone: number;
+}
+
+export function MigrationTable({ migration }: { migration: MigrationView | null }) {
+  return (
+    <Card>
+      <div data-testid="overview-migration">
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            Movement between segments since the last run
+          </Text>
+          {migration === null ? (
+            <Text as="p" tone="subdued">
+              <span data-testid="overview-migration-empty">Available after the next refresh: it compares each customer&apos;s segment with this run&apos;s.</span>
+            </Text>
+          ) : (
+            <>
+              <div data-testid="overview-migration-summary">
+              <Text as="p">
+                {migration.inBoth > 0
+                  ? `${formatCount(migration.stayed)} of ${formatCount(migration.inBoth)} customers in both runs kept their segment (${formatShare(migration.stayed / migration.inBoth)}). `
+                  : ""}
+                {`${formatCount(migration.newcomers)} ${migration.newcomers === 1 ? "customer is" : "customers are"} new to this run`}
+                {migration.gone > 0 ? `; ${formatCount(migration.gone)} of the last run's customers are no longer in the store.` : "."} Rows: segment in the last run; columns: segment now.
+              </Text>
+              </div>
+              <div data-testid="overview-migration-table">
+                <DataTable
+                  columnContentTypes={["text", ...migration.columns.map(() => "numeric" as const), "numeric"]}
+                  headings={["Last run → this run (customers)", ...migration.columns.map((c) => c.name), "Total"]}
+                  rows={migration.rows.map((r, i) => [
+                    r.name,
+                    ...migration.counts[i]!.map((n, j) =>
+                      r.id !== null && r.id === migration.columns[j]!.id ? (
+                        <Text as="span" fontWeight="bold" key={j}>
+                          {formatCount(n)}
+                        </Text>
+                      ) : n === 0 ? (
+                        "–"
+                      ) : (
+                        formatCount(n)
+                      ),
+                    ),
+                    formatCount(migration.rowTotals[i]!),
+                  ])}
+                  totals={["", ...migration.columnTotals.map(formatCount), formatCount(migration.columnTotals.reduce((a, b) => a + b, 0))]}
+                  totalsName={{ singular: "Total now", plural: "Total now" }}
+                  showTotalsInFooter
+                  fixedFirstColumns={1}
+                />
+              </div>
+              <Text as="p" variant="bodySm" tone="subdued">
+                Bold: customers who stayed in the same segment.
+              </Text>
+            </>
+          )}
+        </BlockStack>
+      </div>
+    </Card>
+  );
+}

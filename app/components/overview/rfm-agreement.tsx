@@ -1,0 +1,64 @@
+// How Segmint's segments compare with Shopify's own RFM groups (Shopify's customer analytics):
+// the share of customers Shopify groups whom Segmint's RFM grid puts in the same group, and the
+// cross table of Shopify's groups against Segmint's segments.
+import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { formatCount, formatShare } from "../format";
+
+export interface AgreementViewProps {
+  readonly customers: number;
+  readonly withShopifyGroup: number;
+  readonly sameGroup: number;
+  readonly agreement: number | null;
+  readonly groups: readonly { readonly id: string; readonly label: string }[];
+  readonly segments: readonly { readonly id: string; readonly name: string }[];
+  readonly counts: readonly (readonly number[])[];
+  readonly emptyGroups: number;
+}
+
+export function RfmAgreementCard({ agreement }: { agreement: AgreementViewProps | null }) {
+  return (
+    <Card>
+      <div data-testid="overview-rfm-agreement">
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            Agreement with Shopify&apos;s RFM groups
+          </Text>
+          {agreement === null ? (
+            <Text as="p" tone="subdued">
+              Not compared for this run yet: Segmint reads Shopify&apos;s RFM group of each customer when it writes tags after a refresh.
+            </Text>
+          ) : agreement.agreement === null ? (
+            <Text as="p" tone="subdued">
+              Shopify has not put any of this run&apos;s {formatCount(agreement.customers)} customers in an RFM group yet, so there is nothing to compare.
+            </Text>
+          ) : (
+            <>
+              <Text as="p" variant="headingXl">
+                <span data-testid="overview-rfm-agreement-percent">{formatShare(agreement.agreement)}</span>
+              </Text>
+              <Text as="p">
+                Of the {formatCount(agreement.withShopifyGroup)} customers Shopify puts in an RFM group, Segmint&apos;s own RFM scores put{" "}
+                {formatCount(agreement.sameGroup)} in the same group. Both score recency, frequency and spend within your store, so most customers
+                should agree; differences come from Shopify&apos;s sync delay and from where each draws the group boundaries. The table shows where
+                Shopify&apos;s groups land among Segmint&apos;s segments.
+              </Text>
+              <div data-testid="overview-rfm-agreement-table">
+                <DataTable
+                  columnContentTypes={["text", ...agreement.segments.map(() => "numeric" as const)]}
+                  headings={["Shopify group → Segmint segment (customers)", ...agreement.segments.map((s) => s.name)]}
+                  rows={agreement.groups.map((g, i) => [g.label, ...agreement.counts[i]!.map((n) => (n === 0 ? "–" : formatCount(n)))])}
+                  fixedFirstColumns={1}
+                />
+              </div>
+              {agreement.emptyGroups > 0 && (
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {formatCount(agreement.emptyGroups)} of Shopify&apos;s groups hold none of these customers and are left out.
+                </Text>
+              )}
+            </>
+          )}
+        </BlockStack>
+      </div>
+    </Card>
+  );
+}
