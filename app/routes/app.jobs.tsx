@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Pagination, Select, SkeletonBodyText, Text } from "@shopify/polaris";
+import { JOB_STATUS_FILTERS } from "../components/jobs/job-labels";
 import { JobsTable } from "../components/jobs/jobs-table";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
 import { adminShop } from "../services/admin-shop.server";
-import { JOB_STATUSES, jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../services/jobs.server";
+import { jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../services/jobs.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 import { formatCount } from "../components/format";
 
@@ -29,11 +30,6 @@ export async function action({ request }: ActionFunctionArgs) {
   if (result.outcome === "refused") return json({ errors: { jobId: result.message } }, { status: 409 });
   return json({ ok: true as const, message: `Job #${result.jobId} is queued again and runs in a moment.` });
 }
-
-const STATUS_OPTIONS = [
-  { label: "All jobs", value: "all" },
-  ...JOB_STATUSES.map((s) => ({ label: s[0]!.toUpperCase() + s.slice(1), value: s })),
-];
 
 export default function Jobs() {
   const data = useLoaderData<typeof loader>();
@@ -80,7 +76,7 @@ export default function Jobs() {
               <div style={{ padding: "var(--p-space-400)" }}>
                 <InlineStack align="space-between" blockAlign="end" gap="400" wrap>
                   <div data-testid="jobs-filter-status">
-                    <Select label="Status" options={STATUS_OPTIONS} value={query.status} onChange={(status) => navigate(href({ status }))} />
+                    <Select label="Status" options={[...JOB_STATUS_FILTERS]} value={query.status} onChange={(status) => navigate(href({ status }))} />
                   </div>
                   <Text as="p" tone="subdued">
                     {jobs.length > 0 ? `Showing jobs ${formatCount(first)}–${formatCount(first + jobs.length - 1)}, newest first` : ""}

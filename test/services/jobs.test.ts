@@ -1,9 +1,9 @@
 // The Jobs page: the shop's jobs newest first, by status, paginated; Retry validates its form,
 // re-queues only a failed job of the asking shop, and the route answers another shop's job with 404.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { LABELLED_JOB_TYPES, jobTypeLabel } from "../../app/components/jobs/job-labels";
+import { JOB_STATUS_FILTERS, LABELLED_JOB_TYPES, jobTypeLabel } from "../../app/components/jobs/job-labels";
 import { JOB } from "../../app/queue/job-types";
-import { JOBS_PAGE_SIZE, jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../../app/services/jobs.server";
+import { JOBS_PAGE_SIZE, JOB_STATUSES, jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../../app/services/jobs.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 // The route's session: the demo seam would return the demo shop's; here the test picks the shop.
@@ -24,6 +24,9 @@ describe("job names", () => {
     }
     expect(jobTypeLabel(JOB.backfill)).toBe("Order sync (backfill)");
     expect(jobTypeLabel("from-the-future")).toBe("from-the-future");
+  });
+  it("offers every stored status, and all, as a filter", () => {
+    expect(JOB_STATUS_FILTERS.map((f) => f.value).sort()).toEqual(["all", ...JOB_STATUSES].sort());
   });
 });
 

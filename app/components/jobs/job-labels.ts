@@ -30,3 +30,9 @@ const STATUS: Readonly<Record<string, { label: string; tone: BadgeTone }>> = {
 export function jobStatusLabel(status: string): { label: string; tone: BadgeTone } {
   return STATUS[status] ?? { label: status, tone: undefined };
 }
+
+/** The Status filter's choices, in the order a merchant looks for them. */
+export const JOB_STATUS_FILTERS: readonly { label: string; value: string }[] = [
+  { label: "All jobs", value: "all" },
+  ...["failed", "running", "queued", "succeeded", "cancelled"].map((value) => ({ label: STATUS[value]!.label, value })),
+];
