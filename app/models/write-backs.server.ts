@@ -1,7 +1,8 @@
 // WriteBack rows: one pass bringing the customers' Segmint tags in Shopify to a run's segments.
 import type { Db } from "../db.server";
 
-export type WriteBackKind = "refresh" | "live" | "rollback";
+/** refresh/rollback: every customer; live: a few re-assigned customers; segment: one segment's customers (admin preview/apply). */
+export type WriteBackKind = "refresh" | "live" | "rollback" | "segment";
 export type WriteBackMode = "off" | "dry-run" | "live";
 
 export interface NewWriteBack {
@@ -10,23 +11,25 @@ export interface NewWriteBack {
   readonly mode: WriteBackMode;
   /** Shopify customer ids this pass is limited to (live assignment); absent = every customer. */
   readonly customerIds?: readonly string[];
+  /** Kind "segment": the segment whose customers the pass previews or applies. */
+  readonly segmentKey?: string;
 }
 
 export async function createWriteBack(db: Db, shopId: number, w: NewWriteBack): Promise<number> {
   const row = await db.writeBack.create({
-    data: { shopId, runId: w.runId, kind: w.kind, mode: w.mode, scope: w.customerIds ? JSON.stringify(w.customerIds) : null },
+    data: { shopId, runId: w.runId, kind: w.kind, mode: w.mode, scope: w.customerIds ? JSON.stringify(w.customerIds) : null, segmentKey: w.segmentKey ?? null },
     select: { id: true },
   });
   return row.id;
 }
 
 /**
- * Ends the shop's unfinished full passes (refresh, rollback) other than `keepId`: a newer full
- * pass supersedes them, and an older plan must not be written over a newer one.
+ * Ends the shop's unfinished full passes (refresh, rollback) and segment passes other than
+ * `keepId`: a newer full pass supersedes them, and an older plan must not be written over a newer one.
  */
 export async function supersedeFullPasses(db: Db, shopId: number, keepId: number): Promise<number> {
   const { count } = await db.writeBack.updateMany({
-    where: { shopId, id: { not: keepId }, kind: { in: ["refresh", "rollback"] }, status: { notIn: ["completed", "failed"] } },
+    where: { shopId, id: { not: keepId }, kind: { in: ["refresh", "rollback", "segment"] }, status: { notIn: ["completed", "failed"] } },
     data: { status: "failed", error: `superseded by write-back ${keepId}`, finishedAt: new Date() },
   });
   return count;
@@ -168,4 +171,53 @@ export async function knownCustomerRows(db: Db, shopId: number, shopifyIds: read
     for (const r of rows) out.set(r.shopifyId, r.id);
   }
   return out;
+}
+
+// ---- per-segment passes (the admin's preview and apply) ---------------------------------------
+
+/** The newest pass of one segment in the given mode ("dry-run" = preview, "live" = apply), or null. */
+export async function latestSegmentPass(db: Db, shopId: number, segmentKey: string, mode: "dry-run" | "live", afterId = 0) {
+  return db.writeBack.findFirst({ where: { shopId, kind: "segment", segmentKey, mode, id: { gt: afterId } }, orderBy: { id: "desc" } });
+}
+
+/** Whether one of the segment's passes is still running (one at a time per segment). */
+export async function segmentPassRunning(db: Db, shopId: number, segmentKey: string): Promise<boolean> {
+  return (await db.writeBack.count({ where: { shopId, kind: "segment", segmentKey, status: { notIn: ["completed", "failed"] } } })) > 0;
+}
+
+/** A pass's writes counted by action and result (a preview's totals, an apply's progress). */
+export async function tagWriteCounts(db: Db, shopId: number, writeBackId: number): Promise<{ action: string; result: string; count: number }[]> {
+  const rows = await db.tagWrite.groupBy({ by: ["action", "result"], where: { shopId, writeBackId }, _count: { _all: true } });
+  return rows.map((r) => ({ action: r.action, result: r.result, count: r._count._all }));
+}
+
+/** The writes of a pass's first `customers` customers (by customer row), with their Shopify ids. */
+export async function sampleTagWrites(db: Db, shopId: number, writeBackId: number, results: readonly string[], customers = 10) {
+  const first = await db.tagWrite.groupBy({
+    by: ["customerId"],
+    where: { shopId, writeBackId, result: { in: [...results] } },
+    orderBy: { customerId: "asc" },
+    take: customers,
+  });
+  if (first.length === 0) return [];
+  return db.tagWrite.findMany({
+    where: { shopId, writeBackId, result: { in: [...results] }, customerId: { in: first.map((r) => r.customerId) } },
+    orderBy: [{ customerId: "asc" }, { id: "asc" }],
+    select: { customerId: true, tag: true, action: true, result: true, customer: { select: { shopifyId: true } } },
+  });
+}
+
+/** Shopify ids of one segment's customers in a run (index [runId, segmentKey]), in row order. */
+export async function segmentMemberIds(db: Db, shopId: number, runId: number, segmentKey: string): Promise<string[]> {
+  const rows = await db.customerSegment.findMany({
+    where: { shopId, runId, segmentKey },
+    orderBy: { id: "asc" },
+    select: { customer: { select: { shopifyId: true } } },
+  });
+  return rows.map((r) => r.customer.shopifyId);
+}
+
+/** How many customers one segment has in a run. */
+export async function segmentMemberCount(db: Db, shopId: number, runId: number, segmentKey: string): Promise<number> {
+  return db.customerSegment.count({ where: { shopId, runId, segmentKey } });
 }

@@ -2,6 +2,8 @@
 //
 // A pass (a WriteBack row) is a state machine the `write-back` job advances:
 //   pending ─ full pass: a bulk query reads every customer's tags (and Shopify's RFM group) ─→ reading
+//           ├ segment pass (admin preview/apply, one segment's customers): above the shop's bulk
+//           │ threshold the same bulk query (only the segment's customers are planned), else by id
 //           └ live pass (a few customers): their tags are read by id ─┐
 //   reading ─ bulk_operations/finish wakes it: the read is planned ────┤
 //   plan (pure, domain/tags): off → done · dry-run → "planned" rows, done · live → "pending" rows
@@ -33,7 +35,10 @@ import {
   type NewTagWrite,
   type PendingCustomerWrites,
   type SettledWrites,
+  segmentMemberCount,
+  segmentMemberIds,
   type WriteBackKind,
+  type WriteBackMode,
   type WriteBackRow,
 } from "../models/write-backs.server";
 import { decideFailure } from "../queue/errors.server";
@@ -79,6 +84,10 @@ export interface WriteBackRequest {
   readonly runId?: number;
   /** Live assignment: only these Shopify customer ids. */
   readonly customerIds?: readonly string[];
+  /** Kind "segment": only this segment's customers in the run. */
+  readonly segmentKey?: string;
+  /** The pass's mode when not the shop's (a segment preview is a dry run, its apply is live). */
+  readonly mode?: WriteBackMode;
   /** The shop's row when the caller has it already (saves a read on the live path). */
   readonly shop?: { readonly installState: string; readonly writeBackMode: string };
 }
@@ -91,13 +100,20 @@ export interface WriteBackRequest {
 export async function startWriteBack(db: Db, shopId: number, request: WriteBackRequest): Promise<number | null> {
   const shop = request.shop ?? (await shopById(db, shopId));
   if (!shop || shop.installState !== "installed") return null;
-  const mode = shop.writeBackMode as "off" | "dry-run" | "live";
+  const mode = request.mode ?? (shop.writeBackMode as WriteBackMode);
   if (request.kind === "live" && (mode === "off" || (request.customerIds?.length ?? 0) === 0)) return null;
+  if (request.kind === "segment" && request.segmentKey === undefined) throw new Error("a segment pass needs its segment");
   const runId = request.runId ?? (await latestCompletedRun(db, shopId))?.id;
   if (runId === undefined) return null;
   return db.$transaction(async (tx) => {
-    const id = await createWriteBack(tx as Db, shopId, { runId, kind: request.kind, mode, ...(request.customerIds ? { customerIds: request.customerIds } : {}) });
-    if (request.kind !== "live") await supersedeFullPasses(tx as Db, shopId, id);
+    const id = await createWriteBack(tx as Db, shopId, {
+      runId,
+      kind: request.kind,
+      mode,
+      ...(request.customerIds ? { customerIds: request.customerIds } : {}),
+      ...(request.segmentKey !== undefined ? { segmentKey: request.segmentKey } : {}),
+    });
+    if (request.kind === "refresh" || request.kind === "rollback") await supersedeFullPasses(tx as Db, shopId, id);
     await enqueue(tx, { type: JOB.writeBack, shopId, payload: { writeBackId: id } });
     return id;
   });
@@ -154,6 +170,7 @@ export async function advanceWriteBack(deps: WriteBackDeps): Promise<WriteBackSt
   try {
     switch (row.status) {
       case "pending":
+        if (row.kind === "segment") return await startSegmentRead(pass);
         return row.scope === null ? await startRead(pass) : await readAndPlanScoped(pass);
       case "reading":
         return await finishRead(pass);
@@ -235,13 +252,30 @@ async function finishRead(pass: Pass): Promise<WriteBackStep> {
 
 async function readAndPlanScoped(pass: Pass): Promise<WriteBackStep> {
   const ids = (JSON.parse(pass.row.scope!) as string[]).map(String);
+  return plan(pass, await loadTarget(pass), await readTagsById(pass, ids));
+}
+
+/**
+ * A segment's customers: up to the shop's bulk threshold their tags are read by id (one request
+ * per 100); a larger segment is read with the full bulk query (a few requests whatever its size),
+ * and the plan keeps only the segment's customers.
+ */
+async function startSegmentRead(pass: Pass): Promise<WriteBackStep> {
+  const { db, shopId } = pass.deps;
+  const segmentKey = pass.row.segmentKey!;
+  if ((await segmentMemberCount(db, shopId, pass.row.runId, segmentKey)) > pass.bulkThreshold) return startRead(pass);
+  const ids = await segmentMemberIds(db, shopId, pass.row.runId, segmentKey);
+  return plan(pass, await loadTarget(pass), await readTagsById(pass, ids));
+}
+
+async function readTagsById(pass: Pass, ids: readonly string[]): Promise<ShopifyCustomerTags[]> {
   const customers: ShopifyCustomerTags[] = [];
   for (let i = 0; i < ids.length; i += NODES_PAGE) {
     const page = ids.slice(i, i + NODES_PAGE).map((id) => `gid://shopify/Customer/${id}`);
     const data = await pass.admin.request<{ nodes: ({ id?: string; tags?: string[] } | null)[] }>(CUSTOMER_TAGS_BY_ID, { ids: page });
     for (const node of data.nodes) if (node?.id) customers.push({ id: shopifyIdOf(node.id), tags: node.tags ?? [] });
   }
-  return plan(pass, await loadTarget(pass), customers);
+  return customers;
 }
 
 // ---- the plan --------------------------------------------------------------------------------
@@ -265,10 +299,13 @@ function tagsOfRun(pass: Pass, model: SegmentModel | null): Map<string, string> 
 
 async function plan(pass: Pass, target: Target, customers: readonly ShopifyCustomerTags[]): Promise<WriteBackStep> {
   const { db, shopId } = pass.deps;
+  const onlySegment = pass.row.kind === "segment" ? pass.row.segmentKey : null;
   const tagPlan = planTagChanges(
     customers,
     (id) => {
       const a = target.assignments.get(id);
+      // A segment pass manages that segment's customers only; everyone else is left alone.
+      if (onlySegment !== null && a?.segmentKey !== onlySegment) return null;
       // Not in the run: no Segmint tag (a rollback restores the earlier run exactly).
       return desiredTags({ segmentTag: a ? (target.tagOf.get(a.segmentKey) ?? null) : null });
     },
@@ -317,7 +354,8 @@ function logPlan(pass: Pass, p: TagPlan, changed: number, capped: number): void 
   log().info({ shopId: pass.deps.shopId, writeBackId: pass.row.id, kind: pass.row.kind, mode: pass.row.mode, changed, capped, unchanged: p.unchanged }, "write-back planned");
 }
 
-const needsSegments = (pass: Pass) => pass.row.mode === "live" && pass.row.kind !== "live" && pass.shopifySegments;
+// The Shopify segments follow whole runs (refresh, rollback); a segment pass writes tags only.
+const needsSegments = (pass: Pass) => pass.row.mode === "live" && (pass.row.kind === "refresh" || pass.row.kind === "rollback") && pass.shopifySegments;
 
 async function storeAgreement(pass: Pass, target: Target, customers: readonly ReadCustomer[]): Promise<void> {
   const groupIdOf = new Map(Object.values(RFM_GROUPS).map((g) => [g.name, g.id]));
