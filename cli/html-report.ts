@@ -1,4 +1,7 @@
+import { createElement, Fragment } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { formatMoneyReadable, type RfmFeatureTable, type SegmentationResult } from "../app/analytics/index";
+import { LineChart, ScatterChart, seriesColor } from "../app/components/charts";
 import type { SegmentCommand } from "./args";
 
 /** HTML-escapes text (element content and attribute values). */
@@ -6,62 +9,73 @@ export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-const color = (k: number): string => PALETTE[k % PALETTE.length]!;
-
-const W = 460;
-const H = 260;
-const M = { l: 56, r: 12, t: 24, b: 36 };
-
-function scale(min: number, max: number, a: number, b: number): (v: number) => number {
-  const span = max - min || 1;
-  return (v) => a + ((v - min) / span) * (b - a);
-}
-
+/** Tick and caption numbers: "12,345", "1.23e+7", "0.123". */
 function num(v: number): string {
   if (Math.abs(v) >= 1e7) return v.toExponential(2);
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
   return Number(v.toPrecision(3)).toString();
 }
 
-function axes(title: string, xLabel: string, yLabel: string, xr: [number, number], yr: [number, number]): string {
-  return [
-    `<text x="${W / 2}" y="16" text-anchor="middle" class="t">${esc(title)}</text>`,
-    `<line x1="${M.l}" y1="${H - M.b}" x2="${W - M.r}" y2="${H - M.b}" class="ax"/>`,
-    `<line x1="${M.l}" y1="${M.t}" x2="${M.l}" y2="${H - M.b}" class="ax"/>`,
-    `<text x="${W / 2}" y="${H - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
-    `<text x="12" y="${H / 2}" transform="rotate(-90 12 ${H / 2})" text-anchor="middle">${esc(yLabel)}</text>`,
-    `<text x="${M.l}" y="${H - M.b + 14}" text-anchor="start">${esc(num(xr[0]))}</text>`,
-    `<text x="${W - M.r}" y="${H - M.b + 14}" text-anchor="end">${esc(num(xr[1]))}</text>`,
-    `<text x="${M.l - 4}" y="${H - M.b}" text-anchor="end">${esc(num(yr[0]))}</text>`,
-    `<text x="${M.l - 4}" y="${M.t + 8}" text-anchor="end">${esc(num(yr[1]))}</text>`,
-  ].join("");
-}
-
-export function lineChart(title: string, xLabel: string, yLabel: string, pts: readonly { x: number; y: number }[], marker: number | null): string {
-  if (pts.length === 0) return `<svg viewBox="0 0 ${W} ${H}" class="chart" role="img"><text x="${W / 2}" y="${H / 2}" text-anchor="middle">${esc(title)}: not computed</text></svg>`;
-  const xs = pts.map((p) => p.x);
-  const ys = pts.map((p) => p.y);
-  const xr: [number, number] = [Math.min(...xs), Math.max(...xs)];
-  const yr: [number, number] = [Math.min(...ys), Math.max(...ys)];
-  const sx = scale(xr[0], xr[1], M.l, W - M.r);
-  const sy = scale(yr[0], yr[1], H - M.b, M.t);
-  const path = pts.map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join("");
-  const dots = pts.length <= 40 ? pts.map((p) => `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3"/>`).join("") : "";
-  const mark = marker === null ? "" : `<line x1="${sx(marker).toFixed(1)}" y1="${M.t}" x2="${sx(marker).toFixed(1)}" y2="${H - M.b}" class="mk"/>`;
-  return `<svg viewBox="0 0 ${W} ${H}" class="chart" role="img" aria-label="${esc(title)}">${axes(title, xLabel, yLabel, xr, yr)}${mark}<path d="${path}" class="ln"/>${dots}</svg>`;
-}
-
-export function scatter(title: string, pts: readonly { x: number; y: number; segment: number }[], centres: readonly { x: number; y: number; segment: number }[]): string {
-  if (pts.length === 0) return "";
-  const all = [...pts, ...centres];
-  const xr: [number, number] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
-  const yr: [number, number] = [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
-  const sx = scale(xr[0], xr[1], M.l, W - M.r);
-  const sy = scale(yr[0], yr[1], H - M.b, M.t);
-  const dots = pts.map((p) => `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2" fill="${color(p.segment)}" fill-opacity="0.55"/>`).join("");
-  const cs = centres.map((p) => `<rect x="${(sx(p.x) - 5).toFixed(1)}" y="${(sy(p.y) - 5).toFixed(1)}" width="10" height="10" fill="${color(p.segment)}" stroke="#000"/>`).join("");
-  return `<svg viewBox="0 0 ${W} ${H}" class="chart" role="img" aria-label="${esc(title)}">${axes(title, "PC1", "PC2", xr, yr)}${dots}${cs}</svg>`;
+/**
+ * The report's four charts (elbow and silhouette with the chosen K, k-distance with eps at the
+ * knee, the PCA scatter by segment), drawn by the admin's own chart components and rendered to
+ * static markup in one pass so their element ids stay unique within the page.
+ */
+export function reportCharts(result: SegmentationResult): string {
+  const p = result.plots;
+  const d = result.diagnostics;
+  const chosenK = result.model.algorithm === "kmeans" && d.k !== null ? { x: d.k, label: `K = ${d.k} (chosen)` } : null;
+  const kRule = result.model.algorithm === "kmeans" ? ` K = ${d.k} was chosen by ${d.kRule ?? "the rule"}.` : " Shown for the whole population; the segments were not fitted with one K.";
+  const evr = p.pca?.explainedVarianceRatio ?? [];
+  const share = (i: number) => (evr[i] === undefined ? "" : ` (${(evr[i]! * 100).toFixed(0)}% of variance)`);
+  const kd = p.kDistance;
+  const charts = [
+    createElement(LineChart, {
+      key: "elbow",
+      title: "Elbow: inertia by K",
+      summary: `Within-cluster sum of squares of K-means for each K; the curve flattens after the useful number of clusters.${kRule}`,
+      xLabel: "K (clusters)",
+      yLabel: "Inertia",
+      points: p.elbow.map((e) => ({ x: e.k, y: e.inertia })),
+      marker: chosenK,
+      testId: "report-elbow",
+    }),
+    createElement(LineChart, {
+      key: "silhouette",
+      title: "Silhouette by K (sampled)",
+      summary: `Mean silhouette of a sample for each K, from -1 to 1; higher means better separated clusters.${kRule}`,
+      xLabel: "K (clusters)",
+      yLabel: "Silhouette",
+      points: p.silhouette.map((e) => ({ x: e.k, y: e.silhouette })),
+      marker: chosenK,
+      testId: "report-silhouette",
+    }),
+    createElement(LineChart, {
+      key: "k-distance",
+      title: kd ? `k-distance (k = ${kd.minPoints})` : "k-distance",
+      summary: kd
+        ? `Each sampled customer's distance to its ${kd.minPoints}th nearest neighbour, sorted; the knee at ${num(kd.eps)} is the DBSCAN radius eps proposed.`
+        : "Each customer's distance to its k-th nearest neighbour, sorted (not computed for this run).",
+      xLabel: "Customers sorted by distance",
+      yLabel: "Distance to k-th neighbour",
+      points: (kd?.curve ?? []).map((c) => ({ x: c.index, y: c.distance })),
+      marker: kd ? { x: kd.kneeIndex, label: `eps ${num(kd.eps)} (knee)` } : null,
+      testId: "report-k-distance",
+    }),
+    createElement(ScatterChart, {
+      key: "pca",
+      title: "PCA of scaled R/F/M",
+      summary: `A sample of customers on the first two principal components of scaled recency, frequency and monetary${evr.length > 0 ? ` (together ${(evr.slice(0, 2).reduce((a, b) => a + b, 0) * 100).toFixed(0)}% of the variance)` : ""}, coloured by segment; large dots are segment centres.`,
+      xLabel: `PC1${share(0)}`,
+      yLabel: `PC2${share(1)}`,
+      points: (p.pca?.points ?? []).map((q) => ({ x: q.x, y: q.y, series: q.segment })),
+      centres: (p.pca?.centroids ?? []).map((q) => ({ x: q.x, y: q.y, series: q.segment })),
+      seriesNames: result.model.segments.map((s) => s.name),
+      height: 400,
+      testId: "report-pca",
+    }),
+  ];
+  return renderToStaticMarkup(createElement(Fragment, null, ...charts.map((chart) => createElement("div", { key: chart.key, className: "card" }, chart))));
 }
 
 /** "48 days, 4.1 orders, £1,430" (original units), or "-" when the segment has no centre. */
@@ -80,31 +94,14 @@ export interface ReportInput {
   readonly currency: string;
 }
 
-/** The whole report: one HTML file, inline CSS and SVG, no script, no external URL. */
+/** The whole report: one HTML file, inline CSS and SVG, no script, no external URL; readable without JavaScript. */
 export function renderReport(input: ReportInput): string {
   const { result, features, command, currency } = input;
-  const p = result.plots;
   const d = result.diagnostics;
-  const evr = p.pca?.explainedVarianceRatio ?? [];
-  const chosenK = d.k;
-  const charts = [
-    lineChart("Elbow: inertia by K", "K", "inertia", p.elbow.map((e) => ({ x: e.k, y: e.inertia })), result.model.algorithm === "kmeans" ? chosenK : null),
-    lineChart("Silhouette by K (sampled)", "K", "silhouette", p.silhouette.map((e) => ({ x: e.k, y: e.silhouette })), result.model.algorithm === "kmeans" ? chosenK : null),
-    lineChart(
-      p.kDistance ? `k-distance (k = ${p.kDistance.minPoints}), knee eps ${num(p.kDistance.eps)}` : "k-distance",
-      "points sorted by distance",
-      "distance to k-th neighbour",
-      (p.kDistance?.curve ?? []).map((c) => ({ x: c.index, y: c.distance })),
-      null,
-    ),
-    p.pca ? scatter(`PCA of scaled R/F/M (explained ${evr.map((v) => (v * 100).toFixed(0) + "%").join(" + ")})`, p.pca.points, p.pca.centroids) : "",
-  ].join("\n");
-  const legend = result.model.segments
-    .map((s, k) => `<span class="lg"><i style="background:${color(k)}"></i>${esc(s.name)}</span>`)
-    .join(" ");
+  const charts = reportCharts(result);
   const rows = result.profiles
     .map(
-      (pr, k) => `<tr><td><i class="sw" style="background:${color(k)}"></i>${esc(pr.name)}<br><small>${esc(pr.segmentId)}</small></td><td class="n">${pr.size}</td><td class="n">${(pr.share * 100).toFixed(1)}%</td><td class="n">${(pr.revenueShare * 100).toFixed(1)}%</td>` +
+      (pr, k) => `<tr><td><i class="sw" style="background:${seriesColor(k)}"></i>${esc(pr.name)}<br><small>${esc(pr.segmentId)}</small></td><td class="n">${pr.size}</td><td class="n">${(pr.share * 100).toFixed(1)}%</td><td class="n">${(pr.revenueShare * 100).toFixed(1)}%</td>` +
         `<td class="n">${Number.isNaN(pr.mean.recencyDays) ? "-" : pr.mean.recencyDays.toFixed(0)} / ${Number.isNaN(pr.median.recencyDays) ? "-" : pr.median.recencyDays.toFixed(0)}</td>` +
         `<td class="n">${Number.isNaN(pr.mean.frequency) ? "-" : pr.mean.frequency.toFixed(1)} / ${Number.isNaN(pr.median.frequency) ? "-" : pr.median.frequency}</td>` +
         `<td class="n">${esc(formatMoneyReadable(Number.isNaN(pr.mean.monetaryMilli) ? 0 : pr.mean.monetaryMilli, currency))} / ${esc(formatMoneyReadable(pr.median.monetaryMilli, currency))}</td>` +
@@ -116,25 +113,27 @@ export function renderReport(input: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Segmint report: ${esc(input.file)}</title>
 <style>
-body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:12px}
-.chart{width:100%;height:auto;border:1px solid #ddd;background:#fff}.chart text{font-size:10px}.chart .t{font-size:12px;font-weight:600}
-.ax{stroke:#444}.ln{fill:none;stroke:#1f77b4;stroke-width:2}.mk{stroke:#d62728;stroke-dasharray:4 3}
-table{border-collapse:collapse;margin-top:16px}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}th{background:#f4f4f4}.n{text-align:right;white-space:nowrap}
-.sw,.lg i{display:inline-block;width:10px;height:10px;margin-right:4px}.lg{margin-right:10px}
+:root{--p-color-text:#303030;--p-color-text-secondary:#616161;--p-color-text-critical:#8e0b21;--p-color-text-link:#005bd3;--p-color-border:#e3e3e3;--p-color-border-secondary:#ebebeb;--p-color-border-inverse:#616161;--p-color-bg:#f1f1f1;--p-color-bg-surface:#fff;--p-color-bg-fill-emphasis:#005bd3;--p-color-bg-fill-critical:#c70a24;--p-color-icon-secondary:#8a8a8a;--p-font-family-sans:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',sans-serif}
+body{font:14px/1.4 var(--p-font-family-sans);margin:24px;color:var(--p-color-text);background:var(--p-color-bg)}h1{font-size:20px}h2{font-size:16px;margin-top:24px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(460px,100%),1fr));gap:16px}
+.card{background:var(--p-color-bg-surface);border:1px solid var(--p-color-border);border-radius:12px;padding:16px;min-width:0}
+.scroll{overflow-x:auto;background:var(--p-color-bg-surface)}
+table{border-collapse:collapse}td,th{border:1px solid var(--p-color-border);padding:4px 6px;vertical-align:top}th{background:#f7f7f7}.n{text-align:right;white-space:nowrap}
+.sw{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
+@media (max-width:600px){body{margin:12px}}
 </style></head><body>
 <h1>Segmint report</h1>
 <p>Input <code>${esc(input.file)}</code>: ${input.validRows} valid rows, skipped: ${esc(skipped)}. ${features.count} customers as of ${esc(features.asOf)}; ${d.clusteredCustomers} with a purchase were segmented.</p>
 <p>Algorithm <b>${esc(command.algorithm)}</b>, seed ${command.seed}. ${esc(d.kRule ?? "")}${d.silhouette === null ? "" : `. Silhouette (sampled): ${d.silhouette.toFixed(3)}`}.</p>
+<h2>Model diagnostics</h2>
 <div class="charts">
 ${charts}
 </div>
-<p>${legend}</p>
 <h2>Segment profiles</h2>
-<table><thead><tr><th>Segment</th><th>Customers</th><th>Share</th><th>Revenue share</th><th>Recency days mean / median</th><th>Orders mean / median</th><th>Spend mean / median</th><th>Centroid (days, orders, spend)</th><th>Definition</th><th>Recommended action</th></tr></thead>
+<div class="scroll"><table><thead><tr><th>Segment</th><th>Customers</th><th>Share</th><th>Revenue share</th><th>Recency days mean / median</th><th>Orders mean / median</th><th>Spend mean / median</th><th>Centroid (days, orders, spend)</th><th>Definition</th><th>Recommended action</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table></div>
 <p><small>Generated by segmint. Data stays local; this file loads nothing from the network.</small></p>
 </body></html>
 `;
