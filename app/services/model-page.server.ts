@@ -8,7 +8,7 @@ import { db as defaultDb, type Db } from "../db.server";
 import { parseRunMetrics } from "../domain/run-metrics";
 import { parseRunPlots, plotsForDisplay, segmentNamesOfModel, type RunPlots } from "../domain/run-plots";
 import { latestRunWithPlots, runHistoryPage, runsWithRows, type RunHistoryRow } from "../models/run-history.server";
-import { runById } from "../models/segment-runs.server";
+import { latestCompletedRun, runById } from "../models/segment-runs.server";
 import { shopById, updateShopSettings } from "../models/shops.server";
 import { JOB } from "../queue/job-types";
 import { singletonState } from "../queue/queue.server";
@@ -98,7 +98,8 @@ const ROLLBACK_MODE_WORDS: Record<string, string> = {
 };
 
 /** Whether a run can be restored, and why not (null: it can). */
-function rollbackBlocker(run: { id: number; status: string; customerCount: number }, keepsRows: boolean): string | null {
+function rollbackBlocker(run: { id: number; status: string; customerCount: number }, keepsRows: boolean, latestCompletedId: number | null): string | null {
+  if (run.id === latestCompletedId) return `Run #${run.id} is the newest run: its tags are already the ones Segmint writes. Choose an earlier run.`;
   if (run.status !== "completed") return `Run #${run.id} did not complete (${run.status}), so it has no segments to restore. Choose a completed run.`;
   if (run.customerCount > 0 && !keepsRows) return `Run #${run.id} is too old to restore: Segmint keeps customers' segments for its newest runs only. Choose a newer run.`;
   return null;
@@ -110,7 +111,8 @@ export async function rollbackToRun(db: Db, shopId: number, rawRunId: unknown): 
   if (!parsed.success) return { kind: "not-found" };
   const run = await runById(db, shopId, parsed.data);
   if (!run) return { kind: "not-found" };
-  const blocker = rollbackBlocker(run, (await runsWithRows(db, shopId, [run.id])).has(run.id));
+  const latest = await latestCompletedRun(db, shopId);
+  const blocker = rollbackBlocker(run, (await runsWithRows(db, shopId, [run.id])).has(run.id), latest?.id ?? null);
   if (blocker) return { kind: "refused", message: blocker };
   let writeBackId: number | null;
   try {
@@ -136,6 +138,8 @@ export interface RunHistoryEntry {
   readonly durationMs: number | null;
   readonly status: string;
   readonly error: string | null;
+  /** The shop's newest completed run (the one whose tags Segmint writes now). */
+  readonly isLatest: boolean;
   /** Null when the run can be restored; otherwise why not. */
   readonly rollbackBlocked: string | null;
 }
@@ -162,7 +166,7 @@ function kOfRun(algorithm: string, metricsJson: string, requestedK: string | nul
   return { k: null, silhouette };
 }
 
-function historyEntry(row: RunHistoryRow, keepsRows: boolean): RunHistoryEntry {
+function historyEntry(row: RunHistoryRow, keepsRows: boolean, latestCompletedId: number | null): RunHistoryEntry {
   const params = paramsOf(row.params);
   const { k, silhouette } = kOfRun(row.algorithm, row.metrics, params.k);
   return {
@@ -176,7 +180,8 @@ function historyEntry(row: RunHistoryRow, keepsRows: boolean): RunHistoryEntry {
     durationMs: row.durationMs,
     status: row.status,
     error: row.status === "failed" ? row.error : null,
-    rollbackBlocked: rollbackBlocker(row, keepsRows),
+    isLatest: row.id === latestCompletedId,
+    rollbackBlocked: rollbackBlocker(row, keepsRows, latestCompletedId),
   };
 }
 
@@ -237,7 +242,8 @@ export async function modelPage(db: Db, shopId: number, options: { page?: number
   }
   const completed = history.rows.filter((r) => r.status === "completed").map((r) => r.id);
   const keeping = await runsWithRows(db, shopId, candidateRow ? [...completed, candidateRow.id] : completed);
-  if (candidateRow) candidate = { ...historyEntry(candidateRow, keeping.has(candidateRow.id)), keepsRows: keeping.has(candidateRow.id) };
+  const latestId = latest?.id ?? null;
+  if (candidateRow) candidate = { ...historyEntry(candidateRow, keeping.has(candidateRow.id), latestId), keepsRows: keeping.has(candidateRow.id) };
 
   let latestRun: LatestRunView | null = null;
   if (latest) {
@@ -264,7 +270,7 @@ export async function modelPage(db: Db, shopId: number, options: { page?: number
       refreshState: state === "queued" || state === "running" ? state : null,
       latestRun,
       history: {
-        entries: history.rows.map((r) => historyEntry(r, keeping.has(r.id))),
+        entries: history.rows.map((r) => historyEntry(r, keeping.has(r.id), latestId)),
         page,
         pageCount: Math.max(1, Math.ceil(history.total / RUN_HISTORY_PAGE_SIZE)),
         total: history.total,

@@ -125,7 +125,9 @@ describeEachDatabase("model page service", (provider) => {
       expect(failed).toMatchObject({ status: "failed", algorithm: "kmeans", customers: 0 });
       expect(failed!.error).toBeTruthy();
       expect(failed!.rollbackBlocked).toMatch(/did not complete/);
-      expect(newest).toMatchObject({ id: runIds[10], status: "completed", algorithm: "kmeans", k: "3", customers: 30, reason: "on-demand", error: null, rollbackBlocked: null });
+      expect(newest).toMatchObject({ id: runIds[10], status: "completed", algorithm: "kmeans", k: "3", customers: 30, reason: "on-demand", error: null, isLatest: true });
+      expect(newest!.rollbackBlocked).toMatch(/is the newest run/);
+      expect(first.history.entries[2]).toMatchObject({ id: runIds[9], isLatest: false, rollbackBlocked: null });
       expect(newest!.silhouette).toBeGreaterThan(-1);
       expect(newest!.silhouette).toBeLessThanOrEqual(1);
       const second = await page(shopId, { page: 2 });
@@ -167,7 +169,8 @@ describeEachDatabase("model page service", (provider) => {
       expect(await db.writeBack.count()).toBe(before);
     });
 
-    it("refuses a pruned run and a failed run with a plain message", async () => {
+    it("refuses a pruned run, a failed run and the newest run with a plain message", async () => {
+      expect(await rollbackToRun(db, shopId, runIds[10])).toMatchObject({ kind: "refused", message: expect.stringMatching(/is the newest run: its tags are already the ones Segmint writes/) });
       const pruned = await rollbackToRun(db, shopId, runIds[0]);
       expect(pruned).toEqual({ kind: "refused", message: `Run #${runIds[0]} is too old to restore: Segmint keeps customers' segments for its newest runs only. Choose a newer run.` });
       const failedId = (await db.segmentRun.findFirstOrThrow({ where: { shopId, status: "failed" } })).id;

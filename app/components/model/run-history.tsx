@@ -16,6 +16,7 @@ export interface RunHistoryEntryView {
   readonly durationMs: number | null;
   readonly status: string;
   readonly error: string | null;
+  readonly isLatest: boolean;
   readonly rollbackBlocked: string | null;
 }
 
@@ -140,7 +141,7 @@ export function RunHistory({ entries, page, pageCount, total, timeZone, hrefFor 
                     </RemixLink>
                   ) : run.status === "completed" ? (
                     <Text as="span" tone="subdued" variant="bodySm">
-                      Too old to restore
+                      {run.isLatest ? "Current tags" : "Too old to restore"}
                     </Text>
                   ) : null}
                 </IndexTable.Cell>

@@ -28,7 +28,7 @@ export const WRITE_BACK_CHOICES = [
   {
     value: "live",
     label: "Live",
-    helpText: "Segmint adds and removes only its own tags (those starting with your prefix and a colon) on your customers. Your other tags are never touched.",
+    helpText: "Segmint adds and removes only its own tags (those starting with your prefix and a colon) on your customers, and keeps its Shopify segments in step when they are on. Your other tags and segments are never touched.",
   },
 ];
 
