@@ -2,7 +2,7 @@
 // only when the client has taken the previous chunk (ReadableStream pull), so memory holds one
 // page whatever the segment's size (100,000 rows in bounded memory, docs/segments.md).
 import { formatMilli } from "../analytics";
-import type { Db } from "../db.server";
+import { db as defaultDb, type Db } from "../db.server";
 import { csvRecord } from "../domain/csv";
 import { parseRunMetrics } from "../domain/run-metrics";
 import { segmentCustomersAfter, type SegmentCustomerRow } from "../models/segment-customers.server";
@@ -85,4 +85,9 @@ export async function segmentExport(db: Db, shopId: number, segmentKey: string, 
   );
   const slug = segmentKey.replace(/[^A-Za-z0-9_-]+/g, "-").slice(0, 60) || "segment";
   return { filename: `segmint-${slug}-${metrics.asOfDay ?? run.asOf.toISOString().slice(0, 10)}.csv`, body };
+}
+
+/** The export for the route (the process's database), or null (→ 404). */
+export function openSegmentExport(shopId: number, segmentKey: string, db: Db = defaultDb()): Promise<SegmentExport | null> {
+  return segmentExport(db, shopId, segmentKey);
 }

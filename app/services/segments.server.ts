@@ -3,10 +3,11 @@
 // page of its customers with the "why here" sentence). Read-only: everything comes from the stored
 // run (metrics, model, customer rows); nothing is computed from orders in a request.
 import { moneyBinLabels, type FeatureDistribution, type SegmentProfile } from "../analytics";
-import type { Db } from "../db.server";
+import { z } from "zod";
+import { db as defaultDb, type Db } from "../db.server";
 import { parseRunMetrics, type RunMetrics } from "../domain/run-metrics";
 import { moneyFormatter, segmentDefinitionText, type SegmentDefinitionText } from "../domain/segment-definition";
-import { countSegmentCustomers, MAX_SEGMENT_PAGE, segmentCustomersPage, type SegmentCustomerRow, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
+import { countSegmentCustomers, MAX_SEGMENT_PAGE, SEGMENT_CUSTOMER_SORTS, segmentCustomersPage, type SegmentCustomerRow, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
 import { latestCompletedRun, runModel, type StoredRun } from "../models/segment-runs.server";
 
 export { SEGMENT_CUSTOMER_SORTS, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
@@ -183,4 +184,48 @@ export async function segmentDetail(db: Db, shopId: number, segmentKey: string, 
     charts: d === null ? null : (["recency", "frequency", "monetary"] as const).map((f) => chartOf(f, d[f], segmentKey, currency)),
     customers: { rows, total, page, pageCount, pageSize: SEGMENT_PAGE_SIZE, sort: params.sort, direction: params.direction, search },
   };
+}
+
+// The routes' side: the page's search params, parsed with zod, and the database of the process.
+
+const customersQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).catch(1),
+  sort: z.enum(SEGMENT_CUSTOMER_SORTS).catch("monetary"),
+  dir: z.enum(["asc", "desc"]).catch("desc"),
+});
+
+/** "gid://shopify/Customer/123" or "123" → "123"; spaces ignored. */
+const customerIdSearch = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/^gid:\/\/shopify\/Customer\//i, ""))
+  .pipe(z.string().regex(/^\d{1,20}$/, "Enter a Shopify customer id: digits only, e.g. 7012345678901 (or its first digits)."));
+
+export interface ParsedSegmentQuery {
+  readonly params: SegmentCustomersParams;
+  /** The search text as typed (shown back in the field), and its problem if it is not an id. */
+  readonly searchText: string;
+  readonly errors: { readonly q?: string };
+}
+
+/** `?page&sort&dir&q` of the detail page: bad page/sort/dir fall back to the defaults; a bad `q` is reported. */
+export function parseSegmentQuery(url: URL): ParsedSegmentQuery {
+  const sp = url.searchParams;
+  const base = customersQuerySchema.parse({ page: sp.get("page") ?? undefined, sort: sp.get("sort") ?? undefined, dir: sp.get("dir") ?? undefined });
+  const searchText = (sp.get("q") ?? "").slice(0, 100);
+  const params = { page: base.page, sort: base.sort, direction: base.dir };
+  if (searchText.trim() === "") return { params, searchText, errors: {} };
+  const q = customerIdSearch.safeParse(searchText);
+  if (!q.success) return { params, searchText, errors: { q: q.error.issues[0]?.message ?? "Enter a Shopify customer id." } };
+  return { params: { ...params, search: q.data }, searchText, errors: {} };
+}
+
+/** The list page's data for the shop (the process's database). */
+export function segmentsListPage(shopId: number, db: Db = defaultDb()): Promise<SegmentsList> {
+  return segmentsList(db, shopId);
+}
+
+/** The detail page's data, or null (→ 404). */
+export function segmentDetailPage(shopId: number, segmentKey: string, currency: string, params: SegmentCustomersParams, db: Db = defaultDb()): Promise<SegmentDetail | null> {
+  return segmentDetail(db, shopId, segmentKey, currency, params);
 }

@@ -111,7 +111,7 @@ describeEachDatabase("segment refresh", (provider) => {
       const h = insights.distributions![feature];
       expect(h.store.reduce((a, b) => a + b, 0)).toBe(CUSTOMERS);
       expect(Object.keys(h.segments).sort()).toEqual(metrics.profiles.map((p) => p.segmentId).sort());
-      for (const p of metrics.profiles) expect(h.segments[p.segmentId]!.reduce((a, b) => a + b, 0)).toBe(p.kind === "prospects" ? 0 : p.size);
+      for (const p of insights.profiles) expect(h.segments[p.segmentId]!.reduce((a, b) => a + b, 0)).toBe(p.kind === "prospects" ? 0 : p.size);
     }
     // Customer i has (i % 5) + 1 orders: 8 customers per frequency 1..5 → bins 1, 2, 3–4, 5–9.
     expect(insights.distributions!.frequency.store).toEqual([8, 8, 16, 8, 0]);

@@ -1,7 +1,8 @@
 // The Segments pages' read side on both databases: the list, a segment's detail (definition with
 // the model's cut-offs, profile charts, a customers page sorted/searched/paginated on the server),
 // the streamed CSV export, and tenant isolation (another shop's segment is not found).
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { Db } from "../../app/db.server";
 import { parseSegmentModel } from "../../app/analytics";
 import { parseCsv } from "../../cli/csv/parser";
@@ -11,6 +12,10 @@ import { refreshSegments } from "../../app/services/refresh-segments.server";
 import { EXPORT_COLUMNS, segmentExport } from "../../app/services/segment-export.server";
 import { SEGMENT_PAGE_SIZE, segmentDetail, segmentsList, type SegmentCustomerSort } from "../../app/services/segments.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+
+// The routes' session: the test picks the shop.
+const session = vi.hoisted(() => ({ shop: "" }));
+vi.mock("../../app/shopify/admin-auth.server", () => ({ requireAdmin: async () => ({ session, admin: {} }) }));
 
 const AS_OF = new Date("2026-11-01T12:00:00Z");
 const CUSTOMERS = 140;
@@ -80,8 +85,12 @@ describeEachDatabase("segments pages (read side)", (provider) => {
     for (const r of rowsA) sizes.set(r.segmentKey, (sizes.get(r.segmentKey) ?? 0) + 1);
     bigKey = [...sizes].sort((a, b) => b[1] - a[1])[0]![0];
     expect(sizes.get(bigKey)).toBeGreaterThan(SEGMENT_PAGE_SIZE); // the pages below need 2+
+    globalThis.__segmintDb = db; // the routes' default client
   }, 120_000);
-  afterAll(async () => tdb?.drop());
+  afterAll(async () => {
+    globalThis.__segmintDb = undefined;
+    await tdb?.drop();
+  });
 
   it("lists the latest run's segments, largest first, sizes adding up to the run's customers", async () => {
     const list = await segmentsList(db, shopA);
@@ -236,4 +245,45 @@ describeEachDatabase("segments pages (read side)", (provider) => {
     const fields = Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, row!.fields[i]]));
     expect(fields).toMatchObject({ shopify_customer_id: "99999", recency_days: "", frequency: "0", r_score: "", f_score: "", m_score: "" });
   });
+
+  const call = async <T,>(load: (args: LoaderFunctionArgs) => Promise<T>, shop: string, url: string, params: Record<string, string> = {}) => {
+    session.shop = shop;
+    return load({ request: new Request(url), params, context: {} }).catch((e: unknown) => e);
+  };
+
+  it("detail route: a page of the shop's segment; a bad search is named next to the field; another store's segment is 404", async () => {
+    const { loader } = await import("../../app/routes/app.segments.$segmentKey");
+    const ok = (await call(loader, "a.myshopify.com", `http://localhost/app/segments/${bigKey}?sort=recency&dir=asc&page=2`, { segmentKey: bigKey })) as Response;
+    const body = (await ok.json()) as { detail: { customers: { page: number; sort: string; rows: unknown[] } }; errors: { q?: string } };
+    expect(body.detail.customers).toMatchObject({ page: 2, sort: "recency" });
+    expect(body.detail.customers.rows.length).toBeGreaterThan(0);
+    const bad = (await call(loader, "a.myshopify.com", `http://localhost/app/segments/${bigKey}?q=bob`, { segmentKey: bigKey })) as Response;
+    expect(((await bad.json()) as { errors: { q?: string } }).errors.q).toMatch(/digits only/);
+    const other = (await call(loader, "empty.myshopify.com", `http://localhost/app/segments/${bigKey}`, { segmentKey: bigKey })) as Response;
+    expect(other.status).toBe(404);
+    expect(await other.text()).toMatch(/not found in this store/);
+    const gid = (await call(loader, "a.myshopify.com", `http://localhost/app/segments/${bigKey}?q=gid://shopify/Customer/1`, { segmentKey: bigKey })) as Response;
+    expect(((await gid.json()) as { detail: { customers: { search: string } } }).detail.customers.search).toBe("1");
+  });
+
+  it("export route: text/csv attachment of the shop's segment; another store's segment is 404", async () => {
+    const { loader } = await import("../../app/routes/app.segments.$segmentKey.export");
+    const res = (await call(loader, "a.myshopify.com", `http://localhost/app/segments/${bigKey}/export`, { segmentKey: bigKey })) as Response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="segmint-${bigKey}-2026-11-01.csv"`);
+    const lines = (await res.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(rowsA.filter((r) => r.segmentKey === bigKey).length + 1);
+    const other = (await call(loader, "empty.myshopify.com", `http://localhost/app/segments/${bigKey}/export`, { segmentKey: bigKey })) as Response;
+    expect(other.status).toBe(404);
+  });
+
+  it("list route: the shop's segments; a shop without runs gets the empty state's data", async () => {
+    const { loader } = await import("../../app/routes/app.segments._index");
+    const a = (await ((await call(loader, "a.myshopify.com", "http://localhost/app/segments")) as Response).json()) as { run: { id: number }; segments: unknown[] };
+    expect(a.run.id).toBe(runA);
+    const empty = (await ((await call(loader, "empty.myshopify.com", "http://localhost/app/segments")) as Response).json()) as { run: null; segments: unknown[] };
+    expect(empty).toMatchObject({ installed: true, run: null, segments: [] });
+  });
 });
+
