@@ -1,9 +1,9 @@
 // /app/segments/:segmentKey — one segment of the latest run: what puts customers there (with the
 // model's cut-offs), its profile against the store, the recommended action, and its customers
 // (server-side pages, sort and search by customer id), with a CSV export.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { BlockStack, Button, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { formatCount, formatMoneyCompact, formatShare } from "../components/format";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
@@ -11,9 +11,10 @@ import { PageError } from "../components/overview/page-error";
 import { CustomersTable } from "../components/segments/customers-table";
 import { DefinitionCard } from "../components/segments/definition-card";
 import { ProfileCharts } from "../components/segments/profile-charts";
+import { SegmentWriteBackCard } from "../components/segment-write-back";
 import { segmentHref } from "../components/segments/segments-table";
 import { adminShop } from "../services/admin-shop.server";
-import { parseSegmentQuery, segmentDetailPage } from "../services/segments.server";
+import { parseSegmentQuery, segmentDetailPage, segmentPageAction } from "../services/segments.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -27,8 +28,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ installed: true as const, shopDomain: shop.domain, currency: shop.currency, detail, searchText: query.searchText, errors: query.errors });
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { session } = await requireAdmin(request);
+  const shop = await adminShop(session.shop);
+  if (!shop) throw new Response("Segmint is not installed in this store yet", { status: 404 });
+  const result = await segmentPageAction(shop.id, params.segmentKey ?? "", await request.formData());
+  if (result.status === 404) throw new Response(result.body.message, { status: 404 });
+  return json(result.body, { status: result.status });
+}
+
 export default function SegmentPage() {
   const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   if (!data.installed) {
     return (
       <Page title="Segment" backAction={{ content: "Segments", url: "/app/segments" }}>
@@ -41,7 +52,8 @@ export default function SegmentPage() {
     );
   }
   const { detail, shopDomain, currency, searchText, errors } = data;
-  const { segment, definition, charts, customers, run } = detail;
+  const { segment, definition, charts, customers, run, writeBack } = detail;
+  const writeBackMessage = actionData && "errors" in actionData ? actionData.errors.writeBack : null;
   const basePath = segmentHref(segment.id);
   const exportButton = (
     // A plain GET that the browser downloads (a resource route, so no client-side navigation).
@@ -84,6 +96,9 @@ export default function SegmentPage() {
         </Layout.Section>
         <Layout.Section>
           <ProfileCharts charts={charts} segmentName={segment.name} />
+        </Layout.Section>
+        <Layout.Section>
+          <SegmentWriteBackCard view={writeBack} message={writeBackMessage} />
         </Layout.Section>
         <Layout.Section>
           <CustomersTable key={`${customers.sort}-${customers.direction}-${customers.search}`} basePath={basePath} customers={customers} shopDomain={shopDomain} currency={currency} searchText={searchText} searchError={errors.q} />

@@ -9,6 +9,7 @@ import { parseRunMetrics, type RunMetrics } from "../domain/run-metrics";
 import { moneyFormatter, segmentDefinitionText, type SegmentDefinitionText } from "../domain/segment-definition";
 import { countSegmentCustomers, MAX_SEGMENT_PAGE, SEGMENT_CUSTOMER_SORTS, segmentCustomersPage, type SegmentCustomerRow, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
 import { latestCompletedRun, runModel, type StoredRun } from "../models/segment-runs.server";
+import { applySegmentWriteBack, previewSegmentWriteBack, segmentWriteBackView, type SegmentWriteBackView } from "./segment-write-back.server";
 
 export { SEGMENT_CUSTOMER_SORTS, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
 
@@ -225,7 +226,44 @@ export function segmentsListPage(shopId: number, db: Db = defaultDb()): Promise<
   return segmentsList(db, shopId);
 }
 
-/** The detail page's data, or null (→ 404). */
-export function segmentDetailPage(shopId: number, segmentKey: string, currency: string, params: SegmentCustomersParams, db: Db = defaultDb()): Promise<SegmentDetail | null> {
-  return segmentDetail(db, shopId, segmentKey, currency, params);
+/** The detail page's data with the segment's write-back card, or null (→ 404). */
+export async function segmentDetailPage(
+  shopId: number,
+  segmentKey: string,
+  currency: string,
+  params: SegmentCustomersParams,
+  db: Db = defaultDb(),
+): Promise<(SegmentDetail & { readonly writeBack: SegmentWriteBackView }) | null> {
+  const detail = await segmentDetail(db, shopId, segmentKey, currency, params);
+  if (!detail) return null;
+  return { ...detail, writeBack: await segmentWriteBackView(db, shopId, segmentKey) };
+}
+
+const writeBackForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("write-back-preview") }),
+    z.object({ intent: z.literal("write-back-apply"), previewId: z.coerce.number({ error: "Preview first, then apply that preview." }).int().positive("Preview first, then apply that preview.") }),
+  ],
+  { error: "Choose Preview changes or Apply to Shopify." },
+);
+
+export type SegmentPageActionResult =
+  | { readonly status: 200; readonly body: { readonly ok: true; readonly writeBackId: number } }
+  | { readonly status: 400 | 409; readonly body: { readonly errors: { readonly writeBack: string } } }
+  | { readonly status: 404; readonly body: { readonly message: string } };
+
+/**
+ * The detail page's form posts: `intent=write-back-preview`, or `intent=write-back-apply` with
+ * `previewId`, dispatched to services/segment-write-back (which enqueues the pass). A segment
+ * the shop's latest run does not have → 404.
+ */
+export async function segmentPageAction(shopId: number, segmentKey: string, form: FormData, db: Db = defaultDb()): Promise<SegmentPageActionResult> {
+  const run = await latestCompletedRun(db, shopId);
+  if (!run || !parseRunMetrics(run.metrics).profiles.some((p) => p.segmentId === segmentKey)) return { status: 404, body: { message: "Segment not found in this store" } };
+  const parsed = writeBackForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { status: 400, body: { errors: { writeBack: parsed.error.issues[0]?.message ?? "Choose Preview changes or Apply to Shopify." } } };
+  const outcome =
+    parsed.data.intent === "write-back-preview" ? await previewSegmentWriteBack(db, shopId, segmentKey) : await applySegmentWriteBack(db, shopId, segmentKey, parsed.data.previewId);
+  return outcome.ok ? { status: 200, body: { ok: true, writeBackId: outcome.writeBackId } } : { status: 409, body: { errors: { writeBack: outcome.message } } };
 }

@@ -285,5 +285,29 @@ describeEachDatabase("segments pages (read side)", (provider) => {
     const empty = (await ((await call(loader, "empty.myshopify.com", "http://localhost/app/segments")) as Response).json()) as { run: null; segments: unknown[] };
     expect(empty).toMatchObject({ installed: true, run: null, segments: [] });
   });
+
+  it("detail action: write-back intents validated (400 names the problem), another store's segment is 404, a preview is started", async () => {
+    const { action } = await import("../../app/routes/app.segments.$segmentKey");
+    const post = async (shop: string, key: string, fields: Record<string, string>) => {
+      session.shop = shop;
+      const request = new Request(`http://localhost/app/segments/${key}`, { method: "POST", body: new URLSearchParams(fields) });
+      return (await action({ request, params: { segmentKey: key }, context: {} }).catch((e: unknown) => e)) as Response;
+    };
+    const bad = await post("a.myshopify.com", bigKey, { intent: "delete-everything" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ errors: { writeBack: "Choose Preview changes or Apply to Shopify." } });
+    const noPreview = await post("a.myshopify.com", bigKey, { intent: "write-back-apply", previewId: "x" });
+    expect(noPreview.status).toBe(400);
+    expect(((await noPreview.json()) as { errors: { writeBack: string } }).errors.writeBack).toMatch(/Preview first/);
+    expect((await post("empty.myshopify.com", bigKey, { intent: "write-back-preview" })).status).toBe(404);
+    expect((await post("a.myshopify.com", "no-such-segment", { intent: "write-back-preview" })).status).toBe(404);
+    const unknownPreview = await post("a.myshopify.com", bigKey, { intent: "write-back-apply", previewId: "999999" });
+    expect(unknownPreview.status).toBe(409);
+    expect(((await unknownPreview.json()) as { errors: { writeBack: string } }).errors.writeBack).toMatch(/not found/);
+    const started = await post("a.myshopify.com", bigKey, { intent: "write-back-preview" });
+    expect(started.status).toBe(200);
+    const { writeBackId } = (await started.json()) as { writeBackId: number };
+    expect(await db.writeBack.findFirst({ where: { id: writeBackId, shopId: shopA, segmentKey: bigKey, mode: "dry-run" } })).not.toBeNull();
+  });
 });
 
