@@ -136,8 +136,8 @@ export function RunHistory({ entries, page, pageCount, total, timeZone, hrefFor 
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   {run.status === "completed" && run.rollbackBlocked === null ? (
-                    <RemixLink to={hrefFor({ page, confirmRollback: run.id })} data-testid={`model-rollback-${run.id}`} aria-label={`Roll back tags to run #${run.id}`} preventScrollReset>
-                      Roll back to this run
+                    <RemixLink to={hrefFor({ page, confirmRollback: run.id })} data-testid={`model-rollback-${run.id}`} preventScrollReset>
+                      {`Roll back to run #${run.id}`}
                     </RemixLink>
                   ) : run.status === "completed" ? (
                     <Text as="span" tone="subdued" variant="bodySm">

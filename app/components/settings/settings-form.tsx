@@ -4,6 +4,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { BlockStack, Box, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { isValidTagPrefix } from "../../domain/tag-prefix";
 import { formatDateTime } from "../format";
 
 export type SettingsFieldName = "tagPrefix" | "writeBackMode" | "shopifySegments" | "timeZone" | "schedule" | "weekday" | "hour";
@@ -47,7 +48,7 @@ export function SettingsForm({ settings, errors = {}, weekdayNames }: { settings
   const [shopifySegments, setShopifySegments] = useState(settings.shopifySegments);
   const navigation = useNavigation();
   const saving = navigation.state === "submitting";
-  const prefixChanged = tagPrefix.trim() !== settings.tagPrefix;
+  const prefixChanged = tagPrefix.trim() !== settings.tagPrefix && isValidTagPrefix(tagPrefix.trim());
   const { lastRefreshAt, nextRefreshAt } = settings.refresh;
 
   return (
@@ -69,7 +70,7 @@ export function SettingsForm({ settings, errors = {}, weekdayNames }: { settings
                 error={errors.tagPrefix}
                 helpText={
                   prefixChanged
-                    ? `After you save, the next write-back moves Segmint's tags from "${settings.tagPrefix}:…" to "${tagPrefix.trim() || "…"}:…" on every customer it tags.`
+                    ? `After you save, the next write-back moves Segmint's tags from "${settings.tagPrefix}:…" to "${tagPrefix.trim()}:…" on every customer it tags.`
                     : `Segmint's tags look like "${settings.tagPrefix}:champions". Up to 20 letters, digits, dashes or underscores.`
                 }
               />
