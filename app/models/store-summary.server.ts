@@ -1,6 +1,6 @@
 // What the admin overview shows about a shop's synced data. Every count is scoped by shop.
 import type { Prisma } from "@prisma/client";
-import type { Db } from "../db.server";
+import { sqlOf, type Db } from "../db.server";
 
 export interface StoreSummary {
   customers: number;
@@ -19,15 +19,34 @@ export function placedOrder(db: Db): Prisma.OrderWhereInput {
   return { OR: [{ cancelledAt: null }, { cancelledAt: { gt: db.order.fields.processedAt } }] };
 }
 
-export async function storeSummary(db: Db, shopId: number): Promise<StoreSummary> {
+/**
+ * Customers (not deleted) with at least one placed order. Raw SQL: Prisma's `orders: { some }`
+ * filter took ~10 s on the demo store (4,372 customers, 20k orders); this walks the orders by
+ * the (shopId, customerId) index once (~10 ms there).
+ */
+async function countCustomersWithPurchase(db: Db, shopId: number): Promise<number> {
+  const { sql } = sqlOf(db);
+  const rows = await db.$queryRaw<{ n: number | bigint }[]>(sql`
+    SELECT COUNT(DISTINCT o."customerId") AS n
+    FROM "Order" o JOIN "Customer" c ON c."id" = o."customerId"
+    WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL AND c."deletedAt" IS NULL
+      AND (o."cancelledAt" IS NULL OR o."cancelledAt" > o."processedAt")`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The shop's counts. `orderLines: false` skips the line count (left 0): a full index count that
+ * grows with the store (~200 ms at 530k lines), too slow for a page polled every 2 s.
+ */
+export async function storeSummary(db: Db, shopId: number, o: { orderLines?: boolean } = {}): Promise<StoreSummary> {
   const placed = placedOrder(db);
   const [customers, customersWithPurchase, orders, customerOrders, guestOrders, orderLines, refunds, lastSync] = await Promise.all([
     db.customer.count({ where: { shopId, deletedAt: null } }),
-    db.customer.count({ where: { shopId, deletedAt: null, orders: { some: placed } } }),
+    countCustomersWithPurchase(db, shopId),
     db.order.count({ where: { shopId } }),
     db.order.count({ where: { shopId, customerId: { not: null }, ...placed } }),
     db.order.count({ where: { shopId, customerId: null, ...placed } }),
-    db.orderLine.count({ where: { shopId } }),
+    o.orderLines === false ? 0 : db.orderLine.count({ where: { shopId } }),
     db.refund.count({ where: { shopId } }),
     db.syncRun.findFirst({
       where: { shopId },

@@ -142,8 +142,8 @@ export default function Overview() {
               <Stat label="Customers with a purchase" value={s.customersWithPurchase} testId="stat-customers-with-purchase" />
               <Stat label="Customer orders" value={s.customerOrders} testId="stat-customer-orders" />
               <Stat label="Guest orders" value={s.guestOrders} testId="stat-guest-orders" />
-              <Stat label="Order lines" value={s.orderLines} testId="stat-order-lines" />
               <Stat label="Refunds and cancellations" value={s.refunds} testId="stat-refunds" />
+              <Stat label="Cancelled orders" value={s.cancellationRecords} testId="stat-cancelled-orders" />
             </InlineGrid>
           </BlockStack>
         </Layout.Section>

@@ -107,7 +107,7 @@ export async function shopOverview(shopDomain: string, shop: AdminShop | null, d
     };
   }
   const [summary, activity, latest, refreshJob] = await Promise.all([
-    storeSummary(db, shop.id),
+    storeSummary(db, shop.id, { orderLines: false }),
     shopActivity(db, shop.id),
     latestOverviewRun(db, shop.id),
     singletonState(db, shop.id, JOB.refreshSegments),

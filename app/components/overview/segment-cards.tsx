@@ -67,9 +67,16 @@ export function SegmentCards({ cards, currency }: { cards: readonly SegmentCardV
                 </BlockStack>
                 <BlockStack gap="100">
                   <Figure label="Share of revenue" value={`${formatShare(c.revenueShare)} (${formatMoneyCompact(c.revenueMilli, currency)})`} />
-                  <Figure label="Median last order" value={`${formatDays(c.median.recencyDays)} ago`} />
-                  <Figure label="Median orders" value={orders(c.median.frequency)} />
-                  <Figure label="Median spend" value={formatMoney(c.median.monetaryMilli, currency)} />
+                  {c.median.frequency > 0 ? (
+                    <>
+                      <Figure label="Median last order" value={`${formatDays(c.median.recencyDays)} ago`} />
+                      <Figure label="Median orders" value={orders(c.median.frequency)} />
+                      <Figure label="Median spend" value={formatMoney(c.median.monetaryMilli, currency)} />
+                    </>
+                  ) : (
+                    // Prospects: no placed order, so no recency or typical order to show.
+                    <Figure label="Median orders" value="No purchase yet" />
+                  )}
                 </BlockStack>
               </BlockStack>
             </div>
