@@ -1,17 +1,15 @@
 // One segment's tags in Shopify: preview the change (a dry run against the customers' real tags),
 // then apply it. The detail page's action dispatches the two intents to services/segment-write-back.
-import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, ProgressBar, Spinner, Text } from "@shopify/polaris";
-import { useEffect } from "react";
 import type { SegmentPassSummary, SegmentWriteBackView } from "../domain/segment-write-back";
 import { customerAdminUrl, formatCount, formatDateTime } from "./format";
+import { useRevalidateWhile } from "./overview/use-revalidate-while";
 
 export type { SegmentWriteBackView } from "../domain/segment-write-back";
 
 export const WRITE_BACK_PREVIEW_INTENT = "write-back-preview";
 export const WRITE_BACK_APPLY_INTENT = "write-back-apply";
-
-const POLL_MS = 2000;
 
 const STATUS_TEXT: Record<string, string> = {
   pending: "Queued",
@@ -22,18 +20,6 @@ const STATUS_TEXT: Record<string, string> = {
   completed: "Finished",
   failed: "Failed",
 };
-
-/** Polls the page's loader while a pass runs; stops when it is done. */
-function usePollWhile(running: boolean) {
-  const { revalidate, state } = useRevalidator();
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => {
-      if (state === "idle") revalidate();
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [running, revalidate, state]);
-}
 
 function Count({ label, value, testId }: { label: string; value: number; testId: string }) {
   return (
@@ -168,7 +154,8 @@ function ApplyResult({ view, apply }: { view: SegmentWriteBackView; apply: Segme
 
 /** The segment's write-back card: preview, its counts and sample, apply. */
 export function SegmentWriteBackCard({ view, message }: { view: SegmentWriteBackView; message?: string | null }) {
-  usePollWhile(view.running);
+  // Polls the page's loader while a pass runs; stops when it is done.
+  useRevalidateWhile(view.running);
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (
