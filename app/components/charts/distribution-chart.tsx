@@ -9,7 +9,7 @@ import { scaleBand, scaleLinear } from "@visx/scale";
 import { Bar, Line } from "@visx/shape";
 import { formatShare } from "../format";
 import { ChartFrame, type ChartDataTable, type LegendEntry } from "./frame";
-import { MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, leftMargin, plotWidthFor, round1, shorten, textWidth, twoLines } from "./layout";
+import { MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, leftMargin, niceTicks, yTickLimit, plotWidthFor, round1, shorten, textWidth, twoLines } from "./layout";
 import { COMPARISON, MAX_FONT_UNITS, PRIMARY } from "./theme";
 
 export interface DistributionBin {
@@ -48,8 +48,10 @@ export function DistributionChart(props: DistributionChartProps) {
   // Small shares need a decimal on the axis ("0.5%"), large ones do not ("20%").
   const tickShare = (v: number) => formatShare(v, top < 0.05 ? 1 : 0);
 
-  const yProbe = scaleLinear<number>({ domain: [0, top], nice: true });
-  const yTicks = yProbe.ticks(5);
+  const plotHeight = Math.max(80, height - MARGIN_TOP - MARGIN_BOTTOM);
+  const yLimit = yTickLimit(plotHeight);
+  const yProbe = scaleLinear<number>({ domain: [0, top] });
+  const yTicks = niceTicks(yProbe, yLimit);
   const left = leftMargin(yTicks.map(tickShare));
   const right = 12;
   const plotWidth = plotWidthFor(left, right);
@@ -67,7 +69,6 @@ export function DistributionChart(props: DistributionChartProps) {
   const labelDepth =
     layout === "rotated" ? Math.sin(-angle) * widest + Math.cos(angle) * MAX_FONT_UNITS : layout === "two" ? 2.15 * MAX_FONT_UNITS : MAX_FONT_UNITS;
   const bottom = Math.ceil(TICK_LENGTH + 10 + labelDepth + 10 + MAX_FONT_UNITS + 6);
-  const plotHeight = Math.max(80, height - MARGIN_TOP - MARGIN_BOTTOM);
   const svgHeight = MARGIN_TOP + plotHeight + bottom;
   const yScale = scaleLinear<number>({ domain: yProbe.domain(), range: [plotHeight, 0] });
 

@@ -82,8 +82,8 @@ function DataTable({ title, table }: { title: string; table: ChartDataTable }) {
     <details className="segmint-chart-data">
       <summary>Show data</summary>
       {table.note ? <p>{table.note}</p> : null}
-      {/* tabIndex: a scrolling region must be reachable by keyboard (axe: scrollable-region-focusable). */}
-      <div className="segmint-chart-data-scroll" tabIndex={0} role="region" aria-label={`Data: ${title}`}>
+      {/* tabIndex: a scrolling box must be reachable by keyboard (axe: scrollable-region-focusable); a group, not a landmark, so pages with many charts do not fill up with regions. */}
+      <div className="segmint-chart-data-scroll" tabIndex={0} role="group" aria-label={`Data: ${title}`}>
         <table>
           <caption>{title}</caption>
           <thead>

@@ -44,10 +44,11 @@ export function extent(values: readonly number[], padFraction = 0): [number, num
   if (!(lo <= hi)) return [0, 1];
   if (lo === hi) {
     const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    return [lo - d, hi + d];
+    return [lo >= 0 && lo - d < 0 ? 0 : lo - d, hi + d];
   }
   const pad = (hi - lo) * padFraction;
-  return [lo - pad, hi + pad];
+  // Padding never pushes non-negative data (distances, counts) below zero.
+  return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
 }
 
 /** Fixed room (chart units) above and below the plot: a marker label on top, ticks and an axis label below. */
@@ -70,7 +71,33 @@ export function rightMargin(xTickLabels: readonly string[]): number {
 /** How many x ticks fit on a plot this wide without their labels touching. */
 export function xTickCount(plotWidth: number, sampleLabels: readonly string[]): number {
   const widest = Math.max(1, ...sampleLabels.map((t) => textWidth(t)));
-  return Math.max(2, Math.min(8, Math.floor(plotWidth / (widest + 18))));
+  return Math.max(2, Math.min(12, Math.floor(plotWidth / (widest + 18))));
+}
+
+/** Round-number ticks, no more than `max` of them (d3's count is only a hint and may overshoot by half). */
+export function ticksAtMost(ticks: (count: number) => number[], max: number): number[] {
+  for (let n = max; n > 1; n--) {
+    const t = ticks(n);
+    if (t.length <= max) return t;
+  }
+  return ticks(1).slice(0, max);
+}
+
+/** A scale's `nice` and `ticks` for the same count, not more than `max` ticks; leaves the scale niced. */
+export function niceTicks(scale: { domain(): number[]; domain(d: number[]): unknown; nice(count?: number): unknown; ticks(count?: number): number[] }, max: number): number[] {
+  const original = scale.domain();
+  for (let n = max; n > 1; n--) {
+    scale.domain(original);
+    scale.nice(n);
+    const t = scale.ticks(n);
+    if (t.length <= max) return t;
+  }
+  return scale.ticks(2).slice(0, max);
+}
+
+/** How many y ticks a plot this tall can label at the largest text size without crowding. */
+export function yTickLimit(plotHeight: number): number {
+  return Math.max(2, Math.min(7, Math.floor(plotHeight / (MAX_FONT_UNITS * 2)) + 1));
 }
 
 /** The plot width left once margins are known. */
@@ -86,7 +113,7 @@ export function xTickValues(xs: readonly number[], roundTicks: (count: number) =
   const integers = xs.every((x) => Number.isInteger(x));
   const distinct = [...new Set(xs)].sort((a, b) => a - b);
   if (integers && distinct.length <= count) return distinct;
-  const ticks = roundTicks(count);
+  const ticks = ticksAtMost(roundTicks, count);
   return integers ? ticks.filter((t) => Number.isInteger(t)) : ticks;
 }
 

@@ -9,7 +9,7 @@ import { scaleLinear } from "@visx/scale";
 import { Circle, Line, LinePath } from "@visx/shape";
 import { ChartFrame, type ChartDataTable } from "./frame";
 import {
-  MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, extent, formatTableNumber, formatTickNumber, leftMargin,
+  MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, extent, niceTicks, yTickLimit, formatTableNumber, formatTickNumber, leftMargin,
   plotWidthFor, rightMargin, round1, textWidth, xTickCount, xTickValues,
 } from "./layout";
 import { MARKER, MAX_FONT_UNITS, PRIMARY } from "./theme";
@@ -56,8 +56,9 @@ export function LineChart(props: LineChartProps) {
   const mark = marker && Number.isFinite(marker.x) ? marker : null;
 
   const plotHeight = height - MARGIN_TOP - MARGIN_BOTTOM;
-  const yScale = scaleLinear<number>({ domain: extent(points.map((p) => p.y), 0.05), range: [plotHeight, 0], nice: true });
-  const yTicks = yScale.ticks(5);
+  const yScale = scaleLinear<number>({ domain: extent(points.map((p) => p.y), 0.05), range: [plotHeight, 0] });
+  const yLimit = yTickLimit(plotHeight);
+  const yTicks = niceTicks(yScale, yLimit);
   const left = leftMargin(yTicks.map(fy));
 
   const xs = points.map((p) => p.x);

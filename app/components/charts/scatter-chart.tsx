@@ -10,7 +10,7 @@ import { scaleLinear } from "@visx/scale";
 import { Line } from "@visx/shape";
 import { ChartFrame, type ChartDataTable, type LegendEntry } from "./frame";
 import {
-  MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, extent, formatTableNumber, formatTickNumber, leftMargin,
+  MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, extent, niceTicks, ticksAtMost, yTickLimit, formatTableNumber, formatTickNumber, leftMargin,
   plotWidthFor, rightMargin, round1, xTickCount,
 } from "./layout";
 import { MAX_FONT_UNITS, seriesColor } from "./theme";
@@ -53,13 +53,14 @@ export function ScatterChart(props: ScatterChartProps) {
   const series = [...new Set(all.map((p) => p.series))].sort((a, b) => a - b);
 
   const plotHeight = height - MARGIN_TOP - MARGIN_BOTTOM;
-  const yScale = scaleLinear<number>({ domain: extent(all.map((p) => p.y), 0.04), range: [plotHeight, 0], nice: true });
-  const yTicks = yScale.ticks(5);
+  const yScale = scaleLinear<number>({ domain: extent(all.map((p) => p.y), 0.04), range: [plotHeight, 0] });
+  const yLimit = yTickLimit(plotHeight);
+  const yTicks = niceTicks(yScale, yLimit);
   const left = leftMargin(yTicks.map(formatTickNumber));
   const xDomain = extent(all.map((p) => p.x), 0.04);
   const probe = scaleLinear<number>({ domain: xDomain, nice: true });
   const count = xTickCount(plotWidthFor(left, 24), probe.domain().map(formatTickNumber));
-  const xTicks = probe.ticks(count);
+  const xTicks = ticksAtMost((n) => probe.ticks(n), count);
   const right = rightMargin(xTicks.map(formatTickNumber));
   const plotWidth = plotWidthFor(left, right);
   const xScale = scaleLinear<number>({ domain: probe.domain(), range: [0, plotWidth] });
