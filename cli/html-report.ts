@@ -25,7 +25,8 @@ export function reportCharts(result: SegmentationResult): string {
   const p = result.plots;
   const d = result.diagnostics;
   const chosenK = result.model.algorithm === "kmeans" && d.k !== null ? { x: d.k, label: `K = ${d.k} (chosen)` } : null;
-  const kRule = result.model.algorithm === "kmeans" ? ` K = ${d.k} was chosen by ${d.kRule ?? "the rule"}.` : " Shown for the whole population; the segments were not fitted with one K.";
+  // The rule behind K is stated in the report's header; the charts only say what is marked.
+  const kRule = chosenK ? ` The chosen K = ${d.k} is marked.` : " Shown for the whole population; the segments were not fitted with one K.";
   const evr = p.pca?.explainedVarianceRatio ?? [];
   const share = (i: number) => (evr[i] === undefined ? "" : ` (${(evr[i]! * 100).toFixed(0)}% of variance)`);
   const kd = p.kDistance;

@@ -91,7 +91,7 @@ export function ScatterChart(props: ScatterChartProps) {
       ))}
       {centres.map((c, i) => (
         <circle key={i} className="segmint-chart-centre" data-series={c.series} cx={round1(xScale(c.x))} cy={round1(yScale(c.y))} r={8}
-          style={{ fill: seriesColor(c.series), stroke: "var(--p-color-bg-surface, #ffffff)", strokeWidth: 2.5 }} />
+          style={{ fill: seriesColor(c.series), stroke: "var(--p-color-text, #303030)", strokeWidth: 2.5 }} />
       ))}
     </Group>
   );
