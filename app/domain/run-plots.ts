@@ -12,13 +12,20 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-/** The objects of `list` whose `keys` are all finite numbers, as plain records. */
+/** The objects of `list` whose `keys` are all finite numbers, as plain records (a hot loop: 2,000 PCA points). */
 function numericRows<K extends string>(list: unknown, keys: readonly K[]): Record<K, number>[] {
   if (!Array.isArray(list)) return [];
   const out: Record<K, number>[] = [];
-  for (const item of list) {
-    if (!isObject(item) || !keys.every((k) => finite(item[k]))) continue;
-    out.push(Object.fromEntries(keys.map((k) => [k, item[k] as number])) as Record<K, number>);
+  outer: for (const item of list as unknown[]) {
+    if (typeof item !== "object" || item === null) continue;
+    const source = item as Record<string, unknown>;
+    const row = {} as Record<K, number>;
+    for (const k of keys) {
+      const v = source[k];
+      if (typeof v !== "number" || !Number.isFinite(v)) continue outer;
+      row[k] = v;
+    }
+    out.push(row);
   }
   return out;
 }
