@@ -20,16 +20,20 @@ export default function AppLayout() {
   const { apiKey, demo } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
-      {/* Inside Shopify admin, App Bridge turns this into the app's sidebar navigation. */}
-      <NavMenu>
-        {ADMIN_PAGES.map((p) => (
-          <Link key={p.url} to={p.url} {...(p.url === "/app" ? { rel: "home" } : {})}>
-            {p.label}
-          </Link>
-        ))}
-      </NavMenu>
-      {/* The offline demo has no Shopify admin (and no App Bridge) around it: the same pages as a bar. */}
-      {demo && <AdminNav />}
+      {demo ? (
+        // The offline demo has no Shopify admin (and no App Bridge) around it: the same pages as a
+        // bar. (Without App Bridge, <ui-nav-menu> would show its links as bare inline text.)
+        <AdminNav />
+      ) : (
+        // Inside Shopify admin, App Bridge turns this into the app's sidebar navigation.
+        <NavMenu>
+          {ADMIN_PAGES.map((p) => (
+            <Link key={p.url} to={p.url} {...(p.url === "/app" ? { rel: "home" } : {})}>
+              {p.label}
+            </Link>
+          ))}
+        </NavMenu>
+      )}
       <Outlet />
     </AppProvider>
   );
