@@ -1,0 +1,505 @@
+// The embedded admin in a real browser: Debian's Chromium (driven by playwright-core) against the
+// offline demo (scripts/demo.ts: the simulator seeded with the real UCI Online Retail store, the
+// production build, the real job runner). One demo for the whole file, with a database of its own
+// (SEGMINT_DEMO_DB) so a developer's .data/demo.db is never touched. Every page is visited at 375 and
+// 1280 px, checked by axe-core (no serious or critical violation) and screenshotted into
+// test-results/e2e/; then the merchant's tasks: settings (a validation error, then a save), "Run now",
+// a segment's write-back preview and apply (checked in the simulator), the CSV export, a customer
+// lookup, and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
+//
+// Needs /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it). Without it the file is
+// skipped locally and fails in CI (CI set).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { AxeResults } from "axe-core";
+import Database from "better-sqlite3";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/support/app-process";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const SHOTS = path.join(ROOT, "test-results", "e2e");
+const SHOP = "segmint-demo.myshopify.com";
+const WIDTHS = [375, 1280] as const;
+const inCI = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
+const haveChromium = fs.existsSync(CHROMIUM);
+const require = createRequire(import.meta.url);
+
+/** The demo's own lines: the URLs, then "first refresh completed". Seeding + backfill + refresh ≈ 1–2 min. */
+const DEMO_READY_MS = 6 * 60_000;
+const STEP_MS = 4 * 60_000;
+
+interface Demo {
+  child: ChildProcess;
+  appUrl: string;
+  simUrl: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** The demo's output for a failure message: its start (where a build error shows) and its end. */
+const excerpt = (out: string) => (out.length > 8000 ? `${out.slice(0, 3000)}\n…\n${out.slice(-5000)}` : out);
+
+/** Starts `scripts/demo.ts` in a process group of its own; resolves when the first refresh completed. */
+async function startDemo(dbFile: string): Promise<Demo> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
+    cwd: ROOT,
+    detached: true, // its own process group: stop() ends the demo, its app process and anything they started
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), TZ: "UTC", NODE_ENV: "production", PORT: String(port), SEGMINT_DEMO_DB: dbFile, LOG_LEVEL: "warn" },
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is gone already
+    }
+  };
+  const stop = async () => {
+    signalGroup("SIGTERM");
+    const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000));
+    if ((await Promise.race([exited.then(() => "exited" as const), timeout])) === "timeout") signalGroup("SIGKILL");
+    await new Promise((r) => setTimeout(r, 500));
+    signalGroup("SIGKILL"); // the app child, if the demo died before it could stop it
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the demo did not complete its first refresh within ${DEMO_READY_MS / 60_000} min:\n${excerpt(out)}`)), DEMO_READY_MS);
+      const check = () => {
+        if (/first refresh completed/.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        } else if (/first refresh (failed|did not complete)/.test(out)) {
+          clearTimeout(timer);
+          reject(new Error(`the demo's first refresh did not complete:\n${excerpt(out)}`));
+        }
+      };
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the demo exited with ${code} before its first refresh:\n${excerpt(out)}`));
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const sim = /Shopify simulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+  if (!sim) throw new Error(`the demo did not print the simulator's URL:\n${out}`);
+  return { child, appUrl: `http://127.0.0.1:${port}`, simUrl: sim[1]!, output: () => out, stop };
+}
+
+interface Violation {
+  page: string;
+  width: number;
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core on the page as it is: serious and critical violations, with what to fix and where. */
+async function seriousViolations(page: Page, name: string, width: number): Promise<Violation[]> {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ page: name, width, rule: v.id, impact: v.impact ?? "", help: `${v.help} (${v.helpUrl})`, targets: v.nodes.map((n) => n.target.join(" ")) }));
+}
+
+/** The demo's database, read-only: the truth the pages are checked against. */
+function readDb(file: string) {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const shop = db.prepare("SELECT id, tagPrefix, refreshHour FROM Shop WHERE domain = ?").get(SHOP) as { id: number; tagPrefix: string; refreshHour: number };
+    const run = db.prepare("SELECT id, model FROM SegmentRun WHERE shopId = ? AND status = 'completed' ORDER BY id DESC LIMIT 1").get(shop.id) as { id: number; model: string };
+    const runs = (db.prepare("SELECT id, status FROM SegmentRun WHERE shopId = ? ORDER BY id").all(shop.id) as { id: number; status: string }[]);
+    const sizes = db.prepare("SELECT segmentKey AS key, COUNT(*) AS size FROM CustomerSegment WHERE runId = ? GROUP BY segmentKey").all(run.id) as { key: string; size: number }[];
+    const names = new Map((JSON.parse(run.model) as { segments: { id: string; name: string }[] }).segments.map((x) => [x.id, x.name]));
+    return {
+      shop,
+      runs,
+      latestRunId: run.id,
+      segments: sizes.map((x) => ({ ...x, name: names.get(x.key) ?? x.key })),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Shopify ids and the stored "why here" of a segment's customers in the latest completed run. */
+function segmentMembers(file: string, key: string): { shopifyId: string; explanation: string }[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT c.shopifyId AS shopifyId, cs.explanation AS explanation FROM CustomerSegment cs JOIN Customer c ON c.id = cs.customerId
+         WHERE cs.segmentKey = ? AND cs.runId = (SELECT MAX(id) FROM SegmentRun WHERE shopId = cs.shopId AND status = 'completed') ORDER BY c.id`,
+      )
+      .all(key) as { shopifyId: string; explanation: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The simulator's customers with their tags (its control API: what Shopify holds). */
+async function simCustomers(simUrl: string): Promise<{ id: string; customerId: string | null; tags: string[] }[]> {
+  const res = await fetch(`${simUrl}/_sim/shops/${SHOP}/customers`);
+  expect(res.status).toBe(200);
+  return (await res.text())
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { id: string; customerId: string | null; tags: string[] });
+}
+
+const describeE2E = haveChromium ? describe : describe.skip;
+if (!haveChromium && !inCI) {
+  console.warn(`[e2e] SKIPPED: ${CHROMIUM} is missing (install Debian's chromium package: sudo apt-get install chromium; .ci/run does it in CI)`);
+}
+
+describe("browser tests need Chromium", () => {
+  it.runIf(inCI)(`${CHROMIUM} is installed in CI`, () => {
+    expect(haveChromium, `${CHROMIUM} is missing: .ci/run installs Debian's chromium package before the tests`).toBe(true);
+  });
+  it.runIf(!inCI && !haveChromium)(`skipped: ${CHROMIUM} is missing (sudo apt-get install chromium; CI installs it)`, () => {
+    expect(haveChromium).toBe(false);
+  });
+});
+
+describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", () => {
+  let demo: Demo;
+  let browser: Browser;
+  let tmp: string;
+  let dbFile: string;
+  /** The first segment's URL key, read from the segments list. */
+  let segmentKey: string | null = null;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-e2e-"));
+    dbFile = path.join(tmp, "demo.db");
+    demo = await startDemo(dbFile);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  }, DEMO_READY_MS + 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+
+  /** A browser context at `width`; everything not on this machine (App Bridge's CDN) is refused at once. */
+  async function contextAt(width: number): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
+    await context.route(
+      (url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
+      (route) => route.abort("internetdisconnected"),
+    );
+    return context;
+  }
+
+  /** Opens `urlPath`, expects a 200, and waits for Remix to hydrate (links and forms then run client-side). */
+  async function open(context: BrowserContext, urlPath: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`${urlPath}: ${e.message}`));
+    const response = await page.goto(`${demo.appUrl}${urlPath}`, { waitUntil: "load", timeout: 60_000 });
+    expect(response?.status(), `${urlPath} answered ${response?.status()}`).toBe(200);
+    await page.waitForFunction(() => "__remixRouter" in window, null, { timeout: 30_000 });
+    return page;
+  }
+
+  /** Visits a page at both widths: no uncaught script error, a heading, no page-wide horizontal scroll, axe, screenshots. */
+  async function visit(urlPath: string, name: string, check?: (page: Page, width: number) => Promise<void>): Promise<void> {
+    const violations: Violation[] = [];
+    for (const width of WIDTHS) {
+      const context = await contextAt(width);
+      try {
+        const before = pageErrors.length;
+        const page = await open(context, urlPath);
+        await expect.poll(() => page.locator("h1").count(), { message: `${name}: a page heading (h1)` }).toBeGreaterThan(0);
+        if (check) await check(page, width);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${name} at ${width} px scrolls sideways by ${overflow} px (tables should scroll inside their card)`).toBeLessThanOrEqual(1);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+        violations.push(...(await seriousViolations(page, name, width)));
+        expect(pageErrors.slice(before), `${name}: uncaught errors in the page`).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+    expect(violations.map((v) => `${v.page} @${v.width}px [${v.impact}] ${v.rule}: ${v.help}\n    at ${v.targets.join("\n    at ")}`).join("\n")).toBe("");
+  }
+
+  /** Every chart on the page is an <svg role="img"> with a non-empty accessible name. */
+  async function expectNamedCharts(page: Page, atLeast: number): Promise<void> {
+    const charts = await page.locator("figure[data-chart] svg").evaluateAll((svgs) =>
+      svgs.map((svg) => ({
+        role: svg.getAttribute("role"),
+        name: (svg.getAttribute("aria-labelledby") ?? "")
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.textContent ?? "")
+          .join(" ")
+          .trim() || (svg.getAttribute("aria-label") ?? ""),
+      })),
+    );
+    expect(charts.length, "charts on the page").toBeGreaterThanOrEqual(atLeast);
+    for (const c of charts) {
+      expect(c.role).toBe("img");
+      expect(c.name.length, "a chart's accessible name").toBeGreaterThan(0);
+    }
+  }
+
+  it("Overview (/app): store counts, sync status, one card per segment", async () => {
+    const { segments } = readDb(dbFile);
+    await visit("/app", "overview", async (page) => {
+      await expect.poll(() => page.getByTestId("stat-customers").textContent()).toContain("4,372");
+      await page.getByTestId("overview-status").waitFor();
+      const cards = page.getByTestId("overview-segment-cards").locator('[data-testid^="segment-card-size-"]');
+      expect(await cards.count(), "one card per segment of the latest run").toBe(segments.length);
+      for (const x of segments) expect(await page.getByTestId(`segment-card-size-${x.key}`).textContent()).toBe(x.size.toLocaleString("en-US"));
+    });
+  }, STEP_MS);
+
+  it("Segments (/app/segments): one row per segment with its size, linking to its page", async () => {
+    const { segments } = readDb(dbFile);
+    await visit("/app/segments", "segments", async (page) => {
+      await page.getByTestId("segments-table").waitFor();
+      const hrefs = await page.locator('[data-testid^="segment-link-"]').evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+      expect(hrefs.length, "segments linked from the list").toBe(segments.length);
+      for (const x of segments) {
+        expect(hrefs).toContain(`/app/segments/${x.key}`);
+        expect(await page.getByTestId(`segment-size-${x.key}`).textContent()).toBe(x.size.toLocaleString("en-US"));
+      }
+      segmentKey ??= [...segments].sort((a, b) => b.size - a.size)[0]!.key;
+    });
+  }, STEP_MS);
+
+  it("Segment detail: definition, named R/F/M charts, a customers table with rows and a why-here per row", async () => {
+    expect(segmentKey, "a segment key from the segments list").not.toBeNull();
+    await visit(`/app/segments/${segmentKey}`, "segment-detail", async (page) => {
+      await page.getByTestId("segment-definition").waitFor();
+      await expectNamedCharts(page, 3);
+      const rows = page.getByTestId("segment-customers").locator("tbody tr");
+      expect(await rows.count()).toBeGreaterThan(0);
+      expect(await page.getByTestId("segment-customer-why").count()).toBe(await page.getByTestId("segment-customer-id").count());
+      expect(((await page.getByTestId("segment-customer-why").first().textContent()) ?? "").trim().length).toBeGreaterThan(10);
+    });
+  }, STEP_MS);
+
+  it("Customers (/app/customers): the lookup form, and a customer's page", async () => {
+    await visit("/app/customers", "customers", async (page) => {
+      await page.getByLabel("Shopify customer id").waitFor();
+    });
+    const { segments } = readDb(dbFile);
+    const member = segmentMembers(dbFile, segments[0]!.key)[0]!;
+    await visit(`/app/customers?id=${encodeURIComponent(member.shopifyId.replace(/^gid:\/\/shopify\/Customer\//, ""))}`, "customer-detail", async (page) => {
+      await page.getByTestId("customer-current-segment").waitFor();
+    });
+  }, STEP_MS);
+
+  it("Model (/app/model): named charts", async () => {
+    await visit("/app/model", "model", (page) => expectNamedCharts(page, 2));
+  }, STEP_MS);
+
+  it("Settings (/app/settings)", async () => {
+    await visit("/app/settings", "settings");
+  }, STEP_MS);
+
+  it("Jobs (/app/jobs)", async () => {
+    await visit("/app/jobs", "jobs");
+  }, STEP_MS);
+
+  it("settings: a bad tag prefix is refused next to the field, then a valid save is stored", async () => {
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/settings");
+      const prefix = page.getByLabel("Tag prefix");
+      await prefix.fill("bad prefix!");
+      await page.getByTestId("settings-save").getByRole("button").click();
+      await page.getByTestId("settings-errors").waitFor({ timeout: 30_000 });
+      // The message sits on the field itself (Polaris links it with aria-describedby).
+      const described = await prefix.evaluate((el) =>
+        (el.getAttribute("aria-describedby") ?? "")
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.textContent ?? "")
+          .join(" "),
+      );
+      expect(described.trim().length, "the tag prefix field carries an error message").toBeGreaterThan(0);
+      expect(await prefix.getAttribute("aria-invalid")).toBe("true");
+      expect(readDb(dbFile).shop.tagPrefix, "nothing saved on a refusal").toBe("segmint");
+      await page.screenshot({ path: path.join(SHOTS, "settings-validation-error-1280.png"), fullPage: true });
+
+      await page.getByLabel("Tag prefix").fill("segmint");
+      const hour = readDb(dbFile).shop.refreshHour === 5 ? "6" : "5";
+      await page.getByLabel("Hour").selectOption(hour);
+      await page.getByTestId("settings-save").getByRole("button").click();
+      await page.getByTestId("settings-saved").waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId("settings-errors").count()).toBe(0);
+      expect(readDb(dbFile).shop).toMatchObject({ tagPrefix: "segmint", refreshHour: Number(hour) });
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  it("model: Run now starts a refresh that completes and joins the run history", async () => {
+    const before = readDb(dbFile).runs;
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/model");
+      const rowsBefore = await page.locator('[data-testid^="model-run-row-"]').count();
+      await page.getByTestId("model-run-now").getByRole("button", { name: "Run now" }).click();
+      await page.getByTestId("model-run-now-result").waitFor({ timeout: 30_000 });
+      const newRun = await expect
+        .poll(() => readDb(dbFile).runs.find((r) => r.id > before.at(-1)!.id && r.status === "completed") ?? null, { timeout: STEP_MS - 60_000, interval: 1000 })
+        .not.toBeNull()
+        .then(() => readDb(dbFile).runs.at(-1)!);
+      await page.reload({ waitUntil: "load" });
+      const row = page.getByTestId(`model-run-row-${newRun.id}`);
+      await row.waitFor({ timeout: 30_000 });
+      expect(await page.locator('[data-testid^="model-run-row-"]').count()).toBeGreaterThanOrEqual(Math.min(rowsBefore + 1, 10));
+      await expect.poll(() => page.locator("tr", { has: row }).innerText()).toContain("Completed");
+      await page.screenshot({ path: path.join(SHOTS, "model-after-run-now-1280.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  /** A segment small enough to apply quickly: the smallest with at least 20 customers. */
+  const smallSegment = () => {
+    const segments = [...readDb(dbFile).segments].sort((a, b) => a.size - b.size);
+    return segments.find((x) => x.size >= 20) ?? segments.at(-1)!;
+  };
+
+  it("write-back: preview a segment's tags (counts + sample), apply them, and Shopify holds exactly those tags", async () => {
+    const segment = smallSegment();
+    const members = new Set(segmentMembers(dbFile, segment.key).map((m) => m.shopifyId));
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, `/app/segments/${segment.key}`);
+      const card = page.getByTestId("segment-write-back");
+      await card.waitFor();
+      await card.getByRole("button", { name: /Preview/ }).click();
+      await page.getByTestId("write-back-customers-changed").waitFor({ timeout: STEP_MS / 2 });
+      const count = async (id: string) => Number(((await page.getByTestId(id).textContent()) ?? "").replace(/[^0-9]/g, ""));
+      const changed = await count("write-back-customers-changed");
+      const toAdd = await count("write-back-tags-to-add");
+      const capped = await count("write-back-capped");
+      expect(changed, "customers whose tags change").toBeGreaterThan(0);
+      expect(changed + capped, "every customer of the segment is changed or capped (none carries the tag yet)").toBe(segment.size);
+      expect(toAdd).toBe(changed);
+      const sampleRows = page.getByTestId("write-back-sample").locator("tbody tr");
+      expect(await sampleRows.count()).toBeGreaterThan(0);
+      const toAddCells = await sampleRows.evaluateAll((rows) => rows.map((r) => (r.querySelectorAll("td")[1]?.textContent ?? "").trim()));
+      const tag = toAddCells.find((t) => t.startsWith("segmint:")) ?? "";
+      expect(tag, `the sample shows the tag to add (column "Tags to add": ${JSON.stringify(toAddCells)})`).toMatch(/^segmint:[a-z0-9-]+$/);
+      expect(((await card.textContent()) ?? "").includes(tag), "the card names the segment's tag").toBe(true);
+      await page.screenshot({ path: path.join(SHOTS, "write-back-preview-1280.png"), fullPage: true });
+      const taggedBefore = (await simCustomers(demo.simUrl)).filter((c) => c.tags.includes(tag));
+      expect(taggedBefore, "a dry-run demo has written no tag yet").toEqual([]);
+
+      await card.getByRole("button", { name: "Apply to Shopify" }).click();
+      await page.getByTestId("write-back-applied").waitFor({ timeout: STEP_MS / 2 });
+      expect(await page.getByTestId("write-back-applied").textContent()).toContain(`${changed.toLocaleString("en-US")} tags added`);
+      await page.screenshot({ path: path.join(SHOTS, "write-back-applied-1280.png"), fullPage: true });
+      const violations = await seriousViolations(page, "segment-detail after apply", 1280);
+      expect(violations.map((v) => `[${v.impact}] ${v.rule}: ${v.help} at ${v.targets.join(", ")}`)).toEqual([]);
+      const tagged = (await simCustomers(demo.simUrl)).filter((c) => c.tags.includes(tag));
+      expect(tagged.length, "customers carrying the tag in Shopify").toBe(changed);
+      const outside = tagged.filter((c) => !members.has(c.id) && !members.has(c.id.replace(/^gid:\/\/shopify\/Customer\//, "")));
+      expect(outside.map((c) => c.id), "only the segment's customers were tagged").toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  it("export: the segment's CSV downloads with a header and one row per customer", async () => {
+    const segment = smallSegment();
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, `/app/segments/${segment.key}`);
+      const button = page.getByTestId("segment-export-csv").getByRole("button");
+      const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), button.click()]);
+      const file = path.join(tmp, "export.csv");
+      await download.saveAs(file);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      const lines = fs.readFileSync(file, "utf8").replace(/\r?\n$/, "").split(/\r?\n/);
+      expect(lines[0]).toBe("shopify_customer_id,segment_id,segment_name,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_group,explanation");
+      // Quoted fields may hold commas but never line breaks here (explanations are one sentence).
+      expect(lines.length - 1, "data rows = the segment's size").toBe(segment.size);
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  it("customer lookup: by Shopify id, the customer's segment and the why", async () => {
+    const segment = smallSegment();
+    const member = segmentMembers(dbFile, segment.key)[0]!;
+    const id = member.shopifyId.replace(/^gid:\/\/shopify\/Customer\//, "");
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/customers");
+      await page.getByLabel("Shopify customer id").fill(id);
+      await page.getByTestId("customer-search-submit").getByRole("button").click();
+      await page.waitForURL((u) => u.searchParams.get("id") === id, { timeout: 30_000 });
+      await page.getByTestId("customer-current-segment").waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId("customer-id").textContent()).toContain(id);
+      expect(((await page.getByTestId("customer-segment-link").textContent()) ?? "").trim()).toBe(segment.name);
+      expect(((await page.getByTestId("customer-explanation").textContent()) ?? "").trim()).toBe(member.explanation.trim());
+      await page.getByTestId("customer-segment-history").waitFor();
+      await page.screenshot({ path: path.join(SHOTS, "customer-lookup-1280.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  it("keyboard: the navigation and a primary button are reached with Tab and show focus", async () => {
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/settings");
+      const reached: { text: string; nav: boolean; primary: boolean; outline: string; shadow: string }[] = [];
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        reached.push(
+          await page.evaluate(() => {
+            const el = document.activeElement as HTMLElement | null;
+            const style = el ? getComputedStyle(el) : null;
+            const after = el ? getComputedStyle(el, "::after") : null;
+            return {
+              text: (el?.textContent ?? "").trim().slice(0, 40),
+              nav: Boolean(el?.closest("nav")),
+              primary: Boolean(el?.matches("button[class*='variantPrimary'], button[type=submit]")),
+              outline: style && style.outlineStyle !== "none" && style.outlineWidth !== "0px" ? style.outlineStyle : "",
+              shadow: [style?.boxShadow, after?.boxShadow].filter((s) => s && s !== "none").join(" "),
+            };
+          }),
+        );
+      }
+      const nav = reached.filter((r) => r.nav);
+      expect(nav.map((r) => r.text)).toEqual(expect.arrayContaining(["Overview", "Segments", "Customers", "Model", "Settings", "Jobs"]));
+      for (const r of nav) expect(r.outline || r.shadow, `focus on the nav link "${r.text}" is visible`).not.toBe("");
+      const primary = reached.find((r) => r.primary);
+      expect(primary, "a primary/submit button reached with Tab").toBeDefined();
+      expect(primary!.outline || primary!.shadow, `focus on "${primary!.text}" is visible`).not.toBe("");
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  it("no page threw an uncaught script error (App Bridge blocked)", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
