@@ -4,16 +4,15 @@
 // recorded on the run by the service and rethrown, so the queue retries with backoff; a crash
 // between the steps re-runs the job, whose new run gets the pass, and the run the crash left
 // "running" is marked interrupted at the next start.
-import { failInterruptedRuns, pruneRunRows } from "../models/segment-runs.server";
+import { failInterruptedRuns, pruneRunRows, RUNS_KEPT_WITH_ROWS } from "../models/segment-runs.server";
+
+export { RUNS_KEPT_WITH_ROWS }; // bench/admin imports it from here (until it imports the model)
 import { refreshSegments } from "../services/refresh-segments.server";
 import { startWriteBack } from "../services/write-back.server";
 import { TerminalJobError } from "../queue/errors.server";
 import { JOB } from "../queue/job-types";
 import { defineJob } from "../queue/registry";
 import { shopById } from "../models/shops.server";
-
-/** Completed runs whose customer rows are kept: two months of weekly refreshes (docs/segments.md). */
-export const RUNS_KEPT_WITH_ROWS = 8;
 
 export const refreshSegmentsJob = defineJob(JOB.refreshSegments, async ({ reason }, { db, job }) => {
   if (job.shopId === null) throw new TerminalJobError("refresh-segments needs a shop");

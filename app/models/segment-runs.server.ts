@@ -13,6 +13,9 @@ import { sqliteSegmentRowWriter, type SegmentRowValues } from "./segment-rows-sq
  */
 export const DEFAULT_ROW_BATCH = 5000;
 
+/** Completed runs whose customer rows are kept: two months of weekly refreshes (docs/segments.md). */
+export const RUNS_KEPT_WITH_ROWS = 8;
+
 export type SegmentRunStatus = "running" | "completed" | "failed";
 
 export interface NewRun {

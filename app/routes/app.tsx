@@ -34,7 +34,10 @@ export default function AppLayout() {
           ))}
         </NavMenu>
       )}
-      <Outlet />
+      {/* The page's landmark (axe "region"): every page's content lives in it. */}
+      <main>
+        <Outlet />
+      </main>
     </AppProvider>
   );
 }

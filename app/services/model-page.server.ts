@@ -8,7 +8,7 @@ import { db as defaultDb, type Db } from "../db.server";
 import { parseRunMetrics } from "../domain/run-metrics";
 import { parseRunPlots, plotsForDisplay, segmentNamesOfModel, type RunPlots } from "../domain/run-plots";
 import { latestRunWithPlots, runHistoryPage, runsWithRows, type RunHistoryRow } from "../models/run-history.server";
-import { latestCompletedRun, runById } from "../models/segment-runs.server";
+import { latestCompletedRun, runById, RUNS_KEPT_WITH_ROWS } from "../models/segment-runs.server";
 import { shopById, updateShopSettings } from "../models/shops.server";
 import { JOB } from "../queue/job-types";
 import { singletonState } from "../queue/queue.server";
@@ -97,11 +97,15 @@ const ROLLBACK_MODE_WORDS: Record<string, string> = {
   off: "Write-back is off: nothing is written to Shopify.",
 };
 
+function tooOld(runId: number): string {
+  return `Run #${runId} is too old to restore: Segmint keeps customers' segments for its newest ${RUNS_KEPT_WITH_ROWS} runs only. Choose a newer run.`;
+}
+
 /** Whether a run can be restored, and why not (null: it can). */
 function rollbackBlocker(run: { id: number; status: string; customerCount: number }, keepsRows: boolean, latestCompletedId: number | null): string | null {
   if (run.id === latestCompletedId) return `Run #${run.id} is the newest run: its tags are already the ones Segmint writes. Choose an earlier run.`;
   if (run.status !== "completed") return `Run #${run.id} did not complete (${run.status}), so it has no segments to restore. Choose a completed run.`;
-  if (run.customerCount > 0 && !keepsRows) return `Run #${run.id} is too old to restore: Segmint keeps customers' segments for its newest runs only. Choose a newer run.`;
+  if (run.customerCount > 0 && !keepsRows) return tooOld(run.id);
   return null;
 }
 
@@ -119,7 +123,7 @@ export async function rollbackToRun(db: Db, shopId: number, rawRunId: unknown): 
     writeBackId = await rollbackTags(db, shopId, run.id);
   } catch (error) {
     // Pruned between the check and the pass: the same plain answer.
-    return { kind: "refused", message: error instanceof Error && /too old/.test(error.message) ? `Run #${run.id} is too old to restore: Segmint keeps customers' segments for its newest runs only. Choose a newer run.` : `Run #${run.id} cannot be restored.` };
+    return { kind: "refused", message: error instanceof Error && /too old/.test(error.message) ? tooOld(run.id) : `Run #${run.id} cannot be restored.` };
   }
   if (writeBackId === null) return { kind: "refused", message: "Nothing to restore: Segmint is not installed in this store." };
   const mode = (await shopById(db, shopId))?.writeBackMode ?? "dry-run";

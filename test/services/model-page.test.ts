@@ -172,7 +172,7 @@ describeEachDatabase("model page service", (provider) => {
     it("refuses a pruned run, a failed run and the newest run with a plain message", async () => {
       expect(await rollbackToRun(db, shopId, runIds[10])).toMatchObject({ kind: "refused", message: expect.stringMatching(/is the newest run: its tags are already the ones Segmint writes/) });
       const pruned = await rollbackToRun(db, shopId, runIds[0]);
-      expect(pruned).toEqual({ kind: "refused", message: `Run #${runIds[0]} is too old to restore: Segmint keeps customers' segments for its newest runs only. Choose a newer run.` });
+      expect(pruned).toEqual({ kind: "refused", message: `Run #${runIds[0]} is too old to restore: Segmint keeps customers' segments for its newest 8 runs only. Choose a newer run.` });
       const failedId = (await db.segmentRun.findFirstOrThrow({ where: { shopId, status: "failed" } })).id;
       expect(await rollbackToRun(db, shopId, failedId)).toMatchObject({ kind: "refused", message: expect.stringMatching(/did not complete \(failed\)/) });
     });
