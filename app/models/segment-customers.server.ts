@@ -1,5 +1,6 @@
 // The customers of one segment in one run of a shop, as the admin's table and the CSV export read
-// them: every query is shop-scoped and starts from the (runId, segmentKey) index. One portable SQL
+// them: every query is shop-scoped (through the run: a run of another shop matches nothing) and
+// starts from the (runId, segmentKey) index. One portable SQL
 // text for SQLite and PostgreSQL (quoted identifiers, explicit NULL ordering, LIKE … ESCAPE).
 import type { Prisma } from "@prisma/client";
 import { sqlOf, type Db } from "../db.server";
@@ -98,6 +99,17 @@ function orderBy(sort: SegmentCustomerSort, direction: SortDirection): string {
   }
 }
 
+/**
+ * The run id, if the run is the shop's (else NULL: no row matches). Scoping through the run rather
+ * than `cs.shopId` keeps every read on the (runId, segmentKey) index alone: the index has no
+ * shopId, so a shopId test would fetch each of the segment's table rows (a count of 60,000 rows
+ * becomes 60,000 lookups instead of an index-only scan).
+ */
+function runOfShop(db: Db, shopId: number, runId: number): Prisma.Sql {
+  const { sql } = sqlOf(db);
+  return sql`(SELECT r."id" FROM "SegmentRun" r WHERE r."id" = ${runId} AND r."shopId" = ${shopId})`;
+}
+
 function searchFilter(db: Db, search: string | undefined): Prisma.Sql {
   const { sql, empty } = sqlOf(db);
   return search ? sql` AND c."shopifyId" LIKE ${prefixPattern(search)} ESCAPE '\\'` : empty;
@@ -110,21 +122,23 @@ export async function segmentCustomersPage(db: Db, shopId: number, runId: number
   const { sql, raw } = sqlOf(db);
   const order = raw(orderBy(query.sort, query.direction));
   const needsCustomer = query.sort === "customer" || Boolean(query.search);
-  // Without a customer filter or sort, the page's rows are picked from the segment's index alone
-  // and only those 50 are joined to Customer (not every row of the segment).
-  const rows = needsCustomer
-    ? await db.$queryRaw<RawRow[]>(sql`
-        SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
-        FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
-        WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}${searchFilter(db, query.search)}
-        ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`)
-    : await db.$queryRaw<RawRow[]>(sql`
-        SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
-        FROM (SELECT * FROM "CustomerSegment" cs
-              WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}
-              ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}) cs
-        JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
-        ORDER BY ${order}`);
+  // The page's 50 row ids are picked first, sorting only (id, sort key) records: the sorter never
+  // carries the long columns (explanation) of the rows it skips. Then those 50 rows are read in full.
+  const pick = needsCustomer
+    ? sql`SELECT cs."id"
+          FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
+          WHERE cs."runId" = ${runOfShop(db, shopId, runId)} AND cs."segmentKey" = ${segmentKey}${searchFilter(db, query.search)}
+          ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`
+    : sql`SELECT cs."id"
+          FROM "CustomerSegment" cs
+          WHERE cs."runId" = ${runOfShop(db, shopId, runId)} AND cs."segmentKey" = ${segmentKey}
+          ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`;
+  const rows = await db.$queryRaw<RawRow[]>(sql`
+    SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
+    FROM (${pick}) p
+    JOIN "CustomerSegment" cs ON cs."id" = p."id"
+    JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
+    ORDER BY ${order}`);
   return rows.map(toRow);
 }
 
@@ -134,9 +148,9 @@ export async function countSegmentCustomers(db: Db, shopId: number, runId: numbe
   const rows = search
     ? await db.$queryRaw<{ n: number | bigint }[]>(sql`
         SELECT COUNT(*) AS n FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
-        WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}${searchFilter(db, search)}`)
+        WHERE cs."runId" = ${runOfShop(db, shopId, runId)} AND cs."segmentKey" = ${segmentKey}${searchFilter(db, search)}`)
     : await db.$queryRaw<{ n: number | bigint }[]>(sql`
-        SELECT COUNT(*) AS n FROM "CustomerSegment" cs WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey}`);
+        SELECT COUNT(*) AS n FROM "CustomerSegment" cs WHERE cs."runId" = ${runOfShop(db, shopId, runId)} AND cs."segmentKey" = ${segmentKey}`);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -149,7 +163,7 @@ export async function segmentCustomersAfter(db: Db, shopId: number, runId: numbe
   const rows = await db.$queryRaw<RawRow[]>(sql`
     SELECT ${raw(ROW_COLUMNS)}, c."shopifyId"
     FROM "CustomerSegment" cs JOIN "Customer" c ON c."id" = cs."customerId" AND c."shopId" = ${shopId}
-    WHERE cs."shopId" = ${shopId} AND cs."runId" = ${runId} AND cs."segmentKey" = ${segmentKey} AND cs."id" > ${afterRowId}
+    WHERE cs."runId" = ${runOfShop(db, shopId, runId)} AND cs."segmentKey" = ${segmentKey} AND cs."id" > ${afterRowId}
     ORDER BY cs."id" ASC LIMIT ${limit}`);
   return rows.map(toRow);
 }
