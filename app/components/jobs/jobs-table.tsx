@@ -34,6 +34,11 @@ function RetryButton({ jobId, label }: { jobId: number; label: string }) {
           </Button>
         </div>
         {error && <InlineError message={error} fieldID={`job-retry-${jobId}`} />}
+        {fetcher.data && "ok" in fetcher.data && fetcher.data.ok && (
+          <Text as="span" tone="success" variant="bodySm">
+            {fetcher.data.message}
+          </Text>
+        )}
       </BlockStack>
     </fetcher.Form>
   );

@@ -1,8 +1,9 @@
 // Where the previous run's customers are now: a from × to table of counts (rows: last run's
 // segments, columns: this run's), with totals. A table, not a chart: a flow between more than a
 // handful of segments reads better as numbers (Polaris: more than 6 points → a table).
-import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { BlockStack, Card, Text } from "@shopify/polaris";
 import { formatCount, formatShare } from "../format";
+import { CountTable } from "./count-table";
 
 export interface MigrationView {
   readonly rows: readonly { readonly id: string | null; readonly name: string }[];
@@ -39,31 +40,20 @@ export function MigrationTable({ migration }: { migration: MigrationView | null 
                 {migration.gone > 0 ? `; ${formatCount(migration.gone)} of the last run's customers are no longer in the store.` : "."} Rows: segment in the last run; columns: segment now.
               </Text>
               </div>
-              <div data-testid="overview-migration-table">
-                <DataTable
-                  columnContentTypes={["text", ...migration.columns.map(() => "numeric" as const), "numeric"]}
-                  headings={["Last run → this run (customers)", ...migration.columns.map((c) => c.name), "Total"]}
-                  rows={migration.rows.map((r, i) => [
-                    r.name,
-                    ...migration.counts[i]!.map((n, j) =>
-                      r.id !== null && r.id === migration.columns[j]!.id ? (
-                        <Text as="span" fontWeight="bold" key={j}>
-                          {formatCount(n)}
-                        </Text>
-                      ) : n === 0 ? (
-                        "–"
-                      ) : (
-                        formatCount(n)
-                      ),
-                    ),
-                    formatCount(migration.rowTotals[i]!),
-                  ])}
-                  totals={["", ...migration.columnTotals.map(formatCount), formatCount(migration.columnTotals.reduce((a, b) => a + b, 0))]}
-                  totalsName={{ singular: "Total now", plural: "Total now" }}
-                  showTotalsInFooter
-                  fixedFirstColumns={1}
-                />
-              </div>
+              <CountTable
+                testId="overview-migration-table"
+                caption="Customers by their segment in the last run (rows) and in this run (columns)"
+                corner="Last run → this run (customers)"
+                columns={migration.columns.map((c) => c.name)}
+                rows={migration.rows.map((r, i) => ({
+                  label: r.name,
+                  counts: migration.counts[i]!,
+                  total: migration.rowTotals[i]!,
+                  bold: r.id === null ? null : migration.columns.findIndex((c) => c.id === r.id),
+                }))}
+                totals={{ label: "Total now", counts: migration.columnTotals, total: migration.columnTotals.reduce((a, b) => a + b, 0) }}
+                showRowTotals
+              />
               <Text as="p" variant="bodySm" tone="subdued">
                 Bold: customers who stayed in the same segment.
               </Text>

@@ -1,8 +1,9 @@
 // How Segmint's segments compare with Shopify's own RFM groups (Shopify's customer analytics):
 // the share of customers Shopify groups whom Segmint's RFM grid puts in the same group, and the
 // cross table of Shopify's groups against Segmint's segments.
-import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { BlockStack, Card, Text } from "@shopify/polaris";
 import { formatCount, formatShare } from "../format";
+import { CountTable } from "./count-table";
 
 export interface AgreementViewProps {
   readonly customers: number;
@@ -42,14 +43,13 @@ export function RfmAgreementCard({ agreement }: { agreement: AgreementViewProps 
                 should agree; differences come from Shopify&apos;s sync delay and from where each draws the group boundaries. The table shows where
                 Shopify&apos;s groups land among Segmint&apos;s segments.
               </Text>
-              <div data-testid="overview-rfm-agreement-table">
-                <DataTable
-                  columnContentTypes={["text", ...agreement.segments.map(() => "numeric" as const)]}
-                  headings={["Shopify group → Segmint segment (customers)", ...agreement.segments.map((s) => s.name)]}
-                  rows={agreement.groups.map((g, i) => [g.label, ...agreement.counts[i]!.map((n) => (n === 0 ? "–" : formatCount(n)))])}
-                  fixedFirstColumns={1}
-                />
-              </div>
+              <CountTable
+                testId="overview-rfm-agreement-table"
+                caption="Customers by Shopify's RFM group (rows) and Segmint's segment (columns)"
+                corner="Shopify group → Segmint segment (customers)"
+                columns={agreement.segments.map((s) => s.name)}
+                rows={agreement.groups.map((g, i) => ({ label: g.label, counts: agreement.counts[i]! }))}
+              />
               {agreement.emptyGroups > 0 && (
                 <Text as="p" variant="bodySm" tone="subdued">
                   {formatCount(agreement.emptyGroups)} of Shopify&apos;s groups hold none of these customers and are left out.
