@@ -186,6 +186,7 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true }); // this run's screenshots only
     fs.mkdirSync(SHOTS, { recursive: true });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-e2e-"));
     dbFile = path.join(tmp, "demo.db");
@@ -403,7 +404,8 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       expect(toAdd).toBe(changed);
       const sampleRows = page.getByTestId("write-back-sample").locator("tbody tr");
       expect(await sampleRows.count()).toBeGreaterThan(0);
-      const toAddCells = await sampleRows.evaluateAll((rows) => rows.map((r) => (r.querySelectorAll("td")[1]?.textContent ?? "").trim()));
+      // Polaris' DataTable renders each row's first cell as a <th>: "Tags to add" is the second cell.
+      const toAddCells = await sampleRows.evaluateAll((rows) => rows.map((r) => (r.querySelectorAll("th, td")[1]?.textContent ?? "").trim()));
       const tag = toAddCells.find((t) => t.startsWith("segmint:")) ?? "";
       expect(tag, `the sample shows the tag to add (column "Tags to add": ${JSON.stringify(toAddCells)})`).toMatch(/^segmint:[a-z0-9-]+$/);
       expect(((await card.textContent()) ?? "").includes(tag), "the card names the segment's tag").toBe(true);
