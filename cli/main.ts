@@ -14,7 +14,6 @@ import { ColumnError } from "./csv/columns";
 import { createProgress } from "./progress";
 import { writeSegmentsCsv } from "./segments-csv";
 import { summaryTable, groupCounts } from "./summary";
-import { renderReport } from "./html-report";
 
 /** Exit codes (documented in --help and docs/analytics.md). */
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3 } as const;
@@ -120,6 +119,8 @@ export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
   await writeSegmentsCsv(cmd.out, features, result, cmd.currency);
   if (cmd.modelOut !== null) writeFileSync(cmd.modelOut, JSON.stringify(result.model, null, 1) + "\n");
   if (cmd.report !== null) {
+    // Loaded only for --report: React's server renderer and the charts cost every other run time.
+    const { renderReport } = await import("./html-report");
     writeFileSync(cmd.report, renderReport({ result, features, file: cmd.file, command: cmd, skipped, validRows, currency: cmd.currency }));
   }
   const tEnd = performance.now();
