@@ -1,7 +1,7 @@
 // The Jobs page's table: one row per background job, newest first, with the failure's reason
 // and a Retry button for failed jobs (posts intent=retry, jobId to the page's action).
 import { useFetcher } from "@remix-run/react";
-import { Badge, BlockStack, Button, IndexTable, InlineError, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, IndexTable, InlineError, InlineStack, Text, useBreakpoints } from "@shopify/polaris";
 import { formatCount, formatDateTime } from "../format";
 import { jobStatusLabel, jobTypeLabel } from "./job-labels";
 
@@ -44,7 +44,64 @@ function RetryButton({ jobId, label }: { jobId: number; label: string }) {
   );
 }
 
+/** A failed job's reason, or a queued job's last failed attempt (it waits to try again). */
+function reasonOf(job: JobRowView): string | null {
+  if (job.status === "failed" && job.lastError) return job.lastError;
+  if (job.status === "queued" && job.lastError) return `Last attempt failed: ${job.lastError}`;
+  return null;
+}
+
+function Reason({ job }: { job: JobRowView }) {
+  const reason = reasonOf(job);
+  if (!reason) return <>—</>;
+  return (
+    <div style={{ maxWidth: "28rem", whiteSpace: "normal", overflowWrap: "anywhere" }} data-testid={`job-reason-${job.id}`}>
+      <Text as="span" tone={job.status === "failed" ? "critical" : "subdued"}>
+        {reason}
+      </Text>
+    </div>
+  );
+}
+
+/** Phones (below 490 px): one stacked cell per job, as Polaris' condensed IndexTable expects. */
+function CondensedRow({ job, timeZone }: { job: JobRowView; timeZone: string }) {
+  const status = jobStatusLabel(job.status);
+  const label = jobTypeLabel(job.type);
+  return (
+    <div data-testid={`job-row-${job.id}`} style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+      <BlockStack gap="150">
+        <InlineStack gap="200" align="space-between" blockAlign="center">
+          <Text as="span" fontWeight="semibold">
+            {label} <Text as="span" tone="subdued">#{job.id}</Text>
+          </Text>
+          <Badge tone={status.tone}>{status.label}</Badge>
+        </InlineStack>
+        <Text as="span" tone="subdued" variant="bodySm">
+          Scheduled for {formatDateTime(job.runAt, timeZone)} · attempt {formatCount(job.attempts)} of {formatCount(job.maxAttempts)}
+          {job.finishedAt ? ` · finished ${formatDateTime(job.finishedAt, timeZone)}` : ""}
+        </Text>
+        {reasonOf(job) && <Reason job={job} />}
+        {job.status === "failed" && <RetryButton jobId={job.id} label={label} />}
+      </BlockStack>
+    </div>
+  );
+}
+
 export function JobsTable({ jobs, timeZone }: { jobs: readonly JobRowView[]; timeZone: string }) {
+  const { smDown } = useBreakpoints();
+  if (smDown) {
+    return (
+      <div data-testid="jobs-table">
+        <IndexTable resourceName={{ singular: "job", plural: "jobs" }} itemCount={jobs.length} selectable={false} condensed headings={[{ title: "Job" }]}>
+          {jobs.map((job, i) => (
+            <IndexTable.Row id={String(job.id)} key={job.id} position={i}>
+              <CondensedRow job={job} timeZone={timeZone} />
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </div>
+    );
+  }
   return (
     <div data-testid="jobs-table">
       <IndexTable
@@ -64,8 +121,6 @@ export function JobsTable({ jobs, timeZone }: { jobs: readonly JobRowView[]; tim
         {jobs.map((job, i) => {
           const status = jobStatusLabel(job.status);
           const label = jobTypeLabel(job.type);
-          // A queued job with an error is waiting to try again after a failed attempt.
-          const reason = job.status === "failed" || (job.status === "queued" && job.lastError) ? job.lastError : null;
           return (
             <IndexTable.Row id={String(job.id)} key={job.id} position={i}>
               <IndexTable.Cell>
@@ -89,15 +144,7 @@ export function JobsTable({ jobs, timeZone }: { jobs: readonly JobRowView[]; tim
               <IndexTable.Cell>{formatDateTime(job.runAt, timeZone)}</IndexTable.Cell>
               <IndexTable.Cell>{job.finishedAt ? formatDateTime(job.finishedAt, timeZone) : "—"}</IndexTable.Cell>
               <IndexTable.Cell>
-                {reason ? (
-                  <div style={{ maxWidth: "28rem", whiteSpace: "normal", overflowWrap: "anywhere" }} data-testid={`job-reason-${job.id}`}>
-                    <Text as="span" tone={job.status === "failed" ? "critical" : "subdued"}>
-                      {job.status === "queued" ? `Last attempt failed: ${reason}` : reason}
-                    </Text>
-                  </div>
-                ) : (
-                  "—"
-                )}
+                <Reason job={job} />
               </IndexTable.Cell>
               <IndexTable.Cell>{job.status === "failed" ? <RetryButton jobId={job.id} label={label} /> : null}</IndexTable.Cell>
             </IndexTable.Row>
