@@ -5,6 +5,7 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineS
 import type { SegmentPassSummary, SegmentWriteBackView } from "../domain/segment-write-back";
 import { customerAdminUrl, formatCount, formatDateTime } from "./format";
 import { useRevalidateWhile } from "./overview/use-revalidate-while";
+import { KeyboardScrollable } from "./keyboard-scroll";
 
 export type { SegmentWriteBackView } from "../domain/segment-write-back";
 
@@ -109,22 +110,24 @@ function PreviewResult({ view, preview }: { view: SegmentWriteBackView; preview:
       </InlineGrid>
       {view.sample.length > 0 ? (
         <div data-testid="write-back-sample">
-          <DataTable
-            columnContentTypes={["text", "text", "text"]}
-            headings={["Shopify customer", "Tags to add", "Tags to remove"]}
-            rows={view.sample.map((row) => [
-              <a key={row.shopifyId} href={customerAdminUrl(view.shopDomain, row.shopifyId)} target="_blank" rel="noreferrer">
-                {row.shopifyId}
-              </a>,
-              row.add.join(", ") || "—",
-              row.remove.join(", ") || "—",
-            ])}
-            footerContent={
-              preview.customersChanged > view.sample.length
-                ? `The first ${formatCount(view.sample.length)} of ${formatCount(preview.customersChanged)} customers whose tags change.`
-                : undefined
-            }
-          />
+          <KeyboardScrollable label="Sample of customers">
+            <DataTable
+              columnContentTypes={["text", "text", "text"]}
+              headings={["Shopify customer", "Tags to add", "Tags to remove"]}
+              rows={view.sample.map((row) => [
+                <a key={row.shopifyId} href={customerAdminUrl(view.shopDomain, row.shopifyId)} target="_blank" rel="noreferrer">
+                  {row.shopifyId}
+                </a>,
+                row.add.join(", ") || "—",
+                row.remove.join(", ") || "—",
+              ])}
+              footerContent={
+                preview.customersChanged > view.sample.length
+                  ? `The first ${formatCount(view.sample.length)} of ${formatCount(preview.customersChanged)} customers whose tags change.`
+                  : undefined
+              }
+            />
+          </KeyboardScrollable>
         </div>
       ) : (
         <Text as="p">Every customer of this segment already carries its tag: nothing to change.</Text>

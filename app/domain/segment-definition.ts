@@ -41,17 +41,19 @@ function orders(n: number): string {
   return `${count.format(n)} ${n === 1 ? "order" : "orders"}`;
 }
 
-function range(r: readonly [number, number] | null, one: (v: number) => string, unit = ""): string | null {
+/** "3–4 orders", "1 order" ("—" in the table when a score holds nobody: null). */
+function range(r: readonly [number, number] | null, one: (v: number) => string, unit?: readonly [singular: string, plural: string]): string | null {
   if (r === null) return null;
-  return r[0] === r[1] ? `${one(r[0])}${unit}` : `${one(r[0])}–${one(r[1])}${unit}`;
+  const u = unit ? ` ${r[1] === 1 ? unit[0] : unit[1]}` : "";
+  return r[0] === r[1] ? `${one(r[0])}${u}` : `${one(r[0])}–${one(r[1])}${u}`;
 }
 
 function scoreScale(scale: { recency: QuintileScale; frequency: QuintileScale; monetary: QuintileScale }, money: (milli: number) => string): ScoreScaleRow[] {
   // Monetary scores are fitted on milli; recency on days; frequency on orders.
   return [5, 4, 3, 2, 1].map((score) => ({
     score,
-    recency: range(scale.recency.ranges[score - 1] ?? null, (v) => count.format(v), " days ago"),
-    frequency: range(scale.frequency.ranges[score - 1] ?? null, (v) => count.format(v), " orders"),
+    recency: range(scale.recency.ranges[score - 1] ?? null, (v) => count.format(v), ["day ago", "days ago"]),
+    frequency: range(scale.frequency.ranges[score - 1] ?? null, (v) => count.format(v), ["order", "orders"]),
     monetary: range(scale.monetary.ranges[score - 1] ?? null, money),
   }));
 }

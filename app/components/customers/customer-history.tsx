@@ -2,6 +2,7 @@
 import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
 import type { CustomerSegmentHistoryRow, CustomerTagWriteRow } from "../../domain/customer-lookup";
 import { formatDate, formatDateTime } from "../format";
+import { KeyboardScrollable } from "../keyboard-scroll";
 
 const RESULT_TEXT: Record<string, string> = {
   ok: "written",
@@ -22,12 +23,14 @@ export function SegmentHistoryCard({ history, latestRunId, timeZone }: { history
           {history.length === 0 ? (
             <Text as="p">This customer is in none of the stored runs (a customer enters the segments with their first purchase).</Text>
           ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text"]}
-              headings={["Run (data as of)", "Segment", "RFM group"]}
-              rows={history.map((h) => [`${formatDate(h.runAsOf, timeZone)} · run ${h.runId}${h.runId === latestRunId ? " (latest)" : ""}`, h.segmentName, h.rfmGroup])}
-              footerContent="Segmint keeps customers' rows for the newest 8 runs."
-            />
+            <KeyboardScrollable label="Segment history">
+              <DataTable
+                columnContentTypes={["text", "text", "text"]}
+                headings={["Run (data as of)", "Segment", "RFM group"]}
+                rows={history.map((h) => [`${formatDate(h.runAsOf, timeZone)} · run ${h.runId}${h.runId === latestRunId ? " (latest)" : ""}`, h.segmentName, h.rfmGroup])}
+                footerContent="Segmint keeps customers' rows for the newest 8 runs."
+              />
+            </KeyboardScrollable>
           )}
         </BlockStack>
       </div>
@@ -46,18 +49,20 @@ export function TagHistoryCard({ writes, truncated, timeZone }: { writes: readon
           {writes.length === 0 ? (
             <Text as="p">Segmint has not written or planned any tag for this customer yet.</Text>
           ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text", "text", "text"]}
-              headings={["Date", "Tag", "Change", "Mode", "Result"]}
-              rows={writes.map((w) => [
-                formatDateTime(w.at, timeZone),
-                w.tag,
-                w.action === "add" ? "add" : "remove",
-                w.mode === "live" ? "live" : "dry run",
-                `${RESULT_TEXT[w.result] ?? w.result}${w.message && w.result !== "skipped-cap" ? ` (${w.message})` : ""}`,
-              ])}
-              footerContent={truncated ? `The latest ${writes.length} changes.` : undefined}
-            />
+            <KeyboardScrollable label="Tags from Segmint">
+              <DataTable
+                columnContentTypes={["text", "text", "text", "text", "text"]}
+                headings={["Date", "Tag", "Change", "Mode", "Result"]}
+                rows={writes.map((w) => [
+                  formatDateTime(w.at, timeZone),
+                  w.tag,
+                  w.action === "add" ? "add" : "remove",
+                  w.mode === "live" ? "live" : "dry run",
+                  `${RESULT_TEXT[w.result] ?? w.result}${w.message && w.result !== "skipped-cap" ? ` (${w.message})` : ""}`,
+                ])}
+                footerContent={truncated ? `The latest ${writes.length} changes.` : undefined}
+              />
+            </KeyboardScrollable>
           )}
         </BlockStack>
       </div>

@@ -4,6 +4,7 @@ import { Link } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
 import type { CustomerCurrentSegment } from "../../domain/customer-lookup";
 import { formatCount, formatDate, formatDays, formatMoney } from "../format";
+import { KeyboardScrollable } from "../keyboard-scroll";
 
 export function CustomerSegmentCard({ current, currency, timeZone }: { current: CustomerCurrentSegment; currency: string; timeZone: string }) {
   const { figures, scores, medians } = current;
@@ -39,11 +40,13 @@ export function CustomerSegmentCard({ current, currency, timeZone }: { current: 
             </Text>
           </BlockStack>
           <div data-testid="customer-figures">
-            <DataTable
-              columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-              headings={["Measure", "This customer", "Score (1–5)", "Segment median"]}
-              rows={rows}
-            />
+            <KeyboardScrollable label="This customer against the segment">
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                headings={["Measure", "This customer", "Score (1–5)", "Segment median"]}
+                rows={rows}
+              />
+            </KeyboardScrollable>
           </div>
           <Text as="p" variant="bodySm" tone="subdued">
             Scores rank the customer against the whole store: 5 is the top fifth (most recent, most orders, highest spend).

@@ -4,6 +4,7 @@ import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, IndexTable, InlineError, InlineStack, Text, useBreakpoints } from "@shopify/polaris";
 import { formatCount, formatDateTime } from "../format";
 import { jobStatusLabel, jobTypeLabel } from "./job-labels";
+import { KeyboardScrollable } from "../keyboard-scroll";
 
 export interface JobRowView {
   readonly id: number;
@@ -92,65 +93,69 @@ export function JobsTable({ jobs, timeZone }: { jobs: readonly JobRowView[]; tim
   if (smDown) {
     return (
       <div data-testid="jobs-table">
-        <IndexTable resourceName={{ singular: "job", plural: "jobs" }} itemCount={jobs.length} selectable={false} condensed headings={[{ title: "Job" }]}>
-          {jobs.map((job, i) => (
-            <IndexTable.Row id={String(job.id)} key={job.id} position={i}>
-              <CondensedRow job={job} timeZone={timeZone} />
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
+        <KeyboardScrollable label="Background jobs">
+          <IndexTable resourceName={{ singular: "job", plural: "jobs" }} itemCount={jobs.length} selectable={false} condensed headings={[{ title: "Job" }]}>
+            {jobs.map((job, i) => (
+              <IndexTable.Row id={String(job.id)} key={job.id} position={i}>
+                <CondensedRow job={job} timeZone={timeZone} />
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </KeyboardScrollable>
       </div>
     );
   }
   return (
     <div data-testid="jobs-table">
-      <IndexTable
-        resourceName={{ singular: "job", plural: "jobs" }}
-        itemCount={jobs.length}
-        selectable={false}
-        headings={[
-          { title: "Job" },
-          { title: "Status" },
-          { title: "Attempts", alignment: "end" },
-          { title: "Scheduled for" },
-          { title: "Finished at" },
-          { title: "Reason" },
-          { title: "Action", hidden: true },
-        ]}
-      >
-        {jobs.map((job, i) => {
-          const status = jobStatusLabel(job.status);
-          const label = jobTypeLabel(job.type);
-          return (
-            <IndexTable.Row id={String(job.id)} key={job.id} position={i}>
-              <IndexTable.Cell>
-                <div data-testid={`job-row-${job.id}`}>
-                  <Text as="span" fontWeight="semibold">
-                    {label}
-                  </Text>{" "}
-                  <Text as="span" tone="subdued">
-                    #{job.id}
+      <KeyboardScrollable label="Background jobs">
+        <IndexTable
+          resourceName={{ singular: "job", plural: "jobs" }}
+          itemCount={jobs.length}
+          selectable={false}
+          headings={[
+            { title: "Job" },
+            { title: "Status" },
+            { title: "Attempts", alignment: "end" },
+            { title: "Scheduled for" },
+            { title: "Finished at" },
+            { title: "Reason" },
+            { title: "Action", hidden: true },
+          ]}
+        >
+          {jobs.map((job, i) => {
+            const status = jobStatusLabel(job.status);
+            const label = jobTypeLabel(job.type);
+            return (
+              <IndexTable.Row id={String(job.id)} key={job.id} position={i}>
+                <IndexTable.Cell>
+                  <div data-testid={`job-row-${job.id}`}>
+                    <Text as="span" fontWeight="semibold">
+                      {label}
+                    </Text>{" "}
+                    <Text as="span" tone="subdued">
+                      #{job.id}
+                    </Text>
+                  </div>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Badge tone={status.tone}>{status.label}</Badge>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {formatCount(job.attempts)} of {formatCount(job.maxAttempts)}
                   </Text>
-                </div>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Badge tone={status.tone}>{status.label}</Badge>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {formatCount(job.attempts)} of {formatCount(job.maxAttempts)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{formatDateTime(job.runAt, timeZone)}</IndexTable.Cell>
-              <IndexTable.Cell>{job.finishedAt ? formatDateTime(job.finishedAt, timeZone) : "—"}</IndexTable.Cell>
-              <IndexTable.Cell>
-                <Reason job={job} />
-              </IndexTable.Cell>
-              <IndexTable.Cell>{job.status === "failed" ? <RetryButton jobId={job.id} label={label} /> : null}</IndexTable.Cell>
-            </IndexTable.Row>
-          );
-        })}
-      </IndexTable>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{formatDateTime(job.runAt, timeZone)}</IndexTable.Cell>
+                <IndexTable.Cell>{job.finishedAt ? formatDateTime(job.finishedAt, timeZone) : "—"}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Reason job={job} />
+                </IndexTable.Cell>
+                <IndexTable.Cell>{job.status === "failed" ? <RetryButton jobId={job.id} label={label} /> : null}</IndexTable.Cell>
+              </IndexTable.Row>
+            );
+          })}
+        </IndexTable>
+      </KeyboardScrollable>
     </div>
   );
 }

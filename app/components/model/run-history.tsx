@@ -4,6 +4,7 @@ import { Link as RemixLink } from "@remix-run/react";
 import { Badge, BlockStack, Card, IndexTable, InlineStack, Pagination, Text } from "@shopify/polaris";
 import { formatCount, formatDateTime } from "../format";
 import { algorithmLabel } from "./model-charts-data";
+import { KeyboardScrollable } from "../keyboard-scroll";
 
 export interface RunHistoryEntryView {
   readonly id: number;
@@ -61,93 +62,95 @@ export function RunHistory({ entries, page, pageCount, total, timeZone, hrefFor 
           </BlockStack>
         </div>
         <div data-testid="model-run-history">
-          <IndexTable
-            resourceName={{ singular: "run", plural: "runs" }}
-            itemCount={entries.length}
-            selectable={false}
-            emptyState={
-              <div style={{ padding: "var(--p-space-400)" }}>
-                <Text as="p">Runs appear here after the first sync. Use Run now to start one.</Text>
-              </div>
-            }
-            headings={[
-              { title: "Run" },
-              { title: "Started" },
-              { title: "Algorithm" },
-              { title: "K", alignment: "end" },
-              { title: "Silhouette", alignment: "end" },
-              { title: "Customers", alignment: "end" },
-              { title: "Duration", alignment: "end" },
-              { title: "Status" },
-              { title: "Tags" },
-            ]}
-          >
-            {entries.map((run, i) => (
-              <IndexTable.Row id={String(run.id)} key={run.id} position={i}>
-                <IndexTable.Cell>
-                  <div data-testid={`model-run-row-${run.id}`}>
-                    <Text as="span" fontWeight="semibold">
-                      #{run.id}
-                    </Text>
-                  </div>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <BlockStack gap="050">
-                    <Text as="span">{formatDateTime(run.startedAt, timeZone)}</Text>
-                    {run.reason && (
-                      <Text as="span" tone="subdued" variant="bodySm">
-                        {REASONS[run.reason] ?? run.reason}
+          <KeyboardScrollable label="Run history">
+            <IndexTable
+              resourceName={{ singular: "run", plural: "runs" }}
+              itemCount={entries.length}
+              selectable={false}
+              emptyState={
+                <div style={{ padding: "var(--p-space-400)" }}>
+                  <Text as="p">Runs appear here after the first sync. Use Run now to start one.</Text>
+                </div>
+              }
+              headings={[
+                { title: "Run" },
+                { title: "Started" },
+                { title: "Algorithm" },
+                { title: "K", alignment: "end" },
+                { title: "Silhouette", alignment: "end" },
+                { title: "Customers", alignment: "end" },
+                { title: "Duration", alignment: "end" },
+                { title: "Status" },
+                { title: "Tags" },
+              ]}
+            >
+              {entries.map((run, i) => (
+                <IndexTable.Row id={String(run.id)} key={run.id} position={i}>
+                  <IndexTable.Cell>
+                    <div data-testid={`model-run-row-${run.id}`}>
+                      <Text as="span" fontWeight="semibold">
+                        #{run.id}
                       </Text>
-                    )}
-                  </BlockStack>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{algorithmLabel(run.algorithm)}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {run.k ?? "—"}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {run.silhouette === null ? "—" : run.silhouette.toFixed(2)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {formatCount(run.customers)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {formatDuration(run.durationMs)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <BlockStack gap="100">
-                    {statusBadge(run.status)}
-                    {run.error && (
-                      <div data-testid={`model-run-error-${run.id}`} style={{ maxWidth: "22rem", whiteSpace: "normal" }}>
-                        <Text as="span" tone="critical" variant="bodySm">
-                          {run.error}
+                    </div>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050">
+                      <Text as="span">{formatDateTime(run.startedAt, timeZone)}</Text>
+                      {run.reason && (
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {REASONS[run.reason] ?? run.reason}
                         </Text>
-                      </div>
-                    )}
-                  </BlockStack>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  {run.status === "completed" && run.rollbackBlocked === null ? (
-                    <RemixLink to={hrefFor({ page, confirmRollback: run.id })} data-testid={`model-rollback-${run.id}`} preventScrollReset>
-                      {`Roll back to run #${run.id}`}
-                    </RemixLink>
-                  ) : run.status === "completed" ? (
-                    <Text as="span" tone="subdued" variant="bodySm">
-                      {run.isLatest ? "Current tags" : "Too old to restore"}
+                      )}
+                    </BlockStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{algorithmLabel(run.algorithm)}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {run.k ?? "—"}
                     </Text>
-                  ) : null}
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {run.silhouette === null ? "—" : run.silhouette.toFixed(2)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatCount(run.customers)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatDuration(run.durationMs)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <BlockStack gap="100">
+                      {statusBadge(run.status)}
+                      {run.error && (
+                        <div data-testid={`model-run-error-${run.id}`} style={{ maxWidth: "22rem", whiteSpace: "normal" }}>
+                          <Text as="span" tone="critical" variant="bodySm">
+                            {run.error}
+                          </Text>
+                        </div>
+                      )}
+                    </BlockStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {run.status === "completed" && run.rollbackBlocked === null ? (
+                      <RemixLink to={hrefFor({ page, confirmRollback: run.id })} data-testid={`model-rollback-${run.id}`} preventScrollReset>
+                        {`Roll back to run #${run.id}`}
+                      </RemixLink>
+                    ) : run.status === "completed" ? (
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {run.isLatest ? "Current tags" : "Too old to restore"}
+                      </Text>
+                    ) : null}
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </KeyboardScrollable>
         </div>
         {pageCount > 1 && (
           <div style={{ padding: "var(--p-space-300)" }} data-testid="model-run-history-pagination">

@@ -5,6 +5,7 @@ import { Form, Link as RemixLink, useNavigate, useNavigation } from "@remix-run/
 import { BlockStack, Button, Card, IndexTable, InlineStack, Link, Pagination, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { customerAdminUrl, formatCount, formatDays, formatMoney } from "../format";
+import { KeyboardScrollable } from "../keyboard-scroll";
 
 export type CustomerSort = "monetary" | "frequency" | "recency" | "customer";
 
@@ -111,71 +112,73 @@ export function CustomersTable({ basePath, customers, shopDomain, currency, sear
               </Text>
             </BlockStack>
           </div>
-          <IndexTable
-            resourceName={{ singular: "customer", plural: "customers" }}
-            itemCount={rows.length}
-            selectable={false}
-            loading={loading}
-            sortable={SORT_COLUMNS.map((s) => s !== null)}
-            sortColumnIndex={sortIndex}
-            sortDirection={direction === "asc" ? "ascending" : "descending"}
-            defaultSortDirection="descending"
-            onSort={(index, dir) => {
-              const next = SORT_COLUMNS[index];
-              if (next) navigate(hrefOf(basePath, { page: 1, sort: next, direction: dir === "ascending" ? "asc" : "desc", search }));
-            }}
-            emptyState={<div />}
-            headings={[
-              { title: "Shopify customer" },
-              { title: "Days since last order", alignment: "end" },
-              { title: "Orders", alignment: "end" },
-              { title: `Net spend (${currency})`, alignment: "end" },
-              { title: "R · F · M" },
-              { title: "RFM group" },
-              { title: "Why here" },
-            ]}
-          >
-            {rows.map((r, i) => (
-              <IndexTable.Row id={String(r.rowId)} key={r.rowId} position={i}>
-                <IndexTable.Cell>
-                  <BlockStack gap="050">
-                    <Link url={customerAdminUrl(shopDomain, r.shopifyCustomerId)} target="_top" accessibilityLabel={`Customer ${r.shopifyCustomerId} in Shopify admin`}>
-                      <span data-testid="segment-customer-id">{r.shopifyCustomerId}</span>
-                    </Link>
-                    <RemixLink to={`/app/customers?id=${encodeURIComponent(r.shopifyCustomerId)}`} data-testid="segment-customer-history" aria-label={`Segment history of customer ${r.shopifyCustomerId}`}>
-                      <Text as="span" variant="bodySm">
-                        History
-                      </Text>
-                    </RemixLink>
-                  </BlockStack>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" numeric alignment="end">
-                    {r.recencyDays === null ? "No purchase" : formatDays(r.recencyDays)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" numeric alignment="end">
-                    {formatCount(r.frequency)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" numeric alignment="end">
-                    {formatMoney(r.monetaryMilli, currency)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{r.frequency > 0 ? `${r.rScore} · ${r.fScore} · ${r.mScore}` : "—"}</IndexTable.Cell>
-                <IndexTable.Cell>{r.rfmGroup}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <div style={{ whiteSpace: "normal", minWidth: "18rem", maxWidth: "32rem" }} data-testid="segment-customer-why">
-                    <Text as="span" variant="bodySm">
-                      {r.explanation}
+          <KeyboardScrollable label="Customers in this segment">
+            <IndexTable
+              resourceName={{ singular: "customer", plural: "customers" }}
+              itemCount={rows.length}
+              selectable={false}
+              loading={loading}
+              sortable={SORT_COLUMNS.map((s) => s !== null)}
+              sortColumnIndex={sortIndex}
+              sortDirection={direction === "asc" ? "ascending" : "descending"}
+              defaultSortDirection="descending"
+              onSort={(index, dir) => {
+                const next = SORT_COLUMNS[index];
+                if (next) navigate(hrefOf(basePath, { page: 1, sort: next, direction: dir === "ascending" ? "asc" : "desc", search }));
+              }}
+              emptyState={<div />}
+              headings={[
+                { title: "Shopify customer" },
+                { title: "Days since last order", alignment: "end" },
+                { title: "Orders", alignment: "end" },
+                { title: `Net spend (${currency})`, alignment: "end" },
+                { title: "R · F · M" },
+                { title: "RFM group" },
+                { title: "Why here" },
+              ]}
+            >
+              {rows.map((r, i) => (
+                <IndexTable.Row id={String(r.rowId)} key={r.rowId} position={i}>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050">
+                      <Link url={customerAdminUrl(shopDomain, r.shopifyCustomerId)} target="_top" accessibilityLabel={`Customer ${r.shopifyCustomerId} in Shopify admin`}>
+                        <span data-testid="segment-customer-id">{r.shopifyCustomerId}</span>
+                      </Link>
+                      <RemixLink to={`/app/customers?id=${encodeURIComponent(r.shopifyCustomerId)}`} data-testid="segment-customer-history" aria-label={`Segment history of customer ${r.shopifyCustomerId}`}>
+                        <Text as="span" variant="bodySm">
+                          History
+                        </Text>
+                      </RemixLink>
+                    </BlockStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" numeric alignment="end">
+                      {r.recencyDays === null ? "No purchase" : formatDays(r.recencyDays)}
                     </Text>
-                  </div>
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" numeric alignment="end">
+                      {formatCount(r.frequency)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" numeric alignment="end">
+                      {formatMoney(r.monetaryMilli, currency)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{r.frequency > 0 ? `${r.rScore} · ${r.fScore} · ${r.mScore}` : "—"}</IndexTable.Cell>
+                  <IndexTable.Cell>{r.rfmGroup}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <div style={{ whiteSpace: "normal", minWidth: "18rem", maxWidth: "32rem" }} data-testid="segment-customer-why">
+                      <Text as="span" variant="bodySm">
+                        {r.explanation}
+                      </Text>
+                    </div>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </KeyboardScrollable>
           {pageCount > 1 && (
             <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }} data-testid="segment-customers-pagination">
               <Pagination

@@ -2,6 +2,7 @@
 // sentence, and the R/F/M score ranges of this store (the scores every customer row shows).
 import { BlockStack, Card, DataTable, List, Text } from "@shopify/polaris";
 import type { SegmentDefinitionText } from "../../domain/segment-definition";
+import { KeyboardScrollable } from "../keyboard-scroll";
 
 export function DefinitionCard({ summary, definition }: { summary: string; definition: SegmentDefinitionText }) {
   const scale = definition.scoreScale.map((r) => [String(r.score), r.recency ?? "—", r.frequency ?? "—", r.monetary ?? "—"]);
@@ -24,11 +25,13 @@ export function DefinitionCard({ summary, definition }: { summary: string; defin
             Score ranges in this store
           </Text>
           <div data-testid="segment-score-scale">
-            <DataTable
-              columnContentTypes={["numeric", "text", "text", "text"]}
-              headings={["Score", "Recency (last order)", "Frequency (orders)", "Monetary (net spend)"]}
-              rows={scale}
-            />
+            <KeyboardScrollable label="Score ranges">
+              <DataTable
+                columnContentTypes={["numeric", "text", "text", "text"]}
+                headings={["Score", "Recency (last order)", "Frequency (orders)", "Monetary (net spend)"]}
+                rows={scale}
+              />
+            </KeyboardScrollable>
           </div>
         </BlockStack>
       </div>
