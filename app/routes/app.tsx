@@ -1,10 +1,11 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AdminNav, ADMIN_PAGES } from "../components/admin-nav";
+import { PageLoading } from "../components/page-loading";
 import { config } from "../config.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
@@ -18,6 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AppLayout() {
   const { apiKey, demo } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const location = useLocation();
+  // Another page is loading (not a form post, not this page's own revalidation or search): its skeleton.
+  const nextPath = navigation.state === "loading" && navigation.formMethod === undefined ? navigation.location.pathname : null;
+  const showSkeleton = nextPath !== null && nextPath !== location.pathname;
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       {demo ? (
@@ -35,9 +41,7 @@ export default function AppLayout() {
         </NavMenu>
       )}
       {/* The page's landmark (axe "region"): every page's content lives in it. */}
-      <main>
-        <Outlet />
-      </main>
+      <main>{showSkeleton ? <PageLoading pathname={nextPath} /> : <Outlet />}</main>
     </AppProvider>
   );
 }
