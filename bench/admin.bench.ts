@@ -27,7 +27,7 @@
  *
  * Export: one child process per measurement (its peak RSS is its own): the export route's loader
  * for the run's largest segment, the streamed body read to the end; memory sampled every 2 ms
- * (RSS and heap) against the level before the call, plus the process's peak RSS. Then the same
+ * (RSS and heap) against the level before the call, plus the kernel's peak RSS (reset before the call). Then the same
  * with every customer of the latest run moved into that segment (an UPDATE on the bench's copy, so
  * the export carries 100,000 rows). Floor: the same rows read through the raw driver into CSV lines
  * that are discarded. Target: peak memory growth ≤ 50 MB.
@@ -36,7 +36,7 @@
  * other's last figures).
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,7 @@ import { createDb, type Db } from "../app/db.server";
 import { applyMigrations } from "../app/db/migrate.server";
 import { segmentTags } from "../app/domain/tags";
 import { RUNS_KEPT_WITH_ROWS } from "../app/jobs/refresh-segments.server";
+import { MAX_SEGMENT_PAGE } from "../app/models/segment-customers.server";
 import { latestCompletedRun, runAssignments, pruneRunRows } from "../app/models/segment-runs.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
 import { BENCH_DIR, environmentNote, fmtN, mdTable, parseArgs, peakMB, PG_ADMIN_URL, previousResults, scratchPostgresDatabase, TMP_DIR, writeResults } from "./run";
@@ -209,7 +210,8 @@ const PAGE_TIMEOUT_S = 180;
 type FloorName = "run JSON" | "customers page" | "group by" | "customer rows";
 
 const largest = (f: StoreFacts): string => f.segments[0]!.key;
-const PAGE_SIZE = 50;
+/** The detail table's page (models/segment-customers MAX_SEGMENT_PAGE). */
+const PAGE_SIZE = MAX_SEGMENT_PAGE;
 
 const PAGES: PageCase[] = [
   { name: "layout (/app, every page)", route: "app.tsx", path: () => "/app", params: () => ({}), floor: "run JSON" },
@@ -218,7 +220,7 @@ const PAGES: PageCase[] = [
   {
     name: "segment detail, top spenders",
     route: "app.segments.$segmentKey.tsx",
-    path: (f) => `/app/segments/${largest(f)}?sort=monetary&direction=desc`,
+    path: (f) => `/app/segments/${largest(f)}?sort=monetary&dir=desc`,
     params: (f) => ({ segmentKey: largest(f) }),
     floor: "customers page",
   },
@@ -230,9 +232,9 @@ const PAGES: PageCase[] = [
     floor: "customers page",
   },
   {
-    name: "segment detail, late page",
+    name: "segment detail, second-to-last page",
     route: "app.segments.$segmentKey.tsx",
-    path: (f) => `/app/segments/${largest(f)}?sort=monetary&direction=desc&page=${Math.max(1, Math.floor(f.segments[0]!.size / PAGE_SIZE) - 1)}`,
+    path: (f) => `/app/segments/${largest(f)}?sort=monetary&dir=desc&page=${Math.max(1, Math.ceil(f.segments[0]!.size / PAGE_SIZE) - 1)}`,
     params: (f) => ({ segmentKey: largest(f) }),
     floor: "customers page",
   },
@@ -340,6 +342,7 @@ interface PageMeasurement {
   serverMs?: number[];
   bytes?: number;
   loadAverage?: number;
+  floor: FloorName;
 }
 
 async function callLoader(mod: RouteModule, path: string, params: Record<string, string>): Promise<{ loaderMs: number; serverMs: number; bytes: number }> {
@@ -365,7 +368,7 @@ async function measurePage(facts: StoreFacts, samples: number, index: number): P
   const path = page.path(facts);
   const mod = await importRoute(page.route);
   let m: PageMeasurement;
-  if (!mod?.loader) m = { name: page.name, route: page.route, path, present: false };
+  if (!mod?.loader) m = { name: page.name, route: page.route, path, present: false, floor: page.floor };
   else {
     try {
       const first = await callLoader(mod, path, page.params(facts));
@@ -377,9 +380,9 @@ async function measurePage(facts: StoreFacts, samples: number, index: number): P
         loaderMs.push(s.loaderMs);
         serverMs.push(s.serverMs);
       }
-      m = { name: page.name, route: page.route, path, present: true, firstMs: first.serverMs, loaderMs, serverMs, bytes: first.bytes, loadAverage: loadavg()[0]! };
+      m = { name: page.name, route: page.route, path, present: true, firstMs: first.serverMs, loaderMs, serverMs, bytes: first.bytes, loadAverage: loadavg()[0]!, floor: page.floor };
     } catch (error) {
-      m = { name: page.name, route: page.route, path, present: true, error: error instanceof Error ? error.message.split("\n")[0] : String(error) };
+      m = { name: page.name, route: page.route, path, present: true, floor: page.floor, error: error instanceof Error ? error.message.split("\n")[0] : String(error) };
     }
   }
   console.log(JSON.stringify(m));
@@ -470,9 +473,17 @@ async function measureFloors(facts: StoreFacts, samples: number, url: string): P
 
 // --- export ---------------------------------------------------------------------------------
 
+/** The kernel's peak RSS of this process (VmHWM), MB. */
+function highWaterMB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : peakMB();
+}
+
 /** Samples memory every 2 ms while `work` runs; growth is against the level just before. */
 async function withMemorySampling<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; rssGrowthMB: number; heapGrowthMB: number; peakRssGrowthMB: number }> {
   (globalThis as { gc?: () => void }).gc?.();
+  // Linux: "5" resets the peak RSS to the current RSS, so VmHWM afterwards is this call's peak.
+  writeFileSync("/proc/self/clear_refs", "5");
   const before = process.memoryUsage();
   let maxRss = before.rss;
   let maxHeap = before.heapUsed + before.external + before.arrayBuffers;
@@ -494,7 +505,7 @@ async function withMemorySampling<T>(work: () => Promise<T>): Promise<{ value: T
     rssGrowthMB: (maxRss - before.rss) / MB,
     heapGrowthMB: (maxHeap - (before.heapUsed + before.external + before.arrayBuffers)) / MB,
     // The kernel's high-water mark catches a peak between two samples.
-    peakRssGrowthMB: peakMB() - before.rss / MB,
+    peakRssGrowthMB: highWaterMB() - before.rss / MB,
   };
 }
 
@@ -620,7 +631,7 @@ async function main(): Promise<void> {
         m = runChild<PageMeasurement>(["--child", "page", database.url, JSON.stringify(facts), String(o.samples), String(index)], database.url, [], PAGE_TIMEOUT_S);
       } catch (error) {
         if (!(error instanceof ChildTimeout)) throw error;
-        m = { name: page.name, route: page.route, path: page.path(facts), present: true, error: `no answer within ${PAGE_TIMEOUT_S} s (process stopped)` };
+        m = { name: page.name, route: page.route, path: page.path(facts), present: true, floor: page.floor, error: `no answer within ${PAGE_TIMEOUT_S} s (process stopped)` };
       }
       pages.push(m);
       console.log(pageLine(m));
@@ -639,6 +650,8 @@ async function main(): Promise<void> {
     exportOf("largest segment", largest(facts), facts.segments[0]!.size);
     // Every customer of the latest run in that segment: 100k rows through the same export (last: it changes the store).
     await db.customerSegment.updateMany({ where: { runId: facts.runId }, data: { segmentKey: largest(facts) } });
+    // PostgreSQL: the UPDATE left 100k dead row versions; autovacuum would clean them, do it now.
+    if (o.postgres) await db.$executeRawUnsafe('VACUUM ANALYZE "CustomerSegment"');
     exportOf("every customer (rows moved into one segment)", largest(facts), o.customers);
 
     const provider = o.postgres ? "postgresql" : "sqlite";
@@ -652,7 +665,7 @@ async function main(): Promise<void> {
       "- **Store**: bench/synthetic-store.ts (bench/synthetic-rfm.ts profiles as orders of two lines), then 10 real refreshes (`refreshSegments`, hybrid, K auto) a week apart, each followed by the refresh job's pruning: customer rows are kept for the newest 8 completed runs, as in production (the two oldest runs keep metrics, plots and model). A dry-run write-back pass per run with its planned TagWrite rows (every customer on the first run, then the customers whose segment changed); the jobs those weeks leave (refresh, write-back, 20 webhook drains, a failed reconcile now and then); a completed backfill.",
       "- **Loader time**: each route module's exported `loader({ request, params, context })`, called in a child process configured as the offline demo (SEGMINT_SIMULATOR_URL set, never contacted: `requireAdmin` returns the shop's stored offline session, read from the Session table). *Server time* = the loader plus the turbo-stream encoding Remix's single fetch applies to its data (a returned Response's body read instead). First call apart, " + `${WARM_UP} warm-up calls, then ${o.samples} timed calls per page; percentiles by nearest rank. Target: p95 ≤ ${TARGET_MS} ms.`,
       "- **Floors** (same child, same run, raw driver: better-sqlite3 / pg, no Prisma, no auth): *run JSON* = the latest run's metrics, plots and model read and `JSON.parse`d; *customers page* = one page of 50 of the largest segment sorted by spend, joined to Customer, plus the segment's COUNT; *group by* = segment sizes and revenue of the latest run by GROUP BY; *customer rows* = one customer's rows in every run and its tag writes. Ratio = our p50 / the floor's p50.",
-      `- **Export**: one child process per measurement (\`--expose-gc\`, a GC just before): the export route's loader for the run's largest segment, its streamed body read to the end. Memory: process.memoryUsage() sampled every 2 ms against the level just before the call (RSS; heap = heapUsed + external + arrayBuffers), and the kernel's peak RSS (maxRSS) minus that level. Then the same with every customer of the latest run moved into that segment by an UPDATE on the bench's copy, so one export carries all ${fmtN(o.customers)} rows. Floor: the same rows through the raw driver (better-sqlite3 iterate / pg keyset pages of 5,000) formatted as CSV lines and discarded. Target: peak memory growth ≤ ${TARGET_EXPORT_MB} MB.`,
+      `- **Export**: one child process per measurement (\`--expose-gc\`, a GC just before): the export route's loader for the run's largest segment, its streamed body read to the end. Memory: process.memoryUsage() sampled every 2 ms against the level just before the call (RSS; heap = heapUsed + external + arrayBuffers), and the kernel's peak RSS (VmHWM, reset just before the call through /proc/self/clear_refs) minus that level. Then the same with every customer of the latest run moved into that segment by an UPDATE on the bench's copy, so one export carries all ${fmtN(o.customers)} rows. Floor: the same rows through the raw driver (better-sqlite3 iterate / pg keyset pages of 5,000) formatted as CSV lines and discarded. Target: peak memory growth ≤ ${TARGET_EXPORT_MB} MB.`,
       ...(["sqlite", "postgresql"] as const).flatMap((p) => (all[p] ? section(p, all[p]) : [])),
     ].join("\n");
     writeResults("admin", md, all);
@@ -675,7 +688,6 @@ function section(provider: "sqlite" | "postgresql", r: ProviderRecord): string[]
   const floorP50 = (name: FloorName): number => percentile(sortedOf(r.floors[name]), 0.5);
   const route = (p: PageMeasurement): string => `\`${p.route}\``;
   const rows = r.pages.map((p) => {
-    const page = PAGES.find((c) => c.name === p.name)!;
     if (!p.present) return [p.name, route(p), "not in main yet", "", "", "", "", "", "", ""];
     if (p.error) return [p.name, route(p), `**error**: ${p.error}`, "", "", "", "", "", "", ""];
     const server = sortedOf(p.serverMs!);
@@ -691,7 +703,7 @@ function section(provider: "sqlite" | "postgresql", r: ProviderRecord): string[]
       `${percentile(loader, 0.5).toFixed(1)} / ${percentile(loader, 0.95).toFixed(1)}`,
       p.firstMs!.toFixed(0),
       (p.bytes! / 1024).toFixed(1),
-      `${(p50 / floorP50(page.floor)).toFixed(1)}x (${page.floor})`,
+      `${(p50 / floorP50(p.floor)).toFixed(1)}x (${p.floor})`,
       p95 <= TARGET_MS ? "yes" : "**no**",
     ];
   });
@@ -726,7 +738,7 @@ function section(provider: "sqlite" | "postgresql", r: ProviderRecord): string[]
     "",
     mdTable(["floor (raw driver)", "p50 ms", "p95 ms"], floorRows),
     "",
-    mdTable(["export", "by", "rows", "MB", "time first / best s", "rows/s (best)", "RSS growth MB (sampled)", "peak RSS growth MB (maxRSS)", "heap growth MB", `≤ ${TARGET_EXPORT_MB} MB`, "time vs floor"], exportRows),
+    mdTable(["export", "by", "rows", "MB", "time first / best s", "rows/s (best)", "RSS growth MB (sampled)", "peak RSS growth MB (VmHWM)", "heap growth MB", `≤ ${TARGET_EXPORT_MB} MB`, "time vs floor"], exportRows),
     "",
     `Machine: ${env.cpu as string}, ${env.cores as number} cores, ${env.memoryGB as number} GB, Node ${env.node as string}, ${env.date as string}; shared with other work (1-minute load average up to ${r.loadAverage.toFixed(1)} as the pages' samples ended).`,
   ];
