@@ -114,12 +114,27 @@ export interface ShopActivity {
   readonly lastCompletedDurationMs: number | null;
   /** The newest unfinished write-back pass other than live assignment's small ones, or null. */
   readonly writeBack: WriteBackProgress | null;
+  /** The last full pass (after a refresh, or a rollback) that finished: what it changed or would change. */
+  readonly lastFullPass: FinishedWriteBack | null;
+}
+
+export interface FinishedWriteBack {
+  readonly kind: string;
+  readonly mode: string;
+  readonly status: string;
+  readonly customersChanged: number;
+  readonly tagsAdded: number;
+  readonly tagsRemoved: number;
+  readonly capped: number;
+  readonly failed: number;
+  readonly error: string | null;
+  readonly finishedAt: Date | null;
 }
 
 const UNFINISHED_WRITE_BACK = { notIn: ["completed", "failed"] };
 
 export async function shopActivity(db: Db, shopId: number): Promise<ShopActivity> {
-  const [settings, backfill, runningRun, lastFinished, lastCompleted, writeBack] = await Promise.all([
+  const [settings, backfill, runningRun, lastFinished, lastCompleted, writeBack, lastFullPass] = await Promise.all([
     db.shop.findUniqueOrThrow({
       where: { id: shopId },
       select: { writeBackMode: true, refreshSchedule: true, refreshWeekday: true, refreshHour: true, lastRefreshAt: true, nextRefreshAt: true },
@@ -136,6 +151,11 @@ export async function shopActivity(db: Db, shopId: number): Promise<ShopActivity
       where: { shopId, kind: { not: "live" }, status: UNFINISHED_WRITE_BACK },
       orderBy: { id: "desc" },
       select: { id: true, kind: true, mode: true, status: true, segmentKey: true, customersChanged: true, tagsAdded: true, tagsRemoved: true, failed: true, startedAt: true },
+    }),
+    db.writeBack.findFirst({
+      where: { shopId, kind: { in: ["refresh", "rollback"] }, status: { in: ["completed", "failed"] } },
+      orderBy: { id: "desc" },
+      select: { kind: true, mode: true, status: true, customersChanged: true, tagsAdded: true, tagsRemoved: true, capped: true, failed: true, error: true, finishedAt: true },
     }),
   ]);
   let tagChanges = 0;
@@ -155,6 +175,7 @@ export async function shopActivity(db: Db, shopId: number): Promise<ShopActivity
     failedRun: lastFinished?.status === "failed" ? { id: lastFinished.id, error: lastFinished.error, finishedAt: lastFinished.finishedAt } : null,
     lastCompletedDurationMs: lastCompleted?.durationMs ?? null,
     writeBack: writeBack ? { ...writeBack, tagChanges, tagChangesSettled } : null,
+    lastFullPass,
   };
 }
 

@@ -6,7 +6,7 @@ import { config } from "../config.server";
 import { db as defaultDb, type Db } from "../db.server";
 import { agreementView, migrationMatrix, parseRfmAgreement, segmentCards, type AgreementView, type MigrationMatrix, type SegmentCard } from "../domain/run-changes";
 import { parseRunMetrics } from "../domain/run-metrics";
-import { latestOverviewRun, previousRunMetrics, shopActivity, storeSummary, type BackfillProgress, type StoreSummary, type WriteBackProgress } from "../models/store-summary.server";
+import { latestOverviewRun, previousRunMetrics, shopActivity, storeSummary, type BackfillProgress, type FinishedWriteBack, type StoreSummary, type WriteBackProgress } from "../models/store-summary.server";
 import { JOB } from "../queue/job-types";
 import { singletonState } from "../queue/queue.server";
 import type { AdminShop } from "./admin-shop.server";
@@ -43,7 +43,7 @@ export interface ShopOverview {
   readonly summary: StoreSummary;
   readonly backfill: (BackfillProgress & { readonly fraction: number | null }) | null;
   readonly refresh: RefreshStatus;
-  readonly writeBack: { readonly mode: string; readonly active: (WriteBackProgress & { readonly fraction: number | null }) | null };
+  readonly writeBack: { readonly mode: string; readonly active: (WriteBackProgress & { readonly fraction: number | null }) | null; readonly last: FinishedWriteBack | null };
   /** Something runs: the page polls (every 2 s) until this turns false. */
   readonly live: boolean;
   readonly run: { readonly id: number; readonly algorithm: string; readonly finishedAt: Date | null; readonly asOfDay: string | null; readonly customers: number; readonly previousRunId: number | null } | null;
@@ -98,7 +98,7 @@ export async function shopOverview(shopDomain: string, shop: AdminShop | null, d
       summary: EMPTY_SUMMARY,
       backfill: null,
       refresh: NO_REFRESH,
-      writeBack: { mode: "dry-run", active: null },
+      writeBack: { mode: "dry-run", active: null, last: null },
       live: false,
       run: null,
       cards: [],
@@ -139,6 +139,7 @@ export async function shopOverview(shopDomain: string, shop: AdminShop | null, d
   const writeBack = {
     mode: activity.settings.writeBackMode,
     active: wb ? { ...wb, fraction: wb.tagChanges > 0 ? wb.tagChangesSettled / wb.tagChanges : null } : null,
+    last: activity.lastFullPass,
   };
   const backfillRunning = backfill !== null && (backfill.status === "pending" || backfill.status === "running");
 

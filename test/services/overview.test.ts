@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SegmentProfile } from "../../app/analytics";
 import type { Db } from "../../app/db.server";
 import { rfmAgreement } from "../../app/domain/shopify-rfm";
+import { lastPassText } from "../../app/components/overview/status-card";
 import { JOB } from "../../app/queue/job-types";
 import { enqueue } from "../../app/queue/queue.server";
 import type { AdminShop } from "../../app/services/admin-shop.server";
@@ -198,7 +199,7 @@ describeEachDatabase("overview", (provider) => {
   it("shows last and next refresh, the write-back mode, and polls only while something runs", async () => {
     const o = await shopOverview(a.domain, a, t.db, NOW);
     expect(o.refresh).toMatchObject({ running: null, queued: false, lastRefreshAt: new Date("2026-11-01T00:00:30Z"), nextRefreshAt: new Date("2026-11-09T03:00:00Z") });
-    expect(o.writeBack).toEqual({ mode: "live", active: null });
+    expect(o.writeBack).toEqual({ mode: "live", active: null, last: null });
     expect(o.backfill).toMatchObject({ status: "completed", fraction: 1 });
     expect(o.live).toBe(false);
     expect(o).toMatchObject({ demo: true, currency: "GBP", timeZone: "Europe/London" });
@@ -240,6 +241,27 @@ describeEachDatabase("overview", (provider) => {
       expect(o.live).toBe(true);
     } finally {
       await t.db.writeBack.delete({ where: { id: wb.id } });
+    }
+  });
+
+  it("after a full pass: what it changed (or would change), the newest finished refresh or rollback pass, never a segment's or a live one", async () => {
+    const older = await t.db.writeBack.create({ data: { shopId: a.id, runId: latestRun, kind: "refresh", mode: "dry-run", status: "completed", customersChanged: 9, tagsAdded: 9, finishedAt: new Date("2026-11-01T00:01:00Z") } });
+    const full = await t.db.writeBack.create({
+      data: { shopId: a.id, runId: latestRun, kind: "refresh", mode: "dry-run", status: "completed", customersChanged: 40, tagsAdded: 38, tagsRemoved: 5, capped: 2, finishedAt: new Date("2026-11-02T00:01:00Z") },
+    });
+    const segment = await t.db.writeBack.create({ data: { shopId: a.id, runId: latestRun, kind: "segment", segmentKey: "x", mode: "live", status: "completed", customersChanged: 1 } });
+    const live = await t.db.writeBack.create({ data: { shopId: a.id, runId: latestRun, kind: "live", mode: "live", status: "completed", customersChanged: 1 } });
+    try {
+      const o = await shopOverview(a.domain, a, t.db, NOW);
+      expect(o.writeBack.last).toMatchObject({ kind: "refresh", mode: "dry-run", status: "completed", customersChanged: 40, tagsAdded: 38, tagsRemoved: 5, capped: 2 });
+      expect(lastPassText(o.writeBack.last!, "UTC")).toBe(
+        "Last dry run (2 Nov 2026, 00:01 UTC): 40 customers would change (38 tags added, 5 removed); 2 skipped (they would pass Shopify's 250 tags). Nothing was written; each segment's page previews and applies its own tags.",
+      );
+      expect(lastPassText({ ...o.writeBack.last!, status: "failed", error: "Shopify refused the file" }, "UTC")).toMatch(/^Last dry run .* failed: Shopify refused the file\. See Jobs to retry\.$/);
+      const ob = await shopOverview(b.domain, b, t.db, NOW);
+      expect(ob.writeBack.last).toBeNull();
+    } finally {
+      await t.db.writeBack.deleteMany({ where: { id: { in: [older.id, full.id, segment.id, live.id] } } });
     }
   });
 

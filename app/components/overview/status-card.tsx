@@ -41,6 +41,19 @@ export interface StatusCardProps {
       readonly tagChangesSettled: number;
       readonly fraction: number | null;
     } | null;
+    /** The last full pass that finished (absent before the first). */
+    readonly last?: {
+      readonly kind: string;
+      readonly mode: string;
+      readonly status: string;
+      readonly customersChanged: number;
+      readonly tagsAdded: number;
+      readonly tagsRemoved: number;
+      readonly capped: number;
+      readonly failed: number;
+      readonly error: string | null;
+      readonly finishedAt: When;
+    } | null;
   };
 }
 
@@ -146,7 +159,20 @@ const WRITE_BACK_STEPS: Readonly<Record<string, string>> = {
   segments: "updating Shopify customer segments",
 };
 
-function WriteBackStatus({ writeBack }: Pick<StatusCardProps, "writeBack">) {
+/** One sentence on what the last full pass did, or would have done in dry-run mode. */
+export function lastPassText(last: NonNullable<StatusCardProps["writeBack"]["last"]>, timeZone: string): string {
+  const when = last.finishedAt ? ` (${formatDateTime(last.finishedAt, timeZone)})` : "";
+  const what = last.kind === "rollback" ? "Last rollback" : last.mode === "live" ? "Last write-back" : "Last dry run";
+  if (last.status === "failed") return `${what}${when} failed: ${last.error ?? "no reason recorded"}. See Jobs to retry.`;
+  const tags = `${formatCount(last.tagsAdded)} tags added, ${formatCount(last.tagsRemoved)} removed`;
+  const capped = last.capped > 0 ? `; ${formatCount(last.capped)} skipped (they would pass Shopify's 250 tags)` : "";
+  const failed = last.failed > 0 ? `; ${formatCount(last.failed)} failed` : "";
+  return last.mode === "live"
+    ? `${what}${when}: ${formatCount(last.customersChanged)} customers changed in Shopify (${tags})${capped}${failed}.`
+    : `${what}${when}: ${formatCount(last.customersChanged)} customers would change (${tags})${capped}. Nothing was written; each segment's page previews and applies its own tags.`;
+}
+
+function WriteBackStatus({ writeBack, timeZone }: Pick<StatusCardProps, "writeBack" | "timeZone">) {
   const mode = WRITE_BACK_MODES[writeBack.mode] ?? { label: writeBack.mode, tone: undefined, explanation: "" };
   const a = writeBack.active;
   return (
@@ -170,6 +196,11 @@ function WriteBackStatus({ writeBack }: Pick<StatusCardProps, "writeBack">) {
           }${a.customersChanged > 0 ? ` for ${formatCount(a.customersChanged)} customers` : ""}`}
         />
       )}
+      {!a && writeBack.last && (
+        <Text as="p" tone={writeBack.last.status === "failed" ? "critical" : undefined}>
+          <span data-testid="overview-writeback-last">{lastPassText(writeBack.last, timeZone)}</span>
+        </Text>
+      )}
     </BlockStack>
   );
 }
@@ -191,7 +222,7 @@ export function StatusCard(props: StatusCardProps) {
           </Row>
           <Divider />
           <Row title="Tag write-back" testId="overview-status-writeback">
-            <WriteBackStatus writeBack={props.writeBack} />
+            <WriteBackStatus writeBack={props.writeBack} timeZone={props.timeZone} />
           </Row>
         </BlockStack>
       </div>
