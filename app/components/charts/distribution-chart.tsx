@@ -3,13 +3,13 @@
 // (Pragmas: the CLI runs these files through tsx from any directory, where tsconfig's jsx setting is not found.)
 // Grouped columns per bin: the share of this segment's customers against the share of all
 // customers (both 0..1, so segments of any size compare with the store on one % axis).
-import { AxisBottom, AxisLeft } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
-import { Bar, Line } from "@visx/shape";
+import { Bar } from "@visx/shape";
 import { formatShare } from "../format";
+import { ChartAxes } from "./axes";
 import { ChartFrame, type ChartDataTable, type LegendEntry } from "./frame";
-import { MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, leftMargin, niceTicks, yTickLimit, plotWidthFor, round1, shorten, textWidth, twoLines } from "./layout";
+import { MARGIN_BOTTOM, MARGIN_TOP, TICK_LENGTH, leftMargin, niceTicks, yTickLimit, plotWidthFor, round1, shorten, textWidth, twoLines } from "./layout";
 import { COMPARISON, MAX_FONT_UNITS, PRIMARY } from "./theme";
 
 export interface DistributionBin {
@@ -72,36 +72,28 @@ export function DistributionChart(props: DistributionChartProps) {
   const svgHeight = MARGIN_TOP + plotHeight + bottom;
   const yScale = scaleLinear<number>({ domain: yProbe.domain(), range: [plotHeight, 0] });
 
+  // Drawn over the grid, under the bottom axis line they stand on.
+  const columns = bins.map((b, i) => {
+    const bandX = x0(i) ?? 0;
+    return (
+      <g key={i} className="segmint-chart-bin">
+        {(["segment", "store"] as const).map((key) => {
+          const y = round1(yScale(b[key]));
+          return (
+            <Bar key={key} className="segmint-chart-bar" data-series={key} x={round1(bandX + (x1(key) ?? 0))} y={y} width={round1(x1.bandwidth())}
+              height={round1(plotHeight - y)} style={{ fill: key === "segment" ? PRIMARY : COMPARISON }} />
+          );
+        })}
+      </g>
+    );
+  });
+
   const plot = (
     <Group left={left} top={MARGIN_TOP}>
-      {yTicks.map((t) => (
-        <Line key={t} className="segmint-chart-grid" from={{ x: 0, y: round1(yScale(t)) }} to={{ x: plotWidth, y: round1(yScale(t)) }} />
-      ))}
-      <AxisLeft scale={yScale} tickValues={yTicks} tickFormat={(v) => tickShare(Number(v))} tickLength={TICK_LENGTH} tickComponent={PlainTick}
-        tickLabelProps={{ textAnchor: "end", dy: "0.32em", dx: -4 }} />
-      {bins.map((b, i) => {
-        const bandX = x0(i) ?? 0;
-        return (
-          <g key={i} className="segmint-chart-bin">
-            {(["segment", "store"] as const).map((key) => {
-              const y = round1(yScale(b[key]));
-              return (
-                <Bar key={key} className="segmint-chart-bar" data-series={key} x={round1(bandX + (x1(key) ?? 0))} y={y} width={round1(x1.bandwidth())}
-                  height={round1(plotHeight - y)} style={{ fill: key === "segment" ? PRIMARY : COMPARISON }} />
-              );
-            })}
-          </g>
-        );
-      })}
-      <AxisBottom top={plotHeight} scale={x0} tickValues={bins.map((_, i) => i)} tickFormat={(i) => labels[Number(i)]} tickLength={TICK_LENGTH}
-        tickComponent={PlainTick}
-        tickLabelProps={layout === "rotated" ? { textAnchor: "end", dy: "0.32em", angle: ROTATE_DEGREES } : { textAnchor: "middle", dy: "0.6em" }} />
-      <text className="segmint-chart-axis-label" x={plotWidth / 2} y={plotHeight + bottom - 6} textAnchor="middle">
-        {xLabel}
-      </text>
-      <text className="segmint-chart-axis-label" transform={`rotate(-90) translate(${-plotHeight / 2} ${-left + MAX_FONT_UNITS})`} textAnchor="middle">
-        {Y_LABEL}
-      </text>
+      <ChartAxes plotWidth={plotWidth} plotHeight={plotHeight} left={left} bottom={bottom} yScale={yScale} yTicks={yTicks} formatY={tickShare}
+        xScale={x0} xTicks={bins.map((_, i) => i)} formatX={(i) => labels[i]} xLabel={xLabel} yLabel={Y_LABEL}
+        xTickLabelProps={layout === "rotated" ? { textAnchor: "end", dy: "0.32em", angle: ROTATE_DEGREES } : undefined}
+        underXAxis={columns} />
     </Group>
   );
   const legend: LegendEntry[] = [

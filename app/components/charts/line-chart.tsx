@@ -3,16 +3,16 @@
 // (Pragmas: the CLI runs these files through tsx from any directory, where tsconfig's jsx setting is not found.)
 // A single-series curve (elbow, silhouette, k-distance) with an optional vertical marker (the
 // chosen K, eps at the knee).
-import { AxisBottom, AxisLeft } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleLinear } from "@visx/scale";
 import { Circle, Line, LinePath } from "@visx/shape";
+import { ChartAxes } from "./axes";
 import { ChartFrame, type ChartDataTable } from "./frame";
 import {
-  MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, extent, niceTicks, yTickLimit, formatTableNumber, formatTickNumber, leftMargin,
+  MARGIN_BOTTOM, MARGIN_TOP, extent, niceTicks, yTickLimit, formatTableNumber, formatTickNumber, leftMargin,
   plotWidthFor, rightMargin, round1, textWidth, xTickCount, xTickValues,
 } from "./layout";
-import { MARKER, MAX_FONT_UNITS, PRIMARY } from "./theme";
+import { MARKER, PRIMARY } from "./theme";
 
 export interface XY {
   readonly x: number;
@@ -75,19 +75,8 @@ export function LineChart(props: LineChartProps) {
 
   const plot = (
     <Group left={left} top={MARGIN_TOP}>
-      {yTicks.map((t) => (
-        <Line key={t} className="segmint-chart-grid" from={{ x: 0, y: round1(yScale(t)) }} to={{ x: plotWidth, y: round1(yScale(t)) }} />
-      ))}
-      <AxisLeft scale={yScale} tickValues={yTicks} tickFormat={(v) => fy(Number(v))} tickLength={TICK_LENGTH} tickComponent={PlainTick}
-        tickLabelProps={{ textAnchor: "end", dy: "0.32em", dx: -4 }} />
-      <AxisBottom top={plotHeight} scale={xScale} tickValues={xTicks} tickFormat={(v) => fx(Number(v))} tickLength={TICK_LENGTH}
-        tickComponent={PlainTick} tickLabelProps={{ textAnchor: "middle", dy: "0.6em" }} />
-      <text className="segmint-chart-axis-label" x={plotWidth / 2} y={plotHeight + MARGIN_BOTTOM - 6} textAnchor="middle">
-        {xLabel}
-      </text>
-      <text className="segmint-chart-axis-label" transform={`rotate(-90) translate(${-plotHeight / 2} ${-left + MAX_FONT_UNITS})`} textAnchor="middle">
-        {yLabel}
-      </text>
+      <ChartAxes plotWidth={plotWidth} plotHeight={plotHeight} left={left} yScale={yScale} yTicks={yTicks} formatY={fy}
+        xScale={xScale} xTicks={xTicks} formatX={fx} xLabel={xLabel} yLabel={yLabel} />
       {mark ? (
         <g className="segmint-chart-marker-group">
           <Line className="segmint-chart-marker" from={{ x: markerX, y: -6 }} to={{ x: markerX, y: plotHeight }} strokeWidth={2} strokeDasharray="6 4" style={{ stroke: MARKER }} />

@@ -4,16 +4,15 @@
 // Points coloured by series (PCA of the scaled R/F/M, coloured by segment), with larger marks for
 // the series' centres and a legend. A few thousand points stay cheap: one <g> per series carries
 // the colour, each point is a bare circle.
-import { AxisBottom, AxisLeft } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleLinear } from "@visx/scale";
-import { Line } from "@visx/shape";
+import { ChartAxes } from "./axes";
 import { ChartFrame, type ChartDataTable, type LegendEntry } from "./frame";
 import {
-  MARGIN_BOTTOM, MARGIN_TOP, PlainTick, TICK_LENGTH, extent, niceTicks, ticksAtMost, yTickLimit, formatTableNumber, formatTickNumber, leftMargin,
+  MARGIN_BOTTOM, MARGIN_TOP, extent, niceTicks, ticksAtMost, yTickLimit, formatTableNumber, formatTickNumber, leftMargin,
   plotWidthFor, rightMargin, round1, xTickCount,
 } from "./layout";
-import { MAX_FONT_UNITS, seriesColor } from "./theme";
+import { seriesColor } from "./theme";
 
 export interface SeriesPoint {
   readonly x: number;
@@ -67,19 +66,8 @@ export function ScatterChart(props: ScatterChartProps) {
 
   const plot = (
     <Group left={left} top={MARGIN_TOP}>
-      {yTicks.map((t) => (
-        <Line key={t} className="segmint-chart-grid" from={{ x: 0, y: round1(yScale(t)) }} to={{ x: plotWidth, y: round1(yScale(t)) }} />
-      ))}
-      <AxisLeft scale={yScale} tickValues={yTicks} tickFormat={(v) => formatTickNumber(Number(v))} tickLength={TICK_LENGTH} tickComponent={PlainTick}
-        tickLabelProps={{ textAnchor: "end", dy: "0.32em", dx: -4 }} />
-      <AxisBottom top={plotHeight} scale={xScale} tickValues={xTicks} tickFormat={(v) => formatTickNumber(Number(v))} tickLength={TICK_LENGTH}
-        tickComponent={PlainTick} tickLabelProps={{ textAnchor: "middle", dy: "0.6em" }} />
-      <text className="segmint-chart-axis-label" x={plotWidth / 2} y={plotHeight + MARGIN_BOTTOM - 6} textAnchor="middle">
-        {xLabel}
-      </text>
-      <text className="segmint-chart-axis-label" transform={`rotate(-90) translate(${-plotHeight / 2} ${-left + MAX_FONT_UNITS})`} textAnchor="middle">
-        {yLabel}
-      </text>
+      <ChartAxes plotWidth={plotWidth} plotHeight={plotHeight} left={left} yScale={yScale} yTicks={yTicks} formatY={formatTickNumber}
+        xScale={xScale} xTicks={xTicks} formatX={formatTickNumber} xLabel={xLabel} yLabel={yLabel} />
       {series.map((s) => (
         <g key={s} className="segmint-chart-series" data-series={s} style={{ fill: seriesColor(s), fillOpacity: 0.6 }}>
           {points
