@@ -12,13 +12,13 @@ import { StatusCard } from "../components/overview/status-card";
 import { useRevalidateWhile } from "../components/overview/use-revalidate-while";
 import { Stat } from "../components/stat";
 import { adminShop } from "../services/admin-shop.server";
-import { shopOverview } from "../services/overview.server";
+import { shopOverview, STORE_COUNTS_MAX_AGE_MS } from "../services/overview.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await requireAdmin(request);
   const shop = await adminShop(session.shop);
-  return json(await shopOverview(session.shop, shop));
+  return json(await shopOverview(session.shop, shop, undefined, undefined, { countsMaxAgeMs: STORE_COUNTS_MAX_AGE_MS }));
 }
 
 type Overview = ReturnType<typeof useLoaderData<typeof loader>>;

@@ -82,10 +82,26 @@ export function backfillFraction(b: Pick<BackfillProgress, "status" | "rowsDone"
 }
 
 /**
- * The Overview of an admin session's shop (`shop` from adminShop; null while not installed).
- * `now`: the clock for the running refresh's elapsed time.
+ * The "Synced data" counts are full counts of the shop's orders and customers (~1 s at 300k orders
+ * on SQLite, bench/results/admin.md), too slow for a page polled every 2 s. The route keeps them
+ * per shop and process for up to this long, except while the import runs (then they are what the
+ * merchant watches). Everything else on the page is read fresh on every load.
  */
-export async function shopOverview(shopDomain: string, shop: AdminShop | null, db: Db = defaultDb(), now: Date = new Date()): Promise<ShopOverview> {
+export const STORE_COUNTS_MAX_AGE_MS = 60_000;
+const storeCounts = new Map<string, { readonly at: number; readonly summary: StoreSummary }>();
+
+/**
+ * The Overview of an admin session's shop (`shop` from adminShop; null while not installed).
+ * `now`: the clock for the running refresh's elapsed time. `countsMaxAgeMs`: how old the store
+ * counts may be (0, the default: counted now).
+ */
+export async function shopOverview(
+  shopDomain: string,
+  shop: AdminShop | null,
+  db: Db = defaultDb(),
+  now: Date = new Date(),
+  { countsMaxAgeMs = 0 }: { countsMaxAgeMs?: number } = {},
+): Promise<ShopOverview> {
   const demo = Boolean(config().SEGMINT_SIMULATOR_URL);
   if (!shop) {
     return {
@@ -106,12 +122,19 @@ export async function shopOverview(shopDomain: string, shop: AdminShop | null, d
       agreement: null,
     };
   }
-  const [summary, activity, latest, refreshJob] = await Promise.all([
-    storeSummary(db, shop.id, { orderLines: false }),
+  const countsKey = `${shop.domain}#${shop.id}`;
+  const kept = storeCounts.get(countsKey);
+  const keptSummary = kept && now.getTime() - kept.at < countsMaxAgeMs ? kept.summary : null;
+  const countNow = () => storeSummary(db, shop.id, { orderLines: false });
+  const [counted, activity, latest, refreshJob] = await Promise.all([
+    keptSummary ? null : countNow(),
     shopActivity(db, shop.id),
     latestOverviewRun(db, shop.id),
     singletonState(db, shop.id, JOB.refreshSegments),
   ]);
+  const importing = activity.backfill !== null && (activity.backfill.status === "pending" || activity.backfill.status === "running");
+  const summary = counted ?? (importing ? await countNow() : keptSummary!);
+  if (summary !== keptSummary) storeCounts.set(countsKey, { at: now.getTime(), summary });
 
   const metrics = latest ? parseRunMetrics(latest.metrics) : null;
   const previousRunId = metrics?.previousRunId ?? metrics?.migration?.previousRunId ?? null;

@@ -265,6 +265,22 @@ describeEachDatabase("overview", (provider) => {
     }
   });
 
+  it("keeps the store counts for countsMaxAgeMs when asked (the route), counting again after it; the default counts every time", async () => {
+    const first = await shopOverview(a.domain, a, t.db, NOW, { countsMaxAgeMs: 60_000 });
+    const added = await t.db.customer.create({ data: { shopId: a.id, shopifyId: "counts-cache-1" } });
+    try {
+      const soon = await shopOverview(a.domain, a, t.db, new Date(NOW.getTime() + 59_000), { countsMaxAgeMs: 60_000 });
+      expect(soon.summary.customers).toBe(first.summary.customers);
+      const later = await shopOverview(a.domain, a, t.db, new Date(NOW.getTime() + 61_000), { countsMaxAgeMs: 60_000 });
+      expect(later.summary.customers).toBe(first.summary.customers + 1);
+      await t.db.customer.update({ where: { id: added.id }, data: { deletedAt: NOW } });
+      const uncached = await shopOverview(a.domain, a, t.db, new Date(NOW.getTime() + 62_000));
+      expect(uncached.summary.customers).toBe(first.summary.customers);
+    } finally {
+      await t.db.customer.delete({ where: { id: added.id } });
+    }
+  });
+
   describe("first-run stages", () => {
     it("not installed yet", async () => {
       const o = await shopOverview("new.myshopify.com", null, t.db, NOW);
