@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { SegmentDiagnostics } from "../analytics/index";
 import { db as defaultDb, type Db } from "../db.server";
+import type { RunHistoryEntry } from "../domain/run-history";
 import { parseRunMetrics } from "../domain/run-metrics";
 import { parseRunPlots, plotsForDisplay, segmentNamesOfModel, type RunPlots } from "../domain/run-plots";
 import { latestRunWithPlots, runHistoryPage, runsWithRows, type RunHistoryRow } from "../models/run-history.server";
@@ -128,24 +129,6 @@ export async function rollbackToRun(db: Db, shopId: number, rawRunId: unknown): 
   if (writeBackId === null) return { kind: "refused", message: "Nothing to restore: Segmint is not installed in this store." };
   const mode = (await shopById(db, shopId))?.writeBackMode ?? "dry-run";
   return { kind: "queued", writeBackId, message: `Rollback to run #${run.id} queued. ${ROLLBACK_MODE_WORDS[mode] ?? ""}`.trim() };
-}
-
-export interface RunHistoryEntry {
-  readonly id: number;
-  readonly startedAt: string;
-  readonly reason: string | null;
-  readonly algorithm: string;
-  /** K in words: "5", "10 across spend tiers" (hybrid), null when the algorithm has none (RFM). */
-  readonly k: string | null;
-  readonly silhouette: number | null;
-  readonly customers: number;
-  readonly durationMs: number | null;
-  readonly status: string;
-  readonly error: string | null;
-  /** The shop's newest completed run (the one whose tags Segmint writes now). */
-  readonly isLatest: boolean;
-  /** Null when the run can be restored; otherwise why not. */
-  readonly rollbackBlocked: string | null;
 }
 
 function paramsOf(json: string): { reason: string | null; k: string | null } {

@@ -4,7 +4,7 @@ import { Form, Link as RemixLink, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, InlineStack, Text } from "@shopify/polaris";
 import { formatCount, formatDateTime } from "../format";
 import { algorithmLabel } from "./model-charts-data";
-import type { RunHistoryEntryView } from "./run-history";
+import type { RunHistoryEntry } from "../../domain/run-history";
 
 const MODE_WORDS: Record<string, string> = {
   live: "Write-back is live: Segmint replaces each customer's Segmint tag in Shopify with the one this run gave them. Your own tags are never touched.",
@@ -12,7 +12,7 @@ const MODE_WORDS: Record<string, string> = {
   off: "Write-back is off: nothing is written to Shopify. Turn write-back on in Settings to apply a rollback.",
 };
 
-export function RollbackConfirm({ run, writeBackMode, timeZone, cancelHref }: { run: RunHistoryEntryView; writeBackMode: string; timeZone: string; cancelHref: string }) {
+export function RollbackConfirm({ run, writeBackMode, timeZone, cancelHref }: { run: RunHistoryEntry; writeBackMode: string; timeZone: string; cancelHref: string }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "rollback";
   if (run.rollbackBlocked) {

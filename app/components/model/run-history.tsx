@@ -2,27 +2,13 @@
 // duration, status (with the error of a failed run), and a link to roll the tags back to it.
 import { Link as RemixLink } from "@remix-run/react";
 import { Badge, BlockStack, Card, IndexTable, InlineStack, Pagination, Text } from "@shopify/polaris";
+import type { RunHistoryEntry } from "../../domain/run-history";
 import { formatCount, formatDateTime } from "../format";
 import { algorithmLabel } from "./model-charts-data";
 import { KeyboardScrollable } from "../keyboard-scroll";
 
-export interface RunHistoryEntryView {
-  readonly id: number;
-  readonly startedAt: string;
-  readonly reason: string | null;
-  readonly algorithm: string;
-  readonly k: string | null;
-  readonly silhouette: number | null;
-  readonly customers: number;
-  readonly durationMs: number | null;
-  readonly status: string;
-  readonly error: string | null;
-  readonly isLatest: boolean;
-  readonly rollbackBlocked: string | null;
-}
-
 export interface RunHistoryProps {
-  readonly entries: readonly RunHistoryEntryView[];
+  readonly entries: readonly RunHistoryEntry[];
   readonly page: number;
   readonly pageCount: number;
   readonly total: number;
