@@ -1,6 +1,7 @@
 // What the admin overview shows about a shop's synced data. Every count is scoped by shop.
 import type { Prisma } from "@prisma/client";
 import { sqlOf, type Db } from "../db.server";
+import type { FinishedWriteBack, WriteBackProgress } from "../domain/write-back-status";
 
 export interface StoreSummary {
   customers: number;
@@ -79,22 +80,6 @@ export interface BackfillProgress {
   readonly finishedAt: Date | null;
 }
 
-export interface WriteBackProgress {
-  readonly id: number;
-  readonly kind: string;
-  readonly mode: string;
-  readonly status: string;
-  readonly segmentKey: string | null;
-  readonly customersChanged: number;
-  readonly tagsAdded: number;
-  readonly tagsRemoved: number;
-  readonly failed: number;
-  /** Tag changes planned for this pass, and how many of them are settled (written, failed or skipped). */
-  readonly tagChanges: number;
-  readonly tagChangesSettled: number;
-  readonly startedAt: Date;
-}
-
 export interface ShopActivity {
   readonly settings: {
     readonly writeBackMode: string;
@@ -116,19 +101,6 @@ export interface ShopActivity {
   readonly writeBack: WriteBackProgress | null;
   /** The last full pass (after a refresh, or a rollback) that finished: what it changed or would change. */
   readonly lastFullPass: FinishedWriteBack | null;
-}
-
-export interface FinishedWriteBack {
-  readonly kind: string;
-  readonly mode: string;
-  readonly status: string;
-  readonly customersChanged: number;
-  readonly tagsAdded: number;
-  readonly tagsRemoved: number;
-  readonly capped: number;
-  readonly failed: number;
-  readonly error: string | null;
-  readonly finishedAt: Date | null;
 }
 
 const UNFINISHED_WRITE_BACK = { notIn: ["completed", "failed"] };

@@ -4,6 +4,7 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { Badge, BlockStack, Card, Divider, InlineStack, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
+import type { FinishedWriteBack, WriteBackPassCounts, WriteBackProgress } from "../../domain/write-back-status";
 import { formatCount, formatDateTime } from "../format";
 import { formatDuration } from "./duration";
 import { ProgressLine } from "./progress-line";
@@ -30,30 +31,9 @@ export interface StatusCardProps {
   };
   readonly writeBack: {
     readonly mode: string;
-    readonly active: {
-      readonly kind: string;
-      readonly mode: string;
-      readonly status: string;
-      readonly customersChanged: number;
-      readonly tagsAdded: number;
-      readonly tagsRemoved: number;
-      readonly tagChanges: number;
-      readonly tagChangesSettled: number;
-      readonly fraction: number | null;
-    } | null;
+    readonly active: (Pick<WriteBackProgress<When>, keyof WriteBackPassCounts | "tagChanges" | "tagChangesSettled"> & { readonly fraction: number | null }) | null;
     /** The last full pass that finished (absent before the first). */
-    readonly last?: {
-      readonly kind: string;
-      readonly mode: string;
-      readonly status: string;
-      readonly customersChanged: number;
-      readonly tagsAdded: number;
-      readonly tagsRemoved: number;
-      readonly capped: number;
-      readonly failed: number;
-      readonly error: string | null;
-      readonly finishedAt: When;
-    } | null;
+    readonly last?: FinishedWriteBack<When> | null;
   };
 }
 
@@ -160,7 +140,7 @@ const WRITE_BACK_STEPS: Readonly<Record<string, string>> = {
 };
 
 /** One sentence on what the last full pass did, or would have done in dry-run mode. */
-export function lastPassText(last: NonNullable<StatusCardProps["writeBack"]["last"]>, timeZone: string): string {
+export function lastPassText(last: FinishedWriteBack<When>, timeZone: string): string {
   const when = last.finishedAt ? ` (${formatDateTime(last.finishedAt, timeZone)})` : "";
   const what = last.kind === "rollback" ? "Last rollback" : last.mode === "live" ? "Last write-back" : "Last dry run";
   if (last.status === "failed") return `${what}${when} failed: ${last.error ?? "no reason recorded"}. See Jobs to retry.`;
