@@ -2,22 +2,11 @@
 // segments, columns: this run's), with totals. A table, not a chart: a flow between more than a
 // handful of segments reads better as numbers (Polaris: more than 6 points → a table).
 import { BlockStack, Card, Text } from "@shopify/polaris";
+import type { MigrationMatrix } from "../../domain/run-changes";
 import { formatCount, formatShare } from "../format";
 import { CountTable } from "./count-table";
 
-export interface MigrationView {
-  readonly rows: readonly { readonly id: string | null; readonly name: string }[];
-  readonly columns: readonly { readonly id: string; readonly name: string }[];
-  readonly counts: readonly (readonly number[])[];
-  readonly rowTotals: readonly number[];
-  readonly columnTotals: readonly number[];
-  readonly stayed: number;
-  readonly inBoth: number;
-  readonly newcomers: number;
-  readonly gone: number;
-}
-
-export function MigrationTable({ migration }: { migration: MigrationView | null }) {
+export function MigrationTable({ migration }: { migration: Omit<MigrationMatrix, "previousRunId"> | null }) {
   return (
     <Card>
       <div data-testid="overview-migration">

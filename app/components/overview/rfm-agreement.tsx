@@ -2,21 +2,11 @@
 // the share of customers Shopify groups whom Segmint's RFM grid puts in the same group, and the
 // cross table of Shopify's groups against Segmint's segments.
 import { BlockStack, Card, Text } from "@shopify/polaris";
+import type { AgreementView } from "../../domain/run-changes";
 import { formatCount, formatShare } from "../format";
 import { CountTable } from "./count-table";
 
-export interface AgreementViewProps {
-  readonly customers: number;
-  readonly withShopifyGroup: number;
-  readonly sameGroup: number;
-  readonly agreement: number | null;
-  readonly groups: readonly { readonly id: string; readonly label: string }[];
-  readonly segments: readonly { readonly id: string; readonly name: string }[];
-  readonly counts: readonly (readonly number[])[];
-  readonly emptyGroups: number;
-}
-
-export function RfmAgreementCard({ agreement }: { agreement: AgreementViewProps | null }) {
+export function RfmAgreementCard({ agreement }: { agreement: AgreementView | null }) {
   return (
     <Card>
       <div data-testid="overview-rfm-agreement">

@@ -3,22 +3,12 @@
 // Each card's title links to the segment's page.
 import { Link as RemixLink } from "@remix-run/react";
 import { Badge, BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import type { SegmentCard } from "../../domain/run-changes";
 import { formatCount, formatDays, formatMoney, formatMoneyCompact, formatShare, formatSigned } from "../format";
-
-export interface SegmentCardView {
-  readonly segmentId: string;
-  readonly name: string;
-  readonly size: number;
-  readonly share: number;
-  readonly revenueMilli: number;
-  readonly revenueShare: number;
-  readonly median: { readonly recencyDays: number; readonly frequency: number; readonly monetaryMilli: number };
-  readonly change: { readonly previousSize: number; readonly delta: number } | "new" | null;
-}
 
 const orders = (n: number) => `${Number.isInteger(n) ? formatCount(n) : n.toFixed(1)} ${n === 1 ? "order" : "orders"}`;
 
-function Change({ change }: { change: SegmentCardView["change"] }) {
+function Change({ change }: { change: SegmentCard["change"] }) {
   if (change === null) return null;
   if (change === "new") return <Badge tone="new">New since the last run</Badge>;
   const pct = change.previousSize > 0 ? change.delta / change.previousSize : 0;
@@ -43,7 +33,7 @@ function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function SegmentCards({ cards, currency }: { cards: readonly SegmentCardView[]; currency: string }) {
+export function SegmentCards({ cards, currency }: { cards: readonly SegmentCard[]; currency: string }) {
   return (
     <div data-testid="overview-segment-cards">
       <InlineGrid columns={{ xs: 1, sm: 2, lg: 3 }} gap="400">
