@@ -4,31 +4,10 @@
 // text for SQLite and PostgreSQL (quoted identifiers, explicit NULL ordering, LIKE … ESCAPE).
 import type { Prisma } from "@prisma/client";
 import { sqlOf, type Db } from "../db.server";
-
-export const SEGMENT_CUSTOMER_SORTS = ["monetary", "frequency", "recency", "customer"] as const;
-export type SegmentCustomerSort = (typeof SEGMENT_CUSTOMER_SORTS)[number];
-export type SortDirection = "asc" | "desc";
+import type { SegmentCustomerRow, SegmentCustomerSort, SortDirection } from "../domain/segment-customers";
 
 /** Rows per page of the admin table: the most a page may ask for. */
 export const MAX_SEGMENT_PAGE = 50;
-
-export interface SegmentCustomerRow {
-  /** CustomerSegment.id: the keyset of the export. */
-  readonly rowId: number;
-  readonly shopifyCustomerId: string;
-  readonly segmentKey: string;
-  /** null: no purchase on or before the run's day. */
-  readonly recencyDays: number | null;
-  readonly frequency: number;
-  readonly monetaryMilli: number;
-  readonly rScore: number;
-  readonly fScore: number;
-  readonly mScore: number;
-  readonly rfmGroup: string;
-  readonly outlier: boolean;
-  /** The stored "why here" sentence. */
-  readonly explanation: string;
-}
 
 export interface SegmentCustomerQuery {
   readonly sort: SegmentCustomerSort;

@@ -5,7 +5,8 @@ import { formatMilli } from "../analytics";
 import { db as defaultDb, type Db } from "../db.server";
 import { csvRecord } from "../domain/csv";
 import { parseRunMetrics } from "../domain/run-metrics";
-import { segmentCustomersAfter, type SegmentCustomerRow } from "../models/segment-customers.server";
+import type { SegmentCustomerRow } from "../domain/segment-customers";
+import { segmentCustomersAfter } from "../models/segment-customers.server";
 import { latestCompletedRun } from "../models/segment-runs.server";
 
 /** Rows per database read of the export. */

@@ -7,11 +7,12 @@ import { z } from "zod";
 import { db as defaultDb, type Db } from "../db.server";
 import { parseRunMetrics, type RunMetrics } from "../domain/run-metrics";
 import { moneyFormatter, segmentDefinitionText, type SegmentDefinitionText } from "../domain/segment-definition";
-import { countSegmentCustomers, MAX_SEGMENT_PAGE, SEGMENT_CUSTOMER_SORTS, segmentCustomersPage, type SegmentCustomerRow, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
+import { SEGMENT_CUSTOMER_SORTS, type SegmentCustomerSort, type SegmentCustomersPage, type SortDirection } from "../domain/segment-customers";
+import { countSegmentCustomers, MAX_SEGMENT_PAGE, segmentCustomersPage } from "../models/segment-customers.server";
 import { latestCompletedRun, runModel, type StoredRun } from "../models/segment-runs.server";
 import { applySegmentWriteBack, previewSegmentWriteBack, segmentWriteBackView, type SegmentWriteBackView } from "./segment-write-back.server";
 
-export { SEGMENT_CUSTOMER_SORTS, type SegmentCustomerSort, type SortDirection } from "../models/segment-customers.server";
+export { SEGMENT_CUSTOMER_SORTS, type SegmentCustomerSort, type SortDirection } from "../domain/segment-customers";
 
 /** Customers per page of the detail table. */
 export const SEGMENT_PAGE_SIZE = MAX_SEGMENT_PAGE;
@@ -102,17 +103,6 @@ export interface SegmentCustomersParams {
   readonly direction: SortDirection;
   /** Shopify customer id or its first digits. */
   readonly search?: string;
-}
-
-export interface SegmentCustomersPage {
-  readonly rows: readonly SegmentCustomerRow[];
-  readonly total: number;
-  readonly page: number;
-  readonly pageCount: number;
-  readonly pageSize: number;
-  readonly sort: SegmentCustomerSort;
-  readonly direction: SortDirection;
-  readonly search: string;
 }
 
 export interface SegmentDetail {

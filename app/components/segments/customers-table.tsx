@@ -4,42 +4,16 @@
 import { Form, Link as RemixLink, useNavigate, useNavigation } from "@remix-run/react";
 import { BlockStack, Button, Card, IndexTable, InlineStack, Link, Pagination, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import type { SegmentCustomerSort, SegmentCustomersPage } from "../../domain/segment-customers";
 import { customerAdminUrl, formatCount, formatDays, formatMoney } from "../format";
 import { KeyboardScrollable } from "../keyboard-scroll";
 
-export type CustomerSort = "monetary" | "frequency" | "recency" | "customer";
-
-export interface CustomerRowView {
-  readonly rowId: number;
-  readonly shopifyCustomerId: string;
-  readonly recencyDays: number | null;
-  readonly frequency: number;
-  readonly monetaryMilli: number;
-  readonly rScore: number;
-  readonly fScore: number;
-  readonly mScore: number;
-  readonly rfmGroup: string;
-  readonly outlier: boolean;
-  readonly explanation: string;
-}
-
-export interface CustomersPageView {
-  readonly rows: readonly CustomerRowView[];
-  readonly total: number;
-  readonly page: number;
-  readonly pageCount: number;
-  readonly pageSize: number;
-  readonly sort: CustomerSort;
-  readonly direction: "asc" | "desc";
-  readonly search: string;
-}
-
 /** Heading index → sort key (null: not sortable). */
-const SORT_COLUMNS: readonly (CustomerSort | null)[] = ["customer", "recency", "frequency", "monetary", null, null, null];
+const SORT_COLUMNS: readonly (SegmentCustomerSort | null)[] = ["customer", "recency", "frequency", "monetary", null, null, null];
 
 interface Props {
   readonly basePath: string;
-  readonly customers: CustomersPageView;
+  readonly customers: SegmentCustomersPage;
   readonly shopDomain: string;
   readonly currency: string;
   /** The search text as typed, and its problem if any. */
@@ -47,7 +21,7 @@ interface Props {
   readonly searchError: string | undefined;
 }
 
-function hrefOf(basePath: string, c: { page: number; sort: CustomerSort; direction: "asc" | "desc"; search: string }): string {
+function hrefOf(basePath: string, c: { page: number; sort: SegmentCustomerSort; direction: "asc" | "desc"; search: string }): string {
   const p = new URLSearchParams();
   if (c.page > 1) p.set("page", String(c.page));
   if (c.sort !== "monetary") p.set("sort", c.sort);
