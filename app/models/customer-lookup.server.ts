@@ -1,6 +1,7 @@
 // Reads for the admin's customer lookup: one customer's rows across the shop's stored runs and
 // its tag history. Every query is scoped by shop (another shop's customer is not found).
 import type { Db } from "../db.server";
+import { CUSTOMER_ROW_FIGURES } from "./segment-runs.server";
 
 /** The shop's customer row for a Shopify customer id, or null. */
 export async function customerOfShop(db: Db, shopId: number, shopifyId: string) {
@@ -12,20 +13,7 @@ export async function customerRunRows(db: Db, shopId: number, customerRowId: num
   return db.customerSegment.findMany({
     where: { shopId, customerId: customerRowId, run: { shopId, status: "completed" } },
     orderBy: { runId: "desc" },
-    select: {
-      runId: true,
-      segmentKey: true,
-      recencyDays: true,
-      frequency: true,
-      monetaryMilli: true,
-      rScore: true,
-      fScore: true,
-      mScore: true,
-      rfmGroup: true,
-      explanation: true,
-      assignedAt: true,
-      run: { select: { asOf: true, metrics: true } },
-    },
+    select: { runId: true, ...CUSTOMER_ROW_FIGURES, assignedAt: true, run: { select: { asOf: true, metrics: true } } },
   });
 }
 

@@ -2,37 +2,12 @@
 // still keep their customer rows (a rollback needs them), and the newest completed run with its
 // stored plots and model. Every query is scoped by shop.
 import type { Db } from "../db.server";
-
-export interface RunHistoryRow {
-  readonly id: number;
-  readonly algorithm: string;
-  readonly status: string;
-  readonly params: string;
-  readonly metrics: string;
-  readonly customerCount: number;
-  readonly error: string | null;
-  readonly startedAt: Date;
-  readonly finishedAt: Date | null;
-  readonly durationMs: number | null;
-}
-
-const HISTORY_FIELDS = {
-  id: true,
-  algorithm: true,
-  status: true,
-  params: true,
-  metrics: true,
-  customerCount: true,
-  error: true,
-  startedAt: true,
-  finishedAt: true,
-  durationMs: true,
-} as const;
+import { RUN_FIELDS, type StoredRun } from "./segment-runs.server";
 
 /** One page of the shop's runs, newest first, and how many runs the shop has. */
-export async function runHistoryPage(db: Db, shopId: number, skip: number, take: number): Promise<{ rows: RunHistoryRow[]; total: number }> {
+export async function runHistoryPage(db: Db, shopId: number, skip: number, take: number): Promise<{ rows: StoredRun[]; total: number }> {
   const [rows, total] = await Promise.all([
-    db.segmentRun.findMany({ where: { shopId }, orderBy: { id: "desc" }, skip, take, select: HISTORY_FIELDS }),
+    db.segmentRun.findMany({ where: { shopId }, orderBy: { id: "desc" }, skip, take, select: RUN_FIELDS }),
     db.segmentRun.count({ where: { shopId } }),
   ]);
   return { rows, total };

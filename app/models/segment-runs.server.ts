@@ -184,7 +184,8 @@ export async function failRun(db: Db, shopId: number, runId: number, error: unkn
   ]);
 }
 
-const RUN_FIELDS = {
+/** The columns of a StoredRun (everything but the large model and plots JSON). */
+export const RUN_FIELDS = {
   id: true,
   algorithm: true,
   asOf: true,
@@ -293,6 +294,19 @@ export interface StoredCustomerRow extends Omit<CustomerSegmentRow, "customerId"
   readonly customerRowId: number;
 }
 
+/** A stored customer row's segment and figures: its RFM values and scores, group and "why here" sentence. */
+export const CUSTOMER_ROW_FIGURES = {
+  segmentKey: true,
+  recencyDays: true,
+  frequency: true,
+  monetaryMilli: true,
+  rScore: true,
+  fScore: true,
+  mScore: true,
+  rfmGroup: true,
+  explanation: true,
+} as const;
+
 /**
  * The run's rows of these customers (Shopify customer ids); one statement (the customers by
  * (shopId, shopifyId) in a subquery, the rows by [runId, customerId]), so it needs no other read first.
@@ -301,20 +315,7 @@ export async function runRowsOfCustomers(db: Db, shopId: number, runId: number, 
   if (shopifyCustomerIds.length === 0) return [];
   const rows = await db.customerSegment.findMany({
     where: { shopId, runId, customer: { shopId, shopifyId: { in: [...shopifyCustomerIds] } } },
-    select: {
-      customerId: true,
-      segmentKey: true,
-      cluster: true,
-      outlier: true,
-      recencyDays: true,
-      frequency: true,
-      monetaryMilli: true,
-      rScore: true,
-      fScore: true,
-      mScore: true,
-      rfmGroup: true,
-      explanation: true,
-    },
+    select: { customerId: true, cluster: true, outlier: true, ...CUSTOMER_ROW_FIGURES },
   });
   return rows.map(({ customerId, monetaryMilli, ...r }) => ({ ...r, customerRowId: customerId, monetaryMilli: Number(monetaryMilli) }));
 }

@@ -8,8 +8,8 @@ import { db as defaultDb, type Db } from "../db.server";
 import type { RunHistoryEntry } from "../domain/run-history";
 import { parseRunMetrics } from "../domain/run-metrics";
 import { parseRunPlots, plotsForDisplay, segmentNamesOfModel, type RunPlots } from "../domain/run-plots";
-import { latestRunWithPlots, runHistoryPage, runsWithRows, type RunHistoryRow } from "../models/run-history.server";
-import { latestCompletedRun, runById, RUNS_KEPT_WITH_ROWS } from "../models/segment-runs.server";
+import { latestRunWithPlots, runHistoryPage, runsWithRows } from "../models/run-history.server";
+import { latestCompletedRun, runById, RUNS_KEPT_WITH_ROWS, type StoredRun } from "../models/segment-runs.server";
 import { shopById, updateShopSettings } from "../models/shops.server";
 import { JOB } from "../queue/job-types";
 import { singletonState } from "../queue/queue.server";
@@ -153,7 +153,7 @@ function kOfRun(algorithm: string, metricsJson: string, requestedK: string | nul
   return { k: null, silhouette };
 }
 
-function historyEntry(row: RunHistoryRow, keepsRows: boolean, latestCompletedId: number | null): RunHistoryEntry {
+function historyEntry(row: StoredRun, keepsRows: boolean, latestCompletedId: number | null): RunHistoryEntry {
   const params = paramsOf(row.params);
   const { k, silhouette } = kOfRun(row.algorithm, row.metrics, params.k);
   return {
@@ -220,7 +220,7 @@ export async function modelPage(db: Db, shopId: number, options: { page?: number
   ]);
 
   let candidate: ModelPageData["rollbackCandidate"] = null;
-  let candidateRow: RunHistoryRow | null = null;
+  let candidateRow: StoredRun | null = null;
   if (options.confirmRollback != null) {
     const id = runIdSchema.safeParse(options.confirmRollback);
     const run = id.success ? await runById(db, shopId, id.data) : null;
