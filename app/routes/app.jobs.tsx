@@ -6,7 +6,7 @@ import { JOB_STATUS_FILTERS } from "../components/jobs/job-labels";
 import { JobsTable } from "../components/jobs/jobs-table";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
-import { adminShop } from "../services/admin-shop.server";
+import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../services/jobs.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 import { formatCount } from "../components/format";
@@ -20,9 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { session } = await requireAdmin(request);
-  const shop = await adminShop(session.shop);
-  if (!shop) throw new Response("Segmint is not installed in this store yet", { status: 404 });
+  const shop = await requireInstalledShop(request);
   const form = parseRetryForm(await request.formData());
   if (!form.ok) return json({ errors: form.errors }, { status: 400 });
   const result = await retryShopJob(shop.id, form.jobId);

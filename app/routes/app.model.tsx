@@ -8,7 +8,7 @@ import { RollbackConfirm } from "../components/model/rollback-confirm";
 import { RunHistory } from "../components/model/run-history";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
-import { adminShop } from "../services/admin-shop.server";
+import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { loadModelPage, modelAction } from "../services/model-page.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
@@ -22,9 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { session } = await requireAdmin(request);
-  const shop = await adminShop(session.shop);
-  if (!shop) throw new Response("Segmint is not installed in this store yet", { status: 404 });
+  const shop = await requireInstalledShop(request);
   const result = await modelAction(shop.id, await request.formData());
   if (result.intent === "not-found") throw new Response(`${result.what} not found in this store`, { status: 404 });
   return data(result, { status: result.status });

@@ -1,14 +1,11 @@
 // /app/segments/:segmentKey/export — a resource route: the segment's customers as a CSV download,
 // streamed from the database page by page (services/segment-export.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { adminShop } from "../services/admin-shop.server";
+import { requireInstalledShop } from "../services/admin-shop.server";
 import { openSegmentExport } from "../services/segment-export.server";
-import { requireAdmin } from "../shopify/admin-auth.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { session } = await requireAdmin(request);
-  const shop = await adminShop(session.shop);
-  if (!shop) throw new Response("Segmint is not installed in this store yet", { status: 404 });
+  const shop = await requireInstalledShop(request);
   const out = await openSegmentExport(shop.id, params.segmentKey ?? "");
   if (!out) throw new Response("Segment not found in this store", { status: 404 });
   return new Response(out.body, {

@@ -13,7 +13,7 @@ import { DefinitionCard } from "../components/segments/definition-card";
 import { ProfileCharts } from "../components/segments/profile-charts";
 import { SegmentWriteBackCard } from "../components/segment-write-back";
 import { segmentHref } from "../components/segments/segments-table";
-import { adminShop } from "../services/admin-shop.server";
+import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { parseSegmentQuery, segmentDetailPage, segmentPageAction } from "../services/segments.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 
@@ -29,9 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { session } = await requireAdmin(request);
-  const shop = await adminShop(session.shop);
-  if (!shop) throw new Response("Segmint is not installed in this store yet", { status: 404 });
+  const shop = await requireInstalledShop(request);
   const result = await segmentPageAction(shop.id, params.segmentKey ?? "", await request.formData());
   if (result.status === 404) throw new Response(result.body.message, { status: 404 });
   return json(result.body, { status: result.status });

@@ -6,7 +6,7 @@ import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
 import { DataStatement } from "../components/settings/data-statement";
 import { SettingsForm } from "../components/settings/settings-form";
-import { adminShop } from "../services/admin-shop.server";
+import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { WEEKDAY_NAMES } from "../services/refresh-schedule.server";
 import { loadSettings, settingsAction } from "../services/settings.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
@@ -20,9 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { session } = await requireAdmin(request);
-  const shop = await adminShop(session.shop);
-  if (!shop) throw new Response("Segmint is not installed in this store yet", { status: 404 });
+  const shop = await requireInstalledShop(request);
   const result = await settingsAction(shop.id, await request.formData());
   return result.ok ? data({ ok: true as const, message: result.message }) : data({ ok: false as const, errors: result.errors }, { status: 400 });
 }
