@@ -7,6 +7,7 @@ import { useState } from "react";
 import type { SegmentCustomerSort, SegmentCustomersPage } from "../../domain/segment-customers";
 import { customerAdminUrl, formatCount, formatDays, formatMoney } from "../format";
 import { KeyboardScrollable } from "../keyboard-scroll";
+import { NumericCell } from "../numeric-cell";
 
 /** Heading index → sort key (null: not sortable). */
 const SORT_COLUMNS: readonly (SegmentCustomerSort | null)[] = ["customer", "recency", "frequency", "monetary", null, null, null];
@@ -125,21 +126,9 @@ export function CustomersTable({ basePath, customers, shopDomain, currency, sear
                       </RemixLink>
                     </BlockStack>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" numeric alignment="end">
-                      {r.recencyDays === null ? "No purchase" : formatDays(r.recencyDays)}
-                    </Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" numeric alignment="end">
-                      {formatCount(r.frequency)}
-                    </Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" numeric alignment="end">
-                      {formatMoney(r.monetaryMilli, currency)}
-                    </Text>
-                  </IndexTable.Cell>
+                  <NumericCell>{r.recencyDays === null ? "No purchase" : formatDays(r.recencyDays)}</NumericCell>
+                  <NumericCell>{formatCount(r.frequency)}</NumericCell>
+                  <NumericCell>{formatMoney(r.monetaryMilli, currency)}</NumericCell>
                   <IndexTable.Cell>{r.frequency > 0 ? `${r.rScore} · ${r.fScore} · ${r.mScore}` : "—"}</IndexTable.Cell>
                   <IndexTable.Cell>{r.rfmGroup}</IndexTable.Cell>
                   <IndexTable.Cell>

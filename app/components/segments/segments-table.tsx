@@ -4,6 +4,7 @@ import { Link as RemixLink } from "@remix-run/react";
 import { IndexTable, Text } from "@shopify/polaris";
 import { formatCount, formatDays, formatMoney, formatShare } from "../format";
 import { KeyboardScrollable } from "../keyboard-scroll";
+import { NumericCell } from "../numeric-cell";
 
 export interface SegmentRowView {
   readonly id: string;
@@ -52,36 +53,12 @@ export function SegmentsTable({ segments, currency }: { segments: readonly Segme
                   </RemixLink>
                 </Text>
               </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" numeric alignment="end">
-                  <span data-testid={`segment-size-${s.id}`}>{formatCount(s.size)}</span>
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" numeric alignment="end">
-                  {formatShare(s.share)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" numeric alignment="end">
-                  {formatShare(s.revenueShare)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" numeric alignment="end">
-                  {s.medianRecencyDays === null ? dash : formatDays(s.medianRecencyDays)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" numeric alignment="end">
-                  {s.medianFrequency === null ? dash : orders(s.medianFrequency)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" numeric alignment="end">
-                  {s.medianMonetaryMilli === null ? dash : formatMoney(s.medianMonetaryMilli, currency)}
-                </Text>
-              </IndexTable.Cell>
+              <NumericCell><span data-testid={`segment-size-${s.id}`}>{formatCount(s.size)}</span></NumericCell>
+              <NumericCell>{formatShare(s.share)}</NumericCell>
+              <NumericCell>{formatShare(s.revenueShare)}</NumericCell>
+              <NumericCell>{s.medianRecencyDays === null ? dash : formatDays(s.medianRecencyDays)}</NumericCell>
+              <NumericCell>{s.medianFrequency === null ? dash : orders(s.medianFrequency)}</NumericCell>
+              <NumericCell>{s.medianMonetaryMilli === null ? dash : formatMoney(s.medianMonetaryMilli, currency)}</NumericCell>
               <IndexTable.Cell>
                 <div style={{ whiteSpace: "normal", minWidth: "16rem", maxWidth: "28rem" }}>
                   <Text as="span" variant="bodySm">
