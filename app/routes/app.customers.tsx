@@ -3,14 +3,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, InlineStack, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { CustomerSegmentCard } from "../components/customers/customer-segment-card";
 import { SegmentHistoryCard, TagHistoryCard } from "../components/customers/customer-history";
 import { CustomerSearchForm } from "../components/customers/customer-search-form";
 import { customerAdminUrl } from "../components/format";
-import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
+import { InstallingCard } from "../components/installing-card";
 import { adminShop } from "../services/admin-shop.server";
 import { lookupCustomer } from "../services/customer-lookup.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
@@ -38,11 +38,7 @@ export default function Customers() {
   if (!data.installed) {
     return (
       <Page title="Customers">
-        <Card>
-          <EmptyState heading="Segmint is finishing its installation" image={EMPTY_ILLUSTRATION} action={{ content: "Reload", url: "/app/customers" }}>
-            <p>Customer lookup works once Segmint is installed in this store and has synced its orders. This takes a few seconds.</p>
-          </EmptyState>
-        </Card>
+        <InstallingCard reloadUrl="/app/customers">Customer lookup works once Segmint is installed in this store and has synced its orders. This takes a few seconds.</InstallingCard>
       </Page>
     );
   }

@@ -10,6 +10,7 @@ import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../services/jobs.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
 import { formatCount } from "../components/format";
+import { InstallingCard } from "../components/installing-card";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await requireAdmin(request);
@@ -36,11 +37,7 @@ export default function Jobs() {
   if (!data.installed) {
     return (
       <Page title="Jobs">
-        <Card>
-          <EmptyState heading="Segmint is finishing its installation" image={EMPTY_ILLUSTRATION} action={{ content: "Reload", url: "/app/jobs" }}>
-            <p>Background jobs appear here once Segmint is installed in this store. This takes a few seconds.</p>
-          </EmptyState>
-        </Card>
+        <InstallingCard reloadUrl="/app/jobs">Background jobs appear here once Segmint is installed in this store. This takes a few seconds.</InstallingCard>
       </Page>
     );
   }

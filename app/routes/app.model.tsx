@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Card, EmptyState, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { ModelCharts } from "../components/model/model-charts";
 import { ModelSettingsForm } from "../components/model/model-settings-form";
 import { RollbackConfirm } from "../components/model/rollback-confirm";
 import { RunHistory } from "../components/model/run-history";
-import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
+import { InstallingCard } from "../components/installing-card";
 import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { loadModelPage, modelAction } from "../services/model-page.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
@@ -36,11 +36,7 @@ export default function ModelPage() {
   if (!page.installed) {
     return (
       <Page title="Model">
-        <Card>
-          <EmptyState heading="Segmint is finishing its installation" image={EMPTY_ILLUSTRATION} action={{ content: "Reload", url: "/app/model" }}>
-            <p>The model settings and charts appear here once Segmint is installed in this store. This takes a few seconds.</p>
-          </EmptyState>
-        </Card>
+        <InstallingCard reloadUrl="/app/model">The model settings and charts appear here once Segmint is installed in this store. This takes a few seconds.</InstallingCard>
       </Page>
     );
   }

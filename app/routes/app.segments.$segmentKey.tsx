@@ -4,15 +4,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { BlockStack, Button, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { formatCount, formatMoneyCompact, formatShare } from "../components/format";
-import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
 import { CustomersTable } from "../components/segments/customers-table";
 import { DefinitionCard } from "../components/segments/definition-card";
 import { ProfileCharts } from "../components/segments/profile-charts";
 import { SegmentWriteBackCard } from "../components/segment-write-back";
 import { segmentHref } from "../components/segments/segments-table";
+import { InstallingCard } from "../components/installing-card";
 import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { parseSegmentQuery, segmentDetailPage, segmentPageAction } from "../services/segments.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
@@ -41,11 +41,7 @@ export default function SegmentPage() {
   if (!data.installed) {
     return (
       <Page title="Segment" backAction={{ content: "Segments", url: "/app/segments" }}>
-        <Card>
-          <EmptyState heading="Segmint is finishing its installation" image={EMPTY_ILLUSTRATION} action={{ content: "Reload", url: "/app/segments" }}>
-            <p>Segments appear here once Segmint is installed in this store. This takes a few seconds.</p>
-          </EmptyState>
-        </Card>
+        <InstallingCard reloadUrl="/app/segments">Segments appear here once Segmint is installed in this store. This takes a few seconds.</InstallingCard>
       </Page>
     );
   }

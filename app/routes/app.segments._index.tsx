@@ -7,6 +7,7 @@ import { formatCount, formatDate } from "../components/format";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
 import { PageError } from "../components/overview/page-error";
 import { SegmentsTable } from "../components/segments/segments-table";
+import { InstallingCard } from "../components/installing-card";
 import { adminShop } from "../services/admin-shop.server";
 import { segmentsListPage } from "../services/segments.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
@@ -25,11 +26,7 @@ export default function Segments() {
   if (!data.installed) {
     return (
       <Page title="Segments">
-        <Card>
-          <EmptyState heading="Segmint is finishing its installation" image={EMPTY_ILLUSTRATION} action={{ content: "Reload", url: "/app/segments" }}>
-            <p>Segments appear here once Segmint is installed in this store and has read its orders. This takes a few seconds.</p>
-          </EmptyState>
-        </Card>
+        <InstallingCard reloadUrl="/app/segments">Segments appear here once Segmint is installed in this store and has read its orders. This takes a few seconds.</InstallingCard>
       </Page>
     );
   }

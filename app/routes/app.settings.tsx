@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { Banner, Card, EmptyState, Layout, Page } from "@shopify/polaris";
-import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
+import { Banner, Layout, Page } from "@shopify/polaris";
 import { PageError } from "../components/overview/page-error";
 import { DataStatement } from "../components/settings/data-statement";
 import { SettingsForm } from "../components/settings/settings-form";
+import { InstallingCard } from "../components/installing-card";
 import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { WEEKDAY_NAMES } from "../services/refresh-schedule.server";
 import { loadSettings, settingsAction } from "../services/settings.server";
@@ -31,11 +31,7 @@ export default function SettingsPage() {
   if (!page.installed) {
     return (
       <Page title="Settings">
-        <Card>
-          <EmptyState heading="Segmint is finishing its installation" image={EMPTY_ILLUSTRATION} action={{ content: "Reload", url: "/app/settings" }}>
-            <p>Settings appear here once Segmint is installed in this store. This takes a few seconds.</p>
-          </EmptyState>
-        </Card>
+        <InstallingCard reloadUrl="/app/settings">Settings appear here once Segmint is installed in this store. This takes a few seconds.</InstallingCard>
       </Page>
     );
   }
