@@ -2,7 +2,7 @@
 // still keep their customer rows (a rollback needs them), and the newest completed run with its
 // stored plots and model. Every query is scoped by shop.
 import type { Db } from "../db.server";
-import { RUN_FIELDS, type StoredRun } from "./segment-runs.server";
+import { oldestRunKeepingRows, RUN_FIELDS, type StoredRun } from "./segment-runs.server";
 
 /** One page of the shop's runs, newest first, and how many runs the shop has. */
 export async function runHistoryPage(db: Db, shopId: number, skip: number, take: number): Promise<{ rows: StoredRun[]; total: number }> {
@@ -14,12 +14,13 @@ export async function runHistoryPage(db: Db, shopId: number, skip: number, take:
 }
 
 /**
- * Which of these runs of the shop still have customer rows (older runs are pruned, keeping their
- * metrics). One indexed existence probe per run ([runId, segmentKey] index), never a count.
+ * Which of these completed runs of the shop keep their customer rows under the retention rule
+ * (older runs are pruned, keeping their metrics). A run the rule drops but the prune after the
+ * latest refresh has not reached yet counts as dropped; rollbackTags checks the rows themselves.
  */
 export async function runsWithRows(db: Db, shopId: number, runIds: readonly number[]): Promise<Set<number>> {
-  const found = await Promise.all(runIds.map((runId) => db.customerSegment.findFirst({ where: { runId, shopId }, select: { runId: true } })));
-  return new Set(found.flatMap((r) => (r ? [r.runId] : [])));
+  const oldestKept = await oldestRunKeepingRows(db, shopId);
+  return new Set(runIds.filter((id) => id >= oldestKept));
 }
 
 export interface RunWithPlots {

@@ -411,9 +411,18 @@ export async function failInterruptedRuns(db: Db, shopId: number, at = new Date(
  * The runs themselves (parameters, metrics, model) stay as history.
  */
 export async function pruneRunRows(db: Db, shopId: number, keep: number): Promise<number> {
-  const kept = await db.segmentRun.findMany({ where: { shopId, status: "completed" }, orderBy: { id: "desc" }, take: keep, select: { id: true } });
-  if (kept.length < keep) return 0;
-  const oldestKept = kept[kept.length - 1]!.id;
+  const oldestKept = await oldestRunKeepingRows(db, shopId, keep);
+  if (oldestKept === 0) return 0;
   const { count } = await db.customerSegment.deleteMany({ where: { shopId, runId: { lt: oldestKept } } });
   return count;
+}
+
+/**
+ * The retention rule, read from the runs alone: the id of the `keep`-th newest completed run (runs
+ * older than it lose their customer rows at the next prune), or 0 while fewer runs completed.
+ * Cheaper than probing CustomerSegment per run, which PostgreSQL answered with a table scan each.
+ */
+export async function oldestRunKeepingRows(db: Db, shopId: number, keep = RUNS_KEPT_WITH_ROWS): Promise<number> {
+  const kept = await db.segmentRun.findMany({ where: { shopId, status: "completed" }, orderBy: { id: "desc" }, take: keep, select: { id: true } });
+  return kept.length < keep ? 0 : kept[kept.length - 1]!.id;
 }
