@@ -5,8 +5,6 @@
 // between the steps re-runs the job, whose new run gets the pass, and the run the crash left
 // "running" is marked interrupted at the next start.
 import { failInterruptedRuns, pruneRunRows, RUNS_KEPT_WITH_ROWS } from "../models/segment-runs.server";
-
-export { RUNS_KEPT_WITH_ROWS }; // bench/admin imports it from here (until it imports the model)
 import { refreshSegments } from "../services/refresh-segments.server";
 import { startWriteBack } from "../services/write-back.server";
 import { TerminalJobError } from "../queue/errors.server";
