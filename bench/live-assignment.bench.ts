@@ -27,13 +27,12 @@ import { applyMigrations } from "../app/db/migrate.server";
 import { reassignCustomers } from "../app/services/live-assignment.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
 import { environmentNote, fmtN, mdTable, parseArgs, peakMB, previousResults, runTsChild, scratchPostgresDatabase, TMP_DIR, writeResults, type Measurement } from "./run";
-import { syntheticRfm } from "./synthetic-rfm";
+import { seedSyntheticStore, syntheticCustomerId } from "./synthetic-store";
 
 const SELF = fileURLToPath(import.meta.url);
 const SHOP = "live-bench.myshopify.com";
 /** The store's day: the refresh and every new order are dated on it. */
 const AS_OF = new Date("2026-06-01T16:00:00Z");
-const DAY = 86_400_000;
 const WARM_UP = 20;
 
 interface Options {
@@ -44,53 +43,9 @@ interface Options {
   seed: number;
 }
 
-const customerId = (c: number): string => String(7_000_000_000_000 + c);
-
-/** Writes the synthetic store through Prisma (not timed). */
-async function seed(db: Db, o: Options): Promise<void> {
-  const shop = await db.shop.create({ data: { domain: SHOP, timezone: "America/New_York", writeBackMode: "dry-run" } });
-  const profiles = syntheticRfm(o.customers, o.seed);
-  const rng = createRng(o.seed + 1);
-  const BATCH = 2000;
-  let orderSeq = 0;
-  for (let first = 0; first < o.customers; first += BATCH) {
-    const last = Math.min(o.customers, first + BATCH);
-    const customers = await db.customer.createManyAndReturn({
-      data: Array.from({ length: last - first }, (_, k) => ({ shopId: shop.id, shopifyId: customerId(first + k) })),
-      select: { id: true, shopifyId: true },
-    });
-    const orders: { shopId: number; shopifyId: string; customerId: number; processedAt: Date; shopifyUpdatedAt: Date; currency: string; grossMilli: bigint; netMilli: bigint }[] = [];
-    const refunds = new Map<string, bigint>();
-    customers.forEach((customer, k) => {
-      const c = first + k;
-      const recency = profiles.data[c * 3]!;
-      const frequency = profiles.data[c * 3 + 1]!;
-      const monetary = profiles.data[c * 3 + 2]!;
-      const perOrder = Math.max(1000, Math.round((Math.abs(monetary) * 1000) / frequency / 10) * 10);
-      for (let j = 0; j < frequency; j++) {
-        // The last order `recency` days before the store's day, the earlier ones before it.
-        const daysAgo = recency + (j === 0 ? 0 : Math.floor(rng() * (730 - recency)));
-        const at = new Date(AS_OF.getTime() - daysAgo * DAY - Math.floor(rng() * 8) * 3_600_000);
-        const shopifyId = String(5_000_000_000_000 + ++orderSeq);
-        orders.push({ shopId: shop.id, shopifyId, customerId: customer.id, processedAt: at, shopifyUpdatedAt: at, currency: "USD", grossMilli: BigInt(perOrder), netMilli: BigInt(perOrder) });
-        if (monetary < 0 && j === 0) refunds.set(shopifyId, BigInt(perOrder));
-      }
-    });
-    const created = await db.order.createManyAndReturn({ data: orders, select: { id: true, shopifyId: true, grossMilli: true, processedAt: true } });
-    const half = (g: bigint): bigint => (g / 20n) * 10n;
-    await db.orderLine.createMany({
-      data: created.flatMap((order) => [
-        { shopId: shop.id, orderId: order.id, shopifyId: `${order.shopifyId}-1`, productId: String(1 + (order.id % 500)), quantity: 1, unitPriceMilli: half(order.grossMilli) },
-        { shopId: shop.id, orderId: order.id, shopifyId: `${order.shopifyId}-2`, productId: String(1 + (order.id % 377)), quantity: 1, unitPriceMilli: order.grossMilli - half(order.grossMilli) },
-      ]),
-    });
-    const refunded = created.filter((order) => refunds.has(order.shopifyId));
-    if (refunded.length > 0) {
-      await db.refund.createMany({
-        data: refunded.map((order) => ({ shopId: shop.id, orderId: order.id, shopifyId: `r${order.shopifyId}`, processedAt: new Date(order.processedAt.getTime() + DAY), amountMilli: refunds.get(order.shopifyId)! })),
-      });
-    }
-  }
+/** Writes the synthetic store through Prisma (not timed): bench/synthetic-store.ts, shared with the admin bench. */
+function seed(db: Db, o: Options): Promise<number> {
+  return seedSyntheticStore(db, { domain: SHOP, customers: o.customers, seed: o.seed, asOf: AS_OF });
 }
 
 /** The store's database: SQLite, written once per (customers, seed) and copied per run; or a fresh PostgreSQL database. */
@@ -137,7 +92,7 @@ async function measure(url: string, samples: number, seedValue: number): Promise
   const rng = createRng(seedValue);
   let orderSeq = 0;
   const newOrder = async (): Promise<string> => {
-    const shopifyId = customerId(Math.floor(rng() * customers));
+    const shopifyId = syntheticCustomerId(Math.floor(rng() * customers));
     const customer = await db.customer.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId } } });
     const gross = BigInt(1000 * (10 + Math.floor(rng() * 200)));
     const order = await db.order.create({
