@@ -8,7 +8,9 @@
 //   3. the app (server.ts, production build) with the simulator transport seam, which refuses to
 //      start unless every URL is local;
 //   4. prints progress, the URLs and the synced counts, then one line each when the first refresh,
-//      the write-back and the Shopify segment sync complete (read from the database). Ctrl+C stops everything.
+//      the write-back and the Shopify segment sync complete (read from the database);
+//   5. adds last week (a refresh as of a week before the store's day, then one as of the day), so
+//      the admin shows what changed since last week. Ctrl+C stops everything.
 // Environment: PORT (default 3000); SEGMINT_DEMO_DB, the SQLite file to (re)create (default
 // .data/demo.db; a relative path is taken from the repository root), so the browser tests run a demo
 // of their own without replacing a developer's; SEGMINT_DEMO_SHOP (the simulated shop's domain).
@@ -22,7 +24,10 @@ import { createDb } from "../app/db.server";
 import { applyMigrations } from "../app/db/migrate.server";
 import { findShop, updateShopSettings, type ShopSettingsPatch } from "../app/models/shops.server";
 import { storeSummary } from "../app/models/store-summary.server";
+import { parseRunMetrics } from "../app/domain/run-metrics";
 import { onShopInstalled } from "../app/services/install.server";
+import { refreshSegments } from "../app/services/refresh-segments.server";
+import { startWriteBack } from "../app/services/write-back.server";
 import { simulatorAdmin } from "../simulator/admin-client";
 import { defaultOnlineRetailPath } from "../simulator/seed-online-retail";
 import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
@@ -177,6 +182,29 @@ async function main(): Promise<void> {
   );
   const shopId = installed.id;
   await followSegments(db, sim, shopId, options);
+  await addLastWeek(db, shopId, options);
+}
+
+/**
+ * A store that has used Segmint for a while has last week's run to compare with; the demo's store
+ * was installed a minute ago. So, once the first refresh and its write-back are done, the demo runs
+ * the weekly refresh's own code twice: as of a week before the store's day, then as of the day
+ * again (warm-started from last week's model, as a weekly refresh is). The Overview then shows what
+ * changed since last week (the migration table, each segment's change). The last run's write-back
+ * follows, as after any refresh.
+ */
+async function addLastWeek(db: ReturnType<typeof createDb>, shopId: number, options: DemoOptions): Promise<void> {
+  const first = await db.segmentRun.findFirst({ where: { shopId, status: "completed" }, orderBy: { id: "asc" } });
+  if (!first) return;
+  const weekBefore = new Date(first.asOf.getTime() - 7 * 86_400_000);
+  log(`a week of history: refreshing as of ${weekBefore.toISOString().slice(0, 10)}, then as of ${first.asOf.toISOString().slice(0, 10)} again, so the Overview shows what changed since last week…`);
+  await refreshSegments(db, shopId, { reason: "schedule", asOf: weekBefore });
+  const latest = await refreshSegments(db, shopId, { reason: "schedule", asOf: first.asOf });
+  const migration = parseRunMetrics((await db.segmentRun.findUniqueOrThrow({ where: { id: latest.runId } })).metrics).migration;
+  const moved = migration ? migration.rows.filter((r) => r.from !== null && r.from !== r.to).reduce((n, r) => n + r.customers, 0) : 0;
+  const arrived = migration ? migration.rows.filter((r) => r.from === null).reduce((n, r) => n + r.customers, 0) : 0;
+  if (options.writeBack !== "off") await startWriteBack(db, shopId, { kind: "refresh", runId: latest.runId });
+  log(`last week's comparison ready: ${fmt(moved)} customers changed segment and ${fmt(arrived)} are new since ${weekBefore.toISOString().slice(0, 10)} (run ${latest.runId}; the Overview's migration table)`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -30,7 +30,7 @@ const inCI = Boolean(process.env.CI) && process.env.CI !== "false" && process.en
 const haveChromium = fs.existsSync(CHROMIUM);
 const require = createRequire(import.meta.url);
 
-/** The demo's own lines: the URLs, then "first refresh completed". Seeding + backfill + refresh ≈ 1–2 min. */
+/** The demo's own lines: the URLs, "first refresh completed", then "last week's comparison ready". Seeding + backfill + refreshes ≈ 1–2 min. */
 const DEMO_READY_MS = 6 * 60_000;
 const STEP_MS = 4 * 60_000;
 
@@ -76,7 +76,8 @@ async function startDemo(dbFile: string): Promise<Demo> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the demo did not complete its first refresh within ${DEMO_READY_MS / 60_000} min:\n${excerpt(out)}`)), DEMO_READY_MS);
       const check = () => {
-        if (/first refresh completed/.test(out)) {
+        // The demo then adds last week's run (so the Overview has a migration): wait for that too.
+        if (/last week's comparison ready/.test(out)) {
           clearTimeout(timer);
           resolve();
         } else if (/first refresh (failed|did not complete)/.test(out)) {
@@ -264,7 +265,7 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
     }
   }
 
-  it("Overview (/app): store counts, sync status, one card per segment", async () => {
+  it("Overview (/app): store counts, sync status, one card per segment, what changed since last week", async () => {
     const { segments } = readDb(dbFile);
     await visit("/app", "overview", async (page) => {
       await expect.poll(() => page.getByTestId("stat-customers").textContent()).toContain("4,372");
@@ -272,6 +273,9 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       const cards = page.getByTestId("overview-segment-cards").locator('[data-testid^="segment-card-size-"]');
       expect(await cards.count(), "one card per segment of the latest run").toBe(segments.length);
       for (const x of segments) expect(await page.getByTestId(`segment-card-size-${x.key}`).textContent()).toBe(x.size.toLocaleString("en-US"));
+      // The demo's last-week run: the migration table and a change on the cards.
+      await page.getByTestId("overview-migration-table").waitFor();
+      expect(await page.locator('[data-testid^="segment-card-change-"]').count()).toBeGreaterThan(0);
     });
   }, STEP_MS);
 

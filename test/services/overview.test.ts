@@ -257,6 +257,7 @@ describeEachDatabase("overview", (provider) => {
       expect(lastPassText(o.writeBack.last!, "UTC")).toBe(
         "Last dry run (2 Nov 2026, 00:01 UTC): 40 customers would change (38 tags added, 5 removed); 2 skipped (they would pass Shopify's 250 tags). Nothing was written; each segment's page previews and applies its own tags.",
       );
+      expect(lastPassText({ ...o.writeBack.last!, tagsAdded: 0, tagsRemoved: 0 }, "UTC")).toMatch(/: 40 customers would change; 2 skipped/);
       expect(lastPassText({ ...o.writeBack.last!, status: "failed", error: "Shopify refused the file" }, "UTC")).toMatch(/^Last dry run .* failed: Shopify refused the file\. See Jobs to retry\.$/);
       const ob = await shopOverview(b.domain, b, t.db, NOW);
       expect(ob.writeBack.last).toBeNull();

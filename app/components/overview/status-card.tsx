@@ -149,7 +149,8 @@ export function lastPassText(last: FinishedWriteBack<When>, timeZone: string): s
   const failed = last.failed > 0 ? `; ${formatCount(last.failed)} failed` : "";
   return last.mode === "live"
     ? `${what}${when}: ${formatCount(last.customersChanged)} customers changed in Shopify (${tags})${capped}${failed}.`
-    : `${what}${when}: ${formatCount(last.customersChanged)} customers would change (${tags})${capped}. Nothing was written; each segment's page previews and applies its own tags.`;
+    : // A dry run plans per customer; its tag counts are those of written tags, so none (0, 0) is no news.
+      `${what}${when}: ${formatCount(last.customersChanged)} customers would change${last.tagsAdded + last.tagsRemoved > 0 ? ` (${tags})` : ""}${capped}. Nothing was written; each segment's page previews and applies its own tags.`;
 }
 
 function WriteBackStatus({ writeBack, timeZone }: Pick<StatusCardProps, "writeBack" | "timeZone">) {
