@@ -36,20 +36,19 @@
  * other's last figures).
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createDb, type Db } from "../app/db.server";
-import { applyMigrations } from "../app/db/migrate.server";
 import { segmentTags } from "../app/domain/tags";
 import { RUNS_KEPT_WITH_ROWS } from "../app/models/segment-runs.server";
 import { MAX_SEGMENT_PAGE } from "../app/models/segment-customers.server";
 import { latestCompletedRun, runAssignments, pruneRunRows } from "../app/models/segment-runs.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
-import { BENCH_DIR, environmentNote, fmtN, mdTable, parseArgs, peakMB, PG_ADMIN_URL, previousResults, scratchPostgresDatabase, TMP_DIR, writeResults } from "./run";
-import { seedSyntheticStore, syntheticCustomerId } from "./synthetic-store";
+import { BENCH_DIR, environmentNote, fmtN, mdTable, parseArgs, peakMB, PG_ADMIN_URL, previousResults, scratchPostgresDatabase, writeResults } from "./run";
+import { seedSyntheticStore, sqliteStoreCopy, syntheticCustomerId } from "./synthetic-store";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(BENCH_DIR, "..");
@@ -131,13 +130,6 @@ async function onPostgresAdmin(sql: string[]): Promise<unknown[][]> {
   return out;
 }
 
-function readThrough(file: string): void {
-  const fd = openSync(file, "r");
-  const buffer = Buffer.alloc(1 << 20);
-  while (readSync(fd, buffer, 0, buffer.length, null) > 0);
-  closeSync(fd);
-}
-
 async function prepareDatabase(o: Options): Promise<{ url: string; drop(): Promise<void> }> {
   if (o.postgres) {
     // Built once per (customers, runs, seed) as a template database; each bench run works on a copy.
@@ -158,27 +150,7 @@ async function prepareDatabase(o: Options): Promise<{ url: string; drop(): Promi
     url.pathname = `/${work}`;
     return { url: url.toString(), drop: async () => void (await onPostgresAdmin([`DROP DATABASE IF EXISTS ${work} WITH (FORCE)`])) };
   }
-  mkdirSync(TMP_DIR, { recursive: true });
-  const file = join(TMP_DIR, `admin-${o.customers}-${o.runs}-${o.seed}.db`);
-  if (!existsSync(file)) {
-    const partial = `${file}.partial`;
-    rmSync(partial, { force: true });
-    await applyMigrations(`file:${partial}`);
-    const db = createDb(`file:${partial}`);
-    await buildStore(db, o);
-    await db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
-    await db.$disconnect();
-    renameSync(partial, file);
-  }
-  const work = join(TMP_DIR, `admin-work-${process.pid}.db`);
-  copyFileSync(file, work);
-  readThrough(work);
-  return {
-    url: `file:${work}`,
-    drop: async () => {
-      for (const f of [work, `${work}-wal`, `${work}-shm`]) rmSync(f, { force: true });
-    },
-  };
+  return sqliteStoreCopy(`admin-${o.customers}-${o.runs}-${o.seed}`, (db) => buildStore(db, o));
 }
 
 // --- what each page asks for ------------------------------------------------------------------

@@ -17,17 +17,14 @@
  * parsed) is reported apart; 20 warm-up samples follow, then the measured ones.
  * Writes bench/results/live-assignment.md and live-assignment.json.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRng, type SegmentAlgorithm } from "../app/analytics";
 import { createDb, type Db } from "../app/db.server";
-import { applyMigrations } from "../app/db/migrate.server";
 import { reassignCustomers } from "../app/services/live-assignment.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
-import { environmentNote, fmtN, mdTable, parseArgs, peakMB, previousResults, runTsChild, scratchPostgresDatabase, TMP_DIR, writeResults, type Measurement } from "./run";
-import { seedSyntheticStore, syntheticCustomerId } from "./synthetic-store";
+import { environmentNote, fmtN, mdTable, parseArgs, peakMB, previousResults, runTsChild, scratchPostgresDatabase, writeResults, type Measurement } from "./run";
+import { seedSyntheticStore, sqliteStoreCopy, syntheticCustomerId } from "./synthetic-store";
 
 const SELF = fileURLToPath(import.meta.url);
 const SHOP = "live-bench.myshopify.com";
@@ -48,7 +45,7 @@ function seed(db: Db, o: Options): Promise<number> {
   return seedSyntheticStore(db, { domain: SHOP, customers: o.customers, seed: o.seed, asOf: AS_OF });
 }
 
-/** The store's database: SQLite, written once per (customers, seed) and copied per run; or a fresh PostgreSQL database. */
+/** The store's database: SQLite, written once per (customers, seed) and copied per run (sqliteStoreCopy); or a fresh PostgreSQL database. */
 async function prepareDatabase(o: Options): Promise<{ url: string; drop(): Promise<void> }> {
   if (o.postgres) {
     const database = await scratchPostgresDatabase("segmint_live_bench");
@@ -57,31 +54,7 @@ async function prepareDatabase(o: Options): Promise<{ url: string; drop(): Promi
     await db.$disconnect();
     return database;
   }
-  mkdirSync(TMP_DIR, { recursive: true });
-  const file = join(TMP_DIR, `live-${o.customers}-${o.seed}.db`);
-  if (!existsSync(file)) {
-    const partial = `${file}.partial`;
-    rmSync(partial, { force: true });
-    await applyMigrations(`file:${partial}`);
-    const db = createDb(`file:${partial}`);
-    await seed(db, o);
-    await db.$disconnect();
-    renameSync(partial, file);
-  }
-  // Samples add orders and runs: each bench run starts from the same store. The copy is read once,
-  // so the file is in the OS page cache as a serving database's is (a kernel-side copy leaves it on
-  // disk, and the first algorithm measured would pay the disk); SQLite's own cache starts cold.
-  const work = join(TMP_DIR, `live-work-${process.pid}.db`);
-  copyFileSync(file, work);
-  readThrough(work);
-  return { url: `file:${work}`, drop: async () => rmSync(work, { force: true }) };
-}
-
-function readThrough(file: string): void {
-  const fd = openSync(file, "r");
-  const buffer = Buffer.alloc(1 << 20);
-  while (readSync(fd, buffer, 0, buffer.length, null) > 0);
-  closeSync(fd);
+  return sqliteStoreCopy(`live-${o.customers}-${o.seed}`, (db) => seed(db, o).then(() => undefined));
 }
 
 /** Child: the samples of one algorithm's stored run. */
