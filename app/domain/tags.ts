@@ -47,15 +47,26 @@ export function segmentTags(prefix: string, segments: readonly SegmentLabel[]): 
   return tags;
 }
 
-/** What decides a customer's Segmint tags. A later issue adds the holdout arm here. */
+/** What decides a customer's Segmint tags. */
 export interface DesiredTagsInput {
   /** The tag of the customer's segment in the run being written, or null (not in the run). */
   readonly segmentTag: string | null;
+  /**
+   * The holdout tags (`<prefix>:holdout-<slug>`) of the running experiments that hold this
+   * customer in their control arm; empty when none does (docs/write-back.md, "Holdouts").
+   */
+  readonly holdoutTags: readonly string[];
 }
 
-/** The Segmint tags a customer should carry: the one rule of desired state. */
+/**
+ * The Segmint tags a customer should carry: the one rule of desired state. Its segment's tag,
+ * then its holdout tags (in the given order, without repeats). A control member keeps its holdout
+ * tag whatever its segment, and even outside the run: the experiment's cohort was fixed when it started.
+ */
 export function desiredTags(input: DesiredTagsInput): string[] {
-  return input.segmentTag === null ? [] : [input.segmentTag];
+  const tags = input.segmentTag === null ? [] : [input.segmentTag];
+  for (const tag of input.holdoutTags) if (!tags.includes(tag)) tags.push(tag);
+  return tags;
 }
 
 export interface TagDiff {

@@ -29,8 +29,29 @@ describe("segment tags", () => {
   });
 
   it("wants the segment's tag, or none outside the run", () => {
-    expect(desiredTags({ segmentTag: "segmint:loyal" })).toEqual(["segmint:loyal"]);
-    expect(desiredTags({ segmentTag: null })).toEqual([]);
+    expect(desiredTags({ segmentTag: "segmint:loyal", holdoutTags: [] })).toEqual(["segmint:loyal"]);
+    expect(desiredTags({ segmentTag: null, holdoutTags: [] })).toEqual([]);
+  });
+
+  it("adds the holdout tag of every running experiment holding the customer out, in or outside the run", () => {
+    expect(desiredTags({ segmentTag: "segmint:loyal", holdoutTags: ["segmint:holdout-spring", "segmint:holdout-vip"] })).toEqual([
+      "segmint:loyal",
+      "segmint:holdout-spring",
+      "segmint:holdout-vip",
+    ]);
+    expect(desiredTags({ segmentTag: null, holdoutTags: ["segmint:holdout-spring", "segmint:holdout-spring"] })).toEqual(["segmint:holdout-spring"]);
+  });
+
+  it("keeps a control member's holdout tag through a segment change and removes it once the experiment ends", () => {
+    const tagged = ["wholesale", "segmint:loyal", "segmint:holdout-spring"];
+    // moved to another segment, still in the control arm: only the segment tag is swapped
+    expect(tagDiff(tagged, desiredTags({ segmentTag: "segmint:at-risk", holdoutTags: ["segmint:holdout-spring"] }), "segmint")).toEqual({
+      add: ["segmint:at-risk"],
+      remove: ["segmint:loyal"],
+      capped: false,
+    });
+    // the experiment stopped: the holdout tag goes, the merchant's tag stays
+    expect(tagDiff(tagged, desiredTags({ segmentTag: "segmint:loyal", holdoutTags: [] }), "segmint")).toEqual({ add: [], remove: ["segmint:holdout-spring"], capped: false });
   });
 });
 
