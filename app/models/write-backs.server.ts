@@ -1,8 +1,15 @@
 // WriteBack rows: one pass bringing the customers' Segmint tags in Shopify to a run's segments.
 import type { Db } from "../db.server";
 
-/** refresh/rollback: every customer; live: a few re-assigned customers; segment: one segment's customers (admin preview/apply). */
-export type WriteBackKind = "refresh" | "live" | "rollback" | "segment";
+/**
+ * refresh/rollback: every customer; experiment: every customer, after a holdout experiment started
+ * or stopped (its control group's holdout tag); live: a few re-assigned customers; segment: one
+ * segment's customers (admin preview/apply).
+ */
+export type WriteBackKind = "refresh" | "live" | "rollback" | "segment" | "experiment";
+
+/** The passes over every customer, whose desired state is a whole run (plus the holdouts): one at a time per shop. */
+export const FULL_PASS_KINDS: readonly WriteBackKind[] = ["refresh", "rollback", "experiment"];
 export type WriteBackMode = "off" | "dry-run" | "live";
 
 export interface NewWriteBack {
@@ -24,12 +31,12 @@ export async function createWriteBack(db: Db, shopId: number, w: NewWriteBack): 
 }
 
 /**
- * Ends the shop's unfinished full passes (refresh, rollback) and segment passes other than
- * `keepId`: a newer full pass supersedes them, and an older plan must not be written over a newer one.
+ * Ends the shop's unfinished full passes (refresh, rollback, experiment) and segment passes other
+ * than `keepId`: a newer full pass supersedes them, and an older plan must not be written over a newer one.
  */
 export async function supersedeFullPasses(db: Db, shopId: number, keepId: number): Promise<number> {
   const { count } = await db.writeBack.updateMany({
-    where: { shopId, id: { not: keepId }, kind: { in: ["refresh", "rollback", "segment"] }, status: { notIn: ["completed", "failed"] } },
+    where: { shopId, id: { not: keepId }, kind: { in: [...FULL_PASS_KINDS, "segment"] }, status: { notIn: ["completed", "failed"] } },
     data: { status: "failed", error: `superseded by write-back ${keepId}`, finishedAt: new Date() },
   });
   return count;

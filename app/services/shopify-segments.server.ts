@@ -1,27 +1,50 @@
 // Shopify customer segments, one per Segmint segment (`customer_tags CONTAINS '<tag>'`), so the
-// merchant finds Segmint's segments in Shopify Email, discounts and Flow. Created, renamed and
-// deleted as the run's segments change; the links are kept in ShopifySegment rows.
+// merchant finds Segmint's segments in Shopify Email, discounts and Flow; and one per running
+// holdout experiment, "segment minus holdout" (`… AND customer_tags NOT CONTAINS '<holdout tag>'`),
+// so every marketing tool leaves the control group out the same way. Created, renamed and deleted
+// as the run's segments and the running experiments change; the links are kept in ShopifySegment
+// rows (an experiment's under `experiment:<id>`, which no segment id can be).
 import type { Db } from "../db.server";
 import { deleteShopifySegmentLink, saveShopifySegmentLink, shopifySegmentLinks } from "../models/shopify-segments.server";
 import { assertNoUserErrors, UserErrorsError, type AdminClient } from "../shopify/admin-client.server";
 import { SEGMENT_CREATE, SEGMENT_DELETE, SEGMENT_UPDATE } from "../shopify/graphql";
 
 export interface SegmentToSync {
-  /** The Segmint segment's stable id. */
+  /** The Segmint segment's stable id, or `experiment:<id>` for an experiment's segment. */
   readonly key: string;
+  /** The Segmint segment's name ("All customers" for an experiment over every customer). */
   readonly name: string;
-  /** Its customer tag, e.g. "segmint:at-risk". */
-  readonly tag: string;
+  /** Its customer tag, e.g. "segmint:at-risk"; null = every customer (an experiment's segment only). */
+  readonly tag: string | null;
+  /** An experiment's "segment minus holdout": the customers carrying this holdout tag are left out. */
+  readonly holdout?: { readonly slug: string; readonly tag: string };
+}
+
+/** The link key of an experiment's Shopify segment (segment ids never contain a colon). */
+export function experimentSegmentKey(experimentId: number): string {
+  return `experiment:${experimentId}`;
 }
 
 /** The Shopify segment's name: recognisably Segmint's, next to the merchant's own segments. */
-export function shopifySegmentName(segmentName: string): string {
-  return `Segmint · ${segmentName}`;
+export function shopifySegmentName(segmentName: string, holdoutSlug?: string): string {
+  return holdoutSlug === undefined ? `Segmint · ${segmentName}` : `Segmint · ${segmentName} without holdout ${holdoutSlug}`;
 }
 
-/** ShopifyQL for "customers carrying the tag" (quotes in a tag are escaped). */
-export function shopifySegmentQuery(tag: string): string {
-  return `customer_tags CONTAINS '${tag.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+/** A ShopifyQL string literal (quotes and backslashes escaped). */
+const quoted = (tag: string) => `'${tag.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/**
+ * ShopifyQL for "customers carrying the tag", or for an experiment "… and not carrying the
+ * holdout tag" (every customer without the holdout tag when `tag` is null).
+ */
+export function shopifySegmentQuery(tag: string | null, withoutTag?: string): string {
+  const carrying = tag === null ? null : `customer_tags CONTAINS ${quoted(tag)}`;
+  if (withoutTag === undefined) {
+    if (carrying === null) throw new Error("a segment query needs a tag to include or to leave out");
+    return carrying;
+  }
+  const without = `customer_tags NOT CONTAINS ${quoted(withoutTag)}`;
+  return carrying === null ? without : `${carrying} AND ${without}`;
 }
 
 export interface SegmentSyncOutcome {
@@ -51,8 +74,8 @@ export async function syncShopifySegments(db: Db, admin: AdminClient, shopId: nu
     deleted++;
   }
   for (const s of segments) {
-    const name = shopifySegmentName(s.name);
-    const query = shopifySegmentQuery(s.tag);
+    const name = shopifySegmentName(s.name, s.holdout?.slug);
+    const query = shopifySegmentQuery(s.tag, s.holdout?.tag);
     const link = links.get(s.key);
     // A name suffixed at creation (the merchant had one like it) counts as the same name.
     if (link && (link.name === name || link.name.startsWith(`${name} (`)) && link.query === query) continue;

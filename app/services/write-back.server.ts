@@ -10,7 +10,10 @@
 //   writing ─ ≤ threshold customers: tagsRemove/tagsAdd per customer, 25 customers per commit
 //           └ more: removals, then additions, as bulk mutations (≤ 20 MB per file), each woken by
 //             its bulk_operations/finish; the result file is scanned line by line
-//   segments (live mode, full passes): the Shopify customer segments follow the run → completed
+//   segments (live mode, full passes): the Shopify customer segments follow the run and the
+//             running experiments ("segment minus holdout") → completed
+// Desired state (domain/tags `desiredTags`): the customer's segment tag in the run, plus the
+// holdout tag of each running experiment holding it in the control arm (docs/write-back.md, "Holdouts").
 // The pending TagWrite rows are the durable plan: a restart resumes them and repeats at most one
 // batch (per customer) or re-waits for the bulk operation in flight (bulk).
 import os from "node:os";
@@ -18,12 +21,15 @@ import path from "node:path";
 import { RFM_GROUPS, type SegmentModel } from "../analytics";
 import type { Db } from "../db.server";
 import { rfmAgreement, type AgreementInput } from "../domain/shopify-rfm";
+import { holdoutTag } from "../domain/experiment";
 import { desiredTags, planTagChanges, segmentTags, type ShopifyCustomerTags, type TagPlan } from "../domain/tags";
+import { runningExperimentTargets, runningHoldouts } from "../models/experiments.server";
 import { latestCompletedRun, populatedSegmentKeys, runAssignments, runModel, setRunShopifyRfm, type RunAssignment } from "../models/segment-runs.server";
 import { shopById } from "../models/shops.server";
 import {
   createWriteBack,
   failPendingAdds,
+  FULL_PASS_KINDS,
   knownCustomerRows,
   pendingTagWrites,
   recordTagWrites,
@@ -61,7 +67,7 @@ import {
 import { shopifyIdOf } from "../shopify/ids";
 import { uploadBulkVariables } from "../shopify/staged-upload.server";
 import { logger } from "../logger.server";
-import { syncShopifySegments, type SegmentToSync } from "./shopify-segments.server";
+import { experimentSegmentKey, syncShopifySegments, type SegmentToSync } from "./shopify-segments.server";
 
 const log = () => logger("write-back");
 
@@ -113,7 +119,7 @@ export async function startWriteBack(db: Db, shopId: number, request: WriteBackR
       ...(request.customerIds ? { customerIds: request.customerIds } : {}),
       ...(request.segmentKey !== undefined ? { segmentKey: request.segmentKey } : {}),
     });
-    if (request.kind === "refresh" || request.kind === "rollback") await supersedeFullPasses(tx as Db, shopId, id);
+    if (FULL_PASS_KINDS.includes(request.kind)) await supersedeFullPasses(tx as Db, shopId, id);
     await enqueue(tx, { type: JOB.writeBack, shopId, payload: { writeBackId: id } });
     return id;
   });
@@ -284,12 +290,16 @@ interface Target {
   readonly model: SegmentModel | null;
   readonly tagOf: Map<string, string>;
   readonly assignments: Map<string, RunAssignment>;
+  /** Shopify customer id → the holdout tags of the running experiments holding it out. */
+  readonly holdouts: Map<string, string[]>;
 }
 
 async function loadTarget(pass: Pass): Promise<Target> {
   const { db, shopId } = pass.deps;
   const model = await runModel(db, shopId, pass.row.runId);
-  return { model, tagOf: tagsOfRun(pass, model), assignments: await runAssignments(db, shopId, pass.row.runId) };
+  const holdouts = new Map<string, string[]>();
+  for (const [id, slugs] of await runningHoldouts(db, shopId)) holdouts.set(id, slugs.map((slug) => holdoutTag(pass.prefix, slug)));
+  return { model, tagOf: tagsOfRun(pass, model), assignments: await runAssignments(db, shopId, pass.row.runId), holdouts };
 }
 
 /** Each segment of the run's model and its tag under the shop's prefix. */
@@ -306,8 +316,9 @@ async function plan(pass: Pass, target: Target, customers: readonly ShopifyCusto
       const a = target.assignments.get(id);
       // A segment pass manages that segment's customers only; everyone else is left alone.
       if (onlySegment !== null && a?.segmentKey !== onlySegment) return null;
-      // Not in the run: no Segmint tag (a rollback restores the earlier run exactly).
-      return desiredTags({ segmentTag: a ? (target.tagOf.get(a.segmentKey) ?? null) : null });
+      // Not in the run: no segment tag (a rollback restores the earlier run exactly); a control
+      // member keeps its holdout tags whatever the run says (its cohort was fixed at the start).
+      return desiredTags({ segmentTag: a ? (target.tagOf.get(a.segmentKey) ?? null) : null, holdoutTags: target.holdouts.get(id) ?? [] });
     },
     pass.prefix,
   );
@@ -354,8 +365,9 @@ function logPlan(pass: Pass, p: TagPlan, changed: number, capped: number): void 
   log().info({ shopId: pass.deps.shopId, writeBackId: pass.row.id, kind: pass.row.kind, mode: pass.row.mode, changed, capped, unchanged: p.unchanged }, "write-back planned");
 }
 
-// The Shopify segments follow whole runs (refresh, rollback); a segment pass writes tags only.
-const needsSegments = (pass: Pass) => pass.row.mode === "live" && (pass.row.kind === "refresh" || pass.row.kind === "rollback") && pass.shopifySegments;
+// The Shopify segments follow whole runs and the running experiments (full passes); a segment
+// pass and a live pass write tags only.
+const needsSegments = (pass: Pass) => pass.row.mode === "live" && FULL_PASS_KINDS.includes(pass.row.kind as WriteBackKind) && pass.shopifySegments;
 
 async function storeAgreement(pass: Pass, target: Target, customers: readonly ReadCustomer[]): Promise<void> {
   const groupIdOf = new Map(Object.values(RFM_GROUPS).map((g) => [g.name, g.id]));
@@ -527,6 +539,18 @@ async function syncSegments(pass: Pass): Promise<WriteBackStep> {
   const populated = await populatedSegmentKeys(db, shopId, pass.row.runId);
   const tagOf = tagsOfRun(pass, model);
   const segments: SegmentToSync[] = (model?.segments ?? []).filter((s) => populated.has(s.id)).map((s) => ({ key: s.id, name: s.name, tag: tagOf.get(s.id)! }));
+  // One "segment minus holdout" per running experiment whose segment is in the run (or that
+  // targets every customer): the wanted list is the run's segments plus these, in one sync.
+  const nameOf = new Map((model?.segments ?? []).map((s) => [s.id, s.name]));
+  for (const e of await runningExperimentTargets(db, shopId)) {
+    if (e.segmentKey !== null && !tagOf.has(e.segmentKey)) continue;
+    segments.push({
+      key: experimentSegmentKey(e.id),
+      name: e.segmentKey === null ? "All customers" : nameOf.get(e.segmentKey)!,
+      tag: e.segmentKey === null ? null : tagOf.get(e.segmentKey)!,
+      holdout: { slug: e.slug, tag: holdoutTag(pass.prefix, e.slug) },
+    });
+  }
   const outcome = await syncShopifySegments(db, pass.admin, shopId, segments);
   log().info({ shopId, writeBackId: pass.row.id, ...outcome }, "Shopify segments synced");
   await updateWriteBack(db, shopId, pass.row.id, { status: "completed", finishedAt: new Date() });
