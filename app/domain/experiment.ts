@@ -93,8 +93,10 @@ export interface ExperimentResultsView {
   /** The last day with data included. */
   readonly asOf: string;
   readonly horizonReached: boolean;
-  /** null before the first full day of data. */
+  /** null before the first full day of data, or when the data cannot be analysed yet (`analysisNote` says why). */
   readonly analysis: ExperimentAnalysis | null;
+  /** Why there is no analysis (a plain sentence), or null. */
+  readonly analysisNote: string | null;
   readonly series: readonly ArmSeriesPoint[];
   /** The shop's write-back mode: the holdout tag is written only in live mode. */
   readonly writeBackMode: string;
