@@ -94,7 +94,8 @@ export async function experimentFormOptions(db: Db, shopId: number): Promise<Exp
   const sizes = await db.customerSegment.groupBy({ by: ["segmentKey"], where: { shopId, runId: run.id }, _count: { _all: true } });
   const sizeOf = new Map(sizes.map((s) => [s.segmentKey, s._count._all]));
   return {
-    segments: (model?.segments ?? []).map((s) => ({ key: s.id, name: s.name, customers: sizeOf.get(s.id) ?? 0 })),
+    // a segment without customers in the run cannot be held out
+    segments: (model?.segments ?? []).filter((s) => sizeOf.has(s.id)).map((s) => ({ key: s.id, name: s.name, customers: sizeOf.get(s.id)! })),
     allCustomers: sizes.reduce((n, s) => n + s._count._all, 0),
     currency: await shopCurrency(db, shopId),
     writeBackMode: shop.writeBackMode,
@@ -350,7 +351,8 @@ function dataEnd(e: ExperimentRow, today: Date): Date {
 }
 
 function summaryOf(e: ExperimentRow, prefix: string, today: Date, counts: Record<Arm, number>): ExperimentSummary {
-  const last = addDays(dataEnd(e, today), -1);
+  // Whole days so far: today (and the stop day) are not over yet.
+  const lastDay = e.stoppedAt ? Math.min(today.getTime(), dayStart(isoDay(e.stoppedAt)).getTime()) : today.getTime();
   return {
     id: e.id,
     name: e.name,
@@ -364,7 +366,7 @@ function summaryOf(e: ExperimentRow, prefix: string, today: Date, counts: Record
     startsOn: isoDay(e.startsOn),
     endsOn: isoDay(addDays(e.startsOn, e.horizonDays - 1)),
     status: statusOf(e, today),
-    daysElapsed: Math.max(0, Math.min(e.horizonDays, daysBetween(e.startsOn, last))),
+    daysElapsed: Math.max(0, Math.min(e.horizonDays, daysBetween(e.startsOn, new Date(lastDay)))),
     nTreatment: counts.treatment,
     nControl: counts.control,
   };
