@@ -15,4 +15,4 @@ export { chooseK } from "./clustering/choose-k";
 export { dbscan, proposeEps } from "./clustering/dbscan";
 export { pca2d } from "./clustering/pca";
 export { sampledSilhouette } from "./clustering/silhouette";
-export * from "./experiments/types";
+export * from "./experiments/index";

@@ -24,6 +24,12 @@ export interface AnalyzeOptions {
    * standard error planned for the horizon. Absent: the fixed-horizon interval.
    */
   readonly sequential?: { readonly plannedStandardError: number } | null;
+  /**
+   * A pre-registered cap on each customer's outcome (fixed from pre-period data before the start):
+   * outcomes above it count as the cap, and the estimate becomes the lift in the capped metric.
+   * Absent: the raw metric (the default; docs/experiments.md "Heavy tails" says why).
+   */
+  readonly outcomeCap?: number | null;
 }
 
 /** A difference in the metric per customer, treatment − control, with its interval. */
