@@ -8,6 +8,7 @@ export const ADMIN_PAGES = [
   { url: "/app", label: "Overview" },
   { url: "/app/segments", label: "Segments" },
   { url: "/app/customers", label: "Customers" },
+  { url: "/app/experiments", label: "Experiments" },
   { url: "/app/model", label: "Model" },
   { url: "/app/settings", label: "Settings" },
   { url: "/app/jobs", label: "Jobs" },
