@@ -1,4 +1,5 @@
 import { SEGMENT_DEFAULTS, type SegmentAlgorithm } from "../app/analytics/index";
+import { EXPERIMENT_METRICS, type ExperimentMetric } from "../app/domain/experiment";
 import type { ColumnOverrides } from "./csv/columns";
 
 /** Default seed of the CLI: fixed so that two runs on the same file give the same segments. */
@@ -26,12 +27,33 @@ export interface SegmentCommand {
   readonly quiet: boolean;
 }
 
-export type Command = SegmentCommand | { readonly command: "help" } | { readonly command: "version" };
+/** `segmint experiment analyze <customers.csv>`: one look at a holdout experiment's results. */
+export interface ExperimentAnalyzeCommand {
+  readonly command: "experiment-analyze";
+  readonly file: string;
+  readonly metric: ExperimentMetric;
+  readonly json: boolean;
+  /** The planned control share, for the sample-ratio test. */
+  readonly controlShare: number;
+  readonly alpha: number;
+  /** false = --no-cuped; true = CUPED when the file has a pre column. */
+  readonly cuped: boolean;
+  /** --planned-se: the always-valid interval tuned at this standard error; null = fixed horizon. */
+  readonly plannedStandardError: number | null;
+  /** --outcome-cap: a pre-registered cap on each customer's outcome (winsorising); null = none. */
+  readonly outcomeCap: number | null;
+  readonly maxErrors: number;
+  readonly quiet: boolean;
+}
 
-export const HELP = `segmint — customer segments (RFM, K-means, DBSCAN, hybrid) from an order CSV
+export type Command = SegmentCommand | ExperimentAnalyzeCommand | { readonly command: "help" } | { readonly command: "version" };
+
+export const HELP = `segmint — customer segments (RFM, K-means, DBSCAN, hybrid) from an order CSV,
+and the results of a holdout experiment from a per-customer CSV
 
 Usage
   segmint segment <file.csv | file.csv.gz> [options]
+  segmint experiment analyze <customers.csv | customers.csv.gz> [--metric revenue] [--json] [options]
   segmint --help | --version
   (from a checkout: npx segmint …  or  npm run segmint -- …)
 
@@ -50,7 +72,7 @@ Input
   A return is a negative quantity/amount or an order id starting with "C": it lowers monetary,
   never counts as an order and never changes recency.
 
-Options
+Options (segment)
   --as-of YYYY-MM-DD     measure recency to this day; later rows are ignored
                          (default: the day after the last date in the file)
   --algorithm A          hybrid | rfm | kmeans | dbscan (default ${SEGMENT_DEFAULTS.algorithm}: spend tiers,
@@ -78,9 +100,42 @@ Output CSV columns
   without a purchase (rfm_group Prospects); cluster is the algorithm's label (-1 = DBSCAN noise,
   empty = not clustered); segment is the stable segment name; outlier is true/false.
 
+segmint experiment analyze
+  Compares a campaign's treatment group with its holdout (control) group, customer by customer:
+  the lift in the metric per customer with its interval and p-value, CUPED (the pre-period value
+  as covariate, Deng et al. 2013) and the variance it removed, the incremental total (lift ×
+  treated customers), a sample-ratio-mismatch check (chi-squared against --control-share) and a
+  plain-language verdict. One look: the fixed-horizon interval, valid when the file holds the
+  experiment's whole horizon (--planned-se asks for the always-valid interval instead).
+  Input: plain or gzip CSV, one row per customer, header names matched like segment's:
+    customer_id  (CustomerID, customer)      arm      treatment | control (any case)
+    outcome      the metric over the experiment's window
+    pre          optional: the same metric over the period before (CUPED's covariate)
+  Every row is checked: a missing or duplicated customer_id, an unknown arm, an outcome that is
+  not a number (for --metric conversion: not 0 or 1; for orders: negative or fractional), a
+  missing or non-numeric pre when the column exists, or a wrong number of fields. If any row is
+  bad the rows are listed (file:LINE: reason) and nothing is analysed (exit 3): dropping them
+  would analyse part of the cohort, and which customers drop out can bias the comparison.
+  --metric M             revenue | conversion | orders (default revenue): what outcome holds
+  --json                 print one JSON object instead of the text summary: n_treatment,
+                         n_control, lift_per_customer, ci_low, ci_high, p_value, method,
+                         variance_reduction, incremental_total, incremental_ci_low,
+                         incremental_ci_high, srm_p_value, and more (docs/analytics.md §9)
+  --control-share X      planned share of the cohort in control, 0 < X < 1 (default 0.5)
+  --alpha X              two-sided level, 0 < X ≤ 0.5 (default 0.05: 95 % intervals)
+  --no-cuped             the plain difference in means even when there is a pre column
+  --planned-se X         always-valid interval (confidence sequence) tuned at this planned
+                         standard error per customer, for a look before the horizon
+  --outcome-cap X        count outcomes above X as X (winsorising heavy tails); X must be
+                         fixed before the experiment (e.g. a pre-period quantile), never
+                         chosen from its results; the lift is then in the capped metric
+  --max-errors N         bad rows listed on stderr (default 10; all are counted)
+  --quiet                no progress output
+
 Exit codes
   0 success   1 unexpected error   2 usage error (bad flag or value)
-  3 input error (file unreadable, required columns missing, no valid rows)
+  3 input error (file unreadable, required columns missing, no valid rows; experiment: any bad
+    row, an arm with too few customers)
 `;
 
 const COLUMN_FLAGS: Record<string, keyof ColumnOverrides> = {
@@ -100,11 +155,18 @@ function intArg(flag: string, v: string, min: number): number {
   return n;
 }
 
+function numberArg(flag: string, v: string, ok: (n: number) => boolean, range: string): number {
+  const n = Number(v);
+  if (!(v.trim() !== "" && Number.isFinite(n) && ok(n))) throw new UsageError(`${flag} must be a number ${range}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 export function parseArgs(argv: readonly string[]): Command {
-  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>` or `segmint --help`");
+  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>`, `segmint experiment analyze <customers.csv>` or `segmint --help`");
   if (argv.includes("-h") || argv.includes("--help") || argv[0] === "help") return { command: "help" };
   if (argv[0] === "--version" || argv[0] === "-v") return { command: "version" };
-  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the command is \`segment\``);
+  if (argv[0] === "experiment") return parseExperimentArgs(argv.slice(1));
+  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are \`segment\` and \`experiment analyze\``);
   let file: string | null = null;
   const o = {
     asOf: null as string | null,
@@ -209,4 +271,75 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   if (file === null) throw new UsageError("missing input file: segmint segment <file.csv|file.csv.gz>");
   return { command: "segment", file, ...o };
+}
+
+function parseExperimentArgs(argv: readonly string[]): ExperimentAnalyzeCommand {
+  if (argv[0] !== "analyze") {
+    throw new UsageError(argv[0] === undefined ? "missing subcommand: segmint experiment analyze <customers.csv>" : `unknown subcommand ${JSON.stringify(argv[0])}: segmint experiment analyze <customers.csv>`);
+  }
+  let file: string | null = null;
+  const o = {
+    metric: "revenue" as ExperimentMetric,
+    json: false,
+    controlShare: 0.5,
+    alpha: 0.05,
+    cuped: true,
+    plannedStandardError: null as number | null,
+    outcomeCap: null as number | null,
+    maxErrors: 10,
+    quiet: false,
+  };
+  for (let i = 1; i < argv.length; i++) {
+    const raw = argv[i]!;
+    if (!raw.startsWith("--")) {
+      if (file !== null) throw new UsageError(`unexpected argument ${JSON.stringify(raw)} (only one input file)`);
+      file = raw;
+      continue;
+    }
+    const eq = raw.indexOf("=");
+    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq >= 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (eq >= 0 && (flag === "--json" || flag === "--quiet" || flag === "--no-cuped")) throw new UsageError(`${flag} takes no value`);
+    switch (flag) {
+      case "--json":
+        o.json = true;
+        break;
+      case "--quiet":
+        o.quiet = true;
+        break;
+      case "--no-cuped":
+        o.cuped = false;
+        break;
+      case "--metric": {
+        const v = value();
+        if (!(EXPERIMENT_METRICS as readonly string[]).includes(v)) throw new UsageError(`--metric must be ${EXPERIMENT_METRICS.join(", ")}, got ${JSON.stringify(v)}`);
+        o.metric = v as ExperimentMetric;
+        break;
+      }
+      case "--control-share":
+        o.controlShare = numberArg("--control-share", value(), (n) => n > 0 && n < 1, "between 0 and 1 (e.g. 0.1 for 10 %)");
+        break;
+      case "--alpha":
+        o.alpha = numberArg("--alpha", value(), (n) => n > 0 && n <= 0.5, "above 0 and at most 0.5");
+        break;
+      case "--planned-se":
+        o.plannedStandardError = numberArg("--planned-se", value(), (n) => n > 0, "above 0");
+        break;
+      case "--outcome-cap":
+        o.outcomeCap = numberArg("--outcome-cap", value(), (n) => n > 0, "above 0");
+        break;
+      case "--max-errors":
+        o.maxErrors = intArg("--max-errors", value(), 0);
+        break;
+      default:
+        throw new UsageError(`unknown option ${flag} for experiment analyze (see segmint --help)`);
+    }
+  }
+  if (file === null) throw new UsageError("missing input file: segmint experiment analyze <customers.csv>");
+  return { command: "experiment-analyze", file, ...o };
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, accessSync, constants, statSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import {
   createRfmAccumulator,
@@ -14,28 +14,17 @@ import { ColumnError } from "./csv/columns";
 import { createProgress } from "./progress";
 import { writeSegmentsCsv } from "./segments-csv";
 import { summaryTable, groupCounts } from "./summary";
+import { EXIT, InputError, assertReadableFile, corruptGzipError, type Io } from "./exit";
+import { runExperimentAnalyze } from "./experiment";
 
-/** Exit codes (documented in --help and docs/analytics.md). */
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3 } as const;
-
-export class InputError extends Error {}
-
-export interface Io {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-}
+export { EXIT, InputError, type Io };
 
 function fmt(n: number): string {
   return n.toLocaleString("en-US");
 }
 
 async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: RfmFeatureTable; skipped: Map<string, number>; validRows: number; level: string }> {
-  try {
-    accessSync(cmd.file, constants.R_OK);
-    if (!statSync(cmd.file).isFile()) throw new Error("not a file");
-  } catch {
-    throw new InputError(`cannot read ${cmd.file}`);
-  }
+  assertReadableFile(cmd.file);
   const progressState: ReadProgress = { bytesRead: 0, totalBytes: 0 };
   const text = openCsvText(cmd.file, progressState);
   const progress = createProgress(io.stderr, progressState, cmd.quiet);
@@ -69,10 +58,7 @@ async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: Rf
   } catch (e) {
     progress.done();
     if (e instanceof ColumnError || e instanceof EmptyInputError) throw new InputError(e.message);
-    if (e instanceof Error && /incorrect header check|unexpected end of file|invalid (block|distance|stored)/i.test(e.message)) {
-      throw new InputError(`${cmd.file}: corrupt gzip data (${e.message})`);
-    }
-    throw e;
+    throw corruptGzipError(cmd.file, e) ?? e;
   }
   progress.done();
   if (valid === 0) throw new InputError(`${cmd.file}: no valid rows`);
@@ -156,6 +142,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       io.stdout.write(`segmint ${pkg.version}\n`);
       return EXIT.ok;
     }
+    if (cmd.command === "experiment-analyze") return await runExperimentAnalyze(cmd, io);
     return await runSegment(cmd, io);
   } catch (e) {
     if (e instanceof UsageError) {
