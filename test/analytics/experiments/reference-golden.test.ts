@@ -78,7 +78,16 @@ describe("experiment statistics equal the numpy/scipy reference", () => {
     expect(a.ciHigh - a.ciLow).toBeGreaterThan(fixed.ciHigh - fixed.ciLow);
   });
 
-  it.each(expected.sequential_cases.map((c: Record<string, number>) => [c.estimate, c.standard_error, c.planned_standard_error, c]))(
+  interface SequentialCase {
+    estimate: number;
+    standard_error: number;
+    planned_standard_error: number;
+    lambda: number;
+    half_width: number;
+    p_value: number;
+  }
+  const cases: [number, number, number, SequentialCase][] = (expected.sequential_cases as SequentialCase[]).map((c) => [c.estimate, c.standard_error, c.planned_standard_error, c]);
+  it.each(cases)(
     "confidence sequence at estimate %s, se %s, planned se %s",
     (estimate, se, planned, c) => {
       const lambda = sequentialTuning(0.05) * (planned / se) ** 2;
