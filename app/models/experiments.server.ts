@@ -119,17 +119,19 @@ export async function armCounts(db: Db, shopId: number, experimentIds: readonly 
 /**
  * The write-back's holdouts: for each control member of the shop's running experiments (stored
  * status "running", past the horizon too, until the merchant stops it), its Shopify customer id
- * and the slugs of those experiments.
+ * and the slugs of those experiments; only these customers' when `onlyShopifyIds` is given.
  */
-export async function runningHoldouts(db: Db, shopId: number): Promise<Map<string, string[]>> {
+export async function runningHoldouts(db: Db, shopId: number, onlyShopifyIds?: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const experiments = await db.experiment.findMany({ where: { shopId, status: "running" }, orderBy: { id: "asc" }, select: { id: true, slug: true } });
+  // A pass over a few customers (live assignment) reads their rows only.
+  const only = onlyShopifyIds === undefined ? {} : { customer: { shopId, shopifyId: { in: [...onlyShopifyIds] } } };
   for (const e of experiments) {
     let after = 0;
     // keyset pages: one experiment's control group is read a page at a time
     for (;;) {
       const rows = await db.experimentAssignment.findMany({
-        where: { shopId, experimentId: e.id, arm: "control", id: { gt: after } },
+        where: { shopId, experimentId: e.id, arm: "control", id: { gt: after }, ...only },
         orderBy: { id: "asc" },
         take: 5000,
         select: { id: true, customer: { select: { shopifyId: true } } },

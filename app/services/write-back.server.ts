@@ -298,7 +298,8 @@ async function loadTarget(pass: Pass): Promise<Target> {
   const { db, shopId } = pass.deps;
   const model = await runModel(db, shopId, pass.row.runId);
   const holdouts = new Map<string, string[]>();
-  for (const [id, slugs] of await runningHoldouts(db, shopId)) holdouts.set(id, slugs.map((slug) => holdoutTag(pass.prefix, slug)));
+  const scope = pass.row.scope === null ? undefined : (JSON.parse(pass.row.scope) as string[]).map(String);
+  for (const [id, slugs] of await runningHoldouts(db, shopId, scope)) holdouts.set(id, slugs.map((slug) => holdoutTag(pass.prefix, slug)));
   return { model, tagOf: tagsOfRun(pass, model), assignments: await runAssignments(db, shopId, pass.row.runId), holdouts };
 }
 

@@ -153,6 +153,19 @@ describeEachDatabase("holdout experiments in Shopify (simulator)", (provider) =>
     expect(carrying(HOLDOUT)).toEqual(idsWith(await armsOf(experimentId), "control"));
     expect(await db.tagWrite.count({ where: { writeBackId: pass.id, tag: HOLDOUT } })).toBe(0);
     expect([...shopState().segments.values()].map((s) => `${s.id} ${s.query}`).sort()).toEqual(segmentsBefore);
+
+    // a live-assignment pass over a few customers reads their holdouts only, and keeps them too;
+    // a control member whose holdout tag was removed in Shopify gets it back
+    const arms = await armsOf(experimentId);
+    const [controlA, controlB] = [...idsWith(arms, "control")];
+    const treated = [...idsWith(arms, "treatment")][0]!;
+    const customer = shopState().customers.get(Number(controlB))!;
+    customer.tags = customer.tags.filter((x) => x !== HOLDOUT);
+    const live = await runPass(await startWriteBack(db, shopId, { kind: "live", customerIds: [controlA!, controlB!, treated] }));
+    expect(live.status).toBe("completed");
+    const writes = await db.tagWrite.findMany({ where: { writeBackId: live.id }, include: { customer: { select: { shopifyId: true } } } });
+    expect(writes.map((w) => `${w.customer.shopifyId} ${w.action} ${w.tag}`)).toEqual([`${controlB} add ${HOLDOUT}`]);
+    expect(carrying(HOLDOUT)).toEqual(idsWith(arms, "control"));
   }, 120_000);
 
   it("an experiment over all customers gets a segment of everyone without its holdout tag", async () => {
