@@ -4,13 +4,17 @@
 // clock runs in real time from there. Schedules, leases and our own records' timestamps always
 // use real time.
 
-let offsetMs = 0;
+declare global {
+  // The offset is process-wide: the app process loads this module twice (server.ts's queue from
+  // source, which starts the clock; the routes from the build), and both must tell the same day.
+  var __segmintBusinessOffsetMs: number | undefined;
+}
 
 /** Starts business time at `now` (ISO instant); undefined keeps real time. */
 export function startBusinessClock(now: string | undefined): void {
-  offsetMs = now === undefined ? 0 : Date.parse(now) - Date.now();
+  globalThis.__segmintBusinessOffsetMs = now === undefined ? 0 : Date.parse(now) - Date.now();
 }
 
 export function businessNow(): Date {
-  return new Date(Date.now() + offsetMs);
+  return new Date(Date.now() + (globalThis.__segmintBusinessOffsetMs ?? 0));
 }

@@ -16,8 +16,13 @@ const require = createRequire(import.meta.url);
 /** The helpers of raw SQL (Prisma.sql, join, empty) for a client's own runtime. */
 export type SqlHelpers = Pick<typeof Prisma, "sql" | "join" | "empty" | "raw">;
 
-const urls = new WeakMap<Db, string>();
-const sqlHelpers = new WeakMap<Db, SqlHelpers>();
+declare global {
+  // What createDb knows of each client, kept process-wide: the app process loads this module twice
+  // (server.ts's queue from source, the routes from the build), and both copies share the client
+  // in __segmintDb, so both must know its URL and SQL helpers.
+  var __segmintDbClients: { urls: WeakMap<Db, string>; sqlHelpers: WeakMap<Db, SqlHelpers> } | undefined;
+}
+const { urls, sqlHelpers } = (globalThis.__segmintDbClients ??= { urls: new WeakMap(), sqlHelpers: new WeakMap() });
 
 /**
  * Raw-SQL fragments must come from the runtime of the client that runs them: the PostgreSQL
