@@ -14,7 +14,7 @@ import { DesignCard, balanceLooksOff, detectSentence } from "../../app/component
 import { ExperimentForm, sameDraft, type ExperimentFormOptions, type ExperimentFormValues } from "../../app/components/experiments/experiment-form";
 import { ExperimentsTable } from "../../app/components/experiments/experiments-table";
 import { ExperimentResults } from "../../app/components/experiments/results";
-import { formatInterval, formatMetricChange, formatPValue } from "../../app/components/experiments/figures";
+import { formatDay, formatInterval, formatMetricChange, formatMoneyTick, formatPValue } from "../../app/components/experiments/figures";
 
 const html = (node: ReactNode) => renderToStaticMarkup(<AppProvider i18n={en}>{node}</AppProvider>);
 /** The text of an element carrying this data-testid (tags stripped). */
@@ -105,6 +105,7 @@ const view = (over: Partial<ExperimentResultsView> = {}): ExperimentResultsView 
   asOf: "2011-11-29",
   horizonReached: true,
   analysis,
+  analysisNote: null,
   series,
   writeBackMode: "dry-run",
   ...over,
@@ -137,6 +138,13 @@ describe("DesignCard: what the experiment can detect, before saving", () => {
     expect(detectSentence(conv, "GBP")).toContain("4.1 percentage points (13%)");
     const orders = { ...conv, metric: "orders" as const, cupedMde: 0.12, cupedMdeRelative: null };
     expect(detectSentence(orders, "GBP")).toContain("0.12 orders per customer or more");
+  });
+
+  it("does not claim to detect a lift of £0.00 when the baseline has no spread (customers with no order before the start)", () => {
+    const flat = { ...design, baselineMean: 0, mde: 0, cupedMde: 0, mdeRelative: null, cupedMdeRelative: null, expectedVarianceReduction: 0 };
+    const out = html(<DesignCard design={flat} currency="GBP" />);
+    expect(textOf(out, "experiment-mde-sentence")).toContain("cannot be estimated from their past");
+    expect(out).not.toContain("would take");
   });
 });
 
@@ -271,8 +279,23 @@ describe("ExperimentResults", () => {
   it("before the first full day: says when figures appear, and the chart says it has no data", () => {
     const out = html(<ExperimentResults view={view({ analysis: null, series: [], horizonReached: false })} />);
     expect(textOf(out, "experiment-verdict")).toContain("No results yet");
+    expect(textOf(out, "experiment-verdict")).toContain("after the experiment's first full day (it started 1 Sep 2011)");
+    const note = html(<ExperimentResults view={view({ analysis: null, analysisNote: "Each group needs at least 2 customers.", horizonReached: false })} />);
+    expect(textOf(note, "experiment-verdict")).toContain("Each group needs at least 2 customers.");
     expect(out).not.toContain('data-testid="experiment-lift"');
     expect(out).toContain("No data for this chart");
+  });
+});
+
+describe("formats that must read the same on the server and in the browser", () => {
+  it("names months the same on the server and in every browser (no locale data: Node says 'Sept', Chromium 'Sep')", () => {
+    expect(formatDay("2011-09-01")).toBe("1 Sep 2011");
+    expect(formatDay("2026-12-31")).toBe("31 Dec 2026");
+    expect(formatDay("not a day")).toBe("not a day");
+  });
+
+  it("money ticks give both fraction bounds (Node's ICU wrote '£0.0' where Chromium writes '£0')", () => {
+    expect([0, 200, 1250, 2.5, 12_000, 250_000].map((v) => formatMoneyTick(v, "GBP"))).toEqual(["£0", "£200", "£1,250", "£2.50", "£12K", "£250K"]);
   });
 });
 

@@ -10,8 +10,8 @@ import { ChartAxes } from "../charts/axes";
 import { ChartFrame, type ChartDataTable, type LegendEntry } from "../charts/frame";
 import { MARGIN_BOTTOM, MARGIN_TOP, extent, leftMargin, niceTicks, plotWidthFor, rightMargin, round1, xTickCount, xTickValues, yTickLimit } from "../charts/layout";
 import { COMPARISON, PRIMARY } from "../charts/theme";
-import { formatCount, formatDate, formatMoneyCompact, formatShare } from "../format";
-import { formatMetricChange, formatMetricValue } from "./figures";
+import { formatCount, formatShare } from "../format";
+import { formatDay, formatMetricChange, formatMetricValue, formatMoneyTick } from "./figures";
 
 export interface ArmChartProps {
   readonly metric: ExperimentMetric;
@@ -30,7 +30,7 @@ type Arm = "treatment" | "control";
 const STYLE: Record<Arm, { color: string; dash?: string }> = { treatment: { color: PRIMARY }, control: { color: COMPARISON, dash: "7 5" } };
 
 function tickFormat(metric: ExperimentMetric, currency: string): (v: number) => string {
-  if (metric === "revenue") return (v) => formatMoneyCompact(v * 1000, currency);
+  if (metric === "revenue") return (v) => formatMoneyTick(v, currency);
   if (metric === "conversion") return (v) => formatShare(v, 0);
   return (v) => (Number.isInteger(v) ? formatCount(v) : v.toFixed(2));
 }
@@ -90,7 +90,7 @@ function armTable(points: readonly ArmSeriesPoint[], metric: ExperimentMetric, c
       { label: "Difference", numeric: true },
     ],
     rows: points.map((p, i) => [
-      formatDate(p.day),
+      formatDay(p.day),
       formatCount(i + 1),
       formatMetricValue(metric, p.treatment, currency),
       formatMetricValue(metric, p.control, currency),

@@ -13,6 +13,13 @@ const BALANCE_P = 0.01;
 
 /** "With 20% of 4,339 customers held out for 90 days you can detect a lift of £3.20 per customer (8%) or more." */
 export function detectSentence(design: ExperimentDesignView, currency: string): string {
+  if (!(design.cupedMde > 0) || !Number.isFinite(design.cupedMde)) {
+    // No spread in the baseline (e.g. lapsed customers with no order in the window): nothing to size with.
+    return (
+      `These ${formatCount(design.cohort)} customers show no variation in ${METRIC_WORDS[design.metric]} over the ${formatDays(design.horizonDays)} before the start, ` +
+      "so what the experiment can detect cannot be estimated from their past. It can still run; its interval will say what it found."
+    );
+  }
   const relative = formatRelative(design.cupedMdeRelative);
   return (
     `With ${formatControlShare(design.controlShare)} of ${formatCount(design.cohort)} customers held out for ${formatDays(design.horizonDays)}, ` +
@@ -21,7 +28,8 @@ export function detectSentence(design: ExperimentDesignView, currency: string): 
 }
 
 /** The same without CUPED, to show what the adjustment buys. */
-export function withoutCupedSentence(design: ExperimentDesignView, currency: string): string {
+export function withoutCupedSentence(design: ExperimentDesignView, currency: string): string | null {
+  if (!(design.mde > 0) || !Number.isFinite(design.mde)) return null;
   const relative = formatRelative(design.mdeRelative);
   const reduction = formatShare(Math.max(0, design.expectedVarianceReduction), 0);
   return (
@@ -68,7 +76,7 @@ export function DesignCard({ design, currency, title = "What this experiment can
               {detectSentence(design, currency)}
             </Text>
           </div>
-          <Text as="p">{withoutCupedSentence(design, currency)}</Text>
+          {withoutCupedSentence(design, currency) && <Text as="p">{withoutCupedSentence(design, currency)}</Text>}
           <Text as="p" tone="subdued">
             "Detect" means: if the campaign really adds that much, the experiment finds it 8 times in 10 (80% power, at the usual 5% level). A smaller lift may be real but is likely to look like chance.
           </Text>

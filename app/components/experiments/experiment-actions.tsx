@@ -5,7 +5,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import type { ExperimentSummary } from "../../domain/experiment";
-import { formatDate } from "../format";
+import { formatDay } from "./figures";
 
 export const STOP_INTENT = "stop";
 export const ARCHIVE_INTENT = "archive";
@@ -36,7 +36,7 @@ export function ExperimentActions({ summary, confirmStop, pageHref }: { summary:
               <BlockStack gap="300">
                 <Text as="p">
                   {`Stopping ends the holdout: Segmint removes the tag ${summary.holdoutTag} from the held-out customers at the next write-back, so your campaigns reach them again. ` +
-                    `The results stay as of the day you stop${summary.status === "running" ? `; the planned horizon was ${formatDate(summary.endsOn)}, and a result read before it is less certain` : ""}. This cannot be undone.`}
+                    `The results stay as of the day you stop${summary.status === "running" ? `; the planned horizon was ${formatDay(summary.endsOn)}, and a result read before it is less certain` : ""}. This cannot be undone.`}
                 </Text>
                 <Form method="post" preventScrollReset>
                   <input type="hidden" name="intent" value={STOP_INTENT} />

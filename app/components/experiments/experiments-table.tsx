@@ -2,10 +2,10 @@
 // what it measures, how much is held out, where it stands, and the size of each group.
 import { Badge, IndexTable, Link, Text } from "@shopify/polaris";
 import { METRIC_LABEL, type ExperimentSummary } from "../../domain/experiment";
-import { formatCount, formatDate } from "../format";
+import { formatCount } from "../format";
 import { KeyboardScrollable } from "../keyboard-scroll";
 import { NumericCell } from "../numeric-cell";
-import { STATUS_LABEL, STATUS_TONE, formatControlShare, formatProgress } from "./figures";
+import { STATUS_LABEL, STATUS_TONE, formatControlShare, formatDay, formatProgress } from "./figures";
 
 export function experimentHref(id: number): string {
   return `/app/experiments/${id}`;
@@ -43,7 +43,7 @@ export function ExperimentsTable({ experiments }: { experiments: readonly Experi
                   </span>
                 </Text>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {`Started ${formatDate(e.startsOn)}`}
+                  {`Started ${formatDay(e.startsOn)}`}
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>{e.targetName}</IndexTable.Cell>

@@ -35,6 +35,30 @@ export function formatMetricChange(metric: ExperimentMetric, value: number, curr
   return `${sign}${twoDecimals.format(v)}`;
 }
 
+const tickFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Money on a chart axis, in the main unit: "£0", "£250", "£1,200", "£12K". Both fraction-digit
+ * bounds are given: with only a maximum, Node's and Chromium's ICU disagree ("£0.0" against "£0"),
+ * and a server-rendered chart must read the same after hydration.
+ */
+export function formatMoneyTick(value: number, currency: string): string {
+  if (!Number.isFinite(value)) return "–";
+  const digits = Number.isInteger(value) ? 0 : 2;
+  const key = `${currency}:${digits}`;
+  let f = tickFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    } catch {
+      f = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    }
+    tickFormats.set(key, f);
+  }
+  if (Math.abs(value) >= 10_000) return `${f.format(Math.round(value / 1000))}K`.replace(/\.00K$/, "K");
+  return f.format(value);
+}
+
 /** An amount of money in total (incremental revenue), signed: "+£1,234.56". */
 export function formatSignedMoney(value: number, currency: string): string {
   if (!Number.isFinite(value)) return "–";
@@ -87,6 +111,19 @@ export const STATUS_TONE: Record<ExperimentStatus, "info" | "success" | "attenti
   stopped: "attention",
   archived: undefined,
 };
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/**
+ * A shop's business day ("2011-09-01") as "1 Sep 2011". Its own month names, not Intl's: en-GB's
+ * September is "Sept" in Node's ICU and "Sep" in Chromium's, and a page rendered on the server
+ * must read the same in the browser (React hydration).
+ */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!m) return day;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
 
 /** "12 of 90 days". */
 export function formatProgress(daysElapsed: number, horizonDays: number): string {

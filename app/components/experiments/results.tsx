@@ -6,11 +6,11 @@ import { Banner, BlockStack, Card, DescriptionList, InlineGrid, Link, Text } fro
 import type { ExperimentAnalysis } from "../../analytics";
 import type { ExperimentMetric, ExperimentResultsView } from "../../domain/experiment";
 import { experimentVerdict } from "../../domain/experiment-verdict";
-import { formatCount, formatDate, formatDays, formatMoney, formatShare } from "../format";
+import { formatCount, formatDays, formatMoney, formatShare } from "../format";
 import { ArmChart } from "./arm-chart";
 import { DesignCard } from "./design-card";
 import {
-  METRIC_WORDS, formatControlShare, formatInterval, formatMetricChange, formatMetricValue, formatPValue, formatSignedMoney,
+  METRIC_WORDS, formatControlShare, formatDay, formatInterval, formatMetricChange, formatMetricValue, formatPValue, formatSignedMoney,
 } from "./figures";
 
 /** The verdict's money: the currency's main unit, whole units for rounded totals. */
@@ -27,7 +27,7 @@ export function VerdictBanner({ view }: { view: ExperimentResultsView }) {
     return (
       <div data-testid="experiment-verdict">
         <Banner tone="info" title="No results yet">
-          <p>{`The first figures appear after the experiment's first full day (it started ${formatDate(summary.startsOn)}).`}</p>
+          <p>{view.analysisNote ?? `The first figures appear after the experiment's first full day (it started ${formatDay(summary.startsOn)}).`}</p>
         </Banner>
       </div>
     );
@@ -35,7 +35,7 @@ export function VerdictBanner({ view }: { view: ExperimentResultsView }) {
   const verdict = experimentVerdict(analysis, {
     metric: summary.metric,
     horizonReached: view.horizonReached,
-    endsOn: formatDate(summary.endsOn),
+    endsOn: formatDay(summary.endsOn),
     format: moneyFormat(view.currency),
     controlShare: summary.controlShare,
   });
@@ -53,7 +53,7 @@ export function validityWords(analysis: ExperimentAnalysis, view: ExperimentResu
   if (analysis.validity === "always-valid") {
     return (
       `Always-valid interval: you may check any day. It is wider than a one-look interval so that looking every day does not make chance look like a result; ` +
-      `from ${formatDate(view.summary.endsOn)} the page shows the fixed-horizon result instead.`
+      `from ${formatDay(view.summary.endsOn)} the page shows the fixed-horizon result instead.`
     );
   }
   return view.horizonReached
@@ -88,7 +88,7 @@ export function LiftCard({ analysis, view }: { analysis: ExperimentAnalysis; vie
       <div data-testid="experiment-lift">
         <BlockStack gap="400">
           <Text as="h2" variant="headingMd">
-            {`Difference in ${METRIC_WORDS[metric]}, as of ${formatDate(view.asOf)}`}
+            {`Difference in ${METRIC_WORDS[metric]}, as of ${formatDay(view.asOf)}`}
           </Text>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
             <Figure label="Lift per customer" value={formatMetricChange(metric, analysis.liftPerCustomer, c)} testId="experiment-lift-value" note={`campaign group minus held out${relative}`} />
@@ -271,7 +271,7 @@ export function ResultsChart({ view }: { view: ExperimentResultsView }) {
   const { metric } = view.summary;
   const last = view.series[view.series.length - 1];
   const summary = last
-    ? `${METRIC_WORDS[metric][0]!.toUpperCase()}${METRIC_WORDS[metric].slice(1)} accumulated since the start, by group, up to ${formatDate(last.day)}: ` +
+    ? `${METRIC_WORDS[metric][0]!.toUpperCase()}${METRIC_WORDS[metric].slice(1)} accumulated since the start, by group, up to ${formatDay(last.day)}: ` +
       `${formatMetricValue(metric, last.treatment, view.currency)} in the campaign group and ${formatMetricValue(metric, last.control, view.currency)} held out. Lines that stay together mean no visible effect.`
     : "No full day of data yet.";
   return (
