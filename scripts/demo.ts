@@ -10,7 +10,9 @@
 //   4. prints progress, the URLs and the synced counts, then one line each when the first refresh,
 //      the write-back and the Shopify segment sync complete (read from the database);
 //   5. adds last week (a refresh as of a week before the store's day, then one as of the day), so
-//      the admin shows what changed since last week. Ctrl+C stops everything.
+//      the admin shows what changed since last week;
+//   6. creates one holdout experiment backdated to 2011-09-01 (all customers, 20 % held out, revenue
+//      per customer, 90 days), so the Experiments page has real results to show. Ctrl+C stops everything.
 // Environment: PORT (default 3000); SEGMINT_DEMO_DB, the SQLite file to (re)create (default
 // .data/demo.db; a relative path is taken from the repository root), so the browser tests run a demo
 // of their own without replacing a developer's; SEGMINT_DEMO_SHOP (the simulated shop's domain).
@@ -24,7 +26,9 @@ import { createDb } from "../app/db.server";
 import { applyMigrations } from "../app/db/migrate.server";
 import { findShop, updateShopSettings, type ShopSettingsPatch } from "../app/models/shops.server";
 import { storeSummary } from "../app/models/store-summary.server";
+import { startBusinessClock } from "../app/clock.server";
 import { parseRunMetrics } from "../app/domain/run-metrics";
+import { createExperiment, experimentResults } from "../app/services/experiments.server";
 import { onShopInstalled } from "../app/services/install.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
 import { startWriteBack } from "../app/services/write-back.server";
@@ -128,6 +132,11 @@ async function main(): Promise<void> {
   if (!installed) throw new Error(`the install did not create the shop ${shopDomain}`);
   await updateShopSettings(db, installed.id, { algorithm: options.algorithm, writeBackMode: options.writeBack });
   log(`settings: algorithm ${options.algorithm}, write-back ${options.writeBack}`);
+  // The demo's own service calls (the demo experiment) run on the store's clock and log through the
+  // app's validated config, as the app process does.
+  const demoNow = new Date(sim.simulator.clock.now()).toISOString();
+  startBusinessClock(demoNow);
+  Object.assign(process.env, { SHOPIFY_API_KEY: "segmint-demo", SHOPIFY_API_SECRET: apiSecret, SHOPIFY_APP_URL: appUrl, DATABASE_URL: databaseUrl });
 
   const app: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
       SEGMINT_SIMULATOR_URL: sim.url,
       SEGMINT_DEMO_SHOP: shopDomain,
       // The store lives on the day after its data: the refresh's as-of day is that day.
-      SEGMINT_DEMO_NOW: new Date(sim.simulator.clock.now()).toISOString(),
+      SEGMINT_DEMO_NOW: demoNow,
     },
   });
   const stop = async (code: number) => {
@@ -183,6 +192,35 @@ async function main(): Promise<void> {
   const shopId = installed.id;
   await followSegments(db, sim, shopId, options);
   await addLastWeek(db, shopId, options);
+  await addDemoExperiment(db, shopId);
+}
+
+/** The demo experiment: backdated so its 90-day horizon has passed on the store's day (2011-12-10). */
+const DEMO_EXPERIMENT = { name: "Autumn newsletter", segmentKey: "all", controlShare: "20", metric: "revenue", horizonDays: "90" };
+const DEMO_EXPERIMENT_START = new Date(Date.UTC(2011, 8, 1));
+
+/**
+ * One holdout experiment through the experiments service, as if the merchant had started it on
+ * 2011-09-01 before an autumn newsletter. No campaign was sent (the data are what they are), so the
+ * honest expectation of its results is "no detectable difference". Its write-back pass (tagging the
+ * held-out customers in live mode, planning it in dry run) completes before the line is printed.
+ */
+async function addDemoExperiment(db: ReturnType<typeof createDb>, shopId: number): Promise<void> {
+  const created = await createExperiment(db, shopId, DEMO_EXPERIMENT, { startsOn: DEMO_EXPERIMENT_START });
+  if (!created.ok) return log(`the demo experiment was refused: ${Object.values(created.errors).join(" ")}`);
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  if (shop.writeBackMode !== "off") {
+    const pass = await waitFor(async () => (await db.writeBack.findFirst({ where: { shopId, kind: "experiment", status: { in: ["completed", "failed"] } }, orderBy: { id: "desc" } })) ?? null);
+    if (!pass) log(`the demo experiment's write-back pass did not complete within ${STEP_TIMEOUT_MS / 60_000} min`);
+    else if (pass.status === "failed") log(`the demo experiment's write-back pass failed: ${pass.error ?? "no error recorded"}`);
+  }
+  const results = await experimentResults(db, shopId, created.id);
+  const a = results?.analysis;
+  const money = (v: number) => `${v < 0 ? "-" : "+"}${Math.abs(v).toFixed(2)} ${results?.currency ?? ""}`.trim();
+  const figures = a
+    ? `lift ${money(a.liftPerCustomer)} per customer, 95 % interval ${money(a.ciLow)} to ${money(a.ciHigh)}, p = ${a.pValue.toFixed(3)} (${a.method}, ${fmt(a.nTreatment)} treated, ${fmt(a.nControl)} held out)`
+    : (results?.analysisNote ?? "no results yet");
+  log(`demo experiment ready: "${DEMO_EXPERIMENT.name}" (all customers, 20 % held out, revenue per customer, 90 days from 2011-09-01): ${figures}; ${appUrl}/app/experiments/${created.id}`);
 }
 
 /**
