@@ -8,9 +8,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { ExperimentActions, ARCHIVE_INTENT, STOP_INTENT } from "../components/experiments/experiment-actions";
 import { experimentHref, StatusBadge } from "../components/experiments/experiments-table";
-import { formatControlShare, formatProgress } from "../components/experiments/figures";
+import { formatControlShare, formatDay, formatProgress } from "../components/experiments/figures";
 import { ExperimentResults } from "../components/experiments/results";
-import { formatDate } from "../components/format";
 import { InstallingCard } from "../components/installing-card";
 import { PageError } from "../components/overview/page-error";
 import { METRIC_LABEL } from "../domain/experiment";
@@ -76,7 +75,7 @@ export default function ExperimentPage() {
       title={summary.name}
       titleMetadata={<StatusBadge status={summary.status} />}
       backAction={{ content: "Experiments", url: summary.status === "archived" ? "/app/experiments?view=archived" : "/app/experiments" }}
-      subtitle={`${summary.targetName} · ${METRIC_LABEL[summary.metric]} · ${formatControlShare(summary.controlShare)} held out · started ${formatDate(summary.startsOn)} · ${formatProgress(summary.daysElapsed, summary.horizonDays)}`}
+      subtitle={`${summary.targetName} · ${METRIC_LABEL[summary.metric]} · ${formatControlShare(summary.controlShare)} held out · started ${formatDay(summary.startsOn)} · ${formatProgress(summary.daysElapsed, summary.horizonDays)}`}
     >
       <Layout>
         {(done || actionData) && (
