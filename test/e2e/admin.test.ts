@@ -5,7 +5,8 @@
 // 1280 px, checked by axe-core (no serious or critical violation) and screenshotted into
 // test-results/e2e/; then the merchant's tasks: settings (a validation error, then a save), "Run now",
 // a segment's write-back preview and apply (checked in the simulator), the CSV export, a customer
-// lookup, and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
+// lookup, the demo experiment's results, an experiment created, stopped and archived through the
+// form, and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
 //
 // Needs /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it). Without it the file is
 // skipped locally and fails in CI (CI set).
@@ -30,7 +31,7 @@ const inCI = Boolean(process.env.CI) && process.env.CI !== "false" && process.en
 const haveChromium = fs.existsSync(CHROMIUM);
 const require = createRequire(import.meta.url);
 
-/** The demo's own lines: the URLs, "first refresh completed", then "last week's comparison ready". Seeding + backfill + refreshes ≈ 1–2 min. */
+/** The demo's own lines: the URLs, "first refresh completed", "last week's comparison ready", then "demo experiment ready". Seeding + backfill + refreshes ≈ 1–2 min. */
 const DEMO_READY_MS = 6 * 60_000;
 const STEP_MS = 4 * 60_000;
 
@@ -76,10 +77,14 @@ async function startDemo(dbFile: string): Promise<Demo> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the demo did not complete its first refresh within ${DEMO_READY_MS / 60_000} min:\n${excerpt(out)}`)), DEMO_READY_MS);
       const check = () => {
-        // The demo then adds last week's run (so the Overview has a migration): wait for that too.
-        if (/last week's comparison ready/.test(out)) {
+        // The demo then adds last week's run (so the Overview has a migration) and the demo
+        // experiment (so the Experiments page has results): wait for both.
+        if (/demo experiment ready/.test(out)) {
           clearTimeout(timer);
           resolve();
+        } else if (/the demo experiment was refused/.test(out)) {
+          clearTimeout(timer);
+          reject(new Error(`the demo could not create its experiment:\n${excerpt(out)}`));
         } else if (/first refresh (failed|did not complete)/.test(out)) {
           clearTimeout(timer);
           reject(new Error(`the demo's first refresh did not complete:\n${excerpt(out)}`));
@@ -148,6 +153,73 @@ function segmentMembers(file: string, key: string): { shopifyId: string; explana
          WHERE cs.segmentKey = ? AND cs.runId = (SELECT MAX(id) FROM SegmentRun WHERE shopId = cs.shopId AND status = 'completed') ORDER BY c.id`,
       )
       .all(key) as { shopifyId: string; explanation: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+interface ExperimentRowInDb {
+  id: number;
+  name: string;
+  slug: string;
+  status: string;
+  controlShare: number;
+  design: { cupedMde: number; mde: number; cohort: number; nControl: number; nTreatment: number };
+  treatment: number;
+  control: number;
+}
+
+/** The shop's experiments with their arm sizes, newest last. */
+function readExperiments(file: string): ExperimentRowInDb[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT e.id, e.name, e.slug, e.status, e.controlShare, e.design,
+           (SELECT COUNT(*) FROM ExperimentAssignment a WHERE a.experimentId = e.id AND a.arm = 'treatment') AS treatment,
+           (SELECT COUNT(*) FROM ExperimentAssignment a WHERE a.experimentId = e.id AND a.arm = 'control') AS control
+         FROM Experiment e JOIN Shop s ON s.id = e.shopId WHERE s.domain = ? ORDER BY e.id`,
+      )
+      .all(SHOP) as (Omit<ExperimentRowInDb, "design"> & { design: string })[];
+    return rows.map((r) => ({ ...r, design: JSON.parse(r.design) as ExperimentRowInDb["design"] }));
+  } finally {
+    db.close();
+  }
+}
+
+/** Shopify ids of a segment's customers (latest completed run) held out by a running experiment: their plans carry its holdout tag too. */
+function heldOutMembers(file: string, key: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      db
+        .prepare(
+          `SELECT c.shopifyId AS shopifyId FROM ExperimentAssignment a JOIN Experiment e ON e.id = a.experimentId JOIN Customer c ON c.id = a.customerId
+           JOIN CustomerSegment cs ON cs.customerId = c.id AND cs.runId = (SELECT MAX(id) FROM SegmentRun WHERE shopId = c.shopId AND status = 'completed')
+           WHERE a.arm = 'control' AND e.status = 'running' AND cs.segmentKey = ?`,
+        )
+        .all(key) as { shopifyId: string }[]
+    ).map((r) => r.shopifyId);
+  } finally {
+    db.close();
+  }
+}
+
+/** Of the latest run's segments, the one with the most customers who ordered in the 30 days before the store's day (2011-12-10). */
+function recentBuyersSegment<T extends { key: string }>(file: string, segments: readonly T[]): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const counts = db
+      .prepare(
+        `SELECT cs.segmentKey AS key, COUNT(DISTINCT o.customerId) AS buyers FROM CustomerSegment cs JOIN "Order" o ON o.customerId = cs.customerId
+         WHERE cs.runId = (SELECT MAX(id) FROM SegmentRun WHERE shopId = cs.shopId AND status = 'completed')
+           AND o.processedAt >= '2011-11-10' AND o.processedAt < '2011-12-10' AND o.cancelledAt IS NULL
+         GROUP BY cs.segmentKey ORDER BY buyers DESC`,
+      )
+      .all() as { key: string; buyers: number }[];
+    const best = segments.find((x) => x.key === counts[0]?.key);
+    expect(best, "a segment with recent buyers").toBeDefined();
+    return best!;
   } finally {
     db.close();
   }
@@ -328,6 +400,65 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
     await visit("/app/jobs", "jobs");
   }, STEP_MS);
 
+  /** The demo's experiment ("Autumn newsletter", backdated to 2011-09-01, 90 days: its horizon has passed). */
+  const demoExperiment = () => {
+    const e = readExperiments(dbFile).find((x) => x.name === "Autumn newsletter");
+    expect(e, "the demo created its experiment").toBeDefined();
+    return e!;
+  };
+
+  it("Experiments (/app/experiments): the demo experiment with its status and arm sizes", async () => {
+    const e = demoExperiment();
+    await visit("/app/experiments", "experiments", async (page) => {
+      await page.getByTestId("experiments-table").waitFor();
+      expect(await page.getByTestId(`experiment-link-${e.id}`).getByRole("link").getAttribute("href")).toBe(`/app/experiments/${e.id}`);
+      expect(await page.getByTestId(`experiment-treatment-${e.id}`).textContent()).toBe(e.treatment.toLocaleString("en-US"));
+      expect(await page.getByTestId(`experiment-control-${e.id}`).textContent()).toBe(e.control.toLocaleString("en-US"));
+      // Past its horizon and never stopped: completed.
+      expect(await page.getByTestId(`experiment-status-${e.id}`).textContent()).toContain("Completed");
+    });
+  }, STEP_MS);
+
+  it("Experiment results: the verdict, the figures the demo printed, CUPED, the checks and a named chart per arm", async () => {
+    const e = demoExperiment();
+    // The demo prints the service's figures: the page must show the same p-value.
+    const printed = /demo experiment ready: .*p = (\d\.\d{3})/.exec(demo.output());
+    expect(printed, "the demo's experiment line with its p-value").not.toBeNull();
+    await visit(`/app/experiments/${e.id}`, "experiment-results", async (page) => {
+      await page.getByTestId("experiment-verdict").waitFor();
+      expect(((await page.getByTestId("experiment-verdict").textContent()) ?? "").trim().length).toBeGreaterThan(20);
+      expect(await page.getByTestId("experiment-lift-p").textContent()).toBe(Number(printed![1]) < 0.001 ? "p < 0.001" : `p = ${printed![1]}`);
+      expect(await page.getByTestId("experiment-lift-interval").textContent()).toMatch(/ to /);
+      expect(await page.getByTestId("experiment-validity").textContent()).toContain("Fixed-horizon result");
+      expect(await page.getByTestId("experiment-variance-reduction").textContent()).toMatch(/removed \d+% of the noise/);
+      expect(await page.getByTestId("experiment-unadjusted").textContent()).toMatch(/ to .*p/);
+      await page.getByTestId("experiment-incremental-total").waitFor();
+      expect(await page.getByTestId("experiment-srm").getAttribute("data-mismatch")).toBe("false");
+      await page.getByTestId("experiment-results-balance").waitFor();
+      expect(await page.getByTestId("experiment-holdout-tag").textContent()).toBe(`segmint:holdout-${e.slug}`);
+      await expectNamedCharts(page, 1);
+      const chart = page.getByTestId("chart-experiment-arms");
+      expect(await chart.locator("svg title").textContent()).toBe("Cumulative result per customer, by group");
+      expect(await chart.locator("path.segmint-chart-line").count(), "one line per arm").toBe(2);
+      expect(await chart.locator("tbody tr").count(), "a table row per day of the 90").toBe(90);
+    });
+  }, STEP_MS);
+
+  it("an unknown experiment id answers 404 with a message, a malformed one 400", async () => {
+    const context = await contextAt(1280);
+    try {
+      const page = await context.newPage();
+      const missing = await page.goto(`${demo.appUrl}/app/experiments/987654`, { waitUntil: "load" });
+      expect(missing?.status()).toBe(404);
+      expect(await page.getByTestId("page-error").textContent()).toContain("Experiment not found in this store");
+      const bad = await page.goto(`${demo.appUrl}/app/experiments/not-a-number`, { waitUntil: "load" });
+      expect(bad?.status()).toBe(400);
+      expect(await page.getByTestId("page-error").textContent()).toContain("is not an experiment id");
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
   it("settings: a bad tag prefix is refused next to the field, then a valid save is stored", async () => {
     const context = await contextAt(1280);
     try {
@@ -405,12 +536,16 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       const capped = await count("write-back-capped");
       expect(changed, "customers whose tags change").toBeGreaterThan(0);
       expect(changed + capped, "every customer of the segment is changed or capped (none carries the tag yet)").toBe(segment.size);
-      expect(toAdd).toBe(changed);
+      // Each changed customer gets the segment's tag; those the demo experiment holds out also get its holdout tag.
+      const heldOut = heldOutMembers(dbFile, segment.key);
+      expect(toAdd - changed, "holdout tags planned for the segment's held-out customers").toBeGreaterThanOrEqual(capped === 0 ? heldOut.length : 0);
+      expect(toAdd - changed).toBeLessThanOrEqual(heldOut.length);
       const sampleRows = page.getByTestId("write-back-sample").locator("tbody tr");
       expect(await sampleRows.count()).toBeGreaterThan(0);
       // Polaris' DataTable renders each row's first cell as a <th>: "Tags to add" is the second cell.
       const toAddCells = await sampleRows.evaluateAll((rows) => rows.map((r) => (r.querySelectorAll("th, td")[1]?.textContent ?? "").trim()));
-      const tag = toAddCells.find((t) => t.startsWith("segmint:")) ?? "";
+      // A held-out customer's cell also lists the demo experiment's holdout tag: the segment's tag is the other one.
+      const tag = toAddCells.flatMap((t) => t.split(/,\s*/)).find((t) => t.startsWith("segmint:") && !t.startsWith("segmint:holdout-")) ?? "";
       expect(tag, `the sample shows the tag to add (column "Tags to add": ${JSON.stringify(toAddCells)})`).toMatch(/^segmint:[a-z0-9-]+$/);
       expect(((await card.textContent()) ?? "").includes(tag), "the card names the segment's tag").toBe(true);
       await page.screenshot({ path: path.join(SHOTS, "write-back-preview-1280.png"), fullPage: true });
@@ -419,7 +554,7 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
 
       await card.getByRole("button", { name: "Apply to Shopify" }).click();
       await page.getByTestId("write-back-applied").waitFor({ timeout: STEP_MS / 2 });
-      expect(await page.getByTestId("write-back-applied").textContent()).toContain(`${changed.toLocaleString("en-US")} tags added`);
+      expect(await page.getByTestId("write-back-applied").textContent()).toContain(`${toAdd.toLocaleString("en-US")} tags added`);
       await page.screenshot({ path: path.join(SHOTS, "write-back-applied-1280.png"), fullPage: true });
       const violations = await seriousViolations(page, "segment-detail after apply", 1280);
       expect(violations.map((v) => `[${v.impact}] ${v.rule}: ${v.help} at ${v.targets.join(", ")}`)).toEqual([]);
@@ -427,6 +562,10 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       expect(tagged.length, "customers carrying the tag in Shopify").toBe(changed);
       const outside = tagged.filter((c) => !members.has(c.id) && !members.has(c.id.replace(/^gid:\/\/shopify\/Customer\//, "")));
       expect(outside.map((c) => c.id), "only the segment's customers were tagged").toEqual([]);
+      // The held-out customers of the segment now carry the demo experiment's holdout tag in Shopify.
+      const holdoutTagged = (await simCustomers(demo.simUrl)).filter((c) => c.tags.includes(`segmint:holdout-${demoExperiment().slug}`));
+      expect(holdoutTagged.length, "holdout tags written by the apply").toBe(toAdd - changed);
+      expect(holdoutTagged.every((c) => heldOut.includes(c.id) || heldOut.includes(c.id.replace(/^gid:\/\/shopify\/Customer\//, ""))), "only held-out customers carry the holdout tag").toBe(true);
     } finally {
       await context.close();
     }
@@ -472,6 +611,114 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
     }
   }, STEP_MS);
 
+  it("experiments: a refused value shows on its field, Check shows what it can detect before saving, Start lands on its page; stop (confirmed), archive", async () => {
+    // The segment with the most customers who ordered in the 30 days before the store's day: a
+    // target with a baseline to size the experiment with (a lapsed segment has none).
+    const segment = recentBuyersSegment(dbFile, readDb(dbFile).segments);
+    const before = readExperiments(dbFile).length;
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/experiments");
+      await page.getByRole("link", { name: "New experiment" }).click();
+      await page.getByTestId("experiment-form").waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).searchParams.has("new")).toBe(true);
+      await page.getByLabel("Name", { exact: true }).fill("Winter win-back");
+      await page.getByLabel("Target customers").selectOption(segment.key);
+      const share = page.getByLabel("Held out", { exact: true });
+      await share.fill("75");
+      await page.getByLabel("Horizon", { exact: true }).fill("30");
+      const check = page.getByTestId("experiment-check").getByRole("button");
+      const start = page.getByTestId("experiment-start").getByRole("button");
+      await check.click();
+      // The refusal sits on the field itself (Polaris links it with aria-describedby).
+      await expect.poll(() => share.getAttribute("aria-invalid"), { timeout: 30_000 }).toBe("true");
+      const described = await share.evaluate((el) =>
+        (el.getAttribute("aria-describedby") ?? "")
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.textContent ?? "")
+          .join(" "),
+      );
+      expect(described).toMatch(/from 1 to 50/);
+      expect(await start.getAttribute("aria-disabled"), "no Start before the figures were checked").toBe("true");
+      await page.screenshot({ path: path.join(SHOTS, "experiment-form-error-1280.png"), fullPage: true });
+
+      await share.fill("10");
+      await check.click();
+      await page.getByTestId("experiment-draft-design").waitFor({ timeout: 60_000 });
+      expect(await share.getAttribute("aria-invalid")).not.toBe("true");
+      const sentence = (await page.getByTestId("experiment-mde-sentence").textContent()) ?? "";
+      expect(sentence).toContain(`With 10% of ${segment.size.toLocaleString("en-US")} customers held out for 30 days`);
+      const shownMde = /you can detect a lift of £([\d,]+\.\d\d) per customer/.exec(sentence);
+      expect(shownMde, `the MDE in money: ${sentence}`).not.toBeNull();
+      expect(readExperiments(dbFile).length, "nothing is saved by a check").toBe(before);
+      await page.screenshot({ path: path.join(SHOTS, "experiment-form-design-1280.png"), fullPage: true });
+      const formViolations = await seriousViolations(page, "experiment form with its design", 1280);
+      expect(formViolations.map((v) => `[${v.impact}] ${v.rule}: ${v.help} at ${v.targets.join(", ")}`)).toEqual([]);
+
+      await start.click();
+      await page.waitForURL((u) => /^\/app\/experiments\/\d+$/.test(u.pathname), { timeout: 60_000 });
+      const created = readExperiments(dbFile).at(-1)!;
+      expect(page.url()).toContain(`/app/experiments/${created.id}`);
+      expect(created).toMatchObject({ name: "Winter win-back", status: "running", controlShare: 0.1 });
+      expect(created.treatment + created.control, "every customer of the segment is in one arm").toBe(segment.size);
+      expect(created.control).toBe(created.design.nControl);
+      // One segment is one stratum: the exact stratified split holds out round(10 % × its size).
+      expect(created.control).toBe(Math.round(0.1 * segment.size));
+      // What was shown before saving is what was stored.
+      expect(Math.abs(Number(shownMde![1]!.replace(/,/g, "")) - created.design.cupedMde)).toBeLessThan(0.006);
+      await expect.poll(() => page.getByTestId("experiment-verdict").textContent(), { timeout: 30_000 }).toContain("No results yet");
+      expect(await page.locator("h1").first().textContent()).toBe("Winter win-back");
+
+      await page.getByTestId("experiment-stop").getByRole("link", { name: "Stop experiment" }).click();
+      await page.getByTestId("experiment-stop-confirm").waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId("experiment-stop-confirm").textContent()).toContain(`segmint:holdout-${created.slug}`);
+      expect(readExperiments(dbFile).at(-1)!.status, "nothing stops before the confirmation").toBe("running");
+      await page.screenshot({ path: path.join(SHOTS, "experiment-stop-confirm-1280.png"), fullPage: true });
+      const confirmViolations = await seriousViolations(page, "experiment stop confirmation", 1280);
+      expect(confirmViolations.map((v) => `[${v.impact}] ${v.rule}: ${v.help} at ${v.targets.join(", ")}`)).toEqual([]);
+      await page.getByTestId("experiment-stop-submit").getByRole("button").click();
+      await page.waitForURL((u) => u.searchParams.get("done") === "stopped", { timeout: 30_000 });
+      await expect.poll(() => page.getByTestId("experiment-action-result").textContent(), { timeout: 30_000 }).toContain("Experiment stopped");
+      expect(readExperiments(dbFile).at(-1)!.status).toBe("stopped");
+
+      await page.getByTestId("experiment-archive").getByRole("button", { name: "Archive" }).click();
+      await page.waitForURL((u) => u.searchParams.get("done") === "archived", { timeout: 30_000 });
+      await expect.poll(() => page.getByTestId("experiment-action-result").textContent(), { timeout: 30_000 }).toContain("Experiment archived");
+      expect(readExperiments(dbFile).at(-1)!.status).toBe("archived");
+
+      await page.goto(`${demo.appUrl}/app/experiments`, { waitUntil: "load" });
+      expect(await page.getByTestId(`experiment-link-${created.id}`).count(), "archived experiments leave the main list").toBe(0);
+      await page.goto(`${demo.appUrl}/app/experiments?view=archived`, { waitUntil: "load" });
+      await page.getByTestId(`experiment-link-${created.id}`).waitFor();
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  it("keyboard: every control of the new-experiment form is reached with Tab", async () => {
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/experiments?new=1");
+      await page.getByTestId("experiment-form").waitFor();
+      const reached = new Set<string>();
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        reached.add(
+          await page.evaluate(() => {
+            const el = document.activeElement as HTMLElement | null;
+            if (!el?.closest("[data-testid=experiment-form]")) return "";
+            return el.getAttribute("name") ?? (el.tagName === "BUTTON" ? `button:${(el.textContent ?? "").trim()}` : el.tagName);
+          }),
+        );
+      }
+      for (const control of ["name", "segmentKey", "controlShare", "metric", "horizonDays", "button:Check what it can detect"]) {
+        expect([...reached], `Tab reaches ${control}`).toContain(control);
+      }
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
   it("keyboard: the navigation and a primary button are reached with Tab and show focus", async () => {
     const context = await contextAt(1280);
     try {
@@ -495,7 +742,7 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
         );
       }
       const nav = reached.filter((r) => r.nav);
-      expect(nav.map((r) => r.text)).toEqual(expect.arrayContaining(["Overview", "Segments", "Customers", "Model", "Settings", "Jobs"]));
+      expect(nav.map((r) => r.text)).toEqual(expect.arrayContaining(["Overview", "Segments", "Customers", "Experiments", "Model", "Settings", "Jobs"]));
       for (const r of nav) expect(r.outline || r.shadow, `focus on the nav link "${r.text}" is visible`).not.toBe("");
       const primary = reached.find((r) => r.primary);
       expect(primary, "a primary/submit button reached with Tab").toBeDefined();
