@@ -131,6 +131,10 @@ describe("DesignCard: what the experiment can detect, before saving", () => {
     const out = html(<DesignCard design={skewed} currency="GBP" />);
     expect(textOf(out, "experiment-balance")).toContain("differ more than a random split usually makes them");
     expect(textOf(out, "experiment-balance")).toContain("p < 0.001");
+    // A wide gap that chance explains (a small held-out group) is said as such, not as a warning.
+    const small = { ...design, balance: { meanTreatment: 4396, meanControl: 3756, standardizedDifference: 0.19, pValue: 0.159 } };
+    expect(balanceLooksOff(small.balance)).toBe(false);
+    expect(textOf(html(<DesignCard design={small} currency="GBP" />), "experiment-balance")).toContain("what chance gives groups this small");
   });
 
   it("speaks in percentage points for conversion and in orders for orders", () => {

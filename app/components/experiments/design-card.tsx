@@ -7,9 +7,10 @@ import type { ExperimentDesignView } from "../../domain/experiment";
 import { formatCount, formatDays, formatMoney, formatShare } from "../format";
 import { METRIC_WORDS, formatControlShare, formatMetricAmount, formatMetricValue, formatPValue, formatRelative } from "./figures";
 
-/** A standardised difference above this, or a balance p-value below BALANCE_P, is worth a word. */
-const BALANCE_SMD = 0.1;
+/** Below this p-value the groups differ more than a random split usually makes them. */
 const BALANCE_P = 0.01;
+/** A standardised difference above this is worth a word even when chance explains it (small groups). */
+const BALANCE_SMD = 0.1;
 
 /** "With 20% of 4,339 customers held out for 90 days you can detect a lift of £3.20 per customer (8%) or more." */
 export function detectSentence(design: ExperimentDesignView, currency: string): string {
@@ -39,7 +40,7 @@ export function withoutCupedSentence(design: ExperimentDesignView, currency: str
 }
 
 export function balanceLooksOff(balance: ExperimentDesignView["balance"]): boolean {
-  return Math.abs(balance.standardizedDifference) > BALANCE_SMD || balance.pValue < BALANCE_P;
+  return balance.pValue < BALANCE_P;
 }
 
 export function BalanceCheck({ balance, currency }: { balance: ExperimentDesignView["balance"]; currency: string }) {
@@ -56,7 +57,10 @@ export function BalanceCheck({ balance, currency }: { balance: ExperimentDesignV
         </Banner>
       ) : (
         <Text as="p">
-          {figures} The two groups are alike, as a random split should make them.
+          {figures}{" "}
+          {Math.abs(balance.standardizedDifference) > BALANCE_SMD
+            ? "A gap this size is what chance gives groups this small; the result adjusts for each customer's past spend (CUPED)."
+            : "The two groups are alike, as a random split should make them."}
         </Text>
       )}
     </div>
