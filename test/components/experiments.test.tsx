@@ -275,7 +275,7 @@ describe("ExperimentResults", () => {
   it("shows the holdout tag, the segment it feeds, and that the tag is not written outside live mode", () => {
     const out = html(<ExperimentResults view={view({ summary: { ...summary } })} />);
     expect(textOf(out, "experiment-holdout-tag")).toBe("segmint:holdout-autumn-newsletter");
-    expect(textOf(out, "experiment-holdout")).toContain("All customers without the holdout");
+    expect(textOf(out, "experiment-shopify-segment")).toContain('"Segmint · All customers without holdout autumn-newsletter"');
     expect(textOf(out, "experiment-holdout")).toContain("not written to Shopify");
     expect(textOf(html(<ExperimentResults view={view({ summary: { ...summary }, writeBackMode: "live" })} />), "experiment-holdout")).toContain("Write-back is live");
   });

@@ -226,6 +226,11 @@ function BalanceCheckLine({ view }: { view: ExperimentResultsView }) {
   );
 }
 
+/** The Shopify segment the write-back keeps for a running experiment (docs/write-back.md, "Holdouts"). */
+export function holdoutSegmentName(summary: ExperimentResultsView["summary"]): string {
+  return `Segmint · ${summary.targetName} without holdout ${summary.slug}`;
+}
+
 export function HoldoutCard({ view }: { view: ExperimentResultsView }) {
   const { summary } = view;
   const live = view.writeBackMode === "live";
@@ -242,17 +247,21 @@ export function HoldoutCard({ view }: { view: ExperimentResultsView }) {
               { term: "Holdout tag", description: <code data-testid="experiment-holdout-tag">{summary.holdoutTag}</code> },
               {
                 term: "Shopify segment",
-                description: `${summary.targetName} without the holdout: the target customers whose tags do not contain ${summary.holdoutTag}. Send the campaign to this segment (Customers › Segments), and every marketing tool leaves the held-out group out the same way.`,
+                description: (
+                  <span data-testid="experiment-shopify-segment">
+                    {`"${holdoutSegmentName(summary)}": the target customers without the holdout tag. Send the campaign to this segment (Customers › Segments), and every marketing tool leaves the held-out group out the same way.`}
+                  </span>
+                ),
               },
             ]}
           />
           {!active ? (
             <Text as="p" tone="subdued">
-              The experiment is over: the holdout tag is removed at the next write-back.
+              The experiment is over: stopping it removed the holdout from Shopify (the tag and the segment, through a write-back pass in live mode).
             </Text>
           ) : live ? (
             <Text as="p" tone="subdued">
-              Write-back is live: the held-out customers carry the tag and the segment is kept in Shopify while the experiment runs.
+              Write-back is live: the held-out customers carry the tag, and the segment is kept in Shopify (when Shopify segments are on in Settings) while the experiment runs.
             </Text>
           ) : (
             <Banner tone="warning" title="The holdout tag is not written to Shopify">
