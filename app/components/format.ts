@@ -9,10 +9,11 @@ function moneyFormat(currency: string, compact: boolean): Intl.NumberFormat {
   let f = cache.get(currency);
   if (!f) {
     try {
-      f = new Intl.NumberFormat("en-US", compact ? { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 } : { style: "currency", currency });
+      // Compact: both fraction bounds, or Node's and Chromium's ICU disagree ("£0.0" against "£0").
+      f = new Intl.NumberFormat("en-US", compact ? { style: "currency", currency, notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 } : { style: "currency", currency });
     } catch {
       // An unknown currency code: plain numbers rather than a crash.
-      f = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, minimumFractionDigits: compact ? 0 : 2, ...(compact ? { notation: "compact" } : {}) });
+      f = new Intl.NumberFormat("en-US", { maximumFractionDigits: compact ? 1 : 2, minimumFractionDigits: compact ? 0 : 2, ...(compact ? { notation: "compact" } : {}) });
     }
     cache.set(currency, f);
   }
@@ -45,16 +46,43 @@ export function formatSigned(n: number, format: (v: number) => string = formatCo
   return n > 0 ? `+${format(n)}` : `−${format(-n)}`;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/**
+ * The calendar fields of an instant in a zone. Month names are our own, not Intl's: en-GB's
+ * September is "Sept" in Node's ICU and "Sep" in Chromium's, and a page rendered on the server
+ * must read the same in the browser (React hydration).
+ */
+function partsOf(d: Date, timeZone: string, withTime: boolean): Record<string, string> {
+  const f = new Intl.DateTimeFormat("en-GB", {
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    timeZone,
+    ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" } : {}),
+  });
+  return Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
+}
+
 /** "3 Dec 2026, 14:05 UTC" in the given IANA zone (default UTC). */
 export function formatDateTime(value: Date | string, timeZone = "UTC"): string {
   const d = typeof value === "string" ? new Date(value) : value;
-  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(d);
+  const p = partsOf(d, timeZone, true);
+  return `${Number(p.day)} ${MONTHS[Number(p.month) - 1]} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
 /** "3 Dec 2026". */
 export function formatDate(value: Date | string, timeZone = "UTC"): string {
   const d = typeof value === "string" ? new Date(value) : value;
-  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone }).format(d);
+  const p = partsOf(d, timeZone, false);
+  return `${Number(p.day)} ${MONTHS[Number(p.month) - 1]} ${p.year}`;
+}
+
+/** A business day ("2011-09-01", the shop's calendar day as stored) as "1 Sep 2011"; no zone applies. */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!m) return day;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
 }
 
 /** "1 day", "12 days". */

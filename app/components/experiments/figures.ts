@@ -5,6 +5,8 @@
 import type { ExperimentMetric, ExperimentStatus } from "../../domain/experiment";
 import { formatCount, formatMoney, formatShare } from "../format";
 
+export { formatDay } from "../format";
+
 const twoDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const threeDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 
@@ -111,19 +113,6 @@ export const STATUS_TONE: Record<ExperimentStatus, "info" | "success" | "attenti
   stopped: "attention",
   archived: undefined,
 };
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
-
-/**
- * A shop's business day ("2011-09-01") as "1 Sep 2011". Its own month names, not Intl's: en-GB's
- * September is "Sept" in Node's ICU and "Sep" in Chromium's, and a page rendered on the server
- * must read the same in the browser (React hydration).
- */
-export function formatDay(day: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
-  if (!m) return day;
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
-}
 
 /** "12 of 90 days". */
 export function formatProgress(daysElapsed: number, horizonDays: number): string {
