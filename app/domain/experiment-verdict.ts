@@ -35,6 +35,8 @@ export interface VerdictContext {
 const MINUS = "\u2212";
 const decimals2 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 const decimals1 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+// p-values as the results page's figures write them: "0.104", "0.400".
+const decimals3 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const significant2 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 });
 const whole = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
@@ -125,7 +127,7 @@ function level(alpha: number): string {
 }
 
 function pText(p: number): string {
-  return p < 0.001 ? "p < 0.001" : `p = ${small(p, decimals2)}`;
+  return p < 0.001 ? "p < 0.001" : `p = ${decimals3.format(Math.min(1, p))}`;
 }
 
 function share(n: number): string {

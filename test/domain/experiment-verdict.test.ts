@@ -75,7 +75,7 @@ describe("experimentVerdict", () => {
   it("straddling zero at the horizon: no detectable difference, with the range of the effect", () => {
     const v = experimentVerdict(analysis({ liftPerCustomer: 0.8, ciLow: -1.2, ciHigh: 2.8, pValue: 0.4 }), { ...revenue, format: twoDecimals });
     expect(v).toMatchObject({ tone: "info", headline: "No detectable difference" });
-    expect(v.detail).toMatch(/^The effect is between \u22121\.20 and 2\.80 per customer \(95 % interval; estimate \+0\.80 per customer, p = 0\.4\)/);
+    expect(v.detail).toMatch(/^The effect is between \u22121\.20 and 2\.80 per customer \(95 % interval; estimate \+0\.80 per customer, p = 0\.400\)/);
   });
 
   it("a fixed-horizon interval read before the horizon says it is valid only then", () => {
