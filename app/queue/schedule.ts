@@ -53,6 +53,16 @@ function instantOfWall(f: Intl.DateTimeFormat, wallMs: number): number {
 }
 
 /**
+ * The instant a calendar day of the zone begins (its first minute; where the clocks go forward at
+ * midnight, the moment they change). `day` is the day written as its UTC midnight. An unknown zone
+ * is taken as UTC.
+ */
+export function startOfZonedDay(day: Date, timeZone: string): Date {
+  const f = formatterFor(timeZone) ?? formatterFor("UTC")!;
+  return new Date(instantOfWall(f, Math.floor(day.getTime() / DAY_MS) * DAY_MS));
+}
+
+/**
  * The first slot strictly after `now` at `hour` (shop time) on a day that `dayMatches` (0 = Sunday …
  * 6 = Saturday). An unknown time zone is taken as UTC.
  */

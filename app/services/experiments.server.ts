@@ -4,9 +4,11 @@
 // - Cohort: the targeted segment's customers in the shop's latest completed run (or all of the
 //   run's customers), fixed at creation; stratum = their segment key. Arms by `assignArms`: a hash
 //   of the Shopify customer id and the experiment's salt, no random source.
-// - Windows: business days of the shop as UTC midnights (the lead's decision). The outcome window
-//   is [startsOn, startsOn + horizon) cut at today (and at the stop day); the pre-period (CUPED's
-//   covariate) is [startsOn − preDays, startsOn).
+// - Windows: business days of the shop (a day is written as its UTC midnight here, and read from
+//   the database from the instant it begins in the shop's time zone). The outcome window is
+//   [startsOn, startsOn + horizon) cut at today (and at the stop day); the pre-period (CUPED's
+//   covariate) is [startsOn − preDays, startsOn). The daily series counts 24-hour steps from the
+//   start: on the two days a year the clocks change, an hour of orders is on a neighbouring day.
 // - Metrics per customer: revenue = Σ net amount of its orders (neither cancelled nor test) in the
 //   currency's main unit (milli / 1000); orders = their number; conversion = 1 when ≥ 1 order.
 // - Intervals: before the horizon the always-valid one (tuned at the planned standard error),
@@ -56,6 +58,7 @@ import { shopDayFormatter } from "../models/order-facts.server";
 import { latestCompletedRun, runModel } from "../models/segment-runs.server";
 import { shopById, shopCurrency } from "../models/shops.server";
 import { logger } from "../logger.server";
+import { startOfZonedDay } from "../queue/schedule";
 import { fieldErrorsOf, type FieldErrors } from "./form-errors.server";
 import { startWriteBack } from "./write-back.server";
 
@@ -175,6 +178,11 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
 const daysBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / DAY_MS);
 
+/** Days (as UTC midnights) → the instants they begin in the shop's zone: what the database is asked. */
+function inShopTime(window: { from: Date; to: Date }, timeZone: string): { from: Date; to: Date } {
+  return { from: startOfZonedDay(window.from, timeZone), to: startOfZonedDay(window.to, timeZone) };
+}
+
 /** The shop's business day today, as its UTC midnight. */
 function todayOf(timeZone: string): Date {
   return dayStart(shopDayFormatter(timeZone)(businessNow()));
@@ -214,7 +222,7 @@ async function draftOf(db: Db, ctx: Context, choice: DesignChoice, startsOn: Dat
   const baseline = { from: addDays(startsOn, -choice.horizonDays), to: startsOn };
   const baselinePre = { from: addDays(baseline.from, -EXPERIMENT_PRE_DAYS), to: baseline.from };
   const prePeriod = { from: addDays(startsOn, -EXPERIMENT_PRE_DAYS), to: startsOn };
-  const members = await memberWindowTotals(db, ctx.shop.id, { runId: ctx.runId, segmentKey: choice.segmentKey }, [baseline, baselinePre, prePeriod]);
+  const members = await memberWindowTotals(db, ctx.shop.id, { runId: ctx.runId, segmentKey: choice.segmentKey }, [baseline, baselinePre, prePeriod].map((w) => inShopTime(w, ctx.shop.timezone)));
   const arms = assignArms(
     members.map((m) => ({ customerId: m.shopifyId, stratum: m.group })),
     salt,
@@ -409,7 +417,7 @@ export async function experimentResults(db: Db, shopId: number, id: number): Pro
   let analysisNote: string | null = null;
   if (summary.daysElapsed === 0) analysisNote = "The first day is not over yet: results appear after a full day of data.";
   else {
-    const members = await memberWindowTotals(db, shopId, { experimentId: e.id }, [outcome, pre]);
+    const members = await memberWindowTotals(db, shopId, { experimentId: e.id }, [outcome, pre].map((w) => inShopTime(w, shop.timezone)));
     const observations = members.map((m): Observation => ({ arm: m.group as Arm, outcome: metricOf(metric, m.windows[0]!), pre: metricOf(metric, m.windows[1]!) }));
     try {
       analysis = analyzeExperiment(observations, {
@@ -429,16 +437,16 @@ export async function experimentResults(db: Db, shopId: number, id: number): Pro
     horizonReached,
     analysis,
     analysisNote,
-    series: await seriesOf(db, shopId, e, metric, outcome, counts),
+    series: await seriesOf(db, shopId, e, metric, outcome, counts, shop.timezone),
     writeBackMode: shop.writeBackMode,
   };
 }
 
 /** The cumulative metric per customer of each arm, one point per day from the first day to the last with data. */
-async function seriesOf(db: Db, shopId: number, e: ExperimentRow, metric: ExperimentMetric, window: { from: Date; to: Date }, counts: Record<Arm, number>): Promise<ArmSeriesPoint[]> {
+async function seriesOf(db: Db, shopId: number, e: ExperimentRow, metric: ExperimentMetric, window: { from: Date; to: Date }, counts: Record<Arm, number>, timeZone: string): Promise<ArmSeriesPoint[]> {
   const days = daysBetween(window.from, window.to);
   if (days <= 0) return [];
-  const totals = await armDailyTotals(db, shopId, e.id, window);
+  const totals = await armDailyTotals(db, shopId, e.id, inShopTime(window, timeZone));
   const perDay: Record<Arm, number[]> = { treatment: new Array<number>(days).fill(0), control: new Array<number>(days).fill(0) };
   for (const t of totals) {
     if (t.day < 0 || t.day >= days) continue;

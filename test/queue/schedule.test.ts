@@ -2,7 +2,7 @@
 // after now, across the days the clocks change (TZ=UTC for the test process; the zone under test
 // is an argument), and the app-wide pass at the next full hour.
 import { describe, expect, it } from "vitest";
-import { nextFullHour, nextNightlyRun, nextWeeklyRun } from "../../app/queue/schedule";
+import { nextFullHour, nextNightlyRun, nextWeeklyRun, startOfZonedDay } from "../../app/queue/schedule";
 
 const next = (now: string, zone: string) => nextNightlyRun(new Date(now), zone).toISOString();
 
@@ -139,5 +139,25 @@ describe("nextFullHour", () => {
     expect(nextFullHour(new Date("2026-01-15T12:34:56.789Z")).toISOString()).toBe("2026-01-15T13:00:00.000Z");
     expect(nextFullHour(new Date("2026-01-15T12:00:00.000Z")).toISOString()).toBe("2026-01-15T13:00:00.000Z");
     expect(nextFullHour(new Date("2026-12-31T23:59:59.999Z")).toISOString()).toBe("2027-01-01T00:00:00.000Z");
+  });
+});
+
+describe("startOfZonedDay", () => {
+  const day = (d: string) => new Date(`${d}T00:00:00.000Z`);
+
+  it("is the zone's midnight: a summer day in London begins at 23:00 UTC the day before, a winter one at 00:00", () => {
+    expect(startOfZonedDay(day("2011-09-01"), "Europe/London").toISOString()).toBe("2011-08-31T23:00:00.000Z");
+    expect(startOfZonedDay(day("2011-12-01"), "Europe/London").toISOString()).toBe("2011-12-01T00:00:00.000Z");
+    expect(startOfZonedDay(day("2026-12-03"), "America/New_York").toISOString()).toBe("2026-12-03T05:00:00.000Z");
+    expect(startOfZonedDay(day("2026-12-03"), "Asia/Tokyo").toISOString()).toBe("2026-12-02T15:00:00.000Z");
+  });
+
+  it("where the clocks go forward at midnight, the day begins when they change (Santiago, 2026-09-06)", () => {
+    // Chile moves from −04 to −03 at 00:00 local: 00:00–00:59 does not exist, the day starts at 01:00 −03.
+    expect(startOfZonedDay(day("2026-09-06"), "America/Santiago").toISOString()).toBe("2026-09-06T04:00:00.000Z");
+  });
+
+  it("takes an unknown zone as UTC", () => {
+    expect(startOfZonedDay(day("2026-12-03"), "Mars/Olympus").toISOString()).toBe("2026-12-03T00:00:00.000Z");
   });
 });

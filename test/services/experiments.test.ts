@@ -27,8 +27,8 @@ const DAY = 86_400_000;
  * The store: customer i (Shopify id 1000 + i) ordered (i % 5) + 1 times before 2011-09-01, for a
  * spend that varies with i, so the refresh finds segments of different sizes.
  */
-async function seedStore(db: Db, domain: string, writeBackMode = "dry-run"): Promise<number> {
-  const shop = await db.shop.create({ data: { domain, timezone: "UTC", writeBackMode } });
+async function seedStore(db: Db, domain: string, writeBackMode = "dry-run", timezone = "UTC"): Promise<number> {
+  const shop = await db.shop.create({ data: { domain, timezone, writeBackMode } });
   const orders = [];
   for (let i = 0; i < CUSTOMERS; i++) {
     const customer = await db.customer.create({ data: { shopId: shop.id, shopifyId: String(1000 + i) } });
@@ -249,6 +249,26 @@ describeEachDatabase("experiments service", (provider) => {
     expect(o.analysis!.meanTreatment).toBeCloseTo(tOrders / o.analysis!.nTreatment, 9);
     expect(o.analysis!.meanControl).toBeCloseTo(cOrders / o.analysis!.nControl, 9);
     expect(o.series[29]!.control).toBeCloseTo(cOrders / o.analysis!.nControl, 9);
+  }, 120_000);
+
+  it("counts days in the shop's time zone: an order at 01:00 Tokyo on the first day is in the window, one at 23:00 the evening before is not", async () => {
+    const tokyo = await seedStore(db, "tokyo.myshopify.com", "dry-run", "Asia/Tokyo");
+    const created = await createExperiment(db, tokyo, form({ name: "Tokyo", controlShare: "25" }), { startsOn: new Date("2011-11-10T00:00:00Z") });
+    const id = (created as { id: number }).id;
+    const customers = await db.customer.findMany({ where: { shopId: tokyo } });
+    const order = (cid: number, key: string, at: string, milli: number) => ({ shopId: tokyo, shopifyId: `tz-${cid}-${key}`, customerId: cid, processedAt: new Date(at), shopifyUpdatedAt: new Date(at), currency: "GBP", grossMilli: BigInt(milli), netMilli: BigInt(milli) });
+    await db.order.createMany({
+      data: customers.flatMap((c) => [
+        order(c.id, "first-day", "2011-11-09T16:00:00Z", 10_000), // 2011-11-10 01:00 in Tokyo: day 1 of the experiment
+        order(c.id, "eve", "2011-11-09T14:00:00Z", 7_000), // 2011-11-09 23:00 in Tokyo: the pre-period
+      ]),
+    });
+    const r = (await experimentResults(db, tokyo, id))!;
+    expect(r.analysis!.meanTreatment).toBeCloseTo(10, 9);
+    expect(r.analysis!.meanControl).toBeCloseTo(10, 9);
+    expect(r.series[0]).toMatchObject({ day: "2011-11-10" });
+    expect(r.series[0]!.treatment).toBeCloseTo(10, 9);
+    expect(r.series[0]!.control).toBeCloseTo(10, 9);
   }, 120_000);
 
   it("before the horizon: always-valid interval, running, days so far", async () => {
