@@ -6,9 +6,8 @@
  */
 import type { Arm, Observation } from "../../app/analytics/index";
 import type { ExperimentMetric } from "../../app/domain/experiment";
-import { CsvParser } from "./parser";
 import { ColumnError, COLUMN_CANDIDATES, normaliseHeader } from "./columns";
-import { EmptyInputError } from "./transactions";
+import { headedRecordReader } from "./records";
 
 export type ExperimentColumnRole = "customer" | "arm" | "outcome" | "pre";
 
@@ -89,7 +88,7 @@ export interface ExperimentRows {
 
 /**
  * Reads the whole file (experiment files are one row per customer: small enough to hold). Throws
- * `ColumnError` when a required column is missing and `EmptyInputError` when there is no header.
+ * `ColumnError` when a required column is missing and `EmptyInputError` (csv/records) when there is no header.
  */
 export async function readExperimentRows(
   text: AsyncIterable<string | Buffer>,
@@ -99,9 +98,7 @@ export async function readExperimentRows(
   const observations: Observation[] = [];
   const problems: ExperimentRowProblem[] = [];
   const firstLine = new Map<string, number>();
-  let header: string[] | null = null;
   let columns: ExperimentColumns | null = null;
-  let headerError: unknown = null;
   let rows = 0;
 
   const onRecord = (fields: string[], line: number, cols: ExperimentColumns, width: number): Check => {
@@ -132,29 +129,22 @@ export async function readExperimentRows(
     return null;
   };
 
-  const parser = new CsvParser((fields, line, error) => {
-    if (headerError !== null) return;
-    if (header === null) {
-      header = fields;
-      if (header[0] !== undefined) header[0] = header[0].replace(/^\uFEFF/, "");
-      try {
-        columns = detectExperimentColumns(header);
-      } catch (e) {
-        headerError = e;
-      }
-      return;
-    }
-    rows++;
-    const problem = error !== null ? bad("malformed CSV", `malformed CSV: ${error}`) : onRecord(fields, line, columns!, header.length);
-    if (problem !== null) problems.push({ line, ...problem });
-  });
+  const records = headedRecordReader(
+    (header) => (columns = detectExperimentColumns(header)),
+    (line, error) => {
+      rows++;
+      problems.push({ line, kind: "malformed CSV", reason: `malformed CSV: ${error}` });
+    },
+    (fields, line, cols, width) => {
+      rows++;
+      const problem = onRecord(fields, line, cols, width);
+      if (problem !== null) problems.push({ line, ...problem });
+    },
+  );
   for await (const chunk of text) {
-    parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
-    if (headerError !== null) throw headerError;
+    records.push(chunk);
     onChunk?.(rows);
   }
-  parser.end();
-  if (headerError !== null) throw headerError;
-  if (header === null) throw new EmptyInputError("the file is empty (no header row)");
+  records.end();
   return { observations, problems, hasPre: columns !== null && (columns as ExperimentColumns).pre >= 0, rows };
 }

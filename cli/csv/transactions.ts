@@ -3,7 +3,7 @@ import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { parseMilli, type LineInput } from "../../app/analytics/index";
 import { parseCsvDay, type SlashDateOrder } from "./dates";
-import { CsvParser } from "./parser";
+import { EmptyInputError, headedRecordReader, type HeadedRecordReader } from "./records";
 import { detectColumns, type ColumnMap, type ColumnOverrides } from "./columns";
 
 /**
@@ -265,47 +265,22 @@ export async function* readTransactionBatches(
   if (rows.length > 0 || problems.length > 0) yield { rows, problems };
 }
 
-/**
- * What both readers share: the first record is the header (BOM stripped, columns detected — a
- * `ColumnError` is rethrown from `push`/`end`), malformed records become problems with their line
- * number, and every other record goes to `onRecord` with the detected column map.
- */
+/** Both transaction readers: the header's columns by `detectColumns` (and `onHeader` told), malformed records as problems. */
 function recordReader(
   options: ReadOptions,
   onHeader: ((info: CsvHeaderInfo) => void) | undefined,
   onProblem: (problem: RowProblem) => void,
   onRecord: (fields: string[], line: number, map: ColumnMap, width: number) => void,
-): { push(chunk: string | Buffer): void; end(): void } {
-  let header: string[] | null = null;
-  let map: ColumnMap | null = null;
-  let headerError: unknown = null;
-  const parser = new CsvParser((fields, line, error) => {
-    if (headerError !== null) return;
-    if (header === null) {
-      header = fields;
-      if (header[0] !== undefined) header[0] = header[0].replace(/^\uFEFF/, "");
-      try {
-        map = detectColumns(header, options.columns);
-        onHeader?.({ header, columns: map });
-      } catch (e) {
-        headerError = e;
-      }
-      return;
-    }
-    if (error !== null) onProblem({ line, reason: `malformed CSV: ${error}` });
-    else onRecord(fields, line, map!, header.length);
-  });
-  return {
-    push(chunk) {
-      parser.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
-      if (headerError !== null) throw headerError;
+): HeadedRecordReader {
+  return headedRecordReader(
+    (header) => {
+      const map = detectColumns(header, options.columns);
+      onHeader?.({ header, columns: map });
+      return map;
     },
-    end() {
-      parser.end();
-      if (headerError !== null) throw headerError;
-      if (header === null) throw new EmptyInputError("the file is empty (no header row)");
-    },
-  };
+    (line, error) => onProblem({ line, reason: `malformed CSV: ${error}` }),
+    onRecord,
+  );
 }
 
-export class EmptyInputError extends Error {}
+export { EmptyInputError };
