@@ -161,13 +161,42 @@ function numberArg(flag: string, v: string, ok: (n: number) => boolean, range: s
   return n;
 }
 
+/**
+ * A verb's arguments after the verb: the one input file, and each option as `--flag value` or
+ * `--flag=value` (`inline`), handed to `onFlag` with `value()` to take its value. Returns the file,
+ * or null when none was given.
+ */
+function walkArguments(argv: readonly string[], onFlag: (flag: string, value: () => string, inline: boolean) => void): string | null {
+  let file: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    if (!raw.startsWith("--")) {
+      if (file !== null) throw new UsageError(`unexpected argument ${JSON.stringify(raw)} (only one input file)`);
+      file = raw;
+      continue;
+    }
+    const eq = raw.indexOf("=");
+    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
+    onFlag(
+      flag,
+      () => {
+        if (eq >= 0) return raw.slice(eq + 1);
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`${flag} needs a value`);
+        return v;
+      },
+      eq >= 0,
+    );
+  }
+  return file;
+}
+
 export function parseArgs(argv: readonly string[]): Command {
   if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>`, `segmint experiment analyze <customers.csv>` or `segmint --help`");
   if (argv.includes("-h") || argv.includes("--help") || argv[0] === "help") return { command: "help" };
   if (argv[0] === "--version" || argv[0] === "-v") return { command: "version" };
   if (argv[0] === "experiment") return parseExperimentArgs(argv.slice(1));
   if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are \`segment\` and \`experiment analyze\``);
-  let file: string | null = null;
   const o = {
     asOf: null as string | null,
     algorithm: SEGMENT_DEFAULTS.algorithm,
@@ -185,25 +214,11 @@ export function parseArgs(argv: readonly string[]): Command {
     maxErrors: 10,
     quiet: false,
   };
-  for (let i = 1; i < argv.length; i++) {
-    const raw = argv[i]!;
-    if (!raw.startsWith("--")) {
-      if (file !== null) throw new UsageError(`unexpected argument ${JSON.stringify(raw)} (only one input file)`);
-      file = raw;
-      continue;
-    }
-    const eq = raw.indexOf("=");
-    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
+  const file = walkArguments(argv.slice(1), (flag, value) => {
     if (flag === "--quiet") {
       o.quiet = true;
-      continue;
+      return;
     }
-    const value = (): string => {
-      if (eq >= 0) return raw.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
     switch (flag) {
       case "--as-of": {
         const v = value();
@@ -268,7 +283,7 @@ export function parseArgs(argv: readonly string[]): Command {
         o.columns = { ...o.columns, [role]: value() };
       }
     }
-  }
+  });
   if (file === null) throw new UsageError("missing input file: segmint segment <file.csv|file.csv.gz>");
   return { command: "segment", file, ...o };
 }
@@ -277,7 +292,6 @@ function parseExperimentArgs(argv: readonly string[]): ExperimentAnalyzeCommand 
   if (argv[0] !== "analyze") {
     throw new UsageError(argv[0] === undefined ? "missing subcommand: segmint experiment analyze <customers.csv>" : `unknown subcommand ${JSON.stringify(argv[0])}: segmint experiment analyze <customers.csv>`);
   }
-  let file: string | null = null;
   const o = {
     metric: "revenue" as ExperimentMetric,
     json: false,
@@ -289,22 +303,8 @@ function parseExperimentArgs(argv: readonly string[]): ExperimentAnalyzeCommand 
     maxErrors: 10,
     quiet: false,
   };
-  for (let i = 1; i < argv.length; i++) {
-    const raw = argv[i]!;
-    if (!raw.startsWith("--")) {
-      if (file !== null) throw new UsageError(`unexpected argument ${JSON.stringify(raw)} (only one input file)`);
-      file = raw;
-      continue;
-    }
-    const eq = raw.indexOf("=");
-    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
-    const value = (): string => {
-      if (eq >= 0) return raw.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (eq >= 0 && (flag === "--json" || flag === "--quiet" || flag === "--no-cuped")) throw new UsageError(`${flag} takes no value`);
+  const file = walkArguments(argv.slice(1), (flag, value, inline) => {
+    if (inline && (flag === "--json" || flag === "--quiet" || flag === "--no-cuped")) throw new UsageError(`${flag} takes no value`);
     switch (flag) {
       case "--json":
         o.json = true;
@@ -339,7 +339,7 @@ function parseExperimentArgs(argv: readonly string[]): ExperimentAnalyzeCommand 
       default:
         throw new UsageError(`unknown option ${flag} for experiment analyze (see segmint --help)`);
     }
-  }
+  });
   if (file === null) throw new UsageError("missing input file: segmint experiment analyze <customers.csv>");
   return { command: "experiment-analyze", file, ...o };
 }
