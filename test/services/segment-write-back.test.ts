@@ -3,16 +3,15 @@
 // Shopify and their segment's tag, by id and through the bulk read alike; apply writes exactly
 // that diff and nothing else; apply is refused after a refresh, with write-back off, and for
 // another shop's preview — on both databases.
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { slugOf } from "../../app/domain/tags";
-import { advanceBackfill, beginBackfill } from "../../app/services/backfill.server";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
 import { applySegmentWriteBack, previewSegmentWriteBack, segmentWriteBackView } from "../../app/services/segment-write-back.server";
-import { advanceWriteBack } from "../../app/services/write-back.server";
 import type { AdminClient } from "../../app/shopify/admin-client.server";
 import { simulatorAdmin } from "../../simulator/admin-client";
-import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
+import type { SimulatorServer } from "../../simulator/server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { backfillShop, driveWriteBack, startWriteBackSimulator, stubAppEnv } from "../support/write-back-harness";
 
 const DOMAIN = "segment-write-back.myshopify.com";
 const CUSTOMERS = 600;
@@ -51,15 +50,7 @@ describeEachDatabase("segment write-back (admin preview and apply)", (provider) 
 
   const tagsInShopify = (id: string) => [...sim.simulator.shop(DOMAIN).customers.get(Number(id))!.tags];
 
-  async function runPass(id: number, admin: AdminClient = simulatorAdmin(sim, DOMAIN)) {
-    for (let steps = 0; ; steps++) {
-      const step = await advanceWriteBack({ db: t.db, admin, shopId, writeBackId: id });
-      if (step.done) break;
-      if (steps > 200) throw new Error("pass did not finish");
-      if (step.pollAfterMs > 0) await new Promise((r) => setTimeout(r, 30));
-    }
-    return t.db.writeBack.findUniqueOrThrow({ where: { id } });
-  }
+  const runPass = (id: number, admin: AdminClient = simulatorAdmin(sim, DOMAIN)) => driveWriteBack(t.db, admin, shopId, id, 200);
 
   async function changesOf(writeBackId: number, result: string): Promise<Change[]> {
     const rows = await t.db.tagWrite.findMany({ where: { writeBackId, result }, include: { customer: { select: { shopifyId: true } } } });
@@ -86,18 +77,8 @@ describeEachDatabase("segment write-back (admin preview and apply)", (provider) 
   }
 
   beforeAll(async () => {
-    vi.stubEnv("SHOPIFY_API_KEY", "test-key");
-    vi.stubEnv("SHOPIFY_API_SECRET", "test-secret");
-    vi.stubEnv("SHOPIFY_APP_URL", "http://localhost:3000");
-    vi.stubEnv("LOG_LEVEL", "error");
-    sim = await startSimulatorServer({
-      apiSecret: "s",
-      appUrl: "http://127.0.0.1:9",
-      shops: [{ domain: DOMAIN }],
-      webhooks: { autoDeliver: false },
-      bulk: { objectsPerSecond: 1e7, minRunMs: 20, startDelayMs: 0 },
-      tickMs: 10,
-    });
+    stubAppEnv();
+    sim = await startWriteBackSimulator([{ domain: DOMAIN }]);
     const shop = sim.simulator.shop(DOMAIN);
     const products = Array.from({ length: 10 }, (_, i) => shop.createProduct({ title: `P${i}`, priceCents: 500 + 300 * i }));
     const now = Date.now();
@@ -119,9 +100,7 @@ describeEachDatabase("segment write-back (admin preview and apply)", (provider) 
     t = await createTestDatabase(provider);
     shopId = (await t.db.shop.create({ data: { domain: DOMAIN, writeBackMode: "dry-run" } })).id;
     otherShopId = (await t.db.shop.create({ data: { domain: "other.myshopify.com", writeBackMode: "live" } })).id;
-    await beginBackfill(t.db, shopId);
-    const admin = simulatorAdmin(sim, DOMAIN);
-    while (!(await advanceBackfill({ db: t.db, admin, shopId })).done) await new Promise((r) => setTimeout(r, 20));
+    await backfillShop(t.db, simulatorAdmin(sim, DOMAIN), shopId);
     runId = (await refreshSegments(t.db, shopId, { reason: "on-demand", algorithm: "hybrid" })).runId;
     // The largest segment: it holds stale-tagged, capped and plain customers.
     const sizes = await t.db.customerSegment.groupBy({ by: ["segmentKey"], where: { runId }, _count: { _all: true } });

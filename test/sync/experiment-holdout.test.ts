@@ -3,18 +3,18 @@
 // holdout tag; the "segment minus holdout" Shopify segment exists with its query and its members
 // (as Shopify evaluates it) are exactly the segment's treatment customers; a refresh keeps the
 // holdout tags; stop removes them and deletes the segment; redaction removes the customer's arms.
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
 import { holdoutTag } from "../../app/domain/experiment";
 import { slugOf } from "../../app/domain/tags";
-import { advanceBackfill, beginBackfill } from "../../app/services/backfill.server";
 import { createExperiment, stopExperiment } from "../../app/services/experiments.server";
 import { deleteCustomerDerivedData, redactCustomer } from "../../app/services/privacy.server";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
-import { advanceWriteBack, startWriteBack } from "../../app/services/write-back.server";
+import { startWriteBack } from "../../app/services/write-back.server";
 import { simulatorAdmin } from "../../simulator/admin-client";
-import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
+import type { SimulatorServer } from "../../simulator/server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { backfillShop, driveWriteBack, startWriteBackSimulator, stubAppEnv } from "../support/write-back-harness";
 
 const DOMAIN = "experiment-holdout.myshopify.com";
 const CUSTOMERS = 400;
@@ -37,14 +37,7 @@ describeEachDatabase("holdout experiments in Shopify (simulator)", (provider) =>
 
   async function runPass(id: number | null) {
     expect(id).not.toBeNull();
-    const admin = simulatorAdmin(sim, DOMAIN);
-    for (let steps = 0; ; steps++) {
-      const step = await advanceWriteBack({ db, admin, shopId, writeBackId: id! });
-      if (step.done) break;
-      if (steps > 300) throw new Error("write-back did not finish");
-      if (step.pollAfterMs > 0) await new Promise((r) => setTimeout(r, 30));
-    }
-    return db.writeBack.findUniqueOrThrow({ where: { id: id! } });
+    return driveWriteBack(db, simulatorAdmin(sim, DOMAIN), shopId, id!, 300);
   }
   const newestPass = async () => (await db.writeBack.findFirstOrThrow({ where: { shopId }, orderBy: { id: "desc" } })).id;
 
@@ -76,18 +69,8 @@ describeEachDatabase("holdout experiments in Shopify (simulator)", (provider) =>
   }
 
   beforeAll(async () => {
-    vi.stubEnv("SHOPIFY_API_KEY", "test-key");
-    vi.stubEnv("SHOPIFY_API_SECRET", "test-secret");
-    vi.stubEnv("SHOPIFY_APP_URL", "http://localhost:3000");
-    vi.stubEnv("LOG_LEVEL", "error");
-    sim = await startSimulatorServer({
-      apiSecret: "s",
-      appUrl: "http://127.0.0.1:9",
-      shops: [{ domain: DOMAIN }],
-      webhooks: { autoDeliver: false },
-      bulk: { objectsPerSecond: 1e7, minRunMs: 20, startDelayMs: 0 },
-      tickMs: 10,
-    });
+    stubAppEnv();
+    sim = await startWriteBackSimulator([{ domain: DOMAIN }]);
     const shop = shopState();
     const products = Array.from({ length: 8 }, (_, i) => shop.createProduct({ title: `P${i}`, priceCents: 700 + 400 * i }));
     const now = Date.now();
@@ -103,9 +86,7 @@ describeEachDatabase("holdout experiments in Shopify (simulator)", (provider) =>
     t = await createTestDatabase(provider);
     db = t.db;
     shopId = (await db.shop.create({ data: { domain: DOMAIN, writeBackMode: "live" } })).id;
-    await beginBackfill(db, shopId);
-    const admin = simulatorAdmin(sim, DOMAIN);
-    while (!(await advanceBackfill({ db, admin, shopId })).done) await new Promise((r) => setTimeout(r, 20));
+    await backfillShop(db, simulatorAdmin(sim, DOMAIN), shopId);
     const runId = (await refreshSegments(db, shopId, { reason: "on-demand", algorithm: "hybrid" })).runId;
     await runPass(await startWriteBack(db, shopId, { kind: "refresh", runId }));
     // the largest segment is the experiment's target

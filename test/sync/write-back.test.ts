@@ -1,16 +1,16 @@
 // Tag write-back against the simulator (Shopify's real schema, Standard-plan limits, bulk
 // operations): 10,000 customers synced and segmented for real, then written back, re-run,
 // changed, rolled back, and written with Shopify failing — on both databases.
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { segmentTags } from "../../app/domain/tags";
 import { runAssignments, runModel } from "../../app/models/segment-runs.server";
-import { advanceBackfill, beginBackfill } from "../../app/services/backfill.server";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
 import { advanceWriteBack, rollbackTags, startWriteBack } from "../../app/services/write-back.server";
 import type { AdminClient } from "../../app/shopify/admin-client.server";
 import { simulatorAdmin } from "../../simulator/admin-client";
-import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
+import type { SimulatorServer } from "../../simulator/server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { backfillShop, driveWriteBack, startWriteBackSimulator, stubAppEnv } from "../support/write-back-harness";
 
 const DOMAIN = "write-back.myshopify.com";
 const CUSTOMERS = 10_000;
@@ -56,34 +56,18 @@ describeEachDatabase("tag write-back", (provider) => {
   /** Drives a pass to its end; `whenWriting` runs once, when the pass first reaches "writing". */
   async function runPass(id: number | null, admin: AdminClient, whenWriting?: () => void) {
     expect(id).not.toBeNull();
-    for (let steps = 0; ; steps++) {
+    return driveWriteBack(t.db, admin, shopId, id!, 500, async () => {
       if (whenWriting && (await t.db.writeBack.findUniqueOrThrow({ where: { id: id! } })).status === "writing") {
         whenWriting();
         whenWriting = undefined;
       }
-      const step = await advanceWriteBack({ db: t.db, admin, shopId, writeBackId: id! });
-      if (step.done) break;
-      if (steps > 500) throw new Error("write-back did not finish");
-      if (step.pollAfterMs > 0) await new Promise((r) => setTimeout(r, 30));
-    }
-    return t.db.writeBack.findUniqueOrThrow({ where: { id: id! } });
+    });
   }
   const capped = (id: string) => Number(id) % 97 === 0;
 
   beforeAll(async () => {
-    // The write-back logs through the app's logger, which reads the validated configuration.
-    vi.stubEnv("SHOPIFY_API_KEY", "test-key");
-    vi.stubEnv("SHOPIFY_API_SECRET", "test-secret");
-    vi.stubEnv("SHOPIFY_APP_URL", "http://localhost:3000");
-    vi.stubEnv("LOG_LEVEL", "error");
-    sim = await startSimulatorServer({
-      apiSecret: "s",
-      appUrl: "http://127.0.0.1:9",
-      shops: [{ domain: DOMAIN, computeRfmGroups: true }],
-      webhooks: { autoDeliver: false },
-      bulk: { objectsPerSecond: 1e7, minRunMs: 20, startDelayMs: 0 },
-      tickMs: 10,
-    });
+    stubAppEnv();
+    sim = await startWriteBackSimulator([{ domain: DOMAIN, computeRfmGroups: true }]);
     const shop = shopState();
     const products = Array.from({ length: 20 }, (_, i) => shop.createProduct({ title: `P${i}`, priceCents: 500 + 250 * i }));
     const now = Date.now();
@@ -108,9 +92,7 @@ describeEachDatabase("tag write-back", (provider) => {
     }
     t = await createTestDatabase(provider);
     shopId = (await t.db.shop.create({ data: { domain: DOMAIN, writeBackMode: "live" } })).id;
-    await beginBackfill(t.db, shopId);
-    const admin = simulatorAdmin(sim, DOMAIN);
-    while (!(await advanceBackfill({ db: t.db, admin, shopId })).done) await new Promise((r) => setTimeout(r, 30));
+    await backfillShop(t.db, simulatorAdmin(sim, DOMAIN), shopId);
     firstRunId = (await refreshSegments(t.db, shopId, { reason: "on-demand", algorithm: "hybrid" })).runId;
   }, 300_000);
   afterAll(async () => {
