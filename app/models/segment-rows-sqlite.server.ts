@@ -5,22 +5,15 @@
 // blocked, and the app's connection waits up to its busy timeout for the few milliseconds a batch
 // holds the lock. Storage formats are Prisma's own: Boolean as 0/1, BigInt (Milli) as INTEGER.
 import Database from "better-sqlite3";
+import type { SegmentCustomerRow } from "../domain/segment-customers";
 
-/** The stored columns of one customer row, by Shopify customer id (segment-runs.server.ts builds them). */
-export interface SegmentRowValues {
+/**
+ * The stored columns of one customer row, by Shopify customer id (segment-runs.server.ts builds
+ * them): the figures the admin reads back (domain/segment-customers), plus the cluster.
+ */
+export interface SegmentRowValues extends Omit<SegmentCustomerRow, "rowId" | "shopifyCustomerId"> {
   readonly customerId: string;
-  readonly segmentKey: string;
   readonly cluster: number;
-  readonly outlier: boolean;
-  /** null: no purchase on or before the run's day. */
-  readonly recencyDays: number | null;
-  readonly frequency: number;
-  readonly monetaryMilli: number;
-  readonly rScore: number;
-  readonly fScore: number;
-  readonly mScore: number;
-  readonly rfmGroup: string;
-  readonly explanation: string;
 }
 
 export interface SegmentRowWriter {
