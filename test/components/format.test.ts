@@ -7,6 +7,8 @@ describe("format: the same strings on the server and in the browser", () => {
   it("names September 'Sep' (en-GB's ICU data says 'Sept' in Node and 'Sep' in Chromium)", () => {
     expect(formatDate("2011-09-01T00:00:00Z")).toBe("1 Sep 2011");
     expect(formatDay("2011-09-01")).toBe("1 Sep 2011");
+    expect(formatDay("2026-12-31")).toBe("31 Dec 2026");
+    expect(formatDay("not a day")).toBe("not a day");
     expect(formatDateTime("2026-09-03T14:05:00Z")).toBe("3 Sep 2026, 14:05 UTC");
   });
 

@@ -11,7 +11,8 @@ import { ChartFrame, type ChartDataTable, type LegendEntry } from "../charts/fra
 import { MARGIN_BOTTOM, MARGIN_TOP, extent, leftMargin, niceTicks, plotWidthFor, rightMargin, round1, xTickCount, xTickValues, yTickLimit } from "../charts/layout";
 import { COMPARISON, PRIMARY } from "../charts/theme";
 import { formatCount, formatShare } from "../format";
-import { formatDay, formatMetricChange, formatMetricValue, formatMoneyTick } from "./figures";
+import { formatDay } from "../format";
+import { formatMetricChange, formatMetricValue, formatMoneyTick } from "./figures";
 
 export interface ArmChartProps {
   readonly metric: ExperimentMetric;

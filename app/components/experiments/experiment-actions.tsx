@@ -5,7 +5,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import type { ExperimentSummary } from "../../domain/experiment";
-import { formatDay } from "./figures";
+import { formatDay } from "../format";
 
 export const STOP_INTENT = "stop";
 export const ARCHIVE_INTENT = "archive";

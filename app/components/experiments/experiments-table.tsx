@@ -5,7 +5,8 @@ import { METRIC_LABEL, type ExperimentSummary } from "../../domain/experiment";
 import { formatCount } from "../format";
 import { KeyboardScrollable } from "../keyboard-scroll";
 import { NumericCell } from "../numeric-cell";
-import { STATUS_LABEL, STATUS_TONE, formatControlShare, formatDay, formatProgress } from "./figures";
+import { formatDay } from "../format";
+import { STATUS_LABEL, STATUS_TONE, formatControlShare, formatProgress } from "./figures";
 
 export function experimentHref(id: number): string {
   return `/app/experiments/${id}`;

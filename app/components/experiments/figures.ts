@@ -5,8 +5,6 @@
 import type { ExperimentMetric, ExperimentStatus } from "../../domain/experiment";
 import { formatCount, formatMoney, formatShare } from "../format";
 
-export { formatDay } from "../format";
-
 const twoDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const threeDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 

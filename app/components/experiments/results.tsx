@@ -6,11 +6,11 @@ import { Banner, BlockStack, Card, DescriptionList, InlineGrid, Link, Text } fro
 import type { ExperimentAnalysis } from "../../analytics";
 import type { ExperimentMetric, ExperimentResultsView } from "../../domain/experiment";
 import { experimentVerdict } from "../../domain/experiment-verdict";
-import { formatCount, formatDays, formatMoney, formatShare } from "../format";
+import { formatCount, formatDay, formatDays, formatMoney, formatShare } from "../format";
 import { ArmChart } from "./arm-chart";
 import { DesignCard } from "./design-card";
 import {
-  METRIC_WORDS, formatControlShare, formatDay, formatInterval, formatMetricChange, formatMetricValue, formatPValue, formatSignedMoney,
+  METRIC_WORDS, formatControlShare, formatInterval, formatMetricChange, formatMetricValue, formatPValue, formatSignedMoney,
 } from "./figures";
 
 /** The verdict's money: the currency's main unit, whole units for rounded totals. */
