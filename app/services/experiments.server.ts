@@ -183,9 +183,14 @@ function inShopTime(window: { from: Date; to: Date }, timeZone: string): { from:
   return { from: startOfZonedDay(window.from, timeZone), to: startOfZonedDay(window.to, timeZone) };
 }
 
+/** The shop's calendar day of an instant, as its UTC midnight. */
+function shopDayOf(instant: Date, timeZone: string): Date {
+  return dayStart(shopDayFormatter(timeZone)(instant));
+}
+
 /** The shop's business day today, as its UTC midnight. */
 function todayOf(timeZone: string): Date {
-  return dayStart(shopDayFormatter(timeZone)(businessNow()));
+  return shopDayOf(businessNow(), timeZone);
 }
 
 // ---- metrics ----------------------------------------------------------------------------------
@@ -346,21 +351,27 @@ async function startHoldoutPass(db: Db, shopId: number): Promise<number | null> 
 
 // ---- list and results -------------------------------------------------------------------------
 
+/** Whether the horizon's last day is over. */
+const horizonReached = (e: ExperimentRow, today: Date) => today.getTime() >= addDays(e.startsOn, e.horizonDays).getTime();
+
 function statusOf(e: ExperimentRow, today: Date): ExperimentStatus {
   const stored = e.status as ExperimentStoredStatus;
-  return stored === "running" && today.getTime() >= addDays(e.startsOn, e.horizonDays).getTime() ? "completed" : stored;
+  return stored === "running" && horizonReached(e, today) ? "completed" : stored;
 }
 
-/** The day after the last day with data: the horizon's end, cut at today (included) and at the stop day (included). */
-function dataEnd(e: ExperimentRow, today: Date): Date {
-  const ends = [addDays(e.startsOn, e.horizonDays), addDays(today, 1)];
-  if (e.stoppedAt) ends.push(addDays(dayStart(isoDay(e.stoppedAt)), 1));
-  return new Date(Math.max(e.startsOn.getTime(), Math.min(...ends.map((d) => d.getTime()))));
+/** The last day the experiment's data may come from: today, or the shop's day it was stopped on (not over when it stopped). */
+function lastDayOf(e: ExperimentRow, today: Date, timeZone: string): Date {
+  return e.stoppedAt ? new Date(Math.min(today.getTime(), shopDayOf(e.stoppedAt, timeZone).getTime())) : today;
 }
 
-function summaryOf(e: ExperimentRow, prefix: string, today: Date, counts: Record<Arm, number>): ExperimentSummary {
-  // Whole days so far: today (and the stop day) are not over yet.
-  const lastDay = e.stoppedAt ? Math.min(today.getTime(), dayStart(isoDay(e.stoppedAt)).getTime()) : today.getTime();
+/** The day after the last day with data: the horizon's end, cut after the last day. */
+function dataEnd(e: ExperimentRow, lastDay: Date): Date {
+  const end = Math.min(addDays(e.startsOn, e.horizonDays).getTime(), addDays(lastDay, 1).getTime());
+  return new Date(Math.max(e.startsOn.getTime(), end));
+}
+
+function summaryOf(e: ExperimentRow, prefix: string, today: Date, lastDay: Date, counts: Record<Arm, number>): ExperimentSummary {
+  // Whole days so far: the last day (today, or the stop day) is not over yet.
   return {
     id: e.id,
     name: e.name,
@@ -374,7 +385,7 @@ function summaryOf(e: ExperimentRow, prefix: string, today: Date, counts: Record
     startsOn: isoDay(e.startsOn),
     endsOn: isoDay(addDays(e.startsOn, e.horizonDays - 1)),
     status: statusOf(e, today),
-    daysElapsed: Math.max(0, Math.min(e.horizonDays, daysBetween(e.startsOn, new Date(lastDay)))),
+    daysElapsed: Math.max(0, Math.min(e.horizonDays, daysBetween(e.startsOn, lastDay))),
     nTreatment: counts.treatment,
     nControl: counts.control,
   };
@@ -391,7 +402,7 @@ export async function experimentsList(db: Db, shopId: number, options: { archive
     rows.map((r) => r.id),
   );
   const today = todayOf(shop.timezone);
-  return rows.map((r) => summaryOf(r, shop.tagPrefix, today, counts.get(r.id)!));
+  return rows.map((r) => summaryOf(r, shop.tagPrefix, today, lastDayOf(r, today, shop.timezone), counts.get(r.id)!));
 }
 
 /**
@@ -405,10 +416,11 @@ export async function experimentResults(db: Db, shopId: number, id: number): Pro
   if (!shop || !e) return null;
   const today = todayOf(shop.timezone);
   const counts = (await armCounts(db, shopId, [e.id])).get(e.id)!;
-  const summary = summaryOf(e, shop.tagPrefix, today, counts);
+  const lastDay = lastDayOf(e, today, shop.timezone);
+  const summary = summaryOf(e, shop.tagPrefix, today, lastDay, counts);
   const metric = summary.metric;
-  const end = dataEnd(e, today);
-  const horizonReached = today.getTime() >= addDays(e.startsOn, e.horizonDays).getTime();
+  const end = dataEnd(e, lastDay);
+  const reached = horizonReached(e, today);
   const design = JSON.parse(e.design) as ExperimentDesignView;
   const outcome = { from: e.startsOn, to: end };
   const pre = { from: addDays(e.startsOn, -e.preDays), to: e.startsOn };
@@ -422,7 +434,7 @@ export async function experimentResults(db: Db, shopId: number, id: number): Pro
     try {
       analysis = analyzeExperiment(observations, {
         controlShare: e.controlShare,
-        sequential: horizonReached ? null : { plannedStandardError: design.plannedStandardError },
+        sequential: reached ? null : { plannedStandardError: design.plannedStandardError },
       });
     } catch (error) {
       if (!(error instanceof ExperimentInputError)) throw error;
@@ -434,7 +446,7 @@ export async function experimentResults(db: Db, shopId: number, id: number): Pro
     currency: await shopCurrency(db, shopId),
     design,
     asOf: isoDay(addDays(end, -1)),
-    horizonReached,
+    horizonReached: reached,
     analysis,
     analysisNote,
     series: await seriesOf(db, shopId, e, metric, outcome, counts, shop.timezone),

@@ -269,6 +269,14 @@ describeEachDatabase("experiments service", (provider) => {
     expect(r.series[0]).toMatchObject({ day: "2011-11-10" });
     expect(r.series[0]!.treatment).toBeCloseTo(10, 9);
     expect(r.series[0]!.control).toBeCloseTo(10, 9);
+
+    // Stopped at 05:00 on 6 Dec in Tokyo (20:00 on 5 Dec in UTC): its data ends with Tokyo's 6 Dec.
+    startBusinessClock("2011-12-05T20:00:00.000Z");
+    expect(await stopExperiment(db, tokyo, id)).toBe(true);
+    startBusinessClock(TODAY);
+    const stopped = (await experimentResults(db, tokyo, id))!;
+    expect(stopped.asOf).toBe("2011-12-06");
+    expect(stopped.summary).toMatchObject({ status: "stopped", daysElapsed: 26 });
   }, 120_000);
 
   it("before the horizon: always-valid interval, running, days so far", async () => {
