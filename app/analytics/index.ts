@@ -16,3 +16,4 @@ export { dbscan, proposeEps } from "./clustering/dbscan";
 export { pca2d } from "./clustering/pca";
 export { sampledSilhouette } from "./clustering/silhouette";
 export * from "./experiments/index";
+export * from "./anomaly/index";

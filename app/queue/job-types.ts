@@ -10,6 +10,9 @@ export const JOB = {
   writeBack: "write-back",
   scheduleRefreshes: "schedule-refreshes",
   assignCustomers: "assign-customers",
+  detectAnomalies: "detect-anomalies",
+  scoreOrders: "score-orders",
+  assessOrderRisk: "assess-order-risk",
 } as const;
 export type JobType = (typeof JOB)[keyof typeof JOB];
 
@@ -28,6 +31,12 @@ export const jobPayloads = {
   [JOB.scheduleRefreshes]: z.object({}),
   /** Live assignment retried: re-assigns these Shopify customers under the latest run (docs/live-assignment.md). */
   [JOB.assignCustomers]: z.object({ customerIds: z.array(z.string().min(1)).min(1) }),
+  /** Fits the shop's anomaly models and stores its order, customer and store-day anomalies (after a refresh; docs/anomalies.md). */
+  [JOB.detectAnomalies]: z.object({ reason: z.enum(["refresh", "on-demand"]) }),
+  /** Webhook scoring retried: scores these Shopify orders with the stored anomaly model. */
+  [JOB.scoreOrders]: z.object({ orderIds: z.array(z.string().min(1)).min(1) }),
+  /** Writes Shopify order risk assessments for these flagged order anomalies (the shop's setting is on). */
+  [JOB.assessOrderRisk]: z.object({ anomalyIds: z.array(z.number().int().positive()).min(1) }),
 } satisfies Record<JobType, z.ZodType>;
 
 /** What a producer passes when it enqueues a job of type `T`. */

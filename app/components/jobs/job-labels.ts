@@ -8,6 +8,9 @@ const JOB_TYPE_LABELS: Readonly<Record<string, string>> = {
   "write-back": "Tag write-back",
   "assign-customers": "Customer re-assignment",
   "schedule-refreshes": "Refresh scheduler",
+  "detect-anomalies": "Anomaly detection",
+  "score-orders": "New-order anomaly check",
+  "assess-order-risk": "Order risk assessments (Shopify)",
 };
 
 export function jobTypeLabel(type: string): string {
