@@ -17,3 +17,4 @@ export {
   RUN_BULK_MUTATION,
 } from "./customer-tags";
 export { SEGMENT_CREATE, SEGMENT_UPDATE, SEGMENT_DELETE } from "./segments";
+export { PRODUCT_TITLES } from "./product-titles";
