@@ -1,5 +1,11 @@
-// Isolation forest (Liu, Ting & Zhou 2008), with the sub-sampling the algorithm prescribes. Seeded.
-// CONTRACT STUB — replaced by its owner; the signatures are the contract.
+// Isolation forest (Liu, Ting & Zhou 2008), with the sub-sampling the algorithm prescribes, as
+// scikit-learn's IsolationForest does it: each tree is grown on ψ rows drawn without replacement,
+// to depth ceil(log2 ψ); a node splits on a feature drawn uniformly among those not constant in the
+// node, at a value drawn uniformly in (min, max) of the node (x ≤ value goes left); a row's path
+// length is its leaf's depth + c(leaf size); score = 2^(−mean path / c(ψ)). Seeded; no Math.random.
+// The trees live in flat typed arrays (pre-order, all trees end to end) so 1M rows × 100 trees
+// score in a tight loop.
+import { createRng, type Rng } from "../util/random";
 
 export interface IsolationForestOptions {
   /** Trees. Default 100. */
@@ -23,23 +29,343 @@ export interface IsolationForest {
   toJSON(): unknown;
 }
 
-/** c(n): the average path length of an unsuccessful search in a binary search tree of n points. */
+const EULER_GAMMA = 0.5772156649015329;
+const JSON_KIND = "segmint.isolation-forest";
+const JSON_VERSION = 1;
+/** `feature` of a leaf. */
+const LEAF = -1;
+
+/**
+ * c(n): the average path length of an unsuccessful search in a binary search tree of n points,
+ * 2·H(n − 1) − 2(n − 1)/n with the harmonic number estimated as ln(i) + γ (Liu et al. 2008, and
+ * scikit-learn, so path lengths agree with it); c(1) = 0, c(2) = 1.
+ */
 export function averagePathLength(n: number): number {
-  void n;
-  throw new Error("not implemented");
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
+}
+
+/** The trees, pre-order, end to end: node i of the forest; a leaf has feature LEAF and children −1. */
+interface ForestArrays {
+  readonly columns: number;
+  readonly sampleSize: number;
+  /** First node of each tree. */
+  readonly roots: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** Training rows that reached the node. */
+  readonly size: Int32Array;
 }
 
 /** Fits a forest on a row-major matrix `rows × columns`. */
 export function fitIsolationForest(values: Float64Array, rows: number, columns: number, options: IsolationForestOptions): IsolationForest {
-  void values;
-  void rows;
-  void columns;
-  void options;
-  throw new Error("not implemented");
+  const trees = options.trees ?? 100;
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`An isolation forest needs at least one row to learn from (got ${rows}).`);
+  if (!Number.isInteger(columns) || columns < 1) throw new RangeError(`An isolation forest needs at least one column (got ${columns}).`);
+  if (values.length < rows * columns) throw new RangeError(`The matrix holds ${values.length} values, fewer than ${rows} rows × ${columns} columns.`);
+  if (!Number.isInteger(trees) || trees < 1) throw new RangeError(`An isolation forest needs at least one tree (got ${trees}).`);
+  const requested = options.sampleSize ?? 256;
+  if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`The sample per tree must be a whole number of rows ≥ 1 (got ${requested}).`);
+  for (let i = 0; i < rows * columns; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new RangeError(`Row ${Math.floor(i / columns)}, column ${i % columns} is ${values[i]}: an isolation forest needs finite numbers.`);
+    }
+  }
+  const psi = Math.min(requested, rows);
+  const maxDepth = Math.ceil(Math.log2(Math.max(psi, 2)));
+  const rng = createRng(options.seed);
+  const maxNodes = 2 * psi - 1;
+  const builder = new TreeBuilder(columns, psi, maxDepth, trees * maxNodes, rng);
+  const draw = new SampleDrawer(rows);
+  const roots = new Int32Array(trees);
+  for (let t = 0; t < trees; t++) {
+    roots[t] = builder.nodeCount;
+    builder.grow(values, draw.sample(psi, rng));
+  }
+  return new Forest(builder.finish(roots, psi));
+}
+
+/**
+ * ψ distinct row indices per call: a partial Fisher–Yates over one identity permutation that is
+ * restored after each draw, so a tree costs O(ψ) instead of O(rows).
+ */
+class SampleDrawer {
+  private readonly pool: Int32Array;
+  constructor(rows: number) {
+    this.pool = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) this.pool[i] = i;
+  }
+
+  sample(size: number, rng: Rng): Int32Array {
+    const pool = this.pool;
+    const n = pool.length;
+    const swapped = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const j = i + Math.floor(rng() * (n - i));
+      swapped[i] = j;
+      const tmp = pool[i]!;
+      pool[i] = pool[j]!;
+      pool[j] = tmp;
+    }
+    const out = pool.slice(0, size);
+    for (let i = size - 1; i >= 0; i--) {
+      const j = swapped[i]!;
+      const tmp = pool[i]!;
+      pool[i] = pool[j]!;
+      pool[j] = tmp;
+    }
+    return out;
+  }
+}
+
+class TreeBuilder {
+  nodeCount = 0;
+  private readonly feature: Int32Array;
+  private readonly threshold: Float64Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly size: Int32Array;
+  /** The tree's sample, copied row-major so the splits scan contiguous memory. */
+  private readonly local: Float64Array;
+  private readonly order: Int32Array;
+  private readonly candidates: Int32Array;
+
+  constructor(
+    private readonly columns: number,
+    psi: number,
+    private readonly maxDepth: number,
+    capacity: number,
+    private readonly rng: Rng,
+  ) {
+    this.feature = new Int32Array(capacity);
+    this.threshold = new Float64Array(capacity);
+    this.left = new Int32Array(capacity);
+    this.right = new Int32Array(capacity);
+    this.size = new Int32Array(capacity);
+    this.local = new Float64Array(psi * columns);
+    this.order = new Int32Array(psi);
+    this.candidates = new Int32Array(columns);
+  }
+
+  grow(values: Float64Array, sample: Int32Array): void {
+    const d = this.columns;
+    for (let i = 0; i < sample.length; i++) {
+      const from = sample[i]! * d;
+      for (let c = 0; c < d; c++) this.local[i * d + c] = values[from + c]!;
+      this.order[i] = i;
+    }
+    this.build(0, sample.length, 0);
+  }
+
+  /** Grows the node holding `order[lo, hi)` at `depth`; returns its index. */
+  private build(lo: number, hi: number, depth: number): number {
+    const node = this.nodeCount++;
+    this.size[node] = hi - lo;
+    this.feature[node] = LEAF;
+    this.left[node] = -1;
+    this.right[node] = -1;
+    this.threshold[node] = 0;
+    if (depth >= this.maxDepth || hi - lo <= 1) return node;
+    const split = this.drawSplit(lo, hi);
+    if (split === null) return node;
+    const { column, value } = split;
+    // Partition: rows with x ≤ value first.
+    const d = this.columns;
+    let i = lo;
+    let j = hi - 1;
+    while (i <= j) {
+      if (this.local[this.order[i]! * d + column]! <= value) i++;
+      else {
+        const tmp = this.order[i]!;
+        this.order[i] = this.order[j]!;
+        this.order[j] = tmp;
+        j--;
+      }
+    }
+    this.feature[node] = column;
+    this.threshold[node] = value;
+    this.left[node] = this.build(lo, i, depth + 1);
+    this.right[node] = this.build(i, hi, depth + 1);
+    return node;
+  }
+
+  /**
+   * A feature drawn uniformly among those not constant in the node (drawn one at a time and
+   * dropped when constant, as scikit-learn's random splitter does), and a value uniform in
+   * (min, max); null when every feature is constant.
+   */
+  private drawSplit(lo: number, hi: number): { column: number; value: number } | null {
+    const d = this.columns;
+    const candidates = this.candidates;
+    for (let c = 0; c < d; c++) candidates[c] = c;
+    let remaining = d;
+    while (remaining > 0) {
+      const pick = Math.floor(this.rng() * remaining);
+      const column = candidates[pick]!;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = lo; k < hi; k++) {
+        const v = this.local[this.order[k]! * d + column]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (max > min) {
+        let value = min + this.rng() * (max - min);
+        // Rounding can land on max, which would leave the right side empty.
+        if (value >= max) value = min;
+        return { column, value };
+      }
+      candidates[pick] = candidates[remaining - 1]!;
+      remaining--;
+    }
+    return null;
+  }
+
+  finish(roots: Int32Array, psi: number): ForestArrays {
+    const n = this.nodeCount;
+    return {
+      columns: this.columns,
+      sampleSize: psi,
+      roots,
+      feature: this.feature.slice(0, n),
+      threshold: this.threshold.slice(0, n),
+      left: this.left.slice(0, n),
+      right: this.right.slice(0, n),
+      size: this.size.slice(0, n),
+    };
+  }
+}
+
+class Forest implements IsolationForest {
+  readonly columns: number;
+  readonly sampleSize: number;
+  /** Path length credited at a leaf: its depth + c(its size); 0 for internal nodes. */
+  private readonly leafPath: Float64Array;
+  private readonly normaliser: number;
+
+  constructor(private readonly arrays: ForestArrays) {
+    this.columns = arrays.columns;
+    this.sampleSize = arrays.sampleSize;
+    const { roots, feature, left, right, size } = arrays;
+    const n = feature.length;
+    const depth = new Int32Array(n);
+    this.leafPath = new Float64Array(n);
+    // Pre-order: a parent comes before its children, so one forward pass sets every depth.
+    for (let t = 0; t < roots.length; t++) depth[roots[t]!] = 0;
+    for (let i = 0; i < n; i++) {
+      if (feature[i] === LEAF) this.leafPath[i] = depth[i]! + averagePathLength(size[i]!);
+      else {
+        depth[left[i]!] = depth[i]! + 1;
+        depth[right[i]!] = depth[i]! + 1;
+      }
+    }
+    this.normaliser = averagePathLength(arrays.sampleSize);
+  }
+
+  pathLength(values: ArrayLike<number>, offset = 0): number {
+    const { roots, feature, threshold, left, right } = this.arrays;
+    let total = 0;
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t]!;
+      let f = feature[node]!;
+      while (f !== LEAF) {
+        node = values[offset + f]! <= threshold[node]! ? left[node]! : right[node]!;
+        f = feature[node]!;
+      }
+      total += this.leafPath[node]!;
+    }
+    return total / roots.length;
+  }
+
+  scoreRow(values: ArrayLike<number>, offset = 0): number {
+    return this.scoreOf(this.pathLength(values, offset));
+  }
+
+  scoreAll(values: Float64Array, rows: number): Float64Array {
+    if (values.length < rows * this.columns) throw new RangeError(`The matrix holds ${values.length} values, fewer than ${rows} rows × ${this.columns} columns.`);
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) out[r] = this.scoreOf(this.pathLength(values, r * this.columns));
+    return out;
+  }
+
+  toJSON(): unknown {
+    const a = this.arrays;
+    return {
+      kind: JSON_KIND,
+      version: JSON_VERSION,
+      columns: a.columns,
+      sampleSize: a.sampleSize,
+      roots: Array.from(a.roots),
+      feature: Array.from(a.feature),
+      threshold: Array.from(a.threshold),
+      left: Array.from(a.left),
+      right: Array.from(a.right),
+      size: Array.from(a.size),
+    };
+  }
+
+  private scoreOf(meanPath: number): number {
+    // ψ = 1: every path is 0 and c(1) = 0; no row can be told apart, call it 0.5 (undecided).
+    return this.normaliser > 0 ? Math.pow(2, -meanPath / this.normaliser) : 0.5;
+  }
 }
 
 /** Reads a forest stored by `toJSON`; throws a plain-words error on anything else. */
 export function parseIsolationForest(json: unknown): IsolationForest {
-  void json;
-  throw new Error("not implemented");
+  const bad = (what: string): never => {
+    throw new Error(`This is not a stored isolation forest: ${what}. Fit the model again.`);
+  };
+  if (typeof json !== "object" || json === null) return bad("expected an object");
+  const o = json as Record<string, unknown>;
+  if (o.kind !== JSON_KIND) return bad(`kind is ${JSON.stringify(o.kind)}, expected "${JSON_KIND}"`);
+  if (o.version !== JSON_VERSION) return bad(`version ${JSON.stringify(o.version)} is not ${JSON_VERSION}`);
+  const columns = o.columns;
+  const sampleSize = o.sampleSize;
+  if (!isCount(columns) || columns < 1) return bad("columns must be a whole number ≥ 1");
+  if (!isCount(sampleSize) || sampleSize < 1) return bad("sampleSize must be a whole number ≥ 1");
+  const ints = (name: string): Int32Array => {
+    const v = o[name];
+    if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x))) return bad(`${name} must be an array of whole numbers`);
+    return Int32Array.from(v as number[]);
+  };
+  const roots = ints("roots");
+  const feature = ints("feature");
+  const left = ints("left");
+  const right = ints("right");
+  const size = ints("size");
+  const t = o.threshold;
+  if (!Array.isArray(t) || !t.every((x) => typeof x === "number" && Number.isFinite(x))) return bad("threshold must be an array of finite numbers");
+  const threshold = Float64Array.from(t as number[]);
+  const n = feature.length;
+  if (n === 0 || roots.length === 0) return bad("it has no trees");
+  if (threshold.length !== n || left.length !== n || right.length !== n || size.length !== n) return bad("its node arrays differ in length");
+  // Trees are stored end to end in pre-order: each tree's nodes run from its root to the next root.
+  for (let k = 0; k < roots.length; k++) {
+    const expected = k === 0 ? 0 : roots[k - 1]! + 1;
+    if (roots[k]! < expected || roots[k]! >= n) return bad(`tree ${k} starts outside the node arrays`);
+  }
+  for (let k = 0; k < roots.length; k++) {
+    const end = k + 1 < roots.length ? roots[k + 1]! : n;
+    for (let i = roots[k]!; i < end; i++) {
+      if (size[i]! < 1 || size[i]! > sampleSize) return bad(`node ${i} holds ${size[i]} rows`);
+      if (feature[i] === LEAF) {
+        if (left[i] !== -1 || right[i] !== -1) return bad(`leaf ${i} has children`);
+        continue;
+      }
+      if (feature[i]! < 0 || feature[i]! >= columns) return bad(`node ${i} splits on column ${feature[i]} of ${columns}`);
+      // Children come after their parent and inside the same tree: no cycles, no sharing across trees.
+      for (const child of [left[i]!, right[i]!]) {
+        if (child <= i || child >= end) return bad(`node ${i} points to node ${child} outside its tree`);
+      }
+      if (size[left[i]!]! + size[right[i]!]! !== size[i]) return bad(`node ${i}'s children do not add up to its ${size[i]} rows`);
+    }
+  }
+  return new Forest({ columns, sampleSize, roots, feature, threshold, left, right, size });
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v);
 }
