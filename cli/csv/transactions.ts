@@ -215,7 +215,8 @@ export async function streamTransactions(
   text: AsyncIterable<string | Buffer>,
   options: ReadOptions,
   handlers: {
-    onRow: (row: Readonly<MutableTransaction>, line: number) => void;
+    /** `fields`: the record's raw cells, for a reader that needs a column beyond the transaction's (a description, a time). */
+    onRow: (row: Readonly<MutableTransaction>, line: number, fields: readonly string[]) => void;
     onProblem: (problem: RowProblem) => void;
     onHeader?: (info: CsvHeaderInfo) => void;
     onChunk?: () => void;
@@ -225,7 +226,7 @@ export async function streamTransactions(
   const scratch = emptyTransaction();
   const records = recordReader(options, handlers.onHeader, handlers.onProblem, (fields, line, map, width) => {
     const reason = parseInto(fields, map, width, format, scratch);
-    if (reason === null) handlers.onRow(scratch, line);
+    if (reason === null) handlers.onRow(scratch, line, fields);
     else handlers.onProblem({ line, reason });
   });
   for await (const chunk of text) {
