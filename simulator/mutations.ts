@@ -31,6 +31,10 @@ function tooManyTags(): UserErrorShape {
   return userError(["tags"], `Tags exceeds the maximum of ${MAX_TAGS} tags`);
 }
 
+/** Shopify keeps up to 20 facts per order risk assessment and truncates descriptions past 256 characters. */
+export const MAX_RISK_FACTS = 20;
+export const MAX_RISK_FACT_LENGTH = 256;
+
 /** tagsAdd: the whole call is refused (nothing added) when the union would pass the cap. */
 function overCap(current: string[], added: string[]): boolean {
   return normaliseTags([...current, ...added]).length > MAX_TAGS;
@@ -86,6 +90,34 @@ export function mutationRoot(ctx: ResolverContext): View {
   return {
     tagsAdd: (args: Args) => tagMutation(args, true),
     tagsRemove: (args: Args) => tagMutation(args, false),
+
+    orderRiskAssessmentCreate: (args: Args) => {
+      // A missing scope is a top-level error (ACCESS_DENIED), not a userError, as in Shopify.
+      if (!shop.scopes.includes("write_orders")) {
+        throw new GraphQLError("Access denied for orderRiskAssessmentCreate field. Required access: `write_orders` access scope.", {
+          extensions: { code: "ACCESS_DENIED", requiredAccess: "`write_orders` access scope." },
+        });
+      }
+      const planned = injected();
+      if (planned) return { orderRiskAssessment: null, userErrors: planned };
+      const input = (args.orderRiskAssessmentInput ?? {}) as Args;
+      const facts = Array.isArray(input.facts) ? (input.facts as Args[]) : [];
+      if (facts.length > MAX_RISK_FACTS) {
+        return { orderRiskAssessment: null, userErrors: [userError(["orderRiskAssessmentInput", "facts"], `Facts must have at most ${MAX_RISK_FACTS} entries`, "TOO_MANY_FACTS")] };
+      }
+      const parsed = typeof input.orderId === "string" ? parseGid(input.orderId) : null;
+      if (!parsed || parsed.type !== "Order" || !shop.orders.has(parsed.id)) {
+        return { orderRiskAssessment: null, userErrors: [userError(["orderRiskAssessmentInput", "orderId"], "Order does not exist", "NOT_FOUND")] };
+      }
+      const record = {
+        orderId: parsed.id,
+        riskLevel: String(input.riskLevel),
+        facts: facts.map((f) => ({ description: String(f.description ?? "").slice(0, MAX_RISK_FACT_LENGTH), sentiment: String(f.sentiment) })),
+        createdAt: ctx.now,
+      };
+      shop.riskAssessments.push(record);
+      return { orderRiskAssessment: { riskLevel: record.riskLevel, facts: record.facts }, userErrors: [] };
+    },
 
     customerUpdate: (args: Args) => {
       const input = (args.input ?? {}) as Args;

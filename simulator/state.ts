@@ -78,6 +78,14 @@ export interface OrderRecord {
   saleTransactionId: number;
 }
 
+/** An app's order risk assessment (orderRiskAssessmentCreate), kept so tests can read it back. */
+export interface RiskAssessmentRecord {
+  orderId: number;
+  riskLevel: string;
+  facts: Array<{ description: string; sentiment: string }>;
+  createdAt: number;
+}
+
 export type ProductStatus = "ACTIVE" | "ARCHIVED" | "DRAFT";
 
 export interface VariantRecord {
@@ -179,6 +187,8 @@ export class ShopState {
   /** line item id → order id, built lazily (only node(id:) lookups need it; seeding stays fast). */
   private lineItemIndex: { version: number; map: Map<number, number> } | null = null;
   readonly segments = new Map<number, SegmentRecord>();
+  /** Order risk assessments written by the app, oldest first. */
+  readonly riskAssessments: RiskAssessmentRecord[] = [];
   /** Orders of each customer, in insertion order. */
   readonly ordersByCustomer = new Map<number, number[]>();
   /** Seeder-only: refunds that could not be attached to any order (see docs/simulator.md). */

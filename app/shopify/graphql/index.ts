@@ -18,3 +18,4 @@ export {
 } from "./customer-tags";
 export { SEGMENT_CREATE, SEGMENT_UPDATE, SEGMENT_DELETE } from "./segments";
 export { PRODUCT_TITLES } from "./product-titles";
+export { ORDER_RISK_ASSESSMENT_CREATE } from "./order-risk-assessment";
