@@ -1,0 +1,87 @@
+// What the Anomalies page reads and the one thing it writes: the shop's stored anomalies (a kind
+// and status at a time, highest score first), their counts, the fitted model's summary, the
+// merchant's review (status + reviewedAt, nothing else: detection owns every other column) and
+// the store's daily orders for the store-days chart. Every query is scoped by shop.
+import type { Db } from "../db.server";
+
+export const ANOMALY_KINDS = ["order", "customer", "day"] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+export const ANOMALY_STATUSES = ["open", "confirmed", "dismissed"] as const;
+export type AnomalyStatus = (typeof ANOMALY_STATUSES)[number];
+
+const ANOMALY_FIELDS = {
+  id: true,
+  kind: true,
+  subjectKey: true,
+  day: true,
+  score: true,
+  category: true,
+  reasons: true,
+  facts: true,
+  source: true,
+  status: true,
+  reviewedAt: true,
+  riskAssessedAt: true,
+  detectedAt: true,
+  order: { select: { shopifyId: true, processedAt: true, grossMilli: true, currency: true } },
+  customer: { select: { shopifyId: true } },
+} as const;
+
+export interface AnomalyRow {
+  readonly id: number;
+  readonly kind: string;
+  readonly subjectKey: string;
+  readonly day: string | null;
+  readonly score: number;
+  readonly category: string;
+  readonly reasons: string;
+  readonly facts: string;
+  readonly source: string;
+  readonly status: string;
+  readonly reviewedAt: Date | null;
+  readonly riskAssessedAt: Date | null;
+  readonly detectedAt: Date;
+  readonly order: { shopifyId: string; processedAt: Date; grossMilli: bigint; currency: string } | null;
+  readonly customer: { shopifyId: string } | null;
+}
+
+/** One page of a kind's anomalies (all statuses when `status` is null), highest score first; days newest first. */
+export async function anomaliesPage(db: Db, shopId: number, kind: AnomalyKind, status: AnomalyStatus | null, skip: number, take: number): Promise<AnomalyRow[]> {
+  return db.anomaly.findMany({
+    where: { shopId, kind, ...(status ? { status } : {}) },
+    orderBy: kind === "day" ? [{ day: "desc" }, { subjectKey: "asc" }] : [{ score: "desc" }, { id: "asc" }],
+    skip,
+    take,
+    select: ANOMALY_FIELDS,
+  });
+}
+
+/** How many anomalies of each kind and status the shop has. */
+export async function anomalyCounts(db: Db, shopId: number): Promise<Map<string, number>> {
+  const groups = await db.anomaly.groupBy({ by: ["kind", "status"], where: { shopId }, _count: { _all: true } });
+  return new Map(groups.map((g) => [`${g.kind}:${g.status}`, g._count._all]));
+}
+
+/** Every store-day anomaly of the shop (a few per metric at most): the chart marks them all. */
+export async function dayAnomalies(db: Db, shopId: number): Promise<AnomalyRow[]> {
+  return db.anomaly.findMany({ where: { shopId, kind: "day" }, orderBy: [{ day: "asc" }, { subjectKey: "asc" }], select: ANOMALY_FIELDS });
+}
+
+/** When the shop's model was fitted, as of which day and on how many orders (null: never). */
+export async function anomalyModelSummary(db: Db, shopId: number) {
+  return db.anomalyModel.findUnique({ where: { shopId }, select: { asOf: true, orderCount: true, threshold: true, metrics: true, fittedAt: true } });
+}
+
+/**
+ * The merchant's verdict on one of this shop's anomalies. False when the id is not this shop's
+ * (or does not exist): the caller answers 404.
+ */
+export async function setAnomalyStatus(db: Db, shopId: number, id: number, status: AnomalyStatus, at: Date): Promise<boolean> {
+  const { count } = await db.anomaly.updateMany({ where: { id, shopId }, data: { status, reviewedAt: status === "open" ? null : at } });
+  return count > 0;
+}
+
+/** The placement time and value of the shop's orders in [from, to) (test orders left out): the store-days chart's series. */
+export async function ordersPlacedBetween(db: Db, shopId: number, from: Date, to: Date): Promise<{ processedAt: Date; grossMilli: bigint }[]> {
+  return db.order.findMany({ where: { shopId, test: false, processedAt: { gte: from, lt: to } }, select: { processedAt: true, grossMilli: true } });
+}
