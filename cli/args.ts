@@ -46,13 +46,40 @@ export interface ExperimentAnalyzeCommand {
   readonly quiet: boolean;
 }
 
-export type Command = SegmentCommand | ExperimentAnalyzeCommand | { readonly command: "help" } | { readonly command: "version" };
+/** `segmint anomalies <transactions.csv> --out <orders.csv>`: order, customer and store-day anomalies. */
+export interface AnomaliesCommand {
+  readonly command: "anomalies";
+  readonly file: string;
+  /** Per-order CSV (order_id, customer_id, score, flagged, reasons). */
+  readonly out: string;
+  /** Per-customer CSV (customer_id, score, kind, reasons); null = not written. */
+  readonly customersOut: string | null;
+  readonly seed: number;
+  /** Share of orders flagged for review (0 < budget ≤ 1). */
+  readonly budget: number;
+  /** Flagged orders listed in the summary. */
+  readonly top: number;
+  readonly columns: ColumnOverrides;
+  /** Header of the product-name column; null = auto-detected (Description, title, …). */
+  readonly descriptionColumn: string | null;
+  readonly dateOrder: "mdy" | "dmy";
+  readonly currency: string;
+  readonly maxErrors: number;
+  readonly quiet: boolean;
+}
+
+/** Default review budget: 1 % of orders. */
+export const DEFAULT_ANOMALY_BUDGET = 0.01;
+
+export type Command = SegmentCommand | ExperimentAnalyzeCommand | AnomaliesCommand | { readonly command: "help" } | { readonly command: "version" };
 
 export const HELP = `segmint — customer segments (RFM, K-means, DBSCAN, hybrid) from an order CSV,
-and the results of a holdout experiment from a per-customer CSV
+order, customer and store-day anomalies from the same CSV, and the results of a holdout
+experiment from a per-customer CSV
 
 Usage
   segmint segment <file.csv | file.csv.gz> [options]
+  segmint anomalies <file.csv | file.csv.gz> --out <orders.csv> [--customers-out <customers.csv>] [options]
   segmint experiment analyze <customers.csv | customers.csv.gz> [--metric revenue] [--json] [options]
   segmint --help | --version
   (from a checkout: npx segmint …  or  npm run segmint -- …)
@@ -99,6 +126,26 @@ Output CSV columns
   monetary is exact net spend (e.g. 1234.56); recency_days and scores are empty for customers
   without a purchase (rfm_group Prospects); cluster is the algorithm's label (-1 = DBSCAN noise,
   empty = not clustered); segment is the stable segment name; outlier is true/false.
+
+segmint anomalies
+  Reads the same CSVs as segment (same header names, column and date options, returns) and
+  scores every order: higher = more anomalous. The top --budget share (default 1 %: the
+  ceiling of 1 % of the orders) is flagged for review. Each flag names its reasons in plain
+  words with the numbers ("74,215 × MEDIUM CERAMIC TOP STORAGE JAR is 6,185× this product's
+  median quantity of 12"). Customers are scored too: whale (high value, healthy pattern: a VIP
+  candidate), review (heavy returns, bursts, price-error buys) or normal; store days whose
+  order count or revenue is far outside the same weekday's usual range are listed.
+  A return (a C… invoice, a negative quantity or amount) is attributed to the customer's most
+  recent earlier order holding the product (else the most recent earlier order): it raises that
+  order's refunded share, and an order returned in full counts as cancelled.
+  --out FILE             per-order CSV: order_id,customer_id,score,flagged,reasons (required)
+  --customers-out FILE   per-customer CSV: customer_id,score,kind,reasons
+  --budget X             share of orders flagged, 0 < X ≤ 1 (default ${DEFAULT_ANOMALY_BUDGET})
+  --seed N               random seed of the isolation forest (default ${DEFAULT_SEED})
+  --top N                flagged orders listed in the summary (default 10)
+  --description-column NAME
+                         product names for the reasons (default: Description, title, …)
+  --currency, --date-order, --max-errors, --quiet and the --…-column options: as for segment
 
 segmint experiment analyze
   Compares a campaign's treatment group with its holdout (control) group, customer by customer:
@@ -148,6 +195,18 @@ const COLUMN_FLAGS: Record<string, keyof ColumnOverrides> = {
   "--product-column": "product",
 };
 
+function dateOrderArg(v: string): "mdy" | "dmy" {
+  if (v !== "mdy" && v !== "dmy") throw new UsageError(`--date-order must be mdy or dmy, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A `--…-column NAME` override added to `columns`; any other flag is unknown to the verb. */
+function columnFlag(columns: ColumnOverrides, flag: string, value: () => string, verb: string): ColumnOverrides {
+  const role = COLUMN_FLAGS[flag];
+  if (role === undefined) throw new UsageError(`unknown option ${flag}${verb}`); // main adds "(see segmint --help)"
+  return { ...columns, [role]: value() };
+}
+
 function intArg(flag: string, v: string, min: number): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} must be an integer, got ${JSON.stringify(v)}`);
   const n = Number(v);
@@ -192,11 +251,12 @@ function walkArguments(argv: readonly string[], onFlag: (flag: string, value: ()
 }
 
 export function parseArgs(argv: readonly string[]): Command {
-  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>`, `segmint experiment analyze <customers.csv>` or `segmint --help`");
+  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>`, `segmint anomalies <file.csv> --out <orders.csv>`, `segmint experiment analyze <customers.csv>` or `segmint --help`");
   if (argv.includes("-h") || argv.includes("--help") || argv[0] === "help") return { command: "help" };
   if (argv[0] === "--version" || argv[0] === "-v") return { command: "version" };
   if (argv[0] === "experiment") return parseExperimentArgs(argv.slice(1));
-  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are \`segment\` and \`experiment analyze\``);
+  if (argv[0] === "anomalies") return parseAnomaliesArgs(argv.slice(1));
+  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are \`segment\`, \`anomalies\` and \`experiment analyze\``);
   const o = {
     asOf: null as string | null,
     algorithm: SEGMENT_DEFAULTS.algorithm,
@@ -265,23 +325,17 @@ export function parseArgs(argv: readonly string[]): Command {
       case "--previous-model":
         o.previousModel = value();
         break;
-      case "--date-order": {
-        const v = value();
-        if (v !== "mdy" && v !== "dmy") throw new UsageError(`--date-order must be mdy or dmy, got ${JSON.stringify(v)}`);
-        o.dateOrder = v;
+      case "--date-order":
+        o.dateOrder = dateOrderArg(value());
         break;
-      }
       case "--currency":
         o.currency = value();
         break;
       case "--max-errors":
         o.maxErrors = intArg("--max-errors", value(), 0);
         break;
-      default: {
-        const role = COLUMN_FLAGS[flag];
-        if (role === undefined) throw new UsageError(`unknown option ${flag} (see segmint --help)`);
-        o.columns = { ...o.columns, [role]: value() };
-      }
+      default:
+        o.columns = columnFlag(o.columns, flag, value, "");
     }
   });
   if (file === null) throw new UsageError("missing input file: segmint segment <file.csv|file.csv.gz>");
@@ -342,4 +396,62 @@ function parseExperimentArgs(argv: readonly string[]): ExperimentAnalyzeCommand 
   });
   if (file === null) throw new UsageError("missing input file: segmint experiment analyze <customers.csv>");
   return { command: "experiment-analyze", file, ...o };
+}
+
+function parseAnomaliesArgs(argv: readonly string[]): AnomaliesCommand {
+  const o = {
+    out: null as string | null,
+    customersOut: null as string | null,
+    seed: DEFAULT_SEED,
+    budget: DEFAULT_ANOMALY_BUDGET,
+    top: 10,
+    columns: {} as ColumnOverrides,
+    descriptionColumn: null as string | null,
+    dateOrder: "mdy" as "mdy" | "dmy",
+    currency: "",
+    maxErrors: 10,
+    quiet: false,
+  };
+  const file = walkArguments(argv, (flag, value, inline) => {
+    if (flag === "--quiet") {
+      if (inline) throw new UsageError("--quiet takes no value");
+      o.quiet = true;
+      return;
+    }
+    switch (flag) {
+      case "--out":
+        o.out = value();
+        break;
+      case "--customers-out":
+        o.customersOut = value();
+        break;
+      case "--seed":
+        o.seed = intArg("--seed", value(), 0);
+        break;
+      case "--budget":
+        o.budget = numberArg("--budget", value(), (n) => n > 0 && n <= 1, "above 0 and at most 1 (e.g. 0.01 for 1 % of orders)");
+        break;
+      case "--top":
+        o.top = intArg("--top", value(), 0);
+        break;
+      case "--description-column":
+        o.descriptionColumn = value();
+        break;
+      case "--date-order":
+        o.dateOrder = dateOrderArg(value());
+        break;
+      case "--currency":
+        o.currency = value();
+        break;
+      case "--max-errors":
+        o.maxErrors = intArg("--max-errors", value(), 0);
+        break;
+      default:
+        o.columns = columnFlag(o.columns, flag, value, " for anomalies");
+    }
+  });
+  if (file === null) throw new UsageError("missing input file: segmint anomalies <file.csv|file.csv.gz> --out <orders.csv>");
+  if (o.out === null) throw new UsageError("missing --out <orders.csv>: where to write one row per order (order_id, customer_id, score, flagged, reasons)");
+  if (o.customersOut !== null && o.customersOut === o.out) throw new UsageError("--customers-out must be another file than --out");
+  return { command: "anomalies", file, ...o, out: o.out };
 }

@@ -16,6 +16,8 @@ import { writeSegmentsCsv } from "./segments-csv";
 import { summaryTable, groupCounts } from "./summary";
 import { EXIT, InputError, assertReadableFile, corruptGzipError, type Io } from "./exit";
 import { runExperimentAnalyze } from "./experiment";
+import { runAnomalies } from "./anomalies";
+import { SkippedRows } from "./skipped-rows";
 
 export { EXIT, InputError, type Io };
 
@@ -23,14 +25,13 @@ function fmt(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: RfmFeatureTable; skipped: Map<string, number>; validRows: number; level: string }> {
+async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: RfmFeatureTable; skipped: SkippedRows; validRows: number; level: string }> {
   assertReadableFile(cmd.file);
   const progressState: ReadProgress = { bytesRead: 0, totalBytes: 0 };
   const text = openCsvText(cmd.file, progressState);
   const progress = createProgress(io.stderr, progressState, cmd.quiet);
   const acc = createRfmAccumulator(cmd.asOf === null ? {} : { asOf: cmd.asOf });
-  const skipped = new Map<string, number>();
-  let listed = 0;
+  const skipped = new SkippedRows(cmd.file, cmd.maxErrors, io.stderr);
   let valid = 0;
   let level = "line";
   try {
@@ -45,13 +46,7 @@ async function readFeatures(cmd: SegmentCommand, io: Io): Promise<{ features: Rf
           acc.addLine(r);
           valid++;
         },
-        onProblem: (p) => {
-          skipped.set(p.reason, (skipped.get(p.reason) ?? 0) + 1);
-          if (listed < cmd.maxErrors) {
-            io.stderr.write(`segmint: ${cmd.file}:${p.line}: skipped row: ${p.reason}\n`);
-            listed++;
-          }
-        },
+        onProblem: (p) => skipped.add(p),
         onChunk: () => progress.update(valid),
       },
     );
@@ -81,7 +76,7 @@ export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
   }
   const { features, skipped, validRows, level } = await readFeatures(cmd, io);
   const tRead = performance.now();
-  const totalSkipped = [...skipped.values()].reduce((a, b) => a + b, 0);
+  const totalSkipped = skipped.total;
   if (features.count === 0 || features.frequency.every((f) => f === 0)) {
     throw new InputError(`no customer has a purchase on or before ${features.asOf} (${fmt(features.stats.guestRows)} guest rows, ${fmt(features.stats.afterAsOfRows)} rows after the as-of date)`);
   }
@@ -107,7 +102,7 @@ export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
   if (cmd.report !== null) {
     // Loaded only for --report: React's server renderer and the charts cost every other run time.
     const { renderReport } = await import("./html-report");
-    writeFileSync(cmd.report, renderReport({ result, features, file: cmd.file, command: cmd, skipped, validRows, currency: cmd.currency }));
+    writeFileSync(cmd.report, renderReport({ result, features, file: cmd.file, command: cmd, skipped: skipped.byReason, validRows, currency: cmd.currency }));
   }
   const tEnd = performance.now();
 
@@ -123,10 +118,7 @@ export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
     `Wrote ${cmd.out}${cmd.report ? `, ${cmd.report}` : ""}${cmd.modelOut ? `, ${cmd.modelOut}` : ""} in ${((tEnd - t0) / 1000).toFixed(2)} s (read ${((tRead - t0) / 1000).toFixed(2)} s, segment ${((tSeg - tRead) / 1000).toFixed(2)} s, write ${((tEnd - tSeg) / 1000).toFixed(2)} s)`,
   ].filter((l, i) => l !== "" || i === 3 || i === 5);
   io.stdout.write(lines.join("\n") + "\n");
-  if (totalSkipped > 0) {
-    const reasons = [...skipped.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${fmt(c)} ${r}`).join(", ");
-    io.stderr.write(`segmint: skipped ${fmt(totalSkipped)} malformed rows: ${reasons}\n`);
-  }
+  skipped.summarize();
   return EXIT.ok;
 }
 
@@ -143,6 +135,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       return EXIT.ok;
     }
     if (cmd.command === "experiment-analyze") return await runExperimentAnalyze(cmd, io);
+    if (cmd.command === "anomalies") return await runAnomalies(cmd, io);
     return await runSegment(cmd, io);
   } catch (e) {
     if (e instanceof UsageError) {
