@@ -57,11 +57,6 @@ function numbersOf(json: string): Record<string, number> {
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1])));
 }
 
-function first(numbers: Record<string, number>, keys: readonly string[]): number | null {
-  for (const k of keys) if (numbers[k] !== undefined) return numbers[k];
-  return null;
-}
-
 function metricOf(row: AnomalyRow): Metric | null {
   if (row.kind !== "day") return null;
   const facts = parseJson(row.facts) as { metric?: unknown } | null;
@@ -72,17 +67,11 @@ function metricOf(row: AnomalyRow): Metric | null {
 function rowView(row: AnomalyRow) {
   const facts = numbersOf(row.facts);
   const kind = row.kind as AnomalyKind;
-  const low = first(facts, ["low", "expectedLow"]);
-  const high = first(facts, ["high", "expectedHigh"]);
-  const median = first(facts, ["expected", "median"]);
-  const value =
-    kind === "order"
-      ? row.order
-        ? Number(row.order.grossMilli)
-        : first(facts, ["valueMilli", "grossMilli"])
-      : kind === "customer"
-        ? first(facts, ["spendMilli", "netMilli", "valueMilli", "totalMilli"])
-        : first(facts, ["value"]);
+  // The facts detection stores (services/detect-anomalies): orders { valueMilli }, customers { spentMilli }, days { value, expected, low, high }.
+  const low = facts.low ?? null;
+  const high = facts.high ?? null;
+  const median = facts.expected ?? null;
+  const value = kind === "order" ? (row.order ? Number(row.order.grossMilli) : (facts.valueMilli ?? null)) : kind === "customer" ? (facts.spentMilli ?? null) : (facts.value ?? null);
   return {
     id: row.id,
     kind,

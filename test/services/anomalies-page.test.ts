@@ -50,7 +50,7 @@ describeEachDatabase("anomalies page", (provider) => {
       orderRows[i] = a.id;
     }
     const whale = (
-      await db.anomaly.create({ data: { shopId: row.id, kind: "customer", subjectKey: customer.shopifyId, customerId: customer.id, score: 0.8, category: "whale", reasons: reasons("spent £280,206.02, 40× the store's median customer"), facts: JSON.stringify({ spendMilli: 280_206_020 }) } })
+      await db.anomaly.create({ data: { shopId: row.id, kind: "customer", subjectKey: customer.shopifyId, customerId: customer.id, score: 0.8, category: "whale", reasons: reasons("spent £280,206.02, 40× the store's median customer"), facts: JSON.stringify({ orders: 73, spentMilli: 280_206_020, refundedMilli: 0, currency: "GBP" }) } })
     ).id;
     const days = [
       (await db.anomaly.create({ data: { shopId: row.id, kind: "day", subjectKey: "2011-12-05:orders", day: "2011-12-05", score: 4.2, category: "drop", reasons: reasons("no orders; 20 to 40 expected"), facts: JSON.stringify({ metric: "orders", value: 0, expected: 30, low: 20, high: 40 }) } })).id,
