@@ -1,7 +1,8 @@
 // Drains a shop's webhook inbox in arrival order. Each event is applied by the service for its
 // topic and marked processed / ignored; an event that must wait (a refund before its order) stays
 // "received" and is retried on the next pass. The customers whose orders or refunds changed are
-// then re-assigned under the latest stored run, once per batch of events (live assignment).
+// then re-assigned under the latest stored run, and the orders applied are scored with the stored
+// anomaly model, once per batch of events (live assignment, webhook scoring).
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
 import { orderCustomerIds } from "../models/order-facts.server";
@@ -17,6 +18,7 @@ import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.se
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
 import { reassignCustomers } from "../services/live-assignment.server";
+import { scoreOrders } from "../services/score-orders.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { orderStateFromWebhook, refundEventFromWebhook } from "../shopify/mappers/order-webhook";
 import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
@@ -30,10 +32,18 @@ interface ShopRef {
   tagPrefix: string;
 }
 
+/** What the events applied so far touched, for the passes after each batch. */
+interface Touched {
+  /** Shopify ids of customers whose orders or refunds changed (live assignment). */
+  readonly customers: Set<string>;
+  /** Shopify ids of orders created, changed or refunded (webhook scoring). */
+  readonly orders: Set<string>;
+}
+
 /** Events between two live-assignment passes: a drain of thousands re-assigns as it goes. */
 const LIVE_ASSIGNMENT_EVERY = 500;
 
-async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: JobId, touched: Set<string>): Promise<Outcome> {
+async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string, jobId: JobId, touched: Touched): Promise<Outcome> {
   const topic = webhookTopic(topicName);
   if (!topic) throw new TerminalJobError(`unknown topic ${topicName}`);
   const json: unknown = JSON.parse(raw);
@@ -45,14 +55,16 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
       const state = orderStateFromWebhook(webhookPayloads[topic].parse(json));
       const result = await applyOrderState(db, shop.id, state);
       // Stale too: re-assignment is idempotent, and an order applied just before a crash comes back stale.
-      if (state.customerShopifyId) touched.add(state.customerShopifyId);
+      if (state.customerShopifyId) touched.customers.add(state.customerShopifyId);
+      touched.orders.add(state.shopifyId);
       return result === "stale" ? "ignored" : "processed";
     }
     case "refunds/create": {
       const refund = refundEventFromWebhook(webhookPayloads[topic].parse(json));
       const result = await applyRefund(db, shop.id, refund);
       if (result === "missing-order") return "wait";
-      for (const customer of await orderCustomerIds(db, shop.id, [refund.orderShopifyId])) touched.add(customer);
+      for (const customer of await orderCustomerIds(db, shop.id, [refund.orderShopifyId])) touched.customers.add(customer);
+      touched.orders.add(refund.orderShopifyId);
       return result === "known" ? "ignored" : "processed";
     }
     case "customers/create":
@@ -90,9 +102,9 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
   if (job.shopId === null) throw new TerminalJobError("process-webhooks needs a shop");
   const shop = await shopById(db, job.shopId);
   if (!shop) return; // shop/redact already removed everything
-  const touched = new Set<string>(); // Shopify ids of customers whose orders or refunds changed
-  // Whatever ends the drain (done, cancelled, a failure the queue retries), the customers of the
-  // events already applied are re-assigned: the retry would find those events marked.
+  const touched: Touched = { customers: new Set(), orders: new Set() };
+  // Whatever ends the drain (done, cancelled, a failure the queue retries), the customers and
+  // orders of the events already applied are handled: the retry would find those events marked.
   try {
     // Passes until one makes no progress: an event waiting for another (refund → order) gets its turn.
     for (;;) {
@@ -101,7 +113,7 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
       for (const [i, event] of pending.entries()) {
         // Keep the lease fresh on long drains; stop if the job was cancelled (uninstall).
         if (i > 0 && i % 500 === 0 && !(await heartbeat())) return;
-        if (i > 0 && i % LIVE_ASSIGNMENT_EVERY === 0) await reassignTouched(db, shop.id, touched);
+        if (i > 0 && i % LIVE_ASSIGNMENT_EVERY === 0) await afterBatch(db, shop, touched);
         let outcome: Outcome;
         try {
           outcome = await applyEvent(db, shop, event.topic, event.payload, job.id, touched);
@@ -118,13 +130,18 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
         progressed = true;
         await markWebhookEvent(db, event.id, outcome);
       }
-      await reassignTouched(db, shop.id, touched);
+      await afterBatch(db, shop, touched);
       if (!progressed) return;
     }
   } finally {
-    await reassignTouched(db, shop.id, touched);
+    await afterBatch(db, shop, touched);
   }
 });
+
+async function afterBatch(db: Db, shop: ShopRef, touched: Touched): Promise<void> {
+  await reassignTouched(db, shop.id, touched.customers);
+  await scoreTouched(db, shop, touched.orders);
+}
 
 /**
  * Live assignment of the customers the events just applied touched (docs/live-assignment.md).
@@ -144,6 +161,29 @@ async function reassignTouched(db: Db, shopId: number, touched: Set<string>): Pr
     log.warn({ err, shopId, customers: customerIds.length }, "live assignment failed; queued an assign-customers job");
     await enqueue(db, { type: JOB.assignCustomers, shopId, payload: { customerIds } }).catch((error: unknown) =>
       log.error({ err: error, shopId, customers: customerIds.length }, "live assignment failed and could not be queued; the next refresh re-assigns them"),
+    );
+  }
+}
+
+/**
+ * Webhook scoring of the orders the events just applied (docs/anomalies.md, "When it runs"), with
+ * the same rule as live assignment: it never fails the drain; a failure is logged and handed to a
+ * `score-orders` job, which the queue retries; the next refit scores every order anyway.
+ */
+async function scoreTouched(db: Db, shop: ShopRef, touched: Set<string>): Promise<void> {
+  if (touched.size === 0) return;
+  const orderIds = [...touched];
+  touched.clear();
+  try {
+    // Loaded when a title is needed: the Shopify app object reads the environment as it loads,
+    // which the drain itself never needs.
+    const admin = async () => (await import("../shopify/admin-client-for-shop.server")).adminClientFor(shop.domain);
+    await scoreOrders(db, shop.id, orderIds, { admin });
+  } catch (err) {
+    const log = logger("anomalies");
+    log.warn({ err, shopId: shop.id, orders: orderIds.length }, "webhook scoring failed; queued a score-orders job");
+    await enqueue(db, { type: JOB.scoreOrders, shopId: shop.id, payload: { orderIds } }).catch((error: unknown) =>
+      log.error({ err: error, shopId: shop.id, orders: orderIds.length }, "webhook scoring failed and could not be queued; the next refresh scores these orders"),
     );
   }
 }

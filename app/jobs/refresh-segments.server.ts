@@ -1,14 +1,21 @@
-// The `refresh-segments` job: recomputes the shop's segments, stores the run, then queues the
-// write-back pass that takes the run to Shopify (tags and customer segments in live mode, the
-// plan in dry-run, only the read of Shopify's RFM groups when write-back is off). A failure is
-// recorded on the run by the service and rethrown, so the queue retries with backoff; a crash
-// between the steps re-runs the job, whose new run gets the pass, and the run the crash left
-// "running" is marked interrupted at the next start.
+// The `refresh-segments` job: recomputes the shop's segments, stores the run, fits and stores the
+// shop's anomalies, then queues the write-back pass that takes the run to Shopify (tags, VIP tags
+// of the whales just found, and customer segments in live mode; the plan in dry-run; only the read
+// of Shopify's RFM groups when write-back is off). A segmentation failure is recorded on the run
+// by the service and rethrown, so the queue retries with backoff; a crash between the steps re-runs
+// the job, whose new run gets the pass, and the run the crash left "running" is marked interrupted
+// at the next start. An anomaly detection failure never fails the refresh: it is logged and handed
+// to a `detect-anomalies` job, which the queue retries (docs/anomalies.md).
+import type { Db } from "../db.server";
+import { logger } from "../logger.server";
 import { failInterruptedRuns, pruneRunRows, RUNS_KEPT_WITH_ROWS } from "../models/segment-runs.server";
+import { detectAnomalies } from "../services/detect-anomalies.server";
 import { refreshSegments } from "../services/refresh-segments.server";
 import { startWriteBack } from "../services/write-back.server";
+import { adminClientFor } from "../shopify/admin-client-for-shop.server";
 import { TerminalJobError } from "../queue/errors.server";
 import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
 import { defineJob } from "../queue/registry";
 import { shopById } from "../models/shops.server";
 
@@ -18,6 +25,20 @@ export const refreshSegmentsJob = defineJob(JOB.refreshSegments, async ({ reason
   if (!shop || shop.installState !== "installed") return;
   await failInterruptedRuns(db, shop.id);
   const outcome = await refreshSegments(db, shop.id, { reason });
+  // Before the write-back, so the pass it queues carries the VIP tags of this refit's whales.
+  await detectAnomaliesOrQueue(db, shop.id, shop.domain);
   if (outcome.result !== null) await startWriteBack(db, shop.id, { kind: "refresh", runId: outcome.runId });
   await pruneRunRows(db, shop.id, RUNS_KEPT_WITH_ROWS);
 });
+
+async function detectAnomaliesOrQueue(db: Db, shopId: number, domain: string): Promise<void> {
+  try {
+    await detectAnomalies(db, shopId, { admin: () => adminClientFor(domain), vipWriteBack: false });
+  } catch (err) {
+    const log = logger("anomalies");
+    log.warn({ err, shopId }, "anomaly detection failed after the refresh; queued a detect-anomalies job");
+    await enqueue(db, { type: JOB.detectAnomalies, shopId, payload: { reason: "refresh" } }).catch((error: unknown) =>
+      log.error({ err: error, shopId }, "anomaly detection failed and could not be queued; the next refresh detects them"),
+    );
+  }
+}

@@ -1,8 +1,9 @@
 // GDPR obligations (docs/sync.md, "Lifecycle and privacy"). Redaction deletes derived data too: features and scores
-// (CustomerSegment), tag history (TagWrite), experiment arms (ExperimentAssignment), the customer's id in
-// write-back passes and queued jobs, and earlier data-request reports. Uninstall deletes the shop's
-// per-customer derived data at once.
+// (CustomerSegment), tag history (TagWrite), experiment arms (ExperimentAssignment), the customer's and
+// their orders' anomalies (Anomaly), the customer's id in write-back passes and queued jobs, and
+// earlier data-request reports. Uninstall deletes the shop's per-customer derived data at once.
 import type { Db } from "../db.server";
+import { deleteShopAnomalies } from "../models/anomalies.server";
 import { deleteShopExperiments } from "../models/experiments.server";
 
 export interface CustomerDataReport {
@@ -57,11 +58,11 @@ export async function redactCustomer(db: Db, shopId: number, customerShopifyId: 
     const orderWhere = customer
       ? { shopId, OR: [{ customerId: customer.id }, { shopifyId: { in: orderShopifyIds } }] }
       : { shopId, shopifyId: { in: orderShopifyIds } };
-    // Lines and refunds go with their orders (onDelete: Cascade).
+    // Lines, refunds and order anomalies go with their orders (onDelete: Cascade).
     await tx.order.deleteMany({ where: orderWhere });
     await tx.dataRequest.deleteMany({ where: { shopId, customerShopifyId } });
     if (customer) {
-      // CustomerSegment, TagWrite and ExperimentAssignment rows cascade from the customer row.
+      // CustomerSegment, TagWrite, ExperimentAssignment and Anomaly rows cascade from the customer row.
       await tx.customer.delete({ where: { id: customer.id } });
     }
     await forgetCustomerId(tx as Db, shopId, customerShopifyId);
@@ -87,8 +88,9 @@ async function forgetCustomerId(db: Db, shopId: number, customerShopifyId: strin
 
 /**
  * Uninstall: the shop's per-customer derived data goes at once (every run's customer rows, the
- * write history, the write-back passes, the experiments' arms); orders and the runs' aggregates
- * stay until shop/redact, 48 hours later, so a reinstall in between resumes. The experiments go
+ * write history, the write-back passes, the experiments' arms, the anomalies and their model);
+ * orders and the runs' aggregates stay until shop/redact, 48 hours later, so a reinstall in
+ * between resumes. The experiments go
  * with their arms: an experiment without its cohort can be neither analysed nor held out, and
  * keeping it "running" would hold nobody out. (A reinstall's first full write-back removes the
  * holdout tags left in Shopify, and its segment sync the experiments' Shopify segments.)
@@ -98,6 +100,7 @@ export async function deleteCustomerDerivedData(db: Db, shopId: number): Promise
   await db.tagWrite.deleteMany({ where: { shopId } });
   await db.writeBack.deleteMany({ where: { shopId } });
   await deleteShopExperiments(db, shopId);
+  await deleteShopAnomalies(db, shopId);
 }
 
 /** shop/redact: every row of the shop, sessions included. */

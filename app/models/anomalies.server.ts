@@ -1,0 +1,192 @@
+// The stored anomalies and the shop's order model (docs/anomalies.md), every query scoped by shop.
+// A refit replaces a kind's rows: flagged subjects are upserted by (shopId, kind, subjectKey)
+// without touching the merchant's review (status, reviewedAt) or the risk assessment already
+// written; OPEN rows the refit no longer flags are deleted; reviewed rows stay, as feedback.
+// Webhook scoring upserts single order rows between refits.
+import type { AnomalyReason } from "../analytics";
+import type { Db } from "../db.server";
+
+export type AnomalyKind = "order" | "customer" | "day";
+export type AnomalySource = "refresh" | "webhook";
+
+/** One flagged subject, as the detection services hand it over. */
+export interface AnomalyRowInput {
+  readonly subjectKey: string;
+  /** Order row id (kind order). */
+  readonly orderId?: number | null;
+  /** Customer row id (kind customer, and the customer of an order). */
+  readonly customerId?: number | null;
+  /** The shop's calendar day (YYYY-MM-DD): the store day, or the order's day. */
+  readonly day?: string | null;
+  readonly score: number;
+  readonly category: string;
+  readonly reasons: readonly AnomalyReason[];
+  /** The figures the page shows (JSON-safe). */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+export interface ReplaceOutcome {
+  readonly created: number;
+  readonly updated: number;
+  /** Open rows no longer flagged, deleted. */
+  readonly deleted: number;
+}
+
+/** Rows per query: keeps `IN (…)` lists and inserts within every database's limits. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The stored columns of a row; status, reviewedAt and riskAssessedAt are never written here. */
+function columnsOf(row: AnomalyRowInput, source: AnomalySource) {
+  return {
+    orderId: row.orderId ?? null,
+    customerId: row.customerId ?? null,
+    day: row.day ?? null,
+    score: row.score,
+    category: row.category,
+    reasons: JSON.stringify(row.reasons),
+    facts: JSON.stringify(row.facts),
+    source,
+  };
+}
+
+/**
+ * After a refit: `rows` are the kind's flagged subjects. New ones are created open; existing ones
+ * get the new score, reasons and facts (unchanged rows are not written) and keep their review;
+ * open rows not in `rows` are deleted. Each step is idempotent, so a crash midway is repaired by
+ * the next refit; no long transaction holds the database meanwhile.
+ */
+export async function replaceAnomalies(db: Db, shopId: number, kind: AnomalyKind, rows: readonly AnomalyRowInput[], detectedAt: Date): Promise<ReplaceOutcome> {
+  const existing = await db.anomaly.findMany({
+    where: { shopId, kind },
+    select: { id: true, subjectKey: true, status: true, orderId: true, customerId: true, day: true, score: true, category: true, reasons: true, facts: true, source: true },
+  });
+  const bySubject = new Map(existing.map((e) => [e.subjectKey, e]));
+  const flagged = new Set(rows.map((r) => r.subjectKey));
+  const fresh: AnomalyRowInput[] = [];
+  let updated = 0;
+  for (const row of rows) {
+    const stored = bySubject.get(row.subjectKey);
+    if (stored === undefined) {
+      fresh.push(row);
+      continue;
+    }
+    const columns = columnsOf(row, "refresh");
+    const same = (Object.keys(columns) as (keyof typeof columns)[]).every((k) => stored[k] === columns[k]);
+    if (same) continue;
+    await db.anomaly.update({ where: { id: stored.id }, data: { ...columns, detectedAt } });
+    updated++;
+  }
+  for (const part of chunks(fresh)) {
+    await db.anomaly.createMany({ data: part.map((row) => ({ shopId, kind, subjectKey: row.subjectKey, ...columnsOf(row, "refresh"), detectedAt })) });
+  }
+  const stale = existing.filter((e) => e.status === "open" && !flagged.has(e.subjectKey)).map((e) => e.id);
+  let deleted = 0;
+  for (const part of chunks(stale)) deleted += (await db.anomaly.deleteMany({ where: { shopId, id: { in: part } } })).count;
+  return { created: fresh.length, updated, deleted };
+}
+
+/** Between refits: order anomalies found by webhook scoring, upserted (a reviewed row keeps its review). */
+export async function upsertWebhookOrderAnomalies(db: Db, shopId: number, rows: readonly AnomalyRowInput[], detectedAt: Date): Promise<void> {
+  for (const row of rows) {
+    const columns = columnsOf(row, "webhook");
+    await db.anomaly.upsert({
+      where: { shopId_kind_subjectKey: { shopId, kind: "order", subjectKey: row.subjectKey } },
+      create: { shopId, kind: "order", subjectKey: row.subjectKey, ...columns, detectedAt },
+      update: { ...columns, detectedAt },
+    });
+  }
+}
+
+/** Open webhook-found order anomalies of these orders that no longer score above the threshold (an edit, a cancellation). */
+export async function removeOpenWebhookOrderAnomalies(db: Db, shopId: number, orderShopifyIds: readonly string[]): Promise<number> {
+  let removed = 0;
+  for (const part of chunks(orderShopifyIds)) {
+    removed += (await db.anomaly.deleteMany({ where: { shopId, kind: "order", source: "webhook", status: "open", subjectKey: { in: part } } })).count;
+  }
+  return removed;
+}
+
+/** Ids of these order anomalies that the merchant did not dismiss and that have no Shopify risk assessment yet. */
+export async function unassessedOrderAnomalyIds(db: Db, shopId: number, orderShopifyIds: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const part of chunks(orderShopifyIds)) {
+    const rows = await db.anomaly.findMany({ where: { shopId, kind: "order", status: { not: "dismissed" }, riskAssessedAt: null, subjectKey: { in: part } }, select: { id: true }, orderBy: { id: "asc" } });
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** Shopify ids of the customers whose stored customer anomaly is a whale the merchant did not dismiss (the VIP set). */
+export async function whaleCustomerIds(db: Db, shopId: number): Promise<Set<string>> {
+  const rows = await db.anomaly.findMany({ where: { shopId, kind: "customer", category: "whale", status: { not: "dismissed" } }, select: { subjectKey: true } });
+  return new Set(rows.map((r) => r.subjectKey));
+}
+
+export interface OrderRef {
+  readonly id: number;
+  readonly customerId: number | null;
+  readonly processedAt: Date;
+  readonly grossMilli: bigint;
+  readonly currency: string;
+}
+
+/** The shop's Order rows by Shopify id (the flagged ones: what an anomaly row links to and shows). */
+export async function orderRefs(db: Db, shopId: number, orderShopifyIds: readonly string[]): Promise<Map<string, OrderRef>> {
+  const refs = new Map<string, OrderRef>();
+  for (const part of chunks([...new Set(orderShopifyIds)])) {
+    const rows = await db.order.findMany({ where: { shopId, shopifyId: { in: part } }, select: { id: true, shopifyId: true, customerId: true, processedAt: true, grossMilli: true, currency: true } });
+    for (const { shopifyId, ...ref } of rows) refs.set(shopifyId, ref);
+  }
+  return refs;
+}
+
+/** Customer row ids by Shopify id; deleted customers (tombstones) are left out. */
+export async function customerRefs(db: Db, shopId: number, customerShopifyIds: readonly string[]): Promise<Map<string, number>> {
+  const refs = new Map<string, number>();
+  for (const part of chunks([...new Set(customerShopifyIds)])) {
+    const rows = await db.customer.findMany({ where: { shopId, shopifyId: { in: part }, deletedAt: null }, select: { id: true, shopifyId: true } });
+    for (const r of rows) refs.set(r.shopifyId, r.id);
+  }
+  return refs;
+}
+
+/** Stored product titles by Shopify product id (the Product table; products not stored are left out). */
+export async function productTitles(db: Db, shopId: number, productShopifyIds: readonly string[]): Promise<Map<string, string>> {
+  const titles = new Map<string, string>();
+  for (const part of chunks([...new Set(productShopifyIds)])) {
+    const rows = await db.product.findMany({ where: { shopId, shopifyId: { in: part } }, select: { shopifyId: true, title: true } });
+    for (const r of rows) titles.set(r.shopifyId, r.title);
+  }
+  return titles;
+}
+
+export interface StoredAnomalyModel {
+  readonly asOf: string;
+  readonly orderCount: number;
+  readonly threshold: number;
+  /** JSON text of the core's OrderAnomalyModel. */
+  readonly model: string;
+  readonly fittedAt: Date;
+}
+
+/** The shop's one order model, replaced at each refit. */
+export async function saveAnomalyModel(db: Db, shopId: number, model: Omit<StoredAnomalyModel, "fittedAt"> & { metrics: unknown; fittedAt: Date }): Promise<void> {
+  const data = { asOf: model.asOf, orderCount: model.orderCount, threshold: model.threshold, model: model.model, metrics: JSON.stringify(model.metrics), fittedAt: model.fittedAt };
+  await db.anomalyModel.upsert({ where: { shopId }, create: { shopId, ...data }, update: data });
+}
+
+export async function loadAnomalyModel(db: Db, shopId: number): Promise<StoredAnomalyModel | null> {
+  return db.anomalyModel.findUnique({ where: { shopId }, select: { asOf: true, orderCount: true, threshold: true, model: true, fittedAt: true } });
+}
+
+/** Uninstall: the shop's anomalies (they name customers and orders) and its model. */
+export async function deleteShopAnomalies(db: Db, shopId: number): Promise<void> {
+  await db.anomaly.deleteMany({ where: { shopId } });
+  await db.anomalyModel.deleteMany({ where: { shopId } });
+}
