@@ -12,7 +12,10 @@
 //   5. adds last week (a refresh as of a week before the store's day, then one as of the day), so
 //      the admin shows what changed since last week;
 //   6. creates one holdout experiment backdated to 2011-09-01 (all customers, 20 % held out, revenue
-//      per customer, 90 days), so the Experiments page has real results to show. Ctrl+C stops everything.
+//      per customer, 90 days), so the Experiments page has real results to show;
+//   7. makes sure the anomalies the first refresh detected are stored (detecting them itself if the
+//      refresh's detection did not), and says how many orders, customers and days were flagged.
+//      Ctrl+C stops everything.
 // Environment: PORT (default 3000); SEGMINT_DEMO_DB, the SQLite file to (re)create (default
 // .data/demo.db; a relative path is taken from the repository root), so the browser tests run a demo
 // of their own without replacing a developer's; SEGMINT_DEMO_SHOP (the simulated shop's domain).
@@ -28,6 +31,7 @@ import { findShop, updateShopSettings, type ShopSettingsPatch } from "../app/mod
 import { storeSummary } from "../app/models/store-summary.server";
 import { startBusinessClock } from "../app/clock.server";
 import { parseRunMetrics } from "../app/domain/run-metrics";
+import { detectAnomalies } from "../app/services/detect-anomalies.server";
 import { createExperiment, experimentResults } from "../app/services/experiments.server";
 import { onShopInstalled } from "../app/services/install.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
@@ -193,6 +197,35 @@ async function main(): Promise<void> {
   await followSegments(db, sim, shopId, options);
   await addLastWeek(db, shopId, options);
   await addDemoExperiment(db, shopId);
+  await addDemoAnomalies(db, sim, shopId);
+}
+
+/** How long the demo waits for the refresh's own detection before running it itself. */
+const DETECTION_WAIT_MS = 60_000;
+
+/**
+ * The refresh job fits the anomaly model and stores the anomalies right after the first run (docs/anomalies.md);
+ * the demo waits for that model. If it is not there (detection failed and was queued for a retry),
+ * the demo runs the detection service itself, product titles read from the simulator.
+ */
+async function addDemoAnomalies(db: ReturnType<typeof createDb>, sim: SimulatorServer, shopId: number): Promise<void> {
+  const deadline = Date.now() + DETECTION_WAIT_MS;
+  let model = await db.anomalyModel.findUnique({ where: { shopId } });
+  while (!model && Date.now() < deadline) {
+    await sleep(1000);
+    model = await db.anomalyModel.findUnique({ where: { shopId } });
+  }
+  if (!model) {
+    log("the refresh's anomaly detection has not stored a model yet: detecting anomalies now…");
+    try {
+      await detectAnomalies(db, shopId, { admin: async () => simulatorAdmin(sim, shopDomain) });
+    } catch (error) {
+      return log(`the demo's anomalies were not detected: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const count = (kind: string) => db.anomaly.count({ where: { shopId, kind } });
+  const [orders, customers, days] = await Promise.all([count("order"), count("customer"), count("day")]);
+  log(`demo anomalies ready: ${fmt(orders)} orders, ${fmt(customers)} customers, ${fmt(days)} days flagged; ${appUrl}/app/anomalies`);
 }
 
 /** The demo experiment: backdated so its 90-day horizon has passed on the store's day (2011-12-10). */
