@@ -178,7 +178,7 @@ function summary(
   const lines = [
     `Segmint anomalies: ${count.format(orders.length)} orders, ${count.format(customers.length)} customers, ${formatDay(firstDay)} to ${formatDay(read.lastDay)} (${s.level}-level input), seed ${cmd.seed}`,
     `Rows: ${count.format(s.rows)} read, ${count.format(s.validRows)} valid, ${count.format(read.problems.length)} skipped; ` +
-      `${count.format(s.returns)} returns: ${count.format(s.returnsAttributed)} attributed to an earlier order (${count.format(s.returnsMatchedByProduct)} by product, ${plural(s.cancelledOrders, "order")} cancelled in full), ` +
+      `${plural(s.returns, "return")}: ${count.format(s.returnsAttributed)} attributed to an earlier order (${count.format(s.returnsMatchedByProduct)} by product, ${plural(s.cancelledOrders, "order")} cancelled in full), ` +
       `${count.format(s.guestReturns)} by guests and ${count.format(s.returnsWithoutEarlierOrder)} with no earlier order not attributed`,
     "",
     `Flagged orders: ${count.format(flagged)} of ${count.format(orders.length)} (budget ${Number((cmd.budget * 100).toPrecision(6))} %, score ≥ ${threshold.toFixed(4)})`,
@@ -188,7 +188,7 @@ function summary(
     lines.push(...table(["order", "customer", "score", "reasons"], top.map((o) => [o.id, o.customerId ?? "guest", o.score.toFixed(4), reasonsText(o.reasons) || "(a combination of features; no single one stands out)"]), new Set([2])));
     if (flagged > top.length) lines.push(`  … ${count.format(flagged - top.length)} more in ${cmd.out}`);
   }
-  lines.push("", `Customers: ${count.format(kinds.whale)} whales (VIP candidates), ${count.format(kinds.review)} to review, ${count.format(kinds.normal)} normal`);
+  lines.push("", `Customers: ${plural(kinds.whale, "whale")} (VIP candidates), ${count.format(kinds.review)} to review, ${count.format(kinds.normal)} normal`);
   for (const kind of ["whale", "review"] as const) {
     const listed = customers.filter((c) => c.kind === kind).sort((a, b) => b.score - a.score).slice(0, 5);
     for (const c of listed) lines.push(`  ${kind.padEnd(6)}  ${c.customerId}  ${c.score.toFixed(4)}  ${reasonsText(c.reasons)}`);

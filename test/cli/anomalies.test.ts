@@ -1,13 +1,19 @@
 import { describe, expect, it, beforeAll } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { civilDay } from "../../app/analytics";
+import { civilDay, createRng, formatDay } from "../../app/analytics";
 import { readAnomalyOrders, timeOfDayMs } from "../../cli/csv/anomaly-orders";
+import { parseCsv } from "../../cli/csv/parser";
+import { CUSTOMER_COLUMNS, ORDER_COLUMNS } from "../../cli/anomalies";
 
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = join(ROOT, "bin/segmint.js");
 const FIX = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const ONLINE_RETAIL = "../shared/data/online_retail.csv.gz"; // relative to the repository root
 const DAY_MS = 86_400_000;
 
 let dir = "";
@@ -105,4 +111,165 @@ describe("readAnomalyOrders", () => {
     expect(read.productNames.get("K1")).toBe("Kettle");
     await expect(readAnomalyOrders(path, { columns: { order: "ref", customer: "who", date: "when", quantity: "n", price: "each" }, descriptionColumn: "nope" })).rejects.toThrow(/"nope" \(--description-column\) is not in the header/);
   });
+});
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function readOut(path: string): { header: string[]; rows: Record<string, string>[] } {
+  const records = parseCsv(readFileSync(path, "utf8"));
+  const header = records[0]!.fields;
+  return { header, rows: records.slice(1).map((r) => Object.fromEntries(header.map((h, j) => [h, r.fields[j]!]))) };
+}
+
+const PRODUCTS = ["RED MUG", "BLUE CERAMIC JAR", "TEA TOWEL, FLORAL", "PAPER LANTERN", "TIN SIGN", "GIFT BAG", "CANDLE", "NOTEBOOK"];
+
+/**
+ * A small store, seeded: 40 customers over 8 weeks, 300 ordinary orders of 1–3 lines (usual
+ * quantities 1–12 at each product's own price), plus what the tests plant:
+ *  - order 900001 (customer K7): 5,000 × BLUE CERAMIC JAR, where 1–12 is usual;
+ *  - order 900002 (customer K3), returned almost in full two days later by C900003;
+ *  - one row with a bad quantity (its line number is returned).
+ */
+function plantedStore(): { csv: string; orders: number; badLine: number } {
+  const rng = createRng(7);
+  const pick = (n: number): number => Math.floor(rng() * n);
+  const start = civilDay(2024, 1, 1)!;
+  const rows: string[] = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"];
+  const price = (p: number): string => (1.25 + p * 0.5).toFixed(2);
+  const when = (day: number, minute: number): string => `${formatDay(day)} ${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}:00`;
+  const line = (invoice: string, p: number, quantity: number, day: number, minute: number, customer: string): string =>
+    `${invoice},P${p},"${PRODUCTS[p]}",${quantity},${when(day, minute)},${price(p)},${customer},United Kingdom`;
+  for (let i = 0; i < 300; i++) {
+    const day = start + Math.floor((i * 56) / 300);
+    const customer = `K${pick(40)}`;
+    const minute = 9 * 60 + pick(8 * 60);
+    const lines = 1 + pick(3);
+    for (let l = 0; l < lines; l++) rows.push(line(String(800000 + i), pick(PRODUCTS.length), 1 + pick(12), day, minute, customer));
+  }
+  rows.push(line("900001", 1, 5000, start + 30, 10 * 60, "K7"));
+  rows.push(line("900002", 3, 10, start + 40, 11 * 60, "K3"), line("900002", 4, 1, start + 40, 11 * 60, "K3"));
+  rows.push(line("C900003", 3, -10, start + 42, 15 * 60, "K3"));
+  const badLine = rows.length + 1;
+  rows.push(`900004,P2,"${PRODUCTS[2]}",lots,${when(start + 44, 600)},2.25,K1,United Kingdom`);
+  return { csv: rows.join("\n") + "\n", orders: 302, badLine };
+}
+
+describe("segmint anomalies", () => {
+  let store: ReturnType<typeof plantedStore>;
+  let file = "";
+  beforeAll(() => {
+    store = plantedStore();
+    file = join(dir, "store.csv");
+    writeFileSync(file, store.csv);
+  });
+
+  it("writes one row per order and per customer with the contract's columns, and flags the planted extreme order naming the product", () => {
+    const out = join(dir, "orders.csv");
+    const customersOut = join(dir, "customers.csv");
+    const r = run(["anomalies", file, "--out", out, "--customers-out", customersOut, "--currency", "£"]);
+    expect(r.code).toBe(0);
+    const orders = readOut(out);
+    expect(orders.header).toEqual([...ORDER_COLUMNS]);
+    expect(orders.rows).toHaveLength(store.orders);
+    expect(new Set(orders.rows.map((o) => o.order_id)).size).toBe(store.orders);
+    for (const o of orders.rows) {
+      expect(o.score).toMatch(/^[01]\.\d{6}$/);
+      expect(["true", "false"]).toContain(o.flagged);
+    }
+    // The default budget: the ceiling of 1 % of the orders, and they are the highest scores.
+    const flagged = orders.rows.filter((o) => o.flagged === "true");
+    expect(flagged).toHaveLength(Math.ceil(0.01 * store.orders));
+    const lowestFlagged = Math.min(...flagged.map((o) => Number(o.score)));
+    expect(orders.rows.filter((o) => o.flagged === "false").every((o) => Number(o.score) <= lowestFlagged)).toBe(true);
+    const extreme = orders.rows.find((o) => o.order_id === "900001")!;
+    expect(extreme).toMatchObject({ customer_id: "K7", flagged: "true" });
+    expect(extreme.reasons).toMatch(/5,000 × BLUE CERAMIC JAR is [\d,.]+× this product's median quantity of \d+/);
+    // The summary lists it first with its reasons; the file's bad row is reported with its line.
+    expect(r.stdout).toMatch(/Segmint anomalies: 302 orders, 40 customers, 2024-01-01 to 2024-02-25 \(line-level input\), seed 42/);
+    expect(r.stdout).toMatch(/Flagged orders: 4 of 302 \(budget 1 %, score ≥ 0\.\d{4}\)/);
+    expect(r.stdout).toMatch(/^ {2}900001 +K7 +[01]\.\d{4} +5,000 × BLUE CERAMIC JAR/m);
+    expect(r.stdout).toMatch(/1 return: 1 attributed to an earlier order \(1 by product, 0 orders cancelled in full\)/);
+    expect(r.stderr).toContain(`store.csv:${store.badLine}: skipped row: unparseable quantity`);
+    expect(r.stderr).toMatch(/segmint: skipped 1 malformed rows: 1 unparseable quantity\n$/);
+
+    const customers = readOut(customersOut);
+    expect(customers.header).toEqual([...CUSTOMER_COLUMNS]);
+    expect(customers.rows.map((c) => c.customer_id).sort()).toEqual([...new Set(orders.rows.map((o) => o.customer_id))].sort());
+    for (const c of customers.rows) {
+      expect(c.score).toMatch(/^[01]\.\d{6}$/);
+      expect(["whale", "review", "normal"]).toContain(c.kind);
+    }
+  });
+
+  it("carries a return's refund to the order it came from (C invoice attribution)", () => {
+    const out = join(dir, "orders-budget.csv");
+    // A wider budget so the returned order's reasons are in the file whatever else stands out.
+    const r = run(["anomalies", file, "--out", out, "--budget", "0.05", "--max-errors", "0", "--quiet"]);
+    expect(r.code).toBe(0);
+    const returned = readOut(out).rows.find((o) => o.order_id === "900002")!;
+    // 10 × PAPER LANTERN (2.75) + 1 × TIN SIGN (3.25): 27.50 of 30.75 returned = 89 %.
+    expect(returned.reasons).toMatch(/89 % of the order was refunded/);
+    expect(r.stdout).toMatch(/Flagged orders: 16 of 302 \(budget 5 %/);
+  });
+
+  it("gives the same files for the same seed, and reads gzip", () => {
+    const gz = join(dir, "store.csv.gz");
+    writeFileSync(gz, gzipSync(readFileSync(file)));
+    const a = join(dir, "a.csv");
+    const b = join(dir, "b.csv");
+    expect(run(["anomalies", file, "--out", a, "--seed", "3", "--quiet"]).code).toBe(0);
+    expect(run(["anomalies", gz, "--out", b, "--seed", "3", "--quiet"]).code).toBe(0);
+    expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"));
+  });
+
+  it("reports usage and input errors with their exit codes", () => {
+    const out = join(dir, "never.csv");
+    const usage = (args: string[], message: RegExp): void => {
+      const r = run(["anomalies", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain("(see segmint --help)");
+    };
+    usage([], /missing input file: segmint anomalies <file\.csv\|file\.csv\.gz> --out <orders\.csv>/);
+    usage([file], /missing --out <orders\.csv>/);
+    usage([file, "--out", out, "--budget", "2"], /--budget must be a number above 0 and at most 1/);
+    usage([file, "--out", out, "--seed", "-1"], /--seed must be an integer/);
+    usage([file, "--out", out, "--customers-out", out], /--customers-out must be another file than --out/);
+    usage([file, "--out", out, "--as-of", "2024-01-01"], /unknown option --as-of for anomalies/);
+    usage([file, "--out", out, "--quiet=yes"], /--quiet takes no value/);
+
+    const input = (path: string, message: RegExp): void => {
+      const r = run(["anomalies", path, "--out", out]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(message);
+    };
+    input(join(dir, "missing.csv"), /input error: cannot read .*missing\.csv/);
+    input(FIX("no-columns.csv"), /input error: cannot find column\(s\)/);
+    const onlyReturns = join(dir, "only-returns.csv");
+    writeFileSync(onlyReturns, "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\nC1,P1,-1,2024-01-01,1.00,K1\n");
+    input(onlyReturns, /input error: .*only-returns\.csv: no orders \(every valid row is a return\)/);
+    const help = run(["anomalies", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("segmint anomalies <file.csv | file.csv.gz> --out <orders.csv> [--customers-out <customers.csv>]");
+  });
+});
+
+describe("segmint anomalies on the full Online Retail file", () => {
+  it("flags the known extreme invoices 581483 and 541431, each with its reasons", () => {
+    const out = join(dir, "or-orders.csv");
+    const r = run(["anomalies", ONLINE_RETAIL, "--out", out, "--customers-out", join(dir, "or-customers.csv"), "--currency", "£", "--quiet"]);
+    expect(r.code).toBe(0);
+    const rows = readOut(out).rows;
+    expect(rows).toHaveLength(20_726);
+    expect(rows.filter((o) => o.flagged === "true")).toHaveLength(Math.ceil(0.01 * 20_726));
+    for (const id of ["581483", "541431"]) {
+      const row = rows.find((o) => o.order_id === id)!;
+      expect(row.flagged).toBe("true");
+      expect(row.reasons).not.toBe("");
+    }
+    expect(rows.find((o) => o.order_id === "541431")!.reasons).toMatch(/100 % of the order was refunded/);
+  }, 60_000);
 });
