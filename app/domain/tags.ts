@@ -30,13 +30,20 @@ export interface SegmentLabel {
   readonly name: string;
 }
 
+/** The VIP tag of a whale customer (docs/write-back.md, "VIP tags"). */
+export function vipTag(prefix: string): string {
+  return `${prefix}:vip`;
+}
+
 /**
  * The tag of each segment: `<prefix>:<slug of its name>`; two segments whose names give the
- * same slug are told apart by a number (in the given order, so the answer is stable).
+ * same slug are told apart by a number (in the given order, so the answer is stable). The VIP
+ * tag is reserved: a segment named "VIP" gets `<prefix>:vip-2`, so its Shopify segment never
+ * counts the whales.
  */
 export function segmentTags(prefix: string, segments: readonly SegmentLabel[]): Map<string, string> {
   const tags = new Map<string, string>();
-  const used = new Set<string>();
+  const used = new Set<string>([vipTag(prefix)]);
   for (const s of segments) {
     const base = `${prefix}:${slugOf(s.name)}`;
     let tag = base;
@@ -56,16 +63,22 @@ export interface DesiredTagsInput {
    * customer in their control arm; empty when none does (docs/write-back.md, "Holdouts").
    */
   readonly holdoutTags: readonly string[];
+  /**
+   * The VIP tag (`<prefix>:vip`) when the shop tags whales and this customer is a whale the
+   * merchant did not dismiss; null otherwise (docs/write-back.md, "VIP tags").
+   */
+  readonly vipTag: string | null;
 }
 
 /**
  * The Segmint tags a customer should carry: the one rule of desired state. Its segment's tag,
- * then its holdout tags (in the given order, without repeats). A control member keeps its holdout
- * tag whatever its segment, and even outside the run: the experiment's cohort was fixed when it started.
+ * then its holdout tags (in the given order, without repeats), then its VIP tag. A control member
+ * keeps its holdout tag whatever its segment, and even outside the run: the experiment's cohort
+ * was fixed when it started.
  */
 export function desiredTags(input: DesiredTagsInput): string[] {
   const tags = input.segmentTag === null ? [] : [input.segmentTag];
-  for (const tag of input.holdoutTags) if (!tags.includes(tag)) tags.push(tag);
+  for (const tag of [...input.holdoutTags, ...(input.vipTag === null ? [] : [input.vipTag])]) if (!tags.includes(tag)) tags.push(tag);
   return tags;
 }
 

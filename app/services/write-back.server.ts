@@ -13,7 +13,8 @@
 //   segments (live mode, full passes): the Shopify customer segments follow the run and the
 //             running experiments ("segment minus holdout") → completed
 // Desired state (domain/tags `desiredTags`): the customer's segment tag in the run, plus the
-// holdout tag of each running experiment holding it in the control arm (docs/write-back.md, "Holdouts").
+// holdout tag of each running experiment holding it in the control arm (docs/write-back.md, "Holdouts"),
+// plus the VIP tag of a whale the merchant did not dismiss when the shop tags whales ("VIP tags").
 // The pending TagWrite rows are the durable plan: a restart resumes them and repeats at most one
 // batch (per customer) or re-waits for the bulk operation in flight (bulk).
 import os from "node:os";
@@ -22,7 +23,8 @@ import { RFM_GROUPS, type SegmentModel } from "../analytics";
 import type { Db } from "../db.server";
 import { rfmAgreement, type AgreementInput } from "../domain/shopify-rfm";
 import { holdoutTag } from "../domain/experiment";
-import { desiredTags, planTagChanges, segmentTags, type ShopifyCustomerTags, type TagPlan } from "../domain/tags";
+import { desiredTags, planTagChanges, segmentTags, vipTag, type ShopifyCustomerTags, type TagPlan } from "../domain/tags";
+import { vipCustomerIds } from "../models/anomalies-to-shopify.server";
 import { runningExperimentTargets, runningHoldouts } from "../models/experiments.server";
 import { latestCompletedRun, populatedSegmentKeys, runAssignments, runModel, setRunShopifyRfm, type RunAssignment } from "../models/segment-runs.server";
 import { shopById } from "../models/shops.server";
@@ -154,6 +156,8 @@ interface Pass {
   readonly prefix: string;
   readonly bulkThreshold: number;
   readonly shopifySegments: boolean;
+  /** Shop.vipTags: whales carry `<prefix>:vip`. */
+  readonly vipTags: boolean;
 }
 
 /** Advances one pass by one step. */
@@ -172,7 +176,7 @@ export async function advanceWriteBack(deps: WriteBackDeps): Promise<WriteBackSt
       return deps.admin.throttle;
     },
   };
-  const pass: Pass = { deps, admin, row, prefix: shop.tagPrefix, bulkThreshold: shop.bulkThreshold, shopifySegments: shop.shopifySegments };
+  const pass: Pass = { deps, admin, row, prefix: shop.tagPrefix, bulkThreshold: shop.bulkThreshold, shopifySegments: shop.shopifySegments, vipTags: shop.vipTags };
   try {
     switch (row.status) {
       case "pending":
@@ -292,6 +296,8 @@ interface Target {
   readonly assignments: Map<string, RunAssignment>;
   /** Shopify customer id → the holdout tags of the running experiments holding it out. */
   readonly holdouts: Map<string, string[]>;
+  /** Shopify ids of the whales that carry the VIP tag (empty when the shop does not tag whales). */
+  readonly vips: Set<string>;
 }
 
 async function loadTarget(pass: Pass): Promise<Target> {
@@ -300,7 +306,8 @@ async function loadTarget(pass: Pass): Promise<Target> {
   const holdouts = new Map<string, string[]>();
   const scope = pass.row.scope === null ? undefined : (JSON.parse(pass.row.scope) as string[]).map(String);
   for (const [id, slugs] of await runningHoldouts(db, shopId, scope)) holdouts.set(id, slugs.map((slug) => holdoutTag(pass.prefix, slug)));
-  return { model, tagOf: tagsOfRun(pass, model), assignments: await runAssignments(db, shopId, pass.row.runId), holdouts };
+  const vips = pass.vipTags ? await vipCustomerIds(db, shopId, scope) : new Set<string>();
+  return { model, tagOf: tagsOfRun(pass, model), assignments: await runAssignments(db, shopId, pass.row.runId), holdouts, vips };
 }
 
 /** Each segment of the run's model and its tag under the shop's prefix. */
@@ -311,6 +318,7 @@ function tagsOfRun(pass: Pass, model: SegmentModel | null): Map<string, string> 
 async function plan(pass: Pass, target: Target, customers: readonly ShopifyCustomerTags[]): Promise<WriteBackStep> {
   const { db, shopId } = pass.deps;
   const onlySegment = pass.row.kind === "segment" ? pass.row.segmentKey : null;
+  const vip = vipTag(pass.prefix);
   const tagPlan = planTagChanges(
     customers,
     (id) => {
@@ -318,8 +326,13 @@ async function plan(pass: Pass, target: Target, customers: readonly ShopifyCusto
       // A segment pass manages that segment's customers only; everyone else is left alone.
       if (onlySegment !== null && a?.segmentKey !== onlySegment) return null;
       // Not in the run: no segment tag (a rollback restores the earlier run exactly); a control
-      // member keeps its holdout tags whatever the run says (its cohort was fixed at the start).
-      return desiredTags({ segmentTag: a ? (target.tagOf.get(a.segmentKey) ?? null) : null, holdoutTags: target.holdouts.get(id) ?? [] });
+      // member keeps its holdout tags whatever the run says (its cohort was fixed at the start);
+      // a whale keeps its VIP tag likewise (it follows the latest anomaly detection, not the run).
+      return desiredTags({
+        segmentTag: a ? (target.tagOf.get(a.segmentKey) ?? null) : null,
+        holdoutTags: target.holdouts.get(id) ?? [],
+        vipTag: target.vips.has(id) ? vip : null,
+      });
     },
     pass.prefix,
   );
