@@ -1,10 +1,20 @@
 // The Settings page's service on both databases: per-field messages for a bad tag prefix, write-
 // back mode, time zone and schedule (the schedule's from refresh-schedule), nothing saved when
-// any field is refused, and a good form saved with the next weekly slot booked in the new zone.
+// any field is refused, and a good form saved with the next weekly slot booked in the new zone;
+// the anomalies' switches: risk assessments refused until the write_orders scope is granted, VIP
+// tags starting a full write-back pass when turned on or off (not with write-back off).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
 import { isValidTagPrefix } from "../../app/domain/tag-prefix";
-import { saveSettings, settingsView, TAG_PREFIX_MESSAGE, TIME_ZONE_MESSAGE, WRITE_BACK_MODE_MESSAGE, type SettingsInput } from "../../app/services/settings.server";
+import {
+  RISK_SCOPE_MESSAGE,
+  saveSettings,
+  settingsView,
+  TAG_PREFIX_MESSAGE,
+  TIME_ZONE_MESSAGE,
+  WRITE_BACK_MODE_MESSAGE,
+  type SettingsInput,
+} from "../../app/services/settings.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 // Thursday 15 January 2026, 12:00 UTC.
@@ -79,5 +89,47 @@ describeEachDatabase("settings service", (provider) => {
     expect((await shopRow(id)).nextRefreshAt).toBeNull();
     expect((await settingsView(db, id))?.refresh.schedule).toBe("manual");
     expect((await settingsView(db, id))?.shopifySegments).toBe(true);
+  });
+
+  it("the anomalies' switches are off by default; risk assessments are refused until write_orders is granted, then saved", async () => {
+    const id = await newShop();
+    expect(await settingsView(db, id)).toMatchObject({ vipTags: false, riskAssessments: false, orderAccessGranted: false });
+    await db.shop.update({ where: { id }, data: { scopes: "read_orders,read_customers,write_customers" } });
+    const before = await shopRow(id);
+    const refused = await saveSettings(db, id, { ...GOOD, tagPrefix: "other", vipTags: "on", riskAssessments: "on" }, NOW);
+    expect(refused).toEqual({ ok: false, errors: { riskAssessments: RISK_SCOPE_MESSAGE } });
+    expect(RISK_SCOPE_MESSAGE).toMatch(/Grant order access/);
+    expect(await shopRow(id)).toEqual(before);
+
+    // the merchant granted it (app/scopes_update wrote the shop's scopes)
+    await db.shop.update({ where: { id }, data: { scopes: "read_orders,read_customers,write_customers,write_orders" } });
+    const saved = await saveSettings(db, id, { ...GOOD, riskAssessments: "on" }, NOW);
+    expect(saved).toMatchObject({ ok: true, settings: { riskAssessments: true, vipTags: false, orderAccessGranted: true } });
+    expect(await shopRow(id)).toMatchObject({ riskAssessments: true, vipTags: false });
+
+    // a scope revoked later does not block the other settings; unticking turns it off
+    await db.shop.update({ where: { id }, data: { scopes: "read_orders" } });
+    expect(await saveSettings(db, id, { ...GOOD, riskAssessments: "on", schedule: "manual" }, NOW)).toMatchObject({ ok: true });
+    expect(await saveSettings(db, id, GOOD, NOW)).toMatchObject({ ok: true, settings: { riskAssessments: false } });
+  });
+
+  it("turning VIP tags on or off starts a full write-back pass (none with write-back off, none when unchanged)", async () => {
+    const id = await newShop();
+    await db.segmentRun.create({ data: { shopId: id, algorithm: "hybrid", asOf: NOW, status: "completed", customerCount: 0 } });
+    const passes = () => db.writeBack.findMany({ where: { shopId: id }, orderBy: { id: "asc" }, select: { kind: true, mode: true } });
+
+    const on = await saveSettings(db, id, { ...GOOD, writeBackMode: "live", vipTags: "on" }, NOW);
+    expect(on).toMatchObject({ ok: true, settings: { vipTags: true }, message: 'Settings saved. A write-back has started: your whales get the "segmint:vip" tag.' });
+    expect(await passes()).toEqual([{ kind: "refresh", mode: "live" }]);
+
+    expect(await saveSettings(db, id, { ...GOOD, writeBackMode: "live", vipTags: "on" }, NOW)).toMatchObject({ ok: true, message: "Settings saved." });
+    expect(await passes()).toHaveLength(1);
+
+    const dry = await saveSettings(db, id, { ...GOOD, writeBackMode: "dry-run" }, NOW);
+    expect(dry).toMatchObject({ ok: true, settings: { vipTags: false }, message: 'Settings saved. A dry run of the write-back has started: it plans the removal of the "segmint:vip" tags without writing them.' });
+    expect(await passes()).toEqual([{ kind: "refresh", mode: "live" }, { kind: "refresh", mode: "dry-run" }]);
+
+    expect(await saveSettings(db, id, { ...GOOD, writeBackMode: "off", vipTags: "on" }, NOW)).toMatchObject({ ok: true, message: "Settings saved.", settings: { vipTags: true } });
+    expect(await passes()).toHaveLength(2);
   });
 });

@@ -1,18 +1,24 @@
 // The Settings form: tag prefix, refresh schedule (weekly day and hour in the store's time zone,
-// or manual), write-back mode with what each does to the store, and Shopify segments on/off. One
-// form, one save; each refused field shows its message next to it.
+// or manual), write-back mode with what each does to the store, Shopify segments on/off, and the
+// anomalies' VIP tags and order risk assessments. One form, one save; each refused field shows its
+// message next to it.
 import { Form, useNavigation } from "@remix-run/react";
 import { BlockStack, Box, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { isValidTagPrefix } from "../../domain/tag-prefix";
 import { formatDateTime } from "../format";
+import { OrderAccessButton } from "./order-access-button";
 
-export type SettingsFieldName = "tagPrefix" | "writeBackMode" | "shopifySegments" | "timeZone" | "schedule" | "weekday" | "hour";
+export type SettingsFieldName = "tagPrefix" | "writeBackMode" | "shopifySegments" | "vipTags" | "riskAssessments" | "timeZone" | "schedule" | "weekday" | "hour";
 
 export interface SettingsFormView {
   readonly tagPrefix: string;
   readonly writeBackMode: string;
   readonly shopifySegments: boolean;
+  readonly vipTags: boolean;
+  readonly riskAssessments: boolean;
+  /** The optional write_orders scope (risk assessments) is granted. */
+  readonly orderAccessGranted: boolean;
   readonly refresh: {
     readonly schedule: string;
     readonly weekday: number;
@@ -46,6 +52,8 @@ export function SettingsForm({ settings, errors = {}, weekdayNames }: { settings
   const [timeZone, setTimeZone] = useState(settings.refresh.timeZone);
   const [mode, setMode] = useState(settings.writeBackMode);
   const [shopifySegments, setShopifySegments] = useState(settings.shopifySegments);
+  const [vipTags, setVipTags] = useState(settings.vipTags);
+  const [riskAssessments, setRiskAssessments] = useState(settings.riskAssessments);
   const navigation = useNavigation();
   const saving = navigation.state === "submitting";
   const prefixChanged = tagPrefix.trim() !== settings.tagPrefix && isValidTagPrefix(tagPrefix.trim());
@@ -160,6 +168,37 @@ export function SettingsForm({ settings, errors = {}, weekdayNames }: { settings
                 helpText="In live mode Segmint creates and updates one segment per group in Shopify (Customers › Segments), filtered on its tag, so you can use them in Shopify Email and discounts. Segmint never changes segments it did not create."
               />
             </div>
+          </BlockStack>
+        </Card>
+
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Anomalies
+            </Text>
+            <div data-testid="settings-vip-tags">
+              <Checkbox
+                label={`Tag whales as VIP (${settings.tagPrefix}:vip)`}
+                name="vipTags"
+                value="on"
+                checked={vipTags}
+                onChange={setVipTags}
+                error={errors.vipTags}
+                helpText="Customers who spend far more than the rest with a healthy pattern (few returns, no bursts) get this tag in live mode, so you can reward them; a whale you dismiss on the Anomalies page loses it."
+              />
+            </div>
+            <div data-testid="settings-risk-assessments">
+              <Checkbox
+                label="Send order risk assessments to Shopify"
+                name="riskAssessments"
+                value="on"
+                checked={riskAssessments}
+                onChange={setRiskAssessments}
+                error={errors.riskAssessments}
+                helpText="Each order Segmint flags gets a risk level on its order page in Shopify, with the reasons in plain words; this needs access to your orders."
+              />
+            </div>
+            {!settings.orderAccessGranted && <OrderAccessButton />}
           </BlockStack>
         </Card>
 
