@@ -1,18 +1,16 @@
 // Anomalies (docs/anomalies.md): explained order, customer and store-day anomalies. Pure.
-// CONTRACT STUBS — the core helper replaces these bodies; signatures are the shared contract.
-import type {
-  AnomalyOptions,
-  AnomalyReason,
-  AnomalyOrder,
-  OrderAnomalyModel,
-  OrderFeature,
-  ScoredCustomer,
-  ScoredOrder,
-} from "./types";
+import type { AnomalyOptions, AnomalyOrder, AnomalyReason, OrderAnomalyModel, OrderFeature, ScoredOrder } from "./types";
+import { detectOrderAnomaliesDetailed, orderFeatureMatrixOf, scoreOrdersWithStoredModel } from "./orders";
+import { parseOrderModelJson } from "./model";
+import { nameReasonProducts as renameReasons } from "./reasons";
 
 export * from "./types";
 export { detectStoreDayAnomalies, type StoreDayOptions } from "./store-days";
 export { fitIsolationForest, parseIsolationForest, averagePathLength, type IsolationForest, type IsolationForestOptions } from "./isolation-forest";
+export { detectCustomerAnomalies, type CustomerDetectionOptions } from "./customers";
+export { ORDER_FEATURES } from "./features";
+export { detectOrderAnomaliesDetailed, flaggedCount, type OrderDetectionDetail } from "./orders";
+export { defaultFormatMoney, REASON_MIN_STRENGTH } from "./reasons";
 
 export interface OrderDetection {
   /** One per input order, in the input's order. */
@@ -25,9 +23,8 @@ export interface OrderDetection {
 
 /** Fits the order model on `orders` and scores them; the top `budget` share is flagged. */
 export function detectOrderAnomalies(orders: readonly AnomalyOrder[], options?: AnomalyOptions): OrderDetection {
-  void orders;
-  void options;
-  throw new Error("not implemented");
+  const { orders: scored, model, threshold } = detectOrderAnomaliesDetailed(orders, options);
+  return { orders: scored, model, threshold };
 }
 
 /**
@@ -40,34 +37,12 @@ export function scoreOrdersWithModel(
   targetIds: ReadonlySet<string>,
   options?: Pick<AnomalyOptions, "productNames" | "formatMoney">,
 ): ScoredOrder[] {
-  void model;
-  void orders;
-  void targetIds;
-  void options;
-  throw new Error("not implemented");
+  return scoreOrdersWithStoredModel(model, orders, targetIds, options);
 }
 
 /** Validates a stored model (JSON.parse output); throws a plain-words error if it is not one. */
 export function parseOrderAnomalyModel(json: unknown): OrderAnomalyModel {
-  void json;
-  throw new Error("not implemented");
-}
-
-export interface CustomerDetectionOptions extends AnomalyOptions {
-  /** Customers the segmentation called outliers (DBSCAN noise, K-means far-out): candidates too. */
-  readonly segmentOutliers?: ReadonlySet<string>;
-}
-
-/** Every customer with an order, scored and classified (whale / review / normal). */
-export function detectCustomerAnomalies(
-  orders: readonly AnomalyOrder[],
-  scoredOrders: readonly ScoredOrder[],
-  options?: CustomerDetectionOptions,
-): ScoredCustomer[] {
-  void orders;
-  void scoredOrders;
-  void options;
-  throw new Error("not implemented");
+  return parseOrderModelJson(json);
 }
 
 export interface OrderFeatureMatrix {
@@ -79,8 +54,7 @@ export interface OrderFeatureMatrix {
 
 /** The features the order forest is fitted on (the evaluation hands the same ones to scikit-learn). */
 export function orderFeatureMatrix(orders: readonly AnomalyOrder[]): OrderFeatureMatrix {
-  void orders;
-  throw new Error("not implemented");
+  return orderFeatureMatrixOf(orders);
 }
 
 /**
@@ -92,8 +66,5 @@ export function nameReasonProducts(
   productNames: ReadonlyMap<string, string>,
   formatMoney?: (milli: number) => string,
 ): AnomalyReason[] {
-  void reasons;
-  void productNames;
-  void formatMoney;
-  throw new Error("not implemented");
+  return renameReasons(reasons, productNames, formatMoney);
 }

@@ -1,0 +1,279 @@
+// Order features (docs/anomalies.md "Order features"): one row per order, every column a robust
+// z-score oriented so larger = more anomalous, measured against yardsticks (the store's, each
+// product's, the customer's own history) that are fitted once and stored with the model, so an
+// order scored later by webhook is measured exactly like the orders the model was fitted on.
+import type { AnomalyOrder, OrderFeature } from "./types";
+import { absoluteZ, robustYardstick, upperZ, type RobustYardstick } from "./robust";
+
+/** The forest's columns, in this order. */
+export const ORDER_FEATURES: readonly OrderFeature[] = [
+  "value-vs-customer",
+  "value-vs-store",
+  "line-quantity",
+  "unit-price",
+  "zero-price",
+  "burst",
+  "first-order",
+  "cancelled-extreme",
+  "refund-share",
+];
+
+const COLUMN = Object.fromEntries(ORDER_FEATURES.map((feature, index) => [feature, index])) as Record<OrderFeature, number>;
+export const FEATURE_COUNT = ORDER_FEATURES.length;
+
+/**
+ * Scale floors, in the feature's own unit (natural log for money and quantities). A floor is the
+ * smallest spread a group is credited with: a product always sold by 12 is not 'extreme' at 13.
+ */
+export const FLOORS = {
+  /** log order value: the store's spread is never taken below ±28 %. */
+  storeValue: 0.25,
+  /** log order value against the customer's earlier orders: ±65 %. */
+  customerValue: 0.5,
+  /** log quantity of a product's lines: ±65 %. */
+  quantity: 0.5,
+  /** log unit price of a product's lines: ±28 % (volume tiers stay below 3). */
+  price: 0.25,
+  /** free lines per paid order: one such line is z = 4. */
+  zeroPrice: 0.25,
+  /** the customer's orders in 24 h: two extra orders are z = 4. */
+  burst: 0.5,
+  /** refunded share of an order: a full refund is z = 10 in a store that rarely refunds. */
+  refundShare: 0.1,
+} as const;
+
+/** Earlier orders a customer's yardstick looks at (the most recent ones). */
+export const CUSTOMER_HISTORY = 50;
+/** Earlier orders a customer needs before their own yardstick is used. */
+export const CUSTOMER_MIN_HISTORY = 2;
+export const BURST_WINDOW_MS = 24 * 3_600_000;
+/** An order refunded at least this share of its value counts as cancelled for 'cancelled-extreme'. */
+export const MOSTLY_REFUNDED = 0.5;
+
+export interface ProductYardstick {
+  /** log quantity of the product's lines. */
+  readonly quantity: RobustYardstick;
+  /** log unit price of its lines priced above 0; null when most of its lines are free. */
+  readonly price: RobustYardstick | null;
+}
+
+export interface OrderYardsticks {
+  /** log(1 + order value in currency units) over the store's orders. */
+  readonly storeValue: RobustYardstick;
+  readonly products: ReadonlyMap<string, ProductYardstick>;
+  readonly burst: RobustYardstick;
+  readonly refundShare: RobustYardstick;
+  readonly zeroPrice: RobustYardstick;
+}
+
+/** The feature rows plus what the reasons quote (which line, how many orders, the customer's median). */
+export interface OrderFeatureRows {
+  readonly rows: number;
+  /** Row-major `rows × FEATURE_COUNT` robust z-scores. */
+  readonly values: Float64Array;
+  /** The line behind 'line-quantity' / 'unit-price' / 'zero-price' (−1: none). */
+  readonly quantityLine: Int32Array;
+  readonly priceLine: Int32Array;
+  readonly zeroPriceLine: Int32Array;
+  readonly zeroPriceLines: Int32Array;
+  /** The customer's orders in the 24 h up to this one (itself included). */
+  readonly burstCount: Int32Array;
+  /** Median value (milli) of the customer's earlier orders and how many (0: no yardstick). */
+  readonly customerMedianMilli: Float64Array;
+  readonly customerHistory: Int32Array;
+  readonly refundShare: Float64Array;
+}
+
+export function logValue(milli: number): number {
+  return Math.log1p(Math.max(milli, 0) / 1000);
+}
+
+/** Milli back from the log scale of `logValue` (for the reasons' medians). */
+export function valueFromLog(log: number): number {
+  return Math.expm1(log) * 1000;
+}
+
+function refundShareOf(order: AnomalyOrder): number {
+  if (order.grossMilli <= 0) return 0;
+  return Math.min(Math.max(order.refundedMilli / order.grossMilli, 0), 1);
+}
+
+/** Fits the yardsticks on the orders the model learns from. */
+export function fitOrderYardsticks(orders: readonly AnomalyOrder[]): OrderYardsticks {
+  const logValues = new Float64Array(orders.length);
+  const quantities = new Map<string, number[]>();
+  const prices = new Map<string, number[]>();
+  const lineCounts = new Map<string, number>();
+  for (let i = 0; i < orders.length; i++) {
+    const order = orders[i]!;
+    logValues[i] = logValue(order.grossMilli);
+    for (const line of order.lines) {
+      if (line.productId === null || line.quantity <= 0) continue;
+      lineCounts.set(line.productId, (lineCounts.get(line.productId) ?? 0) + 1);
+      pushTo(quantities, line.productId, Math.log(line.quantity));
+      if (line.unitPriceMilli > 0) pushTo(prices, line.productId, Math.log(line.unitPriceMilli));
+    }
+  }
+  const products = new Map<string, ProductYardstick>();
+  for (const [productId, logQuantities] of quantities) {
+    const logPrices = prices.get(productId);
+    const priced = logPrices !== undefined && logPrices.length * 2 > lineCounts.get(productId)!;
+    products.set(productId, {
+      quantity: robustYardstick(logQuantities, FLOORS.quantity),
+      price: priced ? robustYardstick(logPrices, FLOORS.price) : null,
+    });
+  }
+  const partial = { storeValue: robustYardstick(logValues, FLOORS.storeValue), products };
+  const counts = orderCounts(orders, products);
+  return {
+    ...partial,
+    burst: robustYardstick(counts.burstCount, FLOORS.burst),
+    refundShare: robustYardstick(counts.refundShare, FLOORS.refundShare),
+    zeroPrice: robustYardstick(counts.zeroPriceLines, FLOORS.zeroPrice),
+  };
+}
+
+function pushTo(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** Each customer's orders as indices, oldest first (ties by id, so the result never depends on input order). */
+function ordersByCustomer(orders: readonly AnomalyOrder[]): number[][] {
+  const byCustomer = new Map<string, number[]>();
+  for (let i = 0; i < orders.length; i++) {
+    const customerId = orders[i]!.customerId;
+    if (customerId !== null) pushTo(byCustomer, customerId, i);
+  }
+  const groups = [...byCustomer.values()];
+  for (const group of groups) {
+    group.sort((a, b) => orders[a]!.at - orders[b]!.at || compareIds(orders[a]!.id, orders[b]!.id));
+  }
+  return groups;
+}
+
+/** Numeric ids by value (Shopify ids, invoice numbers), others as text. */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length && /^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface OrderCounts {
+  readonly burstCount: Int32Array;
+  readonly refundShare: Float64Array;
+  readonly zeroPriceLines: Int32Array;
+  readonly zeroPriceLine: Int32Array;
+  /** Index in the customer's history (0: first order; −1: guest). */
+  readonly position: Int32Array;
+  readonly groups: number[][];
+}
+
+function orderCounts(orders: readonly AnomalyOrder[], products: ReadonlyMap<string, ProductYardstick>): OrderCounts {
+  const n = orders.length;
+  const burstCount = new Int32Array(n).fill(1);
+  const refundShare = new Float64Array(n);
+  const zeroPriceLines = new Int32Array(n);
+  const zeroPriceLine = new Int32Array(n).fill(-1);
+  const position = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const order = orders[i]!;
+    refundShare[i] = refundShareOf(order);
+    // a wholly free order is a deliberate giveaway or stock adjustment; a price error is a free line in a paid order
+    if (order.grossMilli <= 0) continue;
+    order.lines.forEach((line, index) => {
+      if (line.unitPriceMilli !== 0 || line.productId === null) return;
+      // free only counts where the product usually sells above 0 (not samples, not free gifts)
+      if (products.get(line.productId)?.price == null) return;
+      if (zeroPriceLine[i] === -1) zeroPriceLine[i] = index;
+      zeroPriceLines[i]!++;
+    });
+  }
+  const groups = ordersByCustomer(orders);
+  for (const group of groups) {
+    let windowStart = 0;
+    for (let k = 0; k < group.length; k++) {
+      const i = group[k]!;
+      position[i] = k;
+      const at = orders[i]!.at;
+      while (orders[group[windowStart]!]!.at < at - BURST_WINDOW_MS) windowStart++;
+      burstCount[i] = k - windowStart + 1;
+    }
+  }
+  return { burstCount, refundShare, zeroPriceLines, zeroPriceLine, position, groups };
+}
+
+/** The feature rows of `orders` measured with `yardsticks`. */
+export function measureOrders(orders: readonly AnomalyOrder[], yardsticks: OrderYardsticks): OrderFeatureRows {
+  const n = orders.length;
+  const values = new Float64Array(n * FEATURE_COUNT);
+  const quantityLine = new Int32Array(n).fill(-1);
+  const priceLine = new Int32Array(n).fill(-1);
+  const customerMedianMilli = new Float64Array(n);
+  const customerHistory = new Int32Array(n);
+  const counts = orderCounts(orders, yardsticks.products);
+  const logValues = new Float64Array(n);
+  for (let i = 0; i < n; i++) logValues[i] = logValue(orders[i]!.grossMilli);
+
+  for (const group of counts.groups) {
+    for (let k = CUSTOMER_MIN_HISTORY; k < group.length; k++) {
+      const from = Math.max(0, k - CUSTOMER_HISTORY);
+      const history = new Float64Array(k - from);
+      for (let j = from; j < k; j++) history[j - from] = logValues[group[j]!]!;
+      const own = robustYardstick(history, FLOORS.customerValue);
+      const i = group[k]!;
+      values[i * FEATURE_COUNT + COLUMN["value-vs-customer"]] = upperZ(logValues[i]!, own);
+      customerMedianMilli[i] = valueFromLog(own.median);
+      customerHistory[i] = k - from;
+    }
+  }
+
+  for (let i = 0; i < n; i++) {
+    const order = orders[i]!;
+    const row = i * FEATURE_COUNT;
+    const storeZ = upperZ(logValues[i]!, yardsticks.storeValue);
+    values[row + COLUMN["value-vs-store"]] = storeZ;
+    let quantityZ = 0;
+    let priceZ = 0;
+    order.lines.forEach((line, index) => {
+      const product = line.productId === null ? undefined : yardsticks.products.get(line.productId);
+      if (product === undefined || line.quantity <= 0) return; // a product never seen has no yardstick
+      const qz = upperZ(Math.log(line.quantity), product.quantity);
+      if (qz > quantityZ) {
+        quantityZ = qz;
+        quantityLine[i] = index;
+      }
+      if (product.price !== null && line.unitPriceMilli > 0) {
+        const pz = absoluteZ(Math.log(line.unitPriceMilli), product.price);
+        if (pz > priceZ) {
+          priceZ = pz;
+          priceLine[i] = index;
+        }
+      }
+    });
+    values[row + COLUMN["line-quantity"]] = quantityZ;
+    values[row + COLUMN["unit-price"]] = priceZ;
+    values[row + COLUMN["zero-price"]] = upperZ(counts.zeroPriceLines[i]!, yardsticks.zeroPrice);
+    values[row + COLUMN.burst] = order.customerId === null ? 0 : upperZ(counts.burstCount[i]!, yardsticks.burst);
+    values[row + COLUMN["first-order"]] = counts.position[i] === 0 ? storeZ : 0;
+    const cancelled = order.cancelled || counts.refundShare[i]! >= MOSTLY_REFUNDED;
+    values[row + COLUMN["cancelled-extreme"]] = cancelled ? storeZ : 0;
+    values[row + COLUMN["refund-share"]] = upperZ(counts.refundShare[i]!, yardsticks.refundShare);
+  }
+  return {
+    rows: n,
+    values,
+    quantityLine,
+    priceLine,
+    zeroPriceLine: counts.zeroPriceLine,
+    zeroPriceLines: counts.zeroPriceLines,
+    burstCount: counts.burstCount,
+    customerMedianMilli,
+    customerHistory,
+    refundShare: counts.refundShare,
+  };
+}
+
+export function columnOf(feature: OrderFeature): number {
+  return COLUMN[feature];
+}

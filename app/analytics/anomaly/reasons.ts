@@ -1,0 +1,163 @@
+// Reasons in plain words (docs/anomalies.md "Reasons"): the strongest features of a flag, with the
+// numbers a merchant can check. Each reason keeps the numbers it quotes (`values`) so the app can
+// render it again once it has learned the product's name.
+import type { AnomalyOrder, AnomalyReason, OrderFeature } from "./types";
+import { columnOf, FEATURE_COUNT, ORDER_FEATURES, valueFromLog, type OrderFeatureRows, type OrderYardsticks } from "./features";
+
+/** A feature is a reason from this robust z on. */
+export const REASON_MIN_STRENGTH = 3;
+/** Reasons kept per subject. */
+export const MAX_REASONS = 3;
+
+export type MoneyFormat = (milli: number) => string;
+
+const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const moneyFormat = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** "1,234.50": the default when the caller does not know the currency. */
+export function defaultFormatMoney(milli: number): string {
+  return moneyFormat.format(milli / 1000);
+}
+
+export function formatCount(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** "6,185×", "2.5×". */
+export function formatRatio(ratio: number): string {
+  return ratio >= 10 ? `${numberFormat.format(ratio)}×` : `${ratio.toFixed(1)}×`;
+}
+
+export function productLabel(productId: string | undefined, names: ReadonlyMap<string, string> | undefined): string {
+  if (productId === undefined) return "a product";
+  const name = names?.get(productId)?.trim();
+  return name !== undefined && name !== "" ? name : `product ${productId}`;
+}
+
+function ratioOf(value: number, median: number): number {
+  return median > 0 ? value / median : Infinity;
+}
+
+/** The words of an order reason from its numbers. */
+export function renderOrderReason(
+  feature: OrderFeature,
+  values: Readonly<Record<string, number>>,
+  productId: string | undefined,
+  names: ReadonlyMap<string, string> | undefined,
+  money: MoneyFormat,
+): string {
+  const v = (key: string): number => values[key] ?? 0;
+  const product = productLabel(productId, names);
+  switch (feature) {
+    case "line-quantity":
+      return `${formatCount(v("quantity"))} × ${product} is ${formatRatio(ratioOf(v("quantity"), v("median")))} this product's median quantity of ${formatCount(v("median"))}`;
+    case "unit-price":
+      return `${product} sold at ${money(v("price"))}; this product usually sells at ${money(v("median"))}`;
+    case "zero-price": {
+      const more = v("lines") - 1;
+      const others = more > 0 ? ` (and ${formatCount(more)} more free ${more === 1 ? "line" : "lines"})` : "";
+      return `${product} sold at ${money(0)}; this product usually sells at ${money(v("median"))}${others}`;
+    }
+    case "value-vs-store":
+      return `${money(v("value"))} is ${formatRatio(ratioOf(v("value"), v("median")))} this store's median order of ${money(v("median"))}`;
+    case "value-vs-customer":
+      return `${money(v("value"))} is ${formatRatio(ratioOf(v("value"), v("median")))} this customer's median order of ${money(v("median"))} (their last ${formatCount(v("orders"))} orders)`;
+    case "burst":
+      return `${formatCount(v("orders"))} orders within 24 hours`;
+    case "first-order":
+      return `first order, ${money(v("value"))}, ${formatRatio(ratioOf(v("value"), v("median")))} the store's median order`;
+    case "cancelled-extreme":
+      return `${v("cancelled") === 1 ? "cancelled" : "mostly refunded"} after it was placed: ${money(v("value"))}, ${formatRatio(ratioOf(v("value"), v("median")))} the store's median order`;
+    case "refund-share":
+      return `${formatCount(Math.round(v("share") * 100))} % of the order was refunded`;
+  }
+}
+
+interface ReasonContext {
+  readonly names: ReadonlyMap<string, string> | undefined;
+  readonly money: MoneyFormat;
+}
+
+/** The numbers a feature's reason quotes, for row `i`. */
+function reasonValues(
+  feature: OrderFeature,
+  order: AnomalyOrder,
+  i: number,
+  rows: OrderFeatureRows,
+  yardsticks: OrderYardsticks,
+): { values: Record<string, number>; productId?: string } {
+  const storeMedian = Math.round(valueFromLog(yardsticks.storeValue.median));
+  const line = (index: number) => order.lines[index]!;
+  switch (feature) {
+    case "line-quantity": {
+      const l = line(rows.quantityLine[i]!);
+      const median = Math.round(Math.exp(yardsticks.products.get(l.productId!)!.quantity.median));
+      return { values: { quantity: l.quantity, median }, productId: l.productId! };
+    }
+    case "unit-price": {
+      const l = line(rows.priceLine[i]!);
+      const median = Math.round(Math.exp(yardsticks.products.get(l.productId!)!.price!.median));
+      return { values: { price: l.unitPriceMilli, median }, productId: l.productId! };
+    }
+    case "zero-price": {
+      const l = line(rows.zeroPriceLine[i]!);
+      const median = Math.round(Math.exp(yardsticks.products.get(l.productId!)!.price!.median));
+      return { values: { lines: rows.zeroPriceLines[i]!, median }, productId: l.productId! };
+    }
+    case "value-vs-customer":
+      return { values: { value: order.grossMilli, median: Math.round(rows.customerMedianMilli[i]!), orders: rows.customerHistory[i]! } };
+    case "burst":
+      return { values: { orders: rows.burstCount[i]! } };
+    case "refund-share":
+      return { values: { share: rows.refundShare[i]! } };
+    case "cancelled-extreme":
+      return { values: { value: order.grossMilli, median: storeMedian, cancelled: order.cancelled ? 1 : 0 } };
+    case "value-vs-store":
+    case "first-order":
+      return { values: { value: order.grossMilli, median: storeMedian } };
+  }
+}
+
+/** The order's reasons: features with strength ≥ 3, strongest first (ties in column order), at most 3. */
+export function orderReasons(
+  order: AnomalyOrder,
+  i: number,
+  rows: OrderFeatureRows,
+  yardsticks: OrderYardsticks,
+  features: readonly OrderFeature[],
+  context: ReasonContext,
+): AnomalyReason[] {
+  const candidates: { feature: OrderFeature; strength: number }[] = [];
+  for (const feature of features) {
+    const strength = rows.values[i * FEATURE_COUNT + columnOf(feature)]!;
+    if (strength >= REASON_MIN_STRENGTH) candidates.push({ feature, strength });
+  }
+  candidates.sort((a, b) => b.strength - a.strength);
+  const kept = dropEchoes(candidates).slice(0, MAX_REASONS);
+  return kept.map(({ feature, strength }) => {
+    const { values, productId } = reasonValues(feature, order, i, rows, yardsticks);
+    const text = renderOrderReason(feature, values, productId, context.names, context.money);
+    return productId === undefined ? { feature, text, strength, values } : { feature, text, strength, productId, values };
+  });
+}
+
+/**
+ * 'first-order' and 'cancelled-extreme' restate 'value-vs-store' with a circumstance: when one of
+ * them is a reason, the plain value reason would repeat its numbers.
+ */
+function dropEchoes<T extends { feature: OrderFeature }>(candidates: T[]): T[] {
+  const restated = candidates.some((c) => c.feature === "first-order" || c.feature === "cancelled-extreme");
+  return restated ? candidates.filter((c) => c.feature !== "value-vs-store") : candidates;
+}
+
+const ORDER_FEATURE_SET: ReadonlySet<string> = new Set(ORDER_FEATURES);
+
+/** Order reasons rendered again with product names (other reasons are kept as they are). */
+export function nameReasonProducts(reasons: readonly AnomalyReason[], productNames: ReadonlyMap<string, string>, formatMoney?: MoneyFormat): AnomalyReason[] {
+  const money = formatMoney ?? defaultFormatMoney;
+  return reasons.map((reason) => {
+    if (!ORDER_FEATURE_SET.has(reason.feature) || reason.values === undefined) return { ...reason };
+    const text = renderOrderReason(reason.feature as OrderFeature, reason.values, reason.productId, productNames, money);
+    return { ...reason, text };
+  });
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { fitOrderYardsticks, measureOrders, ORDER_FEATURES, FEATURE_COUNT, columnOf } from "../../../app/analytics/anomaly/features";
+import { orderFeatureMatrix } from "../../../app/analytics/index";
+import { DAY_MS, line, order, START_DAY, syntheticStore } from "./synthetic-orders";
+
+const at = (day: number, hour = 10) => (START_DAY + day) * DAY_MS + hour * 3_600_000;
+
+function featuresOf(orders: Parameters<typeof fitOrderYardsticks>[0], id: string) {
+  const rows = measureOrders(orders, fitOrderYardsticks(orders));
+  const i = orders.findIndex((o) => o.id === id);
+  return Object.fromEntries(ORDER_FEATURES.map((f) => [f, rows.values[i * FEATURE_COUNT + columnOf(f)]!]));
+}
+
+describe("order features", () => {
+  const store = syntheticStore();
+
+  it("are robust z-scores: an ordinary order has none above 3, every column is finite and ≥ 0", () => {
+    const matrix = orderFeatureMatrix(store.orders);
+    expect(matrix.columns).toEqual(ORDER_FEATURES);
+    expect(matrix.values.length).toBe(store.orders.length * ORDER_FEATURES.length);
+    expect(matrix.values.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    const ordinary = featuresOf(store.orders, store.orders[5]!.id);
+    expect(Math.max(...Object.values(ordinary))).toBeLessThan(3);
+  });
+
+  it("measure a line's quantity against its product's median, and a price against its usual price", () => {
+    const planted = [
+      order("q", "c1", at(60), [line("1003", 1200, 1250)]), // product 1003 usually 12 at 1.25
+      order("p", "c2", at(61), [line("1003", 12, 13)]), // price ÷ 100
+      order("new", "c3", at(62), [line("never-seen", 5000, 1)]),
+    ];
+    const orders = [...store.orders, ...planted];
+    const q = featuresOf(orders, "q");
+    expect(q["line-quantity"]).toBeGreaterThan(8); // log(100) / scale ≥ 0.5 floor → ≈ 9
+    expect(q["unit-price"]).toBeLessThan(1);
+    const p = featuresOf(orders, "p");
+    expect(p["unit-price"]).toBeGreaterThan(10);
+    expect(p["line-quantity"]).toBeLessThan(3);
+    // a product never seen before the fit still gets a yardstick from its own line (the fit includes it);
+    // scored against a model without it, it gets none (orders.test)
+    expect(featuresOf(orders, "new")["unit-price"]).toBe(0);
+  });
+
+  it("count free lines only in paid orders where the product usually sells above 0", () => {
+    const orders = [
+      ...store.orders,
+      order("free-line", "c4", at(63), [line("1001", 2, 750), line("1002", 6, 0)]),
+      order("all-free", null, at(64), [line("1002", 6, 0)]),
+    ];
+    expect(featuresOf(orders, "free-line")["zero-price"]).toBe(4); // one line / floor 0.25
+    expect(featuresOf(orders, "all-free")["zero-price"]).toBe(0);
+  });
+
+  it("count a customer's orders in the 24 hours up to each order (bursts)", () => {
+    const burst = [0, 1, 2, 3, 4].map((k) => order(`b${k}`, "burster", at(70, 9) + k * 1_200_000, [line("1000", 1, 500)]));
+    const orders = [...store.orders, ...burst];
+    const rows = measureOrders(orders, fitOrderYardsticks(orders));
+    const counts = burst.map((b) => rows.burstCount[orders.findIndex((o) => o.id === b.id)]);
+    expect(counts).toEqual([1, 2, 3, 4, 5]);
+    expect(featuresOf(orders, "b4").burst).toBeGreaterThanOrEqual(8);
+  });
+
+  it("compare an order with the customer's earlier orders only from two earlier orders on", () => {
+    const history = [
+      order("h1", "loyal", at(1), [line("1000", 2, 500)]),
+      order("h2", "loyal", at(2), [line("1000", 2, 500)]),
+      order("h3", "loyal", at(3), [line("1000", 400, 500)]),
+    ];
+    const orders = [...store.orders, ...history];
+    expect(featuresOf(orders, "h2")["value-vs-customer"]).toBe(0);
+    expect(featuresOf(orders, "h3")["value-vs-customer"]).toBeGreaterThan(8);
+  });
+
+  it("mark extreme first orders and extreme orders later cancelled or mostly refunded", () => {
+    const big = [line("1003", 12, 1250), line("1004", 24, 1500), line("1005", 600, 1750)];
+    const orders = [
+      ...store.orders,
+      order("first", "newcomer", at(80), big),
+      order("cancelled", "c5", at(81), big, { cancelled: true }),
+      order("refunded", "c6", at(82), [line("1000", 1, 500)]),
+    ];
+    const refunded = orders.map((o) => (o.id === "refunded" ? { ...o, refundedMilli: 475 } : o));
+    const first = featuresOf(refunded, "first");
+    expect(first["first-order"]).toBe(first["value-vs-store"]);
+    expect(first["first-order"]).toBeGreaterThan(3);
+    const cancelled = featuresOf(refunded, "cancelled");
+    expect(cancelled["cancelled-extreme"]).toBe(cancelled["value-vs-store"]);
+    expect(featuresOf(refunded, "refunded")["refund-share"]).toBeCloseTo(9.5, 6); // 95 % / floor 0.1
+  });
+});
