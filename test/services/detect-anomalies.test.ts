@@ -10,6 +10,8 @@ import { detectAnomalies } from "../../app/services/detect-anomalies.server";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
 import type { AdminClient } from "../../app/shopify/admin-client.server";
 import { PRODUCT_TITLES } from "../../app/shopify/graphql";
+import { startBusinessClock } from "../../app/clock.server";
+import type { JobContext } from "../../app/queue/job-queue";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 import { seedAnomalyShop, type SeededAnomalyShop } from "../support/anomaly-shop";
 
@@ -160,6 +162,51 @@ describeEachDatabase("anomaly detection (refit)", (provider) => {
       await t.db.anomaly.create({ data: { shopId: shop.id, kind: "customer", subjectKey: whale.shopifyId, customerId: whale.id, score: 0.9, category: "whale", reasons: "[]" } });
       expect((await detectAnomalies(t.db, shop.id, { now: () => shop.now, vipWriteBack: false }))!.writeBackId).toBeNull();
       expect(await t.db.writeBack.count({ where: { shopId: shop.id } })).toBe(passes);
+    }, 120_000);
+  });
+  describe("in the refresh job", () => {
+    const refreshContext = (db: Db, shopId: number): JobContext => ({ db, job: { id: 1, shopId, type: "refresh-segments", attempts: 1, maxAttempts: 5 }, heartbeat: async () => true });
+    /** The refresh job, loaded with the app's environment (its Shopify client reads it as it loads); `detect` replaces the detection service. */
+    async function refreshJob(detect?: () => Promise<never>) {
+      vi.stubEnv("SHOPIFY_API_KEY", "test-key");
+      vi.stubEnv("SHOPIFY_API_SECRET", "test-secret");
+      vi.stubEnv("SHOPIFY_APP_URL", "http://localhost:3000");
+      globalThis.__segmintDb = t.db; // the Shopify app object's session storage
+      vi.resetModules();
+      if (detect) vi.doMock("../../app/services/detect-anomalies.server", () => ({ detectAnomalies: detect }));
+      else vi.doUnmock("../../app/services/detect-anomalies.server");
+      return (await import("../../app/jobs/refresh-segments.server")).refreshSegmentsJob;
+    }
+    let refreshShop: SeededAnomalyShop;
+    beforeAll(async () => {
+      refreshShop = await seedAnomalyShop(t.db, `refresh-${provider}.myshopify.com`);
+      startBusinessClock(refreshShop.now.toISOString());
+    }, 120_000);
+    afterAll(() => {
+      startBusinessClock(undefined);
+      globalThis.__segmintDb = undefined;
+      vi.doUnmock("../../app/services/detect-anomalies.server");
+      vi.unstubAllEnvs();
+    });
+
+    it("fits and stores the anomalies before queueing the run's write-back pass", async () => {
+      await (await refreshJob()).run({ reason: "on-demand" }, refreshContext(t.db, refreshShop.id));
+      const model = await t.db.anomalyModel.findUniqueOrThrow({ where: { shopId: refreshShop.id } });
+      expect(model.orderCount).toBe(refreshShop.purchases);
+      expect(await t.db.anomaly.count({ where: { shopId: refreshShop.id, kind: "order" } })).toBe(flaggedCount(refreshShop.purchases, 0.01));
+      const pass = await t.db.writeBack.findFirstOrThrow({ where: { shopId: refreshShop.id, kind: "refresh" } });
+      expect(pass.startedAt.getTime()).toBeGreaterThanOrEqual(model.fittedAt.getTime());
+    }, 120_000);
+
+    it("a detection failure never fails the refresh: it is handed to a detect-anomalies job", async () => {
+      const runs = await t.db.segmentRun.count({ where: { shopId: refreshShop.id, status: "completed" } });
+      const passes = await t.db.writeBack.count({ where: { shopId: refreshShop.id } });
+      const job = await refreshJob(() => Promise.reject(new Error("database went away")));
+      await expect(job.run({ reason: "on-demand" }, refreshContext(t.db, refreshShop.id))).resolves.toBeUndefined();
+      expect(await t.db.segmentRun.count({ where: { shopId: refreshShop.id, status: "completed" } })).toBe(runs + 1);
+      expect(await t.db.writeBack.count({ where: { shopId: refreshShop.id } })).toBe(passes + 1);
+      const queued = await t.db.job.findMany({ where: { shopId: refreshShop.id, type: "detect-anomalies" } });
+      expect(queued.map((j) => JSON.parse(j.payload))).toEqual([{ reason: "refresh" }]);
     }, 120_000);
   });
 });
