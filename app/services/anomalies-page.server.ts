@@ -13,7 +13,7 @@ import { shopDayFormatter } from "../models/order-facts.server";
 import type { AdminShop } from "./admin-shop.server";
 
 export const ANOMALIES_PAGE_SIZE = 25;
-/** The store-days chart shows at least this many days up to the model's day, more to reach its earliest flagged day. */
+/** The store-days chart shows at least this many days up to the day before the model's, more to reach its earliest flagged day. */
 export const STORE_DAYS_WINDOW = 90;
 /** …and never more than a year. */
 export const STORE_DAYS_MAX_WINDOW = 366;
@@ -102,12 +102,14 @@ function dayNumber(text: string): number | null {
 }
 
 /**
- * Each metric's daily series up to the model's day (every day of the window, 0 without orders,
+ * Each metric's daily series up to the day before the model's (every day of the window, 0 without orders,
  * placed orders of any later fate, test orders left out), with the flagged days inside it.
  */
 async function storeDaySeries(db: Db, shop: AdminShop, asOf: string, days: readonly ReturnType<typeof rowView>[]) {
-  const last = dayNumber(asOf);
-  if (last === null) return [];
+  const fitDay = dayNumber(asOf);
+  if (fitDay === null) return [];
+  // Detection judges the days before the one it fitted on (that day was not over yet).
+  const last = fitDay - 1;
   const earliestFlagged = Math.min(...days.map((d) => (d.day ? (dayNumber(d.day) ?? last) : last)));
   const firstDay = Math.max(last - STORE_DAYS_MAX_WINDOW + 1, Math.min(last - STORE_DAYS_WINDOW + 1, earliestFlagged));
   // A day's instants in any zone lie within a day either side of its UTC midnight.

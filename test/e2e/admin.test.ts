@@ -6,7 +6,8 @@
 // test-results/e2e/; then the merchant's tasks: settings (a validation error, then a save), "Run now",
 // a segment's write-back preview and apply (checked in the simulator), the CSV export, a customer
 // lookup, the demo experiment's results, an experiment created, stopped and archived through the
-// form, and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
+// form, the anomalies (invoice 581483 flagged with its reasons, the store-days charts, a flag
+// confirmed and the feedback figures moving), and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
 //
 // Needs /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it). Without it the file is
 // skipped locally and fails in CI (CI set).
@@ -31,7 +32,7 @@ const inCI = Boolean(process.env.CI) && process.env.CI !== "false" && process.en
 const haveChromium = fs.existsSync(CHROMIUM);
 const require = createRequire(import.meta.url);
 
-/** The demo's own lines: the URLs, "first refresh completed", "last week's comparison ready", then "demo experiment ready". Seeding + backfill + refreshes ≈ 1–2 min. */
+/** The demo's own lines: the URLs, "first refresh completed", "last week's comparison ready", "demo experiment ready", then "demo anomalies ready". Seeding + backfill + refreshes ≈ 1–2 min. */
 const DEMO_READY_MS = 6 * 60_000;
 const STEP_MS = 4 * 60_000;
 
@@ -77,11 +78,14 @@ async function startDemo(dbFile: string): Promise<Demo> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the demo did not complete its first refresh within ${DEMO_READY_MS / 60_000} min:\n${excerpt(out)}`)), DEMO_READY_MS);
       const check = () => {
-        // The demo then adds last week's run (so the Overview has a migration) and the demo
-        // experiment (so the Experiments page has results): wait for both.
-        if (/demo experiment ready/.test(out)) {
+        // The demo then adds last week's run (so the Overview has a migration), the demo
+        // experiment (so the Experiments page has results) and checks its anomalies are stored: wait for all.
+        if (/demo anomalies ready/.test(out)) {
           clearTimeout(timer);
           resolve();
+        } else if (/the demo's anomalies were not detected/.test(out)) {
+          clearTimeout(timer);
+          reject(new Error(`the demo could not detect its anomalies:\n${excerpt(out)}`));
         } else if (/the demo experiment was refused/.test(out)) {
           clearTimeout(timer);
           reject(new Error(`the demo could not create its experiment:\n${excerpt(out)}`));
@@ -182,6 +186,31 @@ function readExperiments(file: string): ExperimentRowInDb[] {
       )
       .all(SHOP) as (Omit<ExperimentRowInDb, "design"> & { design: string })[];
     return rows.map((r) => ({ ...r, design: JSON.parse(r.design) as ExperimentRowInDb["design"] }));
+  } finally {
+    db.close();
+  }
+}
+
+interface AnomalyInDb {
+  id: number;
+  kind: string;
+  subjectKey: string;
+  status: string;
+  score: number;
+  reasons: string;
+  reviewedAt: string | null;
+}
+
+/** The demo shop's anomalies of a kind, in the page's order (highest score first, then id). */
+function readAnomalies(file: string, kind: string): AnomalyInDb[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT a.id, a.kind, a.subjectKey, a.status, a.score, a.reasons, a.reviewedAt FROM Anomaly a JOIN Shop s ON s.id = a.shopId
+         WHERE s.domain = ? AND a.kind = ? ORDER BY a.score DESC, a.id ASC`,
+      )
+      .all(SHOP, kind) as AnomalyInDb[];
   } finally {
     db.close();
   }
@@ -454,6 +483,95 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       const bad = await page.goto(`${demo.appUrl}/app/experiments/not-a-number`, { waitUntil: "load" });
       expect(bad?.status()).toBe(400);
       expect(await page.getByTestId("page-error").textContent()).toContain("is not an experiment id");
+    } finally {
+      await context.close();
+    }
+  }, STEP_MS);
+
+  /**
+   * The known extremes of Online Retail, as Shopify orders of the simulator (5000000000000 + the
+   * invoice): 581483 (80,995 × PAPER CRAFT , LITTLE BIRDIE, returned the same day; the product sold
+   * only in that order, so its reasons are the refund and the cancelled extreme) and 541431
+   * (74,215 × MEDIUM CERAMIC TOP STORAGE JAR, the customer's first order, returned).
+   */
+  const INVOICE_581483 = "5000000581483";
+  const INVOICE_541431 = "5000000541431";
+
+  it("Anomalies (/app/anomalies): order anomalies with their reasons; invoices 581483 and 541431 are among the flagged orders, the jar's reason naming the product", async () => {
+    const orders = readAnomalies(dbFile, "order");
+    const open = orders.filter((a) => a.status === "open");
+    expect(open.length, "the demo's refresh flagged orders").toBeGreaterThan(0);
+    expect(demo.output()).toMatch(new RegExp(`demo anomalies ready: ${orders.length.toLocaleString("en-US")} orders, `));
+    const flagged = (orderId: string) => {
+      const row = open.find((a) => a.subjectKey === orderId);
+      expect(row, `order ${orderId} is flagged`).toBeDefined();
+      // Its page among the open orders, 25 a page, highest score first.
+      const pageNo = Math.floor(open.indexOf(row!) / 25) + 1;
+      return { row: row!, url: pageNo > 1 ? `/app/anomalies?page=${pageNo}` : "/app/anomalies", rowsOnPage: Math.min(25, open.length - (pageNo - 1) * 25) };
+    };
+    /** The row's link to the order in Shopify admin and its reasons as the page lists them (the stored ones, in order). */
+    const shownReasons = async (page: Page, anomaly: AnomalyInDb): Promise<string[]> => {
+      const row = page.getByTestId(`anomaly-row-${anomaly.id}`);
+      expect(await row.getByTestId(`anomaly-subject-${anomaly.id}`).getByRole("link").getAttribute("href")).toBe(`https://admin.shopify.com/store/segmint-demo/orders/${anomaly.subjectKey}`);
+      const reasons = (await row.getByTestId(`anomaly-reasons-${anomaly.id}`).locator("li").allTextContents()).map((r) => r.trim());
+      expect(reasons).toEqual((JSON.parse(anomaly.reasons) as { text: string }[]).map((r) => r.text));
+      return reasons;
+    };
+    const birdie = flagged(INVOICE_581483);
+    const jar = flagged(INVOICE_541431);
+    await visit(birdie.url, "anomalies", async (page) => {
+      await page.getByTestId("anomalies-list").waitFor();
+      expect(await page.locator('[data-testid^="anomaly-row-"]').count()).toBe(birdie.rowsOnPage);
+      expect((await shownReasons(page, birdie.row)).join(" | ")).toMatch(/refunded|cancelled/);
+      expect(await page.getByTestId("anomalies-model").textContent()).toMatch(/^Fitted .* on [\d,]+ orders, as of /);
+      if (jar.url !== birdie.url) await page.goto(`${demo.appUrl}${jar.url}`, { waitUntil: "load" });
+      expect((await shownReasons(page, jar.row)).join(" | ")).toMatch(/74,215 × MEDIUM CERAMIC TOP STORAGE JAR is [\d,]+× this product's median quantity/);
+    });
+  }, STEP_MS);
+
+  it("Anomalies: the customers tab, and the store days with a named chart per metric and its data table", async () => {
+    const customers = readAnomalies(dbFile, "customer").filter((a) => a.status === "open");
+    await visit("/app/anomalies?kind=customer", "anomalies-customers", async (page) => {
+      if (customers.length === 0) await page.getByTestId("anomalies-empty-list").waitFor();
+      else expect(await page.locator('[data-testid^="anomaly-row-"]').count()).toBe(Math.min(25, customers.length));
+    });
+    const days = readAnomalies(dbFile, "day");
+    await visit("/app/anomalies?kind=day&status=all", "anomalies-days", async (page) => {
+      await expectNamedCharts(page, 2);
+      for (const metric of ["orders", "revenue"]) {
+        const chart = page.getByTestId(`anomalies-chart-${metric}`);
+        expect(await chart.locator("tbody tr").count(), `${metric}: a table row per day`).toBeGreaterThanOrEqual(90);
+        expect(await chart.locator("g.segmint-chart-flagged").count()).toBe(await chart.locator("tbody tr", { hasText: /Spike|Drop/ }).count());
+      }
+      expect(await page.locator('[data-testid^="anomaly-row-"]').count()).toBe(Math.min(25, days.length));
+    });
+  }, STEP_MS);
+
+  it("Anomalies: Confirm moves a flag to Confirmed and the feedback figures count it; another store's or an unknown id answers 404", async () => {
+    const before = readAnomalies(dbFile, "order");
+    const target = before.find((a) => a.status === "open")!;
+    const confirmedBefore = before.filter((a) => a.status === "confirmed").length;
+    const dismissedBefore = before.filter((a) => a.status === "dismissed").length;
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/anomalies");
+      await page.getByTestId(`anomaly-row-${target.id}`).waitFor();
+      await page.getByTestId(`anomaly-confirm-${target.id}`).getByRole("button", { name: /^Confirm: Order / }).click();
+      await page.getByTestId("anomalies-action-result").waitFor();
+      expect(await page.getByTestId("anomalies-action-result").textContent()).toMatch(/^Confirmed/);
+      await expect.poll(() => page.getByTestId(`anomaly-row-${target.id}`).count(), { message: "the confirmed flag leaves the Open list" }).toBe(0);
+      const stored = readAnomalies(dbFile, "order").find((a) => a.id === target.id)!;
+      expect(stored.status).toBe("confirmed");
+      expect(stored.reviewedAt).not.toBeNull();
+      const confirmed = confirmedBefore + 1;
+      const share = Math.round((100 * confirmed) / (confirmed + dismissedBefore));
+      expect(await page.getByTestId("anomalies-feedback-order").textContent()).toBe(`Orders: ${confirmed} confirmed, ${dismissedBefore} dismissed — ${share}% of reviewed flags were real`);
+      await page.getByTestId("anomalies-status-confirmed").getByRole("link").click();
+      await page.waitForURL((u) => u.search.includes("status=confirmed"));
+      await page.getByTestId(`anomaly-row-${target.id}`).waitFor();
+      expect(await page.getByTestId(`anomaly-row-${target.id}`).getAttribute("data-status")).toBe("confirmed");
+      const missing = await context.request.post(`${demo.appUrl}/app/anomalies`, { form: { intent: "review", id: "987654321", status: "confirmed" }, maxRedirects: 0 });
+      expect(missing.status()).toBe(404);
     } finally {
       await context.close();
     }

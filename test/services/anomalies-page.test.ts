@@ -98,7 +98,7 @@ describeEachDatabase("anomalies page", (provider) => {
     expect(customers.rows).toEqual([expect.objectContaining({ kind: "customer", category: "whale", customerId: `${100 + n}`, orderId: null, value: 280_206_020, at: null })]);
   });
 
-  it("the store days tab: each metric's days up to the model's day in the shop's zone, 0 on a day without orders, the flagged days with their ranges", async () => {
+  it("the store days tab: each metric's days up to the day before the model's, in the shop's zone, 0 on a day without orders, the flagged days with their ranges", async () => {
     const { shop } = await seedShop(3);
     // 23:30 UTC on 3 Dec is 08:30 on 4 Dec in Tokyo; a test order is left out.
     const c = await db.customer.findFirstOrThrow({ where: { shopId: shop.id } });
@@ -112,8 +112,9 @@ describeEachDatabase("anomalies page", (provider) => {
     expect(orders!.metric).toBe("orders");
     // The window reaches back to the earliest flagged day (1 Jun), within a year of the model's day.
     expect(orders!.points[0]!.day).toBe("2011-06-01");
-    expect(orders!.points.at(-1)!.day).toBe("2011-12-09");
-    expect(orders!.points).toHaveLength(Math.round((Date.UTC(2011, 11, 9) - Date.UTC(2011, 5, 1)) / DAY_MS) + 1);
+    // …up to the day before the model's day (2011-12-09): the last day detection judged.
+    expect(orders!.points.at(-1)!.day).toBe("2011-12-08");
+    expect(orders!.points).toHaveLength(Math.round((Date.UTC(2011, 11, 8) - Date.UTC(2011, 5, 1)) / DAY_MS) + 1);
     const byDay = new Map(orders!.points.map((p) => [p.day, p.value]));
     // Seeded orders: 1 Dec 03:00, 04:00, 05:00 UTC (all 1 Dec in Tokyo); then x1, x2 on 4 Dec in Tokyo.
     expect([byDay.get("2011-12-01"), byDay.get("2011-12-03"), byDay.get("2011-12-04"), byDay.get("2011-12-05")]).toEqual([3, 0, 2, 0]);
@@ -127,7 +128,7 @@ describeEachDatabase("anomalies page", (provider) => {
     await db.anomaly.delete({ where: { id: days[1]! } });
     const view = await anomaliesPageView(db, shop, { kind: "day", status: "open", page: 1 });
     expect(view.storeDays![0]!.points).toHaveLength(STORE_DAYS_WINDOW);
-    expect(view.storeDays![0]!.points.at(-1)!.day).toBe("2011-12-09");
+    expect(view.storeDays![0]!.points.at(-1)!.day).toBe("2011-12-08");
   });
 
   it("review: confirm and dismiss store the status and reviewedAt, move the rows between tabs and the feedback counts; reopen clears it", async () => {
