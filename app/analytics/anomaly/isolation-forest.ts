@@ -3,8 +3,8 @@
 // to depth ceil(log2 ψ); a node splits on a feature drawn uniformly among those not constant in the
 // node, at a value drawn uniformly in (min, max) of the node (x ≤ value goes left); a row's path
 // length is its leaf's depth + c(leaf size); score = 2^(−mean path / c(ψ)). Seeded; no Math.random.
-// The trees live in flat typed arrays (pre-order, all trees end to end) so 1M rows × 100 trees
-// score in a tight loop.
+// The trees live in flat typed arrays (pre-order, all trees end to end: a split's left child is the
+// node right after it) so 1M rows × 100 trees score in a tight loop.
 import { createRng, type Rng } from "../util/random";
 
 export interface IsolationForestOptions {
@@ -46,7 +46,10 @@ export function averagePathLength(n: number): number {
   return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
 }
 
-/** The trees, pre-order, end to end: node i of the forest; a leaf has feature LEAF and children −1. */
+/**
+ * The trees, pre-order, end to end: node i of the forest. A split's left child is node i + 1 (it is
+ * grown right after its parent), its right child `right[i]`; a leaf has feature LEAF and right −1.
+ */
 interface ForestArrays {
   readonly columns: number;
   readonly sampleSize: number;
@@ -54,7 +57,6 @@ interface ForestArrays {
   readonly roots: Int32Array;
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
-  readonly left: Int32Array;
   readonly right: Int32Array;
   /** Training rows that reached the node. */
   readonly size: Int32Array;
@@ -125,7 +127,6 @@ class TreeBuilder {
   nodeCount = 0;
   private readonly feature: Int32Array;
   private readonly threshold: Float64Array;
-  private readonly left: Int32Array;
   private readonly right: Int32Array;
   private readonly size: Int32Array;
   /** The tree's sample, copied row-major so the splits scan contiguous memory. */
@@ -142,7 +143,6 @@ class TreeBuilder {
   ) {
     this.feature = new Int32Array(capacity);
     this.threshold = new Float64Array(capacity);
-    this.left = new Int32Array(capacity);
     this.right = new Int32Array(capacity);
     this.size = new Int32Array(capacity);
     this.local = new Float64Array(psi * columns);
@@ -165,7 +165,6 @@ class TreeBuilder {
     const node = this.nodeCount++;
     this.size[node] = hi - lo;
     this.feature[node] = LEAF;
-    this.left[node] = -1;
     this.right[node] = -1;
     this.threshold[node] = 0;
     if (depth >= this.maxDepth || hi - lo <= 1) return node;
@@ -187,7 +186,7 @@ class TreeBuilder {
     }
     this.feature[node] = column;
     this.threshold[node] = value;
-    this.left[node] = this.build(lo, i, depth + 1);
+    this.build(lo, i, depth + 1); // node + 1
     this.right[node] = this.build(i, hi, depth + 1);
     return node;
   }
@@ -232,33 +231,34 @@ class TreeBuilder {
       roots,
       feature: this.feature.slice(0, n),
       threshold: this.threshold.slice(0, n),
-      left: this.left.slice(0, n),
       right: this.right.slice(0, n),
       size: this.size.slice(0, n),
     };
   }
 }
 
+/** Rows scored together, tree by tree: the block's rows and one tree stay in cache. */
+const SCORE_BLOCK = 128;
+
 class Forest implements IsolationForest {
   readonly columns: number;
   readonly sampleSize: number;
-  /** Path length credited at a leaf: its depth + c(its size); 0 for internal nodes. */
+  /** Path length credited at a leaf: its depth + c(its size); 0 for splits. */
   private readonly leafPath: Float64Array;
   private readonly normaliser: number;
 
   constructor(private readonly arrays: ForestArrays) {
     this.columns = arrays.columns;
     this.sampleSize = arrays.sampleSize;
-    const { roots, feature, left, right, size } = arrays;
+    const { feature, right, size } = arrays;
     const n = feature.length;
     const depth = new Int32Array(n);
     this.leafPath = new Float64Array(n);
     // Pre-order: a parent comes before its children, so one forward pass sets every depth.
-    for (let t = 0; t < roots.length; t++) depth[roots[t]!] = 0;
     for (let i = 0; i < n; i++) {
       if (feature[i] === LEAF) this.leafPath[i] = depth[i]! + averagePathLength(size[i]!);
       else {
-        depth[left[i]!] = depth[i]! + 1;
+        depth[i + 1] = depth[i]! + 1;
         depth[right[i]!] = depth[i]! + 1;
       }
     }
@@ -266,18 +266,9 @@ class Forest implements IsolationForest {
   }
 
   pathLength(values: ArrayLike<number>, offset = 0): number {
-    const { roots, feature, threshold, left, right } = this.arrays;
-    let total = 0;
-    for (let t = 0; t < roots.length; t++) {
-      let node = roots[t]!;
-      let f = feature[node]!;
-      while (f !== LEAF) {
-        node = values[offset + f]! <= threshold[node]! ? left[node]! : right[node]!;
-        f = feature[node]!;
-      }
-      total += this.leafPath[node]!;
-    }
-    return total / roots.length;
+    const total = new Float64Array(1);
+    this.addPathLengths(values, offset, 1, total);
+    return total[0]! / this.arrays.roots.length;
   }
 
   scoreRow(values: ArrayLike<number>, offset = 0): number {
@@ -287,7 +278,14 @@ class Forest implements IsolationForest {
   scoreAll(values: Float64Array, rows: number): Float64Array {
     if (values.length < rows * this.columns) throw new RangeError(`The matrix holds ${values.length} values, fewer than ${rows} rows × ${this.columns} columns.`);
     const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) out[r] = this.scoreOf(this.pathLength(values, r * this.columns));
+    const block = new Float64Array(SCORE_BLOCK);
+    const trees = this.arrays.roots.length;
+    for (let first = 0; first < rows; first += SCORE_BLOCK) {
+      const count = Math.min(SCORE_BLOCK, rows - first);
+      block.fill(0);
+      this.addPathLengths(values, first * this.columns, count, block);
+      for (let k = 0; k < count; k++) out[first + k] = this.scoreOf(block[k]! / trees);
+    }
     return out;
   }
 
@@ -301,10 +299,28 @@ class Forest implements IsolationForest {
       roots: Array.from(a.roots),
       feature: Array.from(a.feature),
       threshold: Array.from(a.threshold),
-      left: Array.from(a.left),
       right: Array.from(a.right),
       size: Array.from(a.size),
     };
+  }
+
+  /** Adds each of `count` consecutive rows' path lengths, summed over the trees, to `totals[k]`. */
+  private addPathLengths(values: ArrayLike<number>, offset: number, count: number, totals: Float64Array): void {
+    const { roots, feature, threshold, right } = this.arrays;
+    const leafPath = this.leafPath;
+    const d = this.columns;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t]!;
+      for (let k = 0, at = offset; k < count; k++, at += d) {
+        let node = root;
+        let f = feature[node]!;
+        while (f !== LEAF) {
+          node = values[at + f]! <= threshold[node]! ? node + 1 : right[node]!;
+          f = feature[node]!;
+        }
+        totals[k]! += leafPath[node]!;
+      }
+    }
   }
 
   private scoreOf(meanPath: number): number {
@@ -333,7 +349,6 @@ export function parseIsolationForest(json: unknown): IsolationForest {
   };
   const roots = ints("roots");
   const feature = ints("feature");
-  const left = ints("left");
   const right = ints("right");
   const size = ints("size");
   const t = o.threshold;
@@ -341,7 +356,7 @@ export function parseIsolationForest(json: unknown): IsolationForest {
   const threshold = Float64Array.from(t as number[]);
   const n = feature.length;
   if (n === 0 || roots.length === 0) return bad("it has no trees");
-  if (threshold.length !== n || left.length !== n || right.length !== n || size.length !== n) return bad("its node arrays differ in length");
+  if (threshold.length !== n || right.length !== n || size.length !== n) return bad("its node arrays differ in length");
   // Trees are stored end to end in pre-order: each tree's nodes run from its root to the next root.
   for (let k = 0; k < roots.length; k++) {
     const expected = k === 0 ? 0 : roots[k - 1]! + 1;
@@ -352,18 +367,16 @@ export function parseIsolationForest(json: unknown): IsolationForest {
     for (let i = roots[k]!; i < end; i++) {
       if (size[i]! < 1 || size[i]! > sampleSize) return bad(`node ${i} holds ${size[i]} rows`);
       if (feature[i] === LEAF) {
-        if (left[i] !== -1 || right[i] !== -1) return bad(`leaf ${i} has children`);
+        if (right[i] !== -1) return bad(`leaf ${i} has a child`);
         continue;
       }
       if (feature[i]! < 0 || feature[i]! >= columns) return bad(`node ${i} splits on column ${feature[i]} of ${columns}`);
-      // Children come after their parent and inside the same tree: no cycles, no sharing across trees.
-      for (const child of [left[i]!, right[i]!]) {
-        if (child <= i || child >= end) return bad(`node ${i} points to node ${child} outside its tree`);
-      }
-      if (size[left[i]!]! + size[right[i]!]! !== size[i]) return bad(`node ${i}'s children do not add up to its ${size[i]} rows`);
+      // Both children come after their parent and inside the same tree: no cycles, no sharing across trees.
+      if (right[i]! <= i + 1 || right[i]! >= end) return bad(`node ${i} points to node ${right[i]} outside its tree`);
+      if (size[i + 1]! + size[right[i]!]! !== size[i]) return bad(`node ${i}'s children do not add up to its ${size[i]} rows`);
     }
   }
-  return new Forest({ columns, sampleSize, roots, feature, threshold, left, right, size });
+  return new Forest({ columns, sampleSize, roots, feature, threshold, right, size });
 }
 
 function isCount(v: unknown): v is number {

@@ -158,7 +158,8 @@ describe("parseIsolationForest", () => {
     expect(() => parseIsolationForest(null)).toThrow(/not a stored isolation forest: expected an object/);
     expect(() => parseIsolationForest({ ...stored, kind: "x" })).toThrow(/kind is "x"/);
     expect(() => parseIsolationForest(broken((o) => o.threshold!.pop()))).toThrow(/differ in length/);
-    expect(() => parseIsolationForest(broken((o) => (o.left![0] = 0)))).toThrow(/points to node 0 outside its tree/);
+    expect(() => parseIsolationForest(broken((o) => (o.right![0] = 0)))).toThrow(/points to node 0 outside its tree/);
+    expect(() => parseIsolationForest(broken((o) => (o.right![0] = o.roots![1] as number)))).toThrow(/outside its tree/);
     expect(() => parseIsolationForest(broken((o) => (o.feature![0] = 4)))).toThrow(/splits on column 4 of 4/);
     expect(() => parseIsolationForest(broken((o) => (o.size![0] = 255)))).toThrow(/do not add up/);
     expect(() => parseIsolationForest(broken((o) => (o.threshold![0] = "1")))).toThrow(/finite numbers/);
