@@ -22,8 +22,9 @@ export const HEALTHY_REFUND_SHARE = 0.2;
 /** Heavy returns: at least this share refunded, over at least HEAVY_RETURN_ORDERS orders. */
 export const HEAVY_REFUND_SHARE = 0.5;
 export const HEAVY_RETURN_ORDERS = 2;
-/** Orders within 24 h from which a customer's pattern is a burst. */
-export const BURST_ORDERS = 4;
+/** A burst: the customer's most orders in 24 h at this robust z against the store's customers (and at least 3 orders). */
+export const BURST_Z = 3.5;
+export const BURST_MIN_ORDERS = 3;
 
 const FEATURES = ["spend", "orders", "average-order", "refund-share", "burst", "price-error-orders", "flagged-share"] as const;
 type CustomerFeature = (typeof FEATURES)[number];
@@ -67,7 +68,8 @@ function collectFacts(orders: readonly AnomalyOrder[], scoredOrders: readonly Sc
     facts.times.push(order.at);
     const scored = scoredById.get(order.id);
     if (scored?.flagged) facts.flaggedOrders++;
-    if (scored?.reasons.some((r) => PRICE_FEATURES.has(r.feature))) facts.priceErrorOrders++;
+    // a price error counts when it put the order in the review set (volume tiers make weaker ones common)
+    if (scored?.flagged && scored.reasons.some((r) => PRICE_FEATURES.has(r.feature))) facts.priceErrorOrders++;
   }
   const all = [...byCustomer.values()].sort((a, b) => compareIds(a.customerId, b.customerId));
   for (const facts of all) {
@@ -138,7 +140,7 @@ export function detectCustomerAnomalies(
     const zOf = (feature: CustomerFeature) => z[i * width + FEATURES.indexOf(feature)]!;
     const refundShare = featureValue("refund-share", f);
     const heavyReturns = refundShare >= HEAVY_REFUND_SHARE && f.orders >= HEAVY_RETURN_ORDERS;
-    const burst = f.maxBurst >= BURST_ORDERS;
+    const burst = f.maxBurst >= BURST_MIN_ORDERS && zOf("burst") >= BURST_Z;
     const priceErrors = f.priceErrorOrders > 0;
     const healthy = refundShare < HEALTHY_REFUND_SHARE && !burst && !priceErrors;
     const spendZ = zOf("spend");
@@ -165,7 +167,7 @@ export function detectCustomerAnomalies(
     add(
       "price-error-orders",
       zOf("price-error-orders"),
-      `bought at a price error or at price zero in ${formatCount(f.priceErrorOrders)} ${f.priceErrorOrders === 1 ? "order" : "orders"}`,
+      `${formatCount(f.priceErrorOrders)} flagged ${f.priceErrorOrders === 1 ? "order" : "orders"} with a price error or a free line`,
       { orders: f.priceErrorOrders },
       priceErrors,
     );

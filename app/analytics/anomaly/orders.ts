@@ -12,12 +12,14 @@ export const DEFAULTS = { seed: 42, budget: 0.01, trees: 100, sampleSize: 256 } 
 export const ROBUST_HALF = 6;
 
 /**
- * The combined score in [0, 1]: the mean of the forest's score (how easily the row is isolated
- * among all features together) and a robust part in [0, 1] (how far out its most extreme single
- * feature is, which the forest's score saturates on).
+ * The combined score in [0, 1]: the larger of the forest's score (how easily the row is isolated
+ * among all features together: extremes on several features at once) and the robust part (the
+ * row's strongest robust z mapped onto [0, 1): one feature far out, on which the forest
+ * saturates). The larger, not the mean: a mean lets rows that are middling on both outrank a
+ * row that is extreme on one (measured: docs/anomalies.md "Evaluation").
  */
 export function combineScores(forestScore: number, robust: number): number {
-  return (forestScore + robust) / 2;
+  return Math.max(forestScore, robust);
 }
 
 /** The row's strongest robust z mapped onto [0, 1) (zToUnit at ROBUST_HALF). */

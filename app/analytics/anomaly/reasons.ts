@@ -142,12 +142,16 @@ export function orderReasons(
 }
 
 /**
- * 'first-order' and 'cancelled-extreme' restate 'value-vs-store' with a circumstance: when one of
- * them is a reason, the plain value reason would repeat its numbers.
+ * 'first-order' and 'cancelled-extreme' restate 'value-vs-store' with a circumstance, and
+ * 'cancelled-extreme' already says the order was cancelled or mostly refunded: the restated
+ * reason would repeat its numbers.
  */
 function dropEchoes<T extends { feature: OrderFeature }>(candidates: T[]): T[] {
-  const restated = candidates.some((c) => c.feature === "first-order" || c.feature === "cancelled-extreme");
-  return restated ? candidates.filter((c) => c.feature !== "value-vs-store") : candidates;
+  const has = (feature: OrderFeature) => candidates.some((c) => c.feature === feature);
+  const echoes = new Set<OrderFeature>();
+  if (has("first-order") || has("cancelled-extreme")) echoes.add("value-vs-store");
+  if (has("cancelled-extreme")) echoes.add("refund-share");
+  return candidates.filter((c) => !echoes.has(c.feature));
 }
 
 const ORDER_FEATURE_SET: ReadonlySet<string> = new Set(ORDER_FEATURES);
