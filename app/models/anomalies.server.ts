@@ -122,12 +122,6 @@ export async function unassessedOrderAnomalyIds(db: Db, shopId: number, orderSho
   return ids;
 }
 
-/** Shopify ids of the customers whose stored customer anomaly is a whale the merchant did not dismiss (the VIP set). */
-export async function whaleCustomerIds(db: Db, shopId: number): Promise<Set<string>> {
-  const rows = await db.anomaly.findMany({ where: { shopId, kind: "customer", category: "whale", status: { not: "dismissed" } }, select: { subjectKey: true } });
-  return new Set(rows.map((r) => r.subjectKey));
-}
-
 export interface OrderRef {
   readonly id: number;
   readonly customerId: number | null;
@@ -189,4 +183,64 @@ export async function loadAnomalyModel(db: Db, shopId: number): Promise<StoredAn
 export async function deleteShopAnomalies(db: Db, shopId: number): Promise<void> {
   await db.anomaly.deleteMany({ where: { shopId } });
   await db.anomalyModel.deleteMany({ where: { shopId } });
+}
+
+// What anomaly detection sends to Shopify (docs/anomalies.md, "In Shopify"): the whales that carry
+// the VIP tag, and the order anomalies awaiting a risk assessment.
+
+/** A customer anomaly's statuses that keep its VIP tag: a dismissed whale loses it. */
+const VIP_STATUSES = ["open", "confirmed"];
+
+/**
+ * Shopify ids of the customers whose customer anomaly is a whale the merchant did not dismiss
+ * (one customer anomaly per customer: detection replaces it at each refit). `onlyShopifyIds`
+ * restricts the read to a few customers (a live-assignment pass).
+ */
+export async function vipCustomerIds(db: Db, shopId: number, onlyShopifyIds?: readonly string[]): Promise<Set<string>> {
+  const rows = await db.anomaly.findMany({
+    where: { shopId, kind: "customer", category: "whale", status: { in: VIP_STATUSES }, ...(onlyShopifyIds === undefined ? {} : { subjectKey: { in: [...onlyShopifyIds] } }) },
+    select: { subjectKey: true },
+  });
+  return new Set(rows.map((r) => r.subjectKey));
+}
+
+export interface OrderAnomalyToAssess {
+  readonly id: number;
+  /** The Shopify order id. */
+  readonly subjectKey: string;
+  readonly score: number;
+  /** JSON: the reasons, strongest first. */
+  readonly reasons: string;
+}
+
+/** Of these anomaly ids, this shop's order anomalies not dismissed and not yet assessed, in id order. */
+export async function orderAnomaliesToAssess(db: Db, shopId: number, anomalyIds: readonly number[]): Promise<OrderAnomalyToAssess[]> {
+  return db.anomaly.findMany({
+    where: { shopId, id: { in: [...anomalyIds] }, kind: "order", status: { not: "dismissed" }, riskAssessedAt: null },
+    orderBy: { id: "asc" },
+    select: { id: true, subjectKey: true, score: true, reasons: true },
+  });
+}
+
+/**
+ * Settles an order anomaly's risk assessment with Shopify's answer: the level written (HIGH,
+ * MEDIUM) or `refused:<code>` (refused for good; the page shows why). Never sent twice.
+ */
+export async function markRiskAssessed(db: Db, shopId: number, anomalyId: number, at: Date, outcome: string): Promise<void> {
+  await db.anomaly.updateMany({ where: { id: anomalyId, shopId }, data: { riskAssessedAt: at, riskAssessment: outcome } });
+}
+
+/**
+ * The score an order must reach to be among the store's top `count` orders, from its stored
+ * order anomalies (the highest scores), or null when fewer are stored.
+ */
+export async function orderScoreAtRank(db: Db, shopId: number, count: number): Promise<number | null> {
+  if (count < 1) return null;
+  const row = await db.anomaly.findFirst({ where: { shopId, kind: "order" }, orderBy: [{ score: "desc" }, { id: "asc" }], skip: count - 1, select: { score: true } });
+  return row?.score ?? null;
+}
+
+/** How many orders the shop's stored anomaly model was fitted on (0 before the first fit). */
+export async function fittedOrderCount(db: Db, shopId: number): Promise<number> {
+  return (await db.anomalyModel.findUnique({ where: { shopId }, select: { orderCount: true } }))?.orderCount ?? 0;
 }

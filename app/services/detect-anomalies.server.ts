@@ -26,7 +26,7 @@ import {
   replaceAnomalies,
   saveAnomalyModel,
   unassessedOrderAnomalyIds,
-  whaleCustomerIds,
+  vipCustomerIds,
   type AnomalyRowInput,
 } from "../models/anomalies.server";
 import { segmentOutlierIds, shopAnomalyOrders } from "../models/anomaly-orders.server";
@@ -199,7 +199,7 @@ export async function detectAnomalies(db: Db, shopId: number, options: DetectAno
   const days = orders.length === 0 ? [] : detectStoreDayAnomalies(orders, { lastDay: today - 1, formatMoney });
 
   const titles = await reasonProductTitles(db, shopId, [...flagged.map((o) => o.reasons), ...customers.map((c) => c.reasons)], options);
-  const whalesBefore = await whaleCustomerIds(db, shopId);
+  const whalesBefore = await vipCustomerIds(db, shopId);
   const detectedAt = new Date();
   await replaceAnomalies(db, shopId, "order", await orderAnomalyRows(db, shopId, flagged, titles, formatMoney, timeZone), detectedAt);
   await replaceAnomalies(db, shopId, "customer", await customerAnomalyRows(db, shopId, customers, orders, titles, formatMoney, currency), detectedAt);
@@ -218,7 +218,7 @@ export async function detectAnomalies(db: Db, shopId: number, options: DetectAno
 
   const riskAssessments = shop.riskAssessments ? await enqueueRiskAssessments(db, shopId, flagged.map((o) => o.id)) : 0;
   let writeBackId: number | null = null;
-  if (shop.vipTags && options.vipWriteBack !== false && !sameSet(whalesBefore, await whaleCustomerIds(db, shopId))) {
+  if (shop.vipTags && options.vipWriteBack !== false && !sameSet(whalesBefore, await vipCustomerIds(db, shopId))) {
     writeBackId = await startWriteBack(db, shopId, { kind: "refresh", shop });
   }
   log().info({ shopId, orders: orders.length, flagged: flagged.length, whales, days: days.length, ms: Date.now() - started }, "anomalies detected");

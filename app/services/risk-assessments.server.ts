@@ -7,7 +7,7 @@
 // each reason (NEGATIVE: it is why the order looks wrong), then one NEUTRAL fact with the score.
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
-import { fittedOrderCount, markRiskAssessed, orderAnomaliesToAssess, orderScoreAtRank, type OrderAnomalyToAssess } from "../models/anomalies-to-shopify.server";
+import { fittedOrderCount, markRiskAssessed, orderAnomaliesToAssess, orderScoreAtRank, type OrderAnomalyToAssess } from "../models/anomalies.server";
 import { shopById } from "../models/shops.server";
 import type { AdminClient, UserError } from "../shopify/admin-client.server";
 import { ORDER_RISK_ASSESSMENT_CREATE } from "../shopify/graphql";
@@ -95,9 +95,14 @@ export async function assessOrderRisk(db: Db, admin: AdminClient, shopId: number
     const data = await admin.request<{ orderRiskAssessmentCreate: { userErrors: UserError[] } | null }>(ORDER_RISK_ASSESSMENT_CREATE, { input });
     const errors = data.orderRiskAssessmentCreate?.userErrors ?? [];
     // Every userError (already fulfilled, order gone, input refused) fails the same way again.
-    if (errors.length > 0) refused.push({ anomalyId: anomaly.id, code: errors[0]!.code ?? null, message: errors.map((e) => e.message).join("; ") });
-    else written++;
-    await markRiskAssessed(db, shopId, anomaly.id, now());
+    if (errors.length > 0) {
+      const code = errors[0]!.code ?? null;
+      refused.push({ anomalyId: anomaly.id, code, message: errors.map((e) => e.message).join("; ") });
+      await markRiskAssessed(db, shopId, anomaly.id, now(), `refused:${code ?? "INVALID"}`);
+    } else {
+      written++;
+      await markRiskAssessed(db, shopId, anomaly.id, now(), input.riskLevel);
+    }
   }
   if (refused.length > 0) log().warn({ shopId, refused }, "Shopify refused some order risk assessments");
   log().info({ shopId, written, refused: refused.length }, "order risk assessments written");

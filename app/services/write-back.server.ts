@@ -24,7 +24,7 @@ import type { Db } from "../db.server";
 import { rfmAgreement, type AgreementInput } from "../domain/shopify-rfm";
 import { holdoutTag } from "../domain/experiment";
 import { desiredTags, planTagChanges, segmentTags, vipTag, type ShopifyCustomerTags, type TagPlan } from "../domain/tags";
-import { vipCustomerIds } from "../models/anomalies-to-shopify.server";
+import { vipCustomerIds } from "../models/anomalies.server";
 import { runningExperimentTargets, runningHoldouts } from "../models/experiments.server";
 import { latestCompletedRun, populatedSegmentKeys, runAssignments, runModel, setRunShopifyRfm, type RunAssignment } from "../models/segment-runs.server";
 import { shopById } from "../models/shops.server";

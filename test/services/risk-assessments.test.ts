@@ -117,6 +117,7 @@ describeEachDatabase("order risk assessments in Shopify (simulator)", (provider)
     expect(assessmentsOf(orderIds[3]!)).toHaveLength(0);
     const rows = await db.anomaly.findMany({ where: { id: { in: [top.id, second.id, dismissed.id, foreign.id] } }, orderBy: { id: "asc" } });
     expect(rows.map((r) => r.riskAssessedAt !== null)).toEqual([true, true, false, false]);
+    expect(rows.map((r) => r.riskAssessment)).toEqual(["HIGH", "MEDIUM", null, null]);
 
     // a second run (a retried job, a refit) sends nothing again
     expect(await assessOrderRisk(db, admin(), shopId, [top.id, second.id])).toEqual({ written: 0, refused: [] });
@@ -137,7 +138,9 @@ describeEachDatabase("order risk assessments in Shopify (simulator)", (provider)
 
     expect(await assessOrderRisk(db, admin(), shopId, [gone.id, fulfilled.id])).toEqual({ written: 0, refused: [] });
     expect(shopState().riskAssessments.length).toBe(before);
-    expect((await db.anomaly.findMany({ where: { id: { in: [gone.id, fulfilled.id] } } })).every((r) => r.riskAssessedAt !== null)).toBe(true);
+    const settled = await db.anomaly.findMany({ where: { id: { in: [gone.id, fulfilled.id] } }, orderBy: { id: "asc" } });
+    expect(settled.every((r) => r.riskAssessedAt !== null)).toBe(true);
+    expect(settled.map((r) => r.riskAssessment)).toEqual(["refused:NOT_FOUND", "refused:ORDER_ALREADY_FULFILLED"]);
   });
 
   it("retries a throttled request and writes the assessment once", async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Anomaly" ADD COLUMN     "riskAssessment" TEXT;
+
