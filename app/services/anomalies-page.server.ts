@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { db as defaultDb, type Db } from "../db.server";
 import {
-  ANOMALY_KINDS, ANOMALY_STATUSES, anomaliesPage, anomalyCounts, anomalyModelSummary, dayAnomalies, ordersPlacedBetween, setAnomalyStatus,
+  ANOMALY_KINDS, ANOMALY_STATUSES, anomaliesPage, anomalyCounts, anomalyModelSummary, dayAnomalies, ordersPerQuarterHour, setAnomalyStatus,
   type AnomalyKind, type AnomalyRow, type AnomalyStatus,
 } from "../models/anomaly-review.server";
 import { shopDayFormatter } from "../models/order-facts.server";
@@ -113,14 +113,14 @@ async function storeDaySeries(db: Db, shop: AdminShop, asOf: string, days: reado
   const earliestFlagged = Math.min(...days.map((d) => (d.day ? (dayNumber(d.day) ?? last) : last)));
   const firstDay = Math.max(last - STORE_DAYS_MAX_WINDOW + 1, Math.min(last - STORE_DAYS_WINDOW + 1, earliestFlagged));
   // A day's instants in any zone lie within a day either side of its UTC midnight.
-  const orders = await ordersPlacedBetween(db, shop.id, new Date((firstDay - 1) * DAY_MS), new Date((last + 2) * DAY_MS));
+  const quarters = await ordersPerQuarterHour(db, shop.id, new Date((firstDay - 1) * DAY_MS), new Date((last + 2) * DAY_MS));
   const count = new Map<string, number>();
   const revenue = new Map<string, number>();
   const dayOf = shopDayFormatter(shop.timeZone);
-  for (const o of orders) {
-    const d = dayOf(o.processedAt);
-    count.set(d, (count.get(d) ?? 0) + 1);
-    revenue.set(d, (revenue.get(d) ?? 0) + Number(o.grossMilli));
+  for (const q of quarters) {
+    const d = dayOf(q.start);
+    count.set(d, (count.get(d) ?? 0) + q.orders);
+    revenue.set(d, (revenue.get(d) ?? 0) + q.grossMilli);
   }
   const window = Array.from({ length: last - firstDay + 1 }, (_, i) => dayText(firstDay + i));
   return (["orders", "revenue"] as const).map((metric) => {
