@@ -112,11 +112,15 @@ export async function removeOpenWebhookOrderAnomalies(db: Db, shopId: number, or
   return removed;
 }
 
-/** Ids of these order anomalies that the merchant did not dismiss and that have no Shopify risk assessment yet. */
-export async function unassessedOrderAnomalyIds(db: Db, shopId: number, orderShopifyIds: readonly string[]): Promise<number[]> {
+/**
+ * Ids of the order anomalies that the merchant did not dismiss and that have no Shopify risk
+ * assessment yet: of these orders, or (no list) of the whole shop, when the setting is turned on.
+ */
+export async function unassessedOrderAnomalyIds(db: Db, shopId: number, orderShopifyIds?: readonly string[]): Promise<number[]> {
+  const where = { shopId, kind: "order", status: { not: "dismissed" }, riskAssessedAt: null };
   const ids: number[] = [];
-  for (const part of chunks(orderShopifyIds)) {
-    const rows = await db.anomaly.findMany({ where: { shopId, kind: "order", status: { not: "dismissed" }, riskAssessedAt: null, subjectKey: { in: part } }, select: { id: true }, orderBy: { id: "asc" } });
+  for (const part of orderShopifyIds === undefined ? [undefined] : chunks(orderShopifyIds)) {
+    const rows = await db.anomaly.findMany({ where: part === undefined ? where : { ...where, subjectKey: { in: part } }, select: { id: true }, orderBy: { id: "asc" } });
     ids.push(...rows.map((r) => r.id));
   }
   return ids;

@@ -152,8 +152,11 @@ function dayAnomalyRows(days: readonly DayAnomaly[], currency: string): AnomalyR
   }));
 }
 
-/** Queues Shopify risk assessments for these flagged orders' open, unassessed anomalies (the shop's setting is on). */
-export async function enqueueRiskAssessments(db: Db, shopId: number, orderShopifyIds: readonly string[]): Promise<number> {
+/**
+ * Queues Shopify risk assessments for the unassessed, not dismissed anomalies of these flagged
+ * orders, or of every flagged order (no list: the setting was just turned on). The shop's setting is on.
+ */
+export async function enqueueRiskAssessments(db: Db, shopId: number, orderShopifyIds?: readonly string[]): Promise<number> {
   const anomalyIds = await unassessedOrderAnomalyIds(db, shopId, orderShopifyIds);
   if (anomalyIds.length > 0) await enqueue(db, { type: JOB.assessOrderRisk, shopId, payload: { anomalyIds } });
   return anomalyIds.length;

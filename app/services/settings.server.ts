@@ -10,6 +10,7 @@ import { shopById, updateShopSettings } from "../models/shops.server";
 import { bookNextRefresh, refreshSettings, updateRefreshSettings, type RefreshSettings } from "./refresh-schedule.server";
 import { fieldErrorsOf, type FieldErrors } from "./form-errors.server";
 import { hasScope, RISK_ASSESSMENT_SCOPE } from "./risk-assessments.server";
+import { enqueueRiskAssessments } from "./detect-anomalies.server";
 import { startWriteBack } from "./write-back.server";
 
 export const WRITE_BACK_MODES = ["off", "dry-run", "live"] as const;
@@ -129,6 +130,10 @@ export async function saveSettings(db: Db, shopId: number, input: SettingsInput,
         ? `A write-back has started: ${vipTags ? `your whales get the ${tag} tag` : `the ${tag} tags are removed`}.`
         : `A dry run of the write-back has started: it plans ${vipTags ? `the ${tag} tags of your whales` : `the removal of the ${tag} tags`} without writing them.`,
     );
+  }
+  if (riskAssessments && !before.riskAssessments) {
+    const queued = await enqueueRiskAssessments(db, shopId);
+    if (queued > 0) notes.push(`Risk assessments are being written to Shopify for the ${queued === 1 ? "order" : `${queued} orders`} flagged now.`);
   }
   return { ok: true, settings: (await settingsView(db, shopId))!, message: notes.join(" ") };
 }

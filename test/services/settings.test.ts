@@ -113,6 +113,24 @@ describeEachDatabase("settings service", (provider) => {
     expect(await saveSettings(db, id, GOOD, NOW)).toMatchObject({ ok: true, settings: { riskAssessments: false } });
   });
 
+  it("turning risk assessments on queues the orders already flagged and not yet assessed (dismissed and assessed ones left out)", async () => {
+    const id = await newShop();
+    await db.shop.update({ where: { id }, data: { scopes: "read_orders,write_orders" } });
+    const flag = (subjectKey: string, extra: object = {}) =>
+      db.anomaly.create({ data: { shopId: id, kind: "order", subjectKey, score: 0.9, category: "review", reasons: "[]", ...extra } });
+    const open = await flag("101");
+    await flag("102", { status: "dismissed" });
+    await flag("103", { riskAssessedAt: NOW, riskAssessment: "HIGH" });
+    const confirmed = await flag("104", { status: "confirmed" });
+    const saved = await saveSettings(db, id, { ...GOOD, riskAssessments: "on" }, NOW);
+    expect(saved).toMatchObject({ ok: true, message: "Settings saved. Risk assessments are being written to Shopify for the 2 orders flagged now." });
+    const jobs = await db.job.findMany({ where: { shopId: id, type: "assess-order-risk" } });
+    expect(jobs.map((j) => JSON.parse(j.payload))).toEqual([{ anomalyIds: [open.id, confirmed.id] }]);
+    // saved again while on: nothing queued twice
+    expect(await saveSettings(db, id, { ...GOOD, riskAssessments: "on" }, NOW)).toMatchObject({ ok: true, message: "Settings saved." });
+    expect(await db.job.count({ where: { shopId: id, type: "assess-order-risk" } })).toBe(1);
+  });
+
   it("turning VIP tags on or off starts a full write-back pass (none with write-back off, none when unchanged)", async () => {
     const id = await newShop();
     await db.segmentRun.create({ data: { shopId: id, algorithm: "hybrid", asOf: NOW, status: "completed", customerCount: 0 } });
