@@ -1,7 +1,8 @@
 // Store days (docs/anomalies.md "Store days"): days whose order count or revenue falls far outside
 // a weekday-aware robust expectation — a checkout that broke, a spike from a campaign. Each day is
 // judged against the same weekday of the previous `weeks` weeks: median, MAD × 1.4826 with a floor,
-// robust z; a day the store had no order counts as 0, so a broken checkout shows as a drop.
+// robust z; a day the store had no order counts as 0, so a broken checkout shows as a drop (and on a
+// weekday the store usually trades, earlier days without orders are left out of the history).
 import { civilFromDay } from "../rfm/calendar";
 import { medianOf } from "../util/stats";
 import { defaultFormatMoney, formatCount, formatRatio } from "./reasons";
@@ -68,21 +69,35 @@ export function detectStoreDayAnomalies(orders: readonly AnomalyOrder[], options
   const typicalOrder = Math.max(medianOf(orderValues), 1);
 
   const out: DayAnomaly[] = [];
-  const history = new Float64Array(weeks);
+  const countHistory = new Float64Array(weeks);
+  const revenueHistory = new Float64Array(weeks);
   for (let day = firstJudged; day <= lastDay; day++) {
     const at = day - firstDay;
-    for (let w = 1; w <= weeks; w++) history[w - 1] = counts[at - 7 * w]!;
-    const countYardstick = robustYardstick(history, 0);
+    // On a weekday the store usually trades, a comparable day without any order (a holiday, an
+    // earlier outage) is an exception of its own: left out, it cannot widen the usual spread
+    // enough to hide the next broken checkout.
+    let trading = 0;
+    for (let w = 1; w <= weeks; w++) if (counts[at - 7 * w]! > 0) trading++;
+    const skipClosed = trading > weeks / 2 && trading < weeks;
+    let compared = 0;
+    for (let w = 1; w <= weeks; w++) {
+      const past = at - 7 * w;
+      if (skipClosed && counts[past] === 0) continue;
+      countHistory[compared] = counts[past]!;
+      revenueHistory[compared] = revenue[past]!;
+      compared++;
+    }
+    const countYardstick = robustYardstick(countHistory.subarray(0, compared), 0);
     // Counts vary at least as a Poisson count does: sd ≥ √median (and ≥ 1 order).
     const usualOrders = countYardstick.median;
     const countScale = Math.max(countYardstick.scale, Math.sqrt(Math.max(usualOrders, 1)));
-    const ordersFlag = judge(day, "orders", counts[at]!, usualOrders, countScale, threshold, weeks, money);
+    const history = { weeks, compared };
+    const ordersFlag = judge(day, "orders", counts[at]!, usualOrders, countScale, threshold, history, money);
     if (ordersFlag) out.push(ordersFlag);
 
-    for (let w = 1; w <= weeks; w++) history[w - 1] = revenue[at - 7 * w]!;
-    const revenueYardstick = robustYardstick(history, 0);
+    const revenueYardstick = robustYardstick(revenueHistory.subarray(0, compared), 0);
     const revenueScale = Math.max(revenueYardstick.scale, typicalOrder * Math.sqrt(Math.max(usualOrders, 1)));
-    const revenueFlag = judge(day, "revenue", revenue[at]!, revenueYardstick.median, revenueScale, threshold, weeks, money);
+    const revenueFlag = judge(day, "revenue", revenue[at]!, revenueYardstick.median, revenueScale, threshold, history, money);
     if (revenueFlag) out.push(revenueFlag);
   }
   return out;
@@ -95,7 +110,7 @@ function judge(
   expected: number,
   scale: number,
   threshold: number,
-  weeks: number,
+  history: { weeks: number; compared: number },
   money: (milli: number) => string,
 ): DayAnomaly | null {
   const score = (value - expected) / scale;
@@ -103,7 +118,7 @@ function judge(
   const expectedLow = Math.max(0, expected - threshold * scale);
   const expectedHigh = expected + threshold * scale;
   const direction = score > 0 ? "spike" : "drop";
-  const values = { value, expected, low: expectedLow, high: expectedHigh, weeks };
+  const values = { value, expected, low: expectedLow, high: expectedHigh, ...history };
   const reason: AnomalyReason = {
     feature: `day-${metric}`,
     text: dayReasonText(day, metric, values, money),
@@ -114,19 +129,24 @@ function judge(
 }
 
 /**
- * "0 orders; a Monday usually has 14 (expected 5 to 23, from the 8 Mondays before)";
+ * "0 orders; a Monday usually has 14 (expected 5 to 23, from the 8 Mondays before)" (or "from the 7
+ * Mondays with orders among the 8 before" when closed days were left out);
  * "£9,120.00 in sales, 6.1× a usual Saturday's £1,500.00 (expected £0.00 to £3,100.00, from the 8 Saturdays before)".
  */
 export function dayReasonText(
   day: number,
   metric: DayMetric,
-  values: { value: number; expected: number; low: number; high: number; weeks: number },
+  values: { value: number; expected: number; low: number; high: number; weeks: number; compared: number },
   money: (milli: number) => string,
 ): string {
   const weekday = weekdayName(day);
   const show = metric === "orders" ? (n: number) => formatCount(n) : money;
   const what = metric === "orders" ? `${formatCount(values.value)} ${values.value === 1 ? "order" : "orders"}` : `${money(values.value)} in sales`;
-  const range = `(expected ${show(values.low)} to ${show(values.high)}, from the ${values.weeks} ${weekday}s before)`;
+  const from =
+    values.compared === values.weeks
+      ? `from the ${values.weeks} ${weekday}s before`
+      : `from the ${values.compared} ${weekday}s with orders among the ${values.weeks} before`;
+  const range = `(expected ${show(values.low)} to ${show(values.high)}, ${from})`;
   const usual = metric === "orders" ? `a ${weekday} usually has ${show(values.expected)}` : `a ${weekday} usually brings ${show(values.expected)}`;
   if (values.value > values.expected && values.expected > 0) {
     return `${what}, ${formatRatio(values.value / values.expected)} the usual ${show(values.expected)} for a ${weekday} ${range}`;
