@@ -246,6 +246,8 @@ class Forest implements IsolationForest {
   /** Path length credited at a leaf: its depth + c(its size); 0 for splits. */
   private readonly leafPath: Float64Array;
   private readonly normaliser: number;
+  /** pathLength's total, reused (row-by-row scoring calls it once per row). */
+  private readonly oneRow = new Float64Array(1);
 
   constructor(private readonly arrays: ForestArrays) {
     this.columns = arrays.columns;
@@ -266,7 +268,8 @@ class Forest implements IsolationForest {
   }
 
   pathLength(values: ArrayLike<number>, offset = 0): number {
-    const total = new Float64Array(1);
+    const total = this.oneRow;
+    total[0] = 0;
     this.addPathLengths(values, offset, 1, total);
     return total[0]! / this.arrays.roots.length;
   }
