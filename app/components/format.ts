@@ -91,8 +91,18 @@ export function formatDays(days: number): string {
   return `${formatCount(n)} ${n === 1 ? "day" : "days"}`;
 }
 
-/** The customer's page in Shopify admin (opens outside the embedded frame). */
-export function customerAdminUrl(shopDomain: string, shopifyCustomerId: string): string {
+/** A page of the store's Shopify admin (opens outside the embedded frame): `customers/<id>`, `orders/<id>`. */
+function adminUrl(shopDomain: string, path: "customers" | "orders", shopifyId: string): string {
   const handle = shopDomain.replace(/\.myshopify\.com$/, "");
-  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/customers/${encodeURIComponent(shopifyCustomerId)}`;
+  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/${path}/${encodeURIComponent(shopifyId)}`;
+}
+
+/** The customer's page in Shopify admin. */
+export function customerAdminUrl(shopDomain: string, shopifyCustomerId: string): string {
+  return adminUrl(shopDomain, "customers", shopifyCustomerId);
+}
+
+/** The order's page in Shopify admin. */
+export function orderAdminUrl(shopDomain: string, shopifyOrderId: string): string {
+  return adminUrl(shopDomain, "orders", shopifyOrderId);
 }

@@ -5,9 +5,7 @@
 // Webhook scoring upserts single order rows between refits.
 import type { AnomalyReason } from "../analytics";
 import type { Db } from "../db.server";
-
-export type AnomalyKind = "order" | "customer" | "day";
-export type AnomalySource = "refresh" | "webhook";
+import type { AnomalyKind, AnomalySource } from "../domain/anomaly";
 
 /** One flagged subject, as the detection services hand it over. */
 export interface AnomalyRowInput {

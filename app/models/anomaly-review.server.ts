@@ -3,11 +3,7 @@
 // merchant's review (status + reviewedAt, nothing else: detection owns every other column) and
 // the store's daily orders for the store-days chart. Every query is scoped by shop.
 import { providerOf, sqlOf, type Db } from "../db.server";
-
-export const ANOMALY_KINDS = ["order", "customer", "day"] as const;
-export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
-export const ANOMALY_STATUSES = ["open", "confirmed", "dismissed"] as const;
-export type AnomalyStatus = (typeof ANOMALY_STATUSES)[number];
+import type { AnomalyKind, AnomalyStatus } from "../domain/anomaly";
 
 const ANOMALY_FIELDS = {
   id: true,
@@ -73,12 +69,13 @@ export async function anomalyModelSummary(db: Db, shopId: number) {
 }
 
 /**
- * The merchant's verdict on one of this shop's anomalies. False when the id is not this shop's
- * (or does not exist): the caller answers 404.
+ * The merchant's verdict on one of this shop's anomalies; the row's kind, category and subject, or
+ * null when the id is not this shop's (or does not exist): the caller answers 404.
  */
-export async function setAnomalyStatus(db: Db, shopId: number, id: number, status: AnomalyStatus, at: Date): Promise<boolean> {
+export async function setAnomalyStatus(db: Db, shopId: number, id: number, status: AnomalyStatus, at: Date): Promise<{ kind: string; category: string; subjectKey: string } | null> {
   const { count } = await db.anomaly.updateMany({ where: { id, shopId }, data: { status, reviewedAt: status === "open" ? null : at } });
-  return count > 0;
+  if (count === 0) return null;
+  return db.anomaly.findFirst({ where: { id, shopId }, select: { kind: true, category: true, subjectKey: true } });
 }
 
 /** Every UTC offset in use is a whole number of quarter hours (+05:45, +12:45), so a quarter hour lies within one day of any zone. */

@@ -9,7 +9,8 @@ import { Banner, BlockStack, Box, Card, EmptyState, InlineStack, Layout, Link, P
 import { AnomaliesList, REVIEW_INTENT } from "../components/anomalies/anomalies-list";
 import { StoreDaysChart } from "../components/anomalies/store-days-chart";
 import { AnomaliesSummary } from "../components/anomalies/summary";
-import { anomaliesHref, KIND_LABEL, KINDS, PAGE_URL, STATUS_FILTERS, STATUS_LABEL, type AnomaliesPageView } from "../components/anomalies/view";
+import { anomaliesHref, KIND_LABEL, PAGE_URL, STATUS_FILTERS, STATUS_LABEL } from "../components/anomalies/view";
+import { ANOMALY_KINDS, type AnomaliesPageView } from "../domain/anomaly";
 import { formatCount } from "../components/format";
 import { InstallingCard } from "../components/installing-card";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
@@ -89,8 +90,8 @@ export default function AnomaliesPage() {
     );
   }
   const { view } = page;
-  const nothingYet = view.model === null && KINDS.every((k) => view.counts[k].all === 0);
-  const tabs = KINDS.map((kind) => ({ id: `anomalies-${kind}`, content: `${KIND_LABEL[kind]} (${formatCount(view.counts[kind].open)})`, accessibilityLabel: `${KIND_LABEL[kind]}: ${formatCount(view.counts[kind].open)} open`, url: anomaliesHref({ kind }) }));
+  const nothingYet = view.model === null && ANOMALY_KINDS.every((k) => view.counts[k].all === 0);
+  const tabs = ANOMALY_KINDS.map((kind) => ({ id: `anomalies-${kind}`, content: `${KIND_LABEL[kind]} (${formatCount(view.counts[kind].open)})`, accessibilityLabel: `${KIND_LABEL[kind]}: ${formatCount(view.counts[kind].open)} open`, url: anomaliesHref({ kind }) }));
   return (
     <Page title="Anomalies" subtitle="Orders, customers and store days that look wrong, or unusually valuable, and why.">
       <Layout>
@@ -122,7 +123,7 @@ export default function AnomaliesPage() {
             <Layout.Section>
               <BlockStack gap="400">
                 <Card padding="0">
-                  <Tabs tabs={tabs} selected={KINDS.indexOf(view.kind)} />
+                  <Tabs tabs={tabs} selected={ANOMALY_KINDS.indexOf(view.kind)} />
                   <Box padding="400" borderBlockEndWidth="025" borderColor="border">
                     <StatusFilter view={view} />
                   </Box>

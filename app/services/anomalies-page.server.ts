@@ -4,13 +4,17 @@
 // the flagged days and their expected ranges. The one write is the merchant's review (confirm,
 // dismiss, reopen). Loaders read stored rows only; detection runs in the refresh job.
 import { z } from "zod";
+import { formatDay, parseIsoDay } from "../analytics";
 import { db as defaultDb, type Db } from "../db.server";
+import { ANOMALY_KINDS, ANOMALY_STATUSES, storedReasonTexts, type AnomaliesPageView, type AnomalyKind, type AnomalyRowView, type AnomalyStatus, type StatusFilter, type StoreDaySeries } from "../domain/anomaly";
 import {
-  ANOMALY_KINDS, ANOMALY_STATUSES, anomaliesPage, anomalyCounts, anomalyModelSummary, dayAnomalies, ordersPerQuarterHour, setAnomalyStatus,
-  type AnomalyKind, type AnomalyRow, type AnomalyStatus,
+  anomaliesPage, anomalyCounts, anomalyModelSummary, dayAnomalies, ordersPerQuarterHour, setAnomalyStatus,
+  type AnomalyRow,
 } from "../models/anomaly-review.server";
 import { shopDayFormatter } from "../models/order-facts.server";
+import { shopById } from "../models/shops.server";
 import type { AdminShop } from "./admin-shop.server";
+import { startWriteBack } from "./write-back.server";
 
 export const ANOMALIES_PAGE_SIZE = 25;
 /** The store-days chart shows at least this many days up to the day before the model's, more to reach its earliest flagged day. */
@@ -20,7 +24,6 @@ export const STORE_DAYS_MAX_WINDOW = 366;
 export const NOT_FOUND_MESSAGE = "Anomaly not found in this store";
 
 const DAY_MS = 86_400_000;
-type StatusFilter = AnomalyStatus | "all";
 type Metric = "orders" | "revenue";
 
 /** A kind, status or page from the URL; anything else is the default (orders, open, page 1). */
@@ -43,13 +46,6 @@ function parseJson(json: string): unknown {
   }
 }
 
-/** The reasons' texts, strongest first as stored; a row whose JSON is unreadable shows none rather than failing the page. */
-function reasonTexts(json: string): string[] {
-  const parsed = parseJson(json);
-  if (!Array.isArray(parsed)) return [];
-  return parsed.flatMap((r: unknown) => (r && typeof r === "object" && typeof (r as { text?: unknown }).text === "string" ? [(r as { text: string }).text] : []));
-}
-
 /** The stored figures (facts JSON), numbers only. */
 function numbersOf(json: string): Record<string, number> {
   const parsed = parseJson(json);
@@ -64,7 +60,7 @@ function metricOf(row: AnomalyRow): Metric | null {
   return metric === "orders" || metric === "revenue" ? metric : null;
 }
 
-function rowView(row: AnomalyRow) {
+function rowView(row: AnomalyRow): AnomalyRowView {
   const facts = numbersOf(row.facts);
   const kind = row.kind as AnomalyKind;
   // The facts detection stores (services/detect-anomalies): orders { valueMilli }, customers { spentMilli }, days { value, expected, low, high }.
@@ -85,32 +81,23 @@ function rowView(row: AnomalyRow) {
     at: row.order?.processedAt.toISOString() ?? null,
     value,
     expected: low !== null && high !== null && median !== null ? { low, high, median } : null,
-    reasons: reasonTexts(row.reasons),
+    reasons: storedReasonTexts(row.reasons),
     source: row.source,
     reviewedAt: row.reviewedAt?.toISOString() ?? null,
     detectedAt: row.detectedAt.toISOString(),
   };
 }
 
-function dayText(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-function dayNumber(text: string): number | null {
-  const t = Date.parse(`${text.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(t) ? null : Math.round(t / DAY_MS);
-}
-
 /**
  * Each metric's daily series up to the day before the model's (every day of the window, 0 without orders,
  * placed orders of any later fate, test orders left out), with the flagged days inside it.
  */
-async function storeDaySeries(db: Db, shop: AdminShop, asOf: string, days: readonly ReturnType<typeof rowView>[]) {
-  const fitDay = dayNumber(asOf);
+async function storeDaySeries(db: Db, shop: AdminShop, asOf: string, days: readonly AnomalyRowView[]): Promise<StoreDaySeries[]> {
+  const fitDay = parseIsoDay(asOf);
   if (fitDay === null) return [];
   // Detection judges the days before the one it fitted on (that day was not over yet).
   const last = fitDay - 1;
-  const earliestFlagged = Math.min(...days.map((d) => (d.day ? (dayNumber(d.day) ?? last) : last)));
+  const earliestFlagged = Math.min(...days.map((d) => (d.day ? (parseIsoDay(d.day) ?? last) : last)));
   const firstDay = Math.max(last - STORE_DAYS_MAX_WINDOW + 1, Math.min(last - STORE_DAYS_WINDOW + 1, earliestFlagged));
   // A day's instants in any zone lie within a day either side of its UTC midnight.
   const quarters = await ordersPerQuarterHour(db, shop.id, new Date((firstDay - 1) * DAY_MS), new Date((last + 2) * DAY_MS));
@@ -122,7 +109,7 @@ async function storeDaySeries(db: Db, shop: AdminShop, asOf: string, days: reado
     count.set(d, (count.get(d) ?? 0) + q.orders);
     revenue.set(d, (revenue.get(d) ?? 0) + q.grossMilli);
   }
-  const window = Array.from({ length: last - firstDay + 1 }, (_, i) => dayText(firstDay + i));
+  const window = Array.from({ length: last - firstDay + 1 }, (_, i) => formatDay(firstDay + i));
   return (["orders", "revenue"] as const).map((metric) => {
     const totals = metric === "orders" ? count : revenue;
     const inWindow = new Set(window);
@@ -137,7 +124,7 @@ async function storeDaySeries(db: Db, shop: AdminShop, asOf: string, days: reado
 }
 
 /** Everything the Anomalies page shows for a kind, a status and a page. */
-export async function anomaliesPageView(db: Db, shop: AdminShop, query: { kind: AnomalyKind; status: StatusFilter; page: number }) {
+export async function anomaliesPageView(db: Db, shop: AdminShop, query: { kind: AnomalyKind; status: StatusFilter; page: number }): Promise<AnomaliesPageView> {
   const { kind, status } = query;
   const [countMap, model] = await Promise.all([anomalyCounts(db, shop.id), anomalyModelSummary(db, shop.id)]);
   const countsOf = (k: AnomalyKind) => {
@@ -180,6 +167,12 @@ const REVIEWED: Record<AnomalyStatus, string> = {
   open: "Reopened: it is listed under Open again.",
 };
 
+const VIP_FOLLOWS: Record<AnomalyStatus, string> = {
+  confirmed: "The customer keeps the VIP tag.",
+  dismissed: "The customer's VIP tag is being removed.",
+  open: "The customer's VIP tag is being put back.",
+};
+
 export type ReviewResult = { readonly kind: "not-found" } | { readonly kind: "invalid"; readonly message: string } | { readonly kind: "reviewed"; readonly status: AnomalyStatus; readonly message: string };
 
 /** Confirm, dismiss or reopen one of this shop's anomalies (another shop's or an unknown id: not found). */
@@ -187,8 +180,15 @@ export async function reviewAnomaly(db: Db, shopId: number, input: { id?: unknow
   const parsed = reviewSchema.safeParse(input);
   if (!parsed.success) return { kind: "invalid", message: parsed.error.issues[0]?.message ?? STATUS_MESSAGE };
   const { id, status } = parsed.data;
-  if (!(await setAnomalyStatus(db, shopId, id, status, at))) return { kind: "not-found" };
-  return { kind: "reviewed", status, message: REVIEWED[status] };
+  const row = await setAnomalyStatus(db, shopId, id, status, at);
+  if (row === null) return { kind: "not-found" };
+  // A whale's review decides its VIP tag (dismissed: none): a live pass for that one customer
+  // applies it now instead of at the next refresh (nothing when the shop does not tag VIPs).
+  const vipPass =
+    row.kind === "customer" && row.category === "whale" && (await shopById(db, shopId))?.vipTags === true
+      ? await startWriteBack(db, shopId, { kind: "live", customerIds: [row.subjectKey] })
+      : null;
+  return { kind: "reviewed", status, message: vipPass === null ? REVIEWED[status] : `${REVIEWED[status]} ${VIP_FOLLOWS[status]}` };
 }
 
 /** The page's entry points on the app's database (routes never reach db.server themselves). */

@@ -6,6 +6,7 @@
 // tenth of the flagged ones at the 1 % budget), MEDIUM for the rest of the flagged orders. Facts:
 // each reason (NEGATIVE: it is why the order looks wrong), then one NEUTRAL fact with the score.
 import type { Db } from "../db.server";
+import { storedReasonTexts } from "../domain/anomaly";
 import { logger } from "../logger.server";
 import { fittedOrderCount, markRiskAssessed, orderAnomaliesToAssess, orderScoreAtRank, type OrderAnomalyToAssess } from "../models/anomalies.server";
 import { shopById } from "../models/shops.server";
@@ -37,19 +38,9 @@ export function hasScope(granted: string | null | undefined, scope: string): boo
   return (granted ?? "").split(",").some((s) => s.trim() === scope);
 }
 
-/** The reasons' texts as stored on an anomaly (JSON list of { text }); a malformed value gives none. */
-function reasonTexts(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.map((r) => (r as { text?: unknown })?.text).filter((t): t is string => typeof t === "string" && t !== "") : [];
-  } catch {
-    return [];
-  }
-}
-
 /** The mutation's input for one flagged order. Pure. */
 export function riskAssessmentInput(anomaly: Pick<OrderAnomalyToAssess, "subjectKey" | "score" | "reasons">, high: boolean): RiskAssessmentInput {
-  const reasons = reasonTexts(anomaly.reasons).slice(0, MAX_FACTS - 1);
+  const reasons = storedReasonTexts(anomaly.reasons).slice(0, MAX_FACTS - 1);
   const share = high ? "top 0.1 %" : "top 1 %";
   return {
     orderId: `gid://shopify/Order/${anomaly.subjectKey}`,

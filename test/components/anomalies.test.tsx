@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AnomaliesList, subjectLabel } from "../../app/components/anomalies/anomalies-list";
 import { StoreDaysChart, storeDaysSummary } from "../../app/components/anomalies/store-days-chart";
 import { AnomaliesSummary, modelSentence } from "../../app/components/anomalies/summary";
-import { anomaliesHref, feedbackSentence, orderAdminUrl, type AnomalyRowView, type KindCounts, type StoreDaySeries } from "../../app/components/anomalies/view";
+import { anomaliesHref, feedbackSentence } from "../../app/components/anomalies/view";
+import { orderAdminUrl } from "../../app/components/format";
+import type { AnomalyRowView, KindCounts, StoreDaySeries } from "../../app/domain/anomaly";
 
 const html = (node: ReactNode) => renderToStaticMarkup(<AppProvider i18n={en}>{node}</AppProvider>);
 /** Components with forms need a data router around them, as the Remix app's server render has. */

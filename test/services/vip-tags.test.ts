@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
 import { startWriteBack } from "../../app/services/write-back.server";
+import { reviewAnomaly } from "../../app/services/anomalies-page.server";
 import { simulatorAdmin } from "../../simulator/admin-client";
 import type { SimulatorServer } from "../../simulator/server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
@@ -87,11 +88,20 @@ describeEachDatabase("VIP tags in Shopify (simulator)", (provider) => {
     expect(carrying(VIP)).toEqual(new Set([String(FIRST_ID), String(FIRST_ID + 3)]));
   }, 60_000);
 
-  it("a whale the merchant dismisses loses the tag at the next pass", async () => {
-    await db.anomaly.updateMany({ where: { shopId, subjectKey: String(FIRST_ID + 3) }, data: { status: "dismissed", reviewedAt: new Date() } });
-    const pass = await runPass(await startWriteBack(db, shopId, { kind: "refresh", runId }));
+  it("a whale the merchant dismisses on the Anomalies page loses the tag at once (a live pass for that customer)", async () => {
+    const whale = await db.anomaly.findFirstOrThrow({ where: { shopId, subjectKey: String(FIRST_ID + 3) } });
+    const review = await reviewAnomaly(db, shopId, { id: whale.id, status: "dismissed" });
+    expect(review).toMatchObject({ kind: "reviewed", status: "dismissed", message: expect.stringContaining("VIP tag is being removed") });
+    const live = await db.writeBack.findFirstOrThrow({ where: { shopId, kind: "live" }, orderBy: { id: "desc" } });
+    expect(JSON.parse(live.scope!)).toEqual([String(FIRST_ID + 3)]);
+    const pass = await runPass(live.id);
     expect(carrying(VIP)).toEqual(new Set([String(FIRST_ID)]));
     expect(await db.tagWrite.findMany({ where: { writeBackId: pass.id }, select: { tag: true, action: true } })).toEqual([{ tag: VIP, action: "remove" }]);
+    // a review customer's verdict starts no pass
+    const reviewRow = await db.anomaly.findFirstOrThrow({ where: { shopId, subjectKey: String(FIRST_ID + 9) } });
+    const passes = await db.writeBack.count({ where: { shopId } });
+    expect(await reviewAnomaly(db, shopId, { id: reviewRow.id, status: "confirmed" })).toMatchObject({ kind: "reviewed", message: expect.not.stringContaining("VIP") });
+    expect(await db.writeBack.count({ where: { shopId } })).toBe(passes);
   }, 60_000);
 
   it("turning the setting off removes every VIP tag, and only those", async () => {

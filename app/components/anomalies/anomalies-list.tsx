@@ -5,9 +5,10 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, InlineStack, Link, List, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
-import { customerAdminUrl, formatDateTime, formatDay, formatMoney } from "../format";
+import { customerAdminUrl, formatDateTime, formatDay, formatMoney, orderAdminUrl } from "../format";
 import { formatDayValue } from "./store-days-chart";
-import { CATEGORY_LABEL, CATEGORY_TONE, formatScore, orderAdminUrl, type AnomalyRowView, type ReviewStatus } from "./view";
+import type { AnomalyRowView, AnomalyStatus } from "../../domain/anomaly";
+import { CATEGORY_LABEL, CATEGORY_TONE, formatScore } from "./view";
 
 export const REVIEW_INTENT = "review";
 
@@ -18,7 +19,7 @@ export function subjectLabel(row: AnomalyRowView): string {
   return `${row.day ? formatDay(row.day) : "A day"}, ${row.metric === "revenue" ? "revenue" : "orders"}`;
 }
 
-function ReviewButton({ row, status, label }: { row: AnomalyRowView; status: ReviewStatus; label: string }) {
+function ReviewButton({ row, status, label }: { row: AnomalyRowView; status: AnomalyStatus; label: string }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("id") === String(row.id) && navigation.formData?.get("status") === status;
   return (

@@ -10,7 +10,7 @@ import { ChartFrame, type ChartDataTable, type LegendEntry } from "../charts/fra
 import { MARGIN_BOTTOM, MARGIN_TOP, extent, leftMargin, niceTicks, plotWidthFor, rightMargin, round1, xTickCount, xTickValues, yTickLimit } from "../charts/layout";
 import { COMPARISON, MARKER, PRIMARY } from "../charts/theme";
 import { formatCount, formatDay, formatMoney, formatMoneyCompact } from "../format";
-import type { StoreDaySeries } from "./view";
+import type { StoreDaySeries } from "../../domain/anomaly";
 
 const DAY_MS = 86_400_000;
 const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);

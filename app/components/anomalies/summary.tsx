@@ -2,7 +2,8 @@
 // merchant's feedback per kind (what share of the reviewed flags were real).
 import { BlockStack, Card, Text } from "@shopify/polaris";
 import { formatCount, formatDateTime, formatDay } from "../format";
-import { feedbackSentence, KIND_LABEL, KINDS, type AnomaliesPageView } from "./view";
+import { ANOMALY_KINDS, type AnomaliesPageView } from "../../domain/anomaly";
+import { feedbackSentence, KIND_LABEL } from "./view";
 
 export function modelSentence(model: NonNullable<AnomaliesPageView["model"]>, timeZone: string): string {
   return `Fitted ${formatDateTime(model.fittedAt, timeZone)} on ${formatCount(model.orderCount)} orders, as of ${formatDay(model.asOf)}. New orders are scored with it as they arrive; the next refresh fits it again.`;
@@ -22,7 +23,7 @@ export function AnomaliesSummary({ view }: { view: Pick<AnomaliesPageView, "mode
           Your feedback
         </Text>
         <BlockStack gap="100">
-          {KINDS.map((kind) => (
+          {ANOMALY_KINDS.map((kind) => (
             <div key={kind} data-testid={`anomalies-feedback-${kind}`}>
               <Text as="p">
                 <Text as="span" fontWeight="semibold">
