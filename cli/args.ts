@@ -207,6 +207,31 @@ function columnFlag(columns: ColumnOverrides, flag: string, value: () => string,
   return { ...columns, [role]: value() };
 }
 
+/** How `segment` and `anomalies` read a transactions CSV: date order, currency, bad rows allowed, column overrides. */
+interface CsvReadingOptions {
+  dateOrder: "mdy" | "dmy";
+  currency: string;
+  maxErrors: number;
+  columns: ColumnOverrides;
+}
+
+/** One of the CSV-reading flags the two verbs share; any other flag is unknown to the verb. */
+function csvReadingFlag(o: CsvReadingOptions, flag: string, value: () => string, verb: string): void {
+  switch (flag) {
+    case "--date-order":
+      o.dateOrder = dateOrderArg(value());
+      break;
+    case "--currency":
+      o.currency = value();
+      break;
+    case "--max-errors":
+      o.maxErrors = intArg("--max-errors", value(), 0);
+      break;
+    default:
+      o.columns = columnFlag(o.columns, flag, value, verb);
+  }
+}
+
 function intArg(flag: string, v: string, min: number): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} must be an integer, got ${JSON.stringify(v)}`);
   const n = Number(v);
@@ -325,17 +350,8 @@ export function parseArgs(argv: readonly string[]): Command {
       case "--previous-model":
         o.previousModel = value();
         break;
-      case "--date-order":
-        o.dateOrder = dateOrderArg(value());
-        break;
-      case "--currency":
-        o.currency = value();
-        break;
-      case "--max-errors":
-        o.maxErrors = intArg("--max-errors", value(), 0);
-        break;
       default:
-        o.columns = columnFlag(o.columns, flag, value, "");
+        csvReadingFlag(o, flag, value, "");
     }
   });
   if (file === null) throw new UsageError("missing input file: segmint segment <file.csv|file.csv.gz>");
@@ -437,17 +453,8 @@ function parseAnomaliesArgs(argv: readonly string[]): AnomaliesCommand {
       case "--description-column":
         o.descriptionColumn = value();
         break;
-      case "--date-order":
-        o.dateOrder = dateOrderArg(value());
-        break;
-      case "--currency":
-        o.currency = value();
-        break;
-      case "--max-errors":
-        o.maxErrors = intArg("--max-errors", value(), 0);
-        break;
       default:
-        o.columns = columnFlag(o.columns, flag, value, " for anomalies");
+        csvReadingFlag(o, flag, value, " for anomalies");
     }
   });
   if (file === null) throw new UsageError("missing input file: segmint anomalies <file.csv|file.csv.gz> --out <orders.csv>");
