@@ -25,6 +25,11 @@ export const HEAVY_RETURN_ORDERS = 2;
 /** A burst: the customer's most orders in 24 h at this robust z against the store's customers (and at least 3 orders). */
 export const BURST_Z = 3.5;
 export const BURST_MIN_ORDERS = 3;
+/**
+ * A pattern reviews a customer only when it is a meaningful share of their orders: one price error
+ * or one busy day among a wholesale buyer's dozens of orders is not a reason to distrust them.
+ */
+export const MEANINGFUL_SHARE = 0.25;
 
 const FEATURES = ["spend", "orders", "average-order", "refund-share", "burst", "price-error-orders", "flagged-share"] as const;
 type CustomerFeature = (typeof FEATURES)[number];
@@ -140,8 +145,8 @@ export function detectCustomerAnomalies(
     const zOf = (feature: CustomerFeature) => z[i * width + FEATURES.indexOf(feature)]!;
     const refundShare = featureValue("refund-share", f);
     const heavyReturns = refundShare >= HEAVY_REFUND_SHARE && f.orders >= HEAVY_RETURN_ORDERS;
-    const burst = f.maxBurst >= BURST_MIN_ORDERS && zOf("burst") >= BURST_Z;
-    const priceErrors = f.priceErrorOrders > 0;
+    const burst = f.maxBurst >= BURST_MIN_ORDERS && zOf("burst") >= BURST_Z && f.maxBurst >= MEANINGFUL_SHARE * f.orders;
+    const priceErrors = f.priceErrorOrders > 0 && f.priceErrorOrders >= MEANINGFUL_SHARE * f.orders;
     const healthy = refundShare < HEALTHY_REFUND_SHARE && !burst && !priceErrors;
     const spendZ = zOf("spend");
     const bigSpender = spendZ >= WHALE_SPEND_Z || (options.segmentOutliers?.has(f.customerId) === true && spendZ >= OUTLIER_WHALE_SPEND_Z);

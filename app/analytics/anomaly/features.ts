@@ -34,8 +34,6 @@ export const FLOORS = {
   quantity: 0.5,
   /** log unit price of a product's lines: ±28 % (volume tiers stay below 3). */
   price: 0.25,
-  /** free lines per paid order: one such line is z = 4. */
-  zeroPrice: 0.25,
   /** the customer's orders in 24 h: two extra orders are z = 4. */
   burst: 0.5,
   /** refunded share of an order: a full refund is z = 10 in a store that rarely refunds. */
@@ -47,12 +45,12 @@ export const CUSTOMER_HISTORY = 50;
 /** Earlier orders a customer needs before their own yardstick is used. */
 export const CUSTOMER_MIN_HISTORY = 2;
 export const BURST_WINDOW_MS = 24 * 3_600_000;
-/** An order refunded at least this share of its value counts as cancelled for 'cancelled-extreme'. */
-export const MOSTLY_REFUNDED = 0.5;
+/** Lines a product needs for its own quantity yardstick; with fewer it is measured against the store's lines. */
+export const MIN_PRODUCT_LINES = 3;
 
 export interface ProductYardstick {
-  /** log quantity of the product's lines. */
-  readonly quantity: RobustYardstick;
+  /** log quantity of the product's lines; null with fewer than MIN_PRODUCT_LINES lines (the store's line yardstick applies). */
+  readonly quantity: RobustYardstick | null;
   /** log unit price of its lines priced above 0; null when most of its lines are free. */
   readonly price: RobustYardstick | null;
 }
@@ -60,10 +58,11 @@ export interface ProductYardstick {
 export interface OrderYardsticks {
   /** log(1 + order value in currency units) over the store's orders. */
   readonly storeValue: RobustYardstick;
+  /** log quantity of every product line in the store: the yardstick of a product with too little history. */
+  readonly lineQuantity: RobustYardstick;
   readonly products: ReadonlyMap<string, ProductYardstick>;
   readonly burst: RobustYardstick;
   readonly refundShare: RobustYardstick;
-  readonly zeroPrice: RobustYardstick;
 }
 
 /** The feature rows plus what the reasons quote (which line, how many orders, the customer's median). */
@@ -73,11 +72,17 @@ export interface OrderFeatureRows {
   readonly values: Float64Array;
   /** The line behind 'line-quantity' / 'unit-price' / 'zero-price' (−1: none). */
   readonly quantityLine: Int32Array;
+  /** 1 when that line was measured against the store's lines (its product has too little history). */
+  readonly quantityFromStore: Uint8Array;
   readonly priceLine: Int32Array;
   readonly zeroPriceLine: Int32Array;
   readonly zeroPriceLines: Int32Array;
+  /** The usual value (milli) of the free lines: quantity × the product's median price. */
+  readonly givenAwayMilli: Float64Array;
   /** The customer's orders in the 24 h up to this one (itself included). */
   readonly burstCount: Int32Array;
+  /** 1 when this order is its burst's peak: no later order of the customer within 24 h counts as many. */
+  readonly burstPeak: Uint8Array;
   /** Median value (milli) of the customer's earlier orders and how many (0: no yardstick). */
   readonly customerMedianMilli: Float64Array;
   readonly customerHistory: Int32Array;
@@ -104,6 +109,7 @@ export function fitOrderYardsticks(orders: readonly AnomalyOrder[]): OrderYardst
   const quantities = new Map<string, number[]>();
   const prices = new Map<string, number[]>();
   const lineCounts = new Map<string, number>();
+  const allLogQuantities: number[] = [];
   for (let i = 0; i < orders.length; i++) {
     const order = orders[i]!;
     logValues[i] = logValue(order.grossMilli);
@@ -111,6 +117,7 @@ export function fitOrderYardsticks(orders: readonly AnomalyOrder[]): OrderYardst
       if (line.productId === null || line.quantity <= 0) continue;
       lineCounts.set(line.productId, (lineCounts.get(line.productId) ?? 0) + 1);
       pushTo(quantities, line.productId, Math.log(line.quantity));
+      allLogQuantities.push(Math.log(line.quantity));
       if (line.unitPriceMilli > 0) pushTo(prices, line.productId, Math.log(line.unitPriceMilli));
     }
   }
@@ -119,17 +126,17 @@ export function fitOrderYardsticks(orders: readonly AnomalyOrder[]): OrderYardst
     const logPrices = prices.get(productId);
     const priced = logPrices !== undefined && logPrices.length * 2 > lineCounts.get(productId)!;
     products.set(productId, {
-      quantity: robustYardstick(logQuantities, FLOORS.quantity),
+      quantity: logQuantities.length >= MIN_PRODUCT_LINES ? robustYardstick(logQuantities, FLOORS.quantity) : null,
       price: priced ? robustYardstick(logPrices, FLOORS.price) : null,
     });
   }
-  const partial = { storeValue: robustYardstick(logValues, FLOORS.storeValue), products };
   const counts = orderCounts(orders, products);
   return {
-    ...partial,
+    storeValue: robustYardstick(logValues, FLOORS.storeValue),
+    lineQuantity: robustYardstick(allLogQuantities, FLOORS.quantity),
+    products,
     burst: robustYardstick(counts.burstCount, FLOORS.burst),
     refundShare: robustYardstick(counts.refundShare, FLOORS.refundShare),
-    zeroPrice: robustYardstick(counts.zeroPriceLines, FLOORS.zeroPrice),
   };
 }
 
@@ -161,9 +168,11 @@ export function compareIds(a: string, b: string): number {
 
 interface OrderCounts {
   readonly burstCount: Int32Array;
+  readonly burstPeak: Uint8Array;
   readonly refundShare: Float64Array;
   readonly zeroPriceLines: Int32Array;
   readonly zeroPriceLine: Int32Array;
+  readonly givenAwayMilli: Float64Array;
   /** Index in the customer's history (0: first order; −1: guest). */
   readonly position: Int32Array;
   readonly groups: number[][];
@@ -172,21 +181,30 @@ interface OrderCounts {
 function orderCounts(orders: readonly AnomalyOrder[], products: ReadonlyMap<string, ProductYardstick>): OrderCounts {
   const n = orders.length;
   const burstCount = new Int32Array(n).fill(1);
+  const burstPeak = new Uint8Array(n).fill(1);
   const refundShare = new Float64Array(n);
   const zeroPriceLines = new Int32Array(n);
   const zeroPriceLine = new Int32Array(n).fill(-1);
+  const givenAwayMilli = new Float64Array(n);
   const position = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const order = orders[i]!;
     refundShare[i] = refundShareOf(order);
     // a wholly free order is a deliberate giveaway or stock adjustment; a price error is a free line in a paid order
     if (order.grossMilli <= 0) continue;
+    let mostGivenAway = 0;
     order.lines.forEach((line, index) => {
       if (line.unitPriceMilli !== 0 || line.productId === null) return;
       // free only counts where the product usually sells above 0 (not samples, not free gifts)
-      if (products.get(line.productId)?.price == null) return;
-      if (zeroPriceLine[i] === -1) zeroPriceLine[i] = index;
+      const price = products.get(line.productId)?.price;
+      if (price == null) return;
+      const value = line.quantity * Math.exp(price.median);
+      if (value > mostGivenAway || zeroPriceLine[i] === -1) {
+        mostGivenAway = value; // the reason names the free line that gave the most away
+        zeroPriceLine[i] = index;
+      }
       zeroPriceLines[i]!++;
+      givenAwayMilli[i]! += value;
     });
   }
   const groups = ordersByCustomer(orders);
@@ -199,8 +217,18 @@ function orderCounts(orders: readonly AnomalyOrder[], products: ReadonlyMap<stri
       while (orders[group[windowStart]!]!.at < at - BURST_WINDOW_MS) windowStart++;
       burstCount[i] = k - windowStart + 1;
     }
+    // a burst is one event: its peak order carries it, so 29 orders in 2 hours take one review place, not 29
+    for (let k = 0; k < group.length; k++) {
+      const i = group[k]!;
+      for (let j = k + 1; j < group.length && orders[group[j]!]!.at <= orders[i]!.at + BURST_WINDOW_MS; j++) {
+        if (burstCount[group[j]!]! >= burstCount[i]!) {
+          burstPeak[i] = 0;
+          break;
+        }
+      }
+    }
   }
-  return { burstCount, refundShare, zeroPriceLines, zeroPriceLine, position, groups };
+  return { burstCount, burstPeak, refundShare, zeroPriceLines, zeroPriceLine, givenAwayMilli, position, groups };
 }
 
 /** The feature rows of `orders` measured with `yardsticks`. */
@@ -208,6 +236,7 @@ export function measureOrders(orders: readonly AnomalyOrder[], yardsticks: Order
   const n = orders.length;
   const values = new Float64Array(n * FEATURE_COUNT);
   const quantityLine = new Int32Array(n).fill(-1);
+  const quantityFromStore = new Uint8Array(n);
   const priceLine = new Int32Array(n).fill(-1);
   const customerMedianMilli = new Float64Array(n);
   const customerHistory = new Int32Array(n);
@@ -236,14 +265,17 @@ export function measureOrders(orders: readonly AnomalyOrder[], yardsticks: Order
     let quantityZ = 0;
     let priceZ = 0;
     order.lines.forEach((line, index) => {
-      const product = line.productId === null ? undefined : yardsticks.products.get(line.productId);
-      if (product === undefined || line.quantity <= 0) return; // a product never seen has no yardstick
-      const qz = upperZ(Math.log(line.quantity), product.quantity);
+      if (line.productId === null || line.quantity <= 0) return;
+      const product = yardsticks.products.get(line.productId);
+      // a product with too little history (or never seen) is measured against the store's lines
+      const own = product?.quantity ?? null;
+      const qz = upperZ(Math.log(line.quantity), own ?? yardsticks.lineQuantity);
       if (qz > quantityZ) {
         quantityZ = qz;
         quantityLine[i] = index;
+        quantityFromStore[i] = own === null ? 1 : 0;
       }
-      if (product.price !== null && line.unitPriceMilli > 0) {
+      if (product !== undefined && product.price !== null && line.unitPriceMilli > 0) {
         const pz = absoluteZ(Math.log(line.unitPriceMilli), product.price);
         if (pz > priceZ) {
           priceZ = pz;
@@ -253,25 +285,34 @@ export function measureOrders(orders: readonly AnomalyOrder[], yardsticks: Order
     });
     values[row + COLUMN["line-quantity"]] = quantityZ;
     values[row + COLUMN["unit-price"]] = priceZ;
-    values[row + COLUMN["zero-price"]] = upperZ(counts.zeroPriceLines[i]!, yardsticks.zeroPrice);
-    values[row + COLUMN.burst] = order.customerId === null ? 0 : upperZ(counts.burstCount[i]!, yardsticks.burst);
+    // what the free lines gave away, against the store's order values: one median order given away is z = 0
+    values[row + COLUMN["zero-price"]] = counts.zeroPriceLines[i]! > 0 ? upperZ(logValue(counts.givenAwayMilli[i]!), yardsticks.storeValue) : 0;
+    values[row + COLUMN.burst] = order.customerId === null || counts.burstPeak[i] === 0 ? 0 : upperZ(counts.burstCount[i]!, yardsticks.burst);
     values[row + COLUMN["first-order"]] = counts.position[i] === 0 ? storeZ : 0;
-    const cancelled = order.cancelled || counts.refundShare[i]! >= MOSTLY_REFUNDED;
-    values[row + COLUMN["cancelled-extreme"]] = cancelled ? storeZ : 0;
+    // what was lost: a cancelled order's value, or the amount refunded, against the store's order values
+    values[row + COLUMN["cancelled-extreme"]] = upperZ(logValue(lostMilli(order)), yardsticks.storeValue);
     values[row + COLUMN["refund-share"]] = upperZ(counts.refundShare[i]!, yardsticks.refundShare);
   }
   return {
     rows: n,
     values,
     quantityLine,
+    quantityFromStore,
     priceLine,
     zeroPriceLine: counts.zeroPriceLine,
     zeroPriceLines: counts.zeroPriceLines,
+    givenAwayMilli: counts.givenAwayMilli,
     burstCount: counts.burstCount,
+    burstPeak: counts.burstPeak,
     customerMedianMilli,
     customerHistory,
     refundShare: counts.refundShare,
   };
+}
+
+/** What an order lost after it was placed: all of it when cancelled, else the amount refunded. */
+export function lostMilli(order: AnomalyOrder): number {
+  return order.cancelled ? Math.max(order.grossMilli, order.refundedMilli) : order.refundedMilli;
 }
 
 export function columnOf(feature: OrderFeature): number {

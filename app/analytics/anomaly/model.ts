@@ -25,9 +25,10 @@ export interface OrderModelJson extends OrderAnomalyModel {
   readonly storeValue: YardstickJson;
   readonly burst: YardstickJson;
   readonly refundShare: YardstickJson;
-  readonly zeroPrice: YardstickJson;
-  /** Column-wise: ids[i] has quantity [median, scale] and price [median, scale] or null. */
-  readonly products: { readonly ids: string[]; readonly quantity: number[]; readonly price: (number | null)[] };
+  /** The store's line quantities: the yardstick of a product with too little history. */
+  readonly lineQuantity: YardstickJson;
+  /** Column-wise: ids[i] has quantity [median, scale] or null (too little history) and price [median, scale] or null. */
+  readonly products: { readonly ids: string[]; readonly quantity: (number | null)[]; readonly price: (number | null)[] };
 }
 
 /** What a parsed model scores with. */
@@ -46,11 +47,11 @@ export function buildOrderModel(parts: {
   orders: number;
 }): OrderModelJson {
   const ids: string[] = [];
-  const quantity: number[] = [];
+  const quantity: (number | null)[] = [];
   const price: (number | null)[] = [];
   for (const [id, product] of parts.yardsticks.products) {
     ids.push(id);
-    quantity.push(product.quantity.median, product.quantity.scale);
+    quantity.push(product.quantity?.median ?? null, product.quantity?.scale ?? null);
     price.push(product.price?.median ?? null, product.price?.scale ?? null);
   }
   return {
@@ -63,7 +64,7 @@ export function buildOrderModel(parts: {
     storeValue: pair(parts.yardsticks.storeValue),
     burst: pair(parts.yardsticks.burst),
     refundShare: pair(parts.yardsticks.refundShare),
-    zeroPrice: pair(parts.yardsticks.zeroPrice),
+    lineQuantity: pair(parts.yardsticks.lineQuantity),
     products: { ids, quantity, price },
   };
 }
@@ -102,7 +103,7 @@ export function parseOrderModelJson(json: unknown): OrderModelJson {
   }
   finite(json.orders, "orders");
   finite(json.threshold, "threshold");
-  for (const key of ["storeValue", "burst", "refundShare", "zeroPrice"]) yardstick(json[key], key);
+  for (const key of ["storeValue", "burst", "refundShare", "lineQuantity"]) yardstick(json[key], key);
   const products = json.products;
   if (!isRecord(products) || !Array.isArray(products.ids) || !Array.isArray(products.quantity) || !Array.isArray(products.price)) {
     throw new ModelError("products are missing");
@@ -119,13 +120,13 @@ export function parseOrderModelJson(json: unknown): OrderModelJson {
 export function orderModelParts(model: OrderModelJson): OrderModelParts {
   const products = new Map<string, ProductYardstick>();
   const { ids, quantity, price } = model.products;
+  const optional = (pairs: (number | null)[], i: number, what: string) => {
+    const median = pairs[2 * i];
+    const scale = pairs[2 * i + 1];
+    return median == null || scale == null ? null : yardstick([median, scale], `product ${ids[i]}'s ${what}`);
+  };
   for (let i = 0; i < ids.length; i++) {
-    const priceMedian = price[2 * i];
-    const priceScale = price[2 * i + 1];
-    products.set(ids[i]!, {
-      quantity: yardstick([quantity[2 * i], quantity[2 * i + 1]], `product ${ids[i]}'s quantity`),
-      price: priceMedian == null || priceScale == null ? null : yardstick([priceMedian, priceScale], `product ${ids[i]}'s price`),
-    });
+    products.set(ids[i]!, { quantity: optional(quantity, i, "quantity"), price: optional(price, i, "price") });
   }
   return {
     forest: model.forest === null ? null : parseIsolationForest(model.forest),
@@ -134,7 +135,7 @@ export function orderModelParts(model: OrderModelJson): OrderModelParts {
       storeValue: yardstick(model.storeValue, "storeValue"),
       burst: yardstick(model.burst, "burst"),
       refundShare: yardstick(model.refundShare, "refundShare"),
-      zeroPrice: yardstick(model.zeroPrice, "zeroPrice"),
+      lineQuantity: yardstick(model.lineQuantity, "lineQuantity"),
       products,
     },
   };

@@ -2,7 +2,7 @@
 // numbers a merchant can check. Each reason keeps the numbers it quotes (`values`) so the app can
 // render it again once it has learned the product's name.
 import type { AnomalyOrder, AnomalyReason, OrderFeature } from "./types";
-import { columnOf, FEATURE_COUNT, ORDER_FEATURES, valueFromLog, type OrderFeatureRows, type OrderYardsticks } from "./features";
+import { columnOf, FEATURE_COUNT, lostMilli, ORDER_FEATURES, valueFromLog, type OrderFeatureRows, type OrderYardsticks } from "./features";
 
 /** A feature is a reason from this robust z on. */
 export const REASON_MIN_STRENGTH = 3;
@@ -49,14 +49,16 @@ export function renderOrderReason(
   const v = (key: string): number => values[key] ?? 0;
   const product = productLabel(productId, names);
   switch (feature) {
-    case "line-quantity":
-      return `${formatCount(v("quantity"))} × ${product} is ${formatRatio(ratioOf(v("quantity"), v("median")))} this product's median quantity of ${formatCount(v("median"))}`;
+    case "line-quantity": {
+      const yardstick = v("store") === 1 ? "the store's median line quantity" : "this product's median quantity";
+      return `${formatCount(v("quantity"))} × ${product} is ${formatRatio(ratioOf(v("quantity"), v("median")))} ${yardstick} of ${formatCount(v("median"))}`;
+    }
     case "unit-price":
       return `${product} sold at ${money(v("price"))}; this product usually sells at ${money(v("median"))}`;
     case "zero-price": {
       const more = v("lines") - 1;
       const others = more > 0 ? ` (and ${formatCount(more)} more free ${more === 1 ? "line" : "lines"})` : "";
-      return `${product} sold at ${money(0)}; this product usually sells at ${money(v("median"))}${others}`;
+      return `${product} sold at ${money(0)}; this product usually sells at ${money(v("median"))}, so ${money(v("value"))} given away${others}`;
     }
     case "value-vs-store":
       return `${money(v("value"))} is ${formatRatio(ratioOf(v("value"), v("median")))} this store's median order of ${money(v("median"))}`;
@@ -67,7 +69,9 @@ export function renderOrderReason(
     case "first-order":
       return `first order, ${money(v("value"))}, ${formatRatio(ratioOf(v("value"), v("median")))} the store's median order`;
     case "cancelled-extreme":
-      return `${v("cancelled") === 1 ? "cancelled" : "mostly refunded"} after it was placed: ${money(v("value"))}, ${formatRatio(ratioOf(v("value"), v("median")))} the store's median order`;
+      return v("cancelled") === 1
+        ? `cancelled after it was placed: ${money(v("value"))}, ${formatRatio(ratioOf(v("value"), v("median")))} the store's median order`
+        : `${money(v("value"))} of ${money(v("gross"))} refunded after it was placed, ${formatRatio(ratioOf(v("value"), v("median")))} the store's median order`;
     case "refund-share":
       return `${formatCount(Math.round(v("share") * 100))} % of the order was refunded`;
   }
@@ -91,8 +95,10 @@ function reasonValues(
   switch (feature) {
     case "line-quantity": {
       const l = line(rows.quantityLine[i]!);
-      const median = Math.round(Math.exp(yardsticks.products.get(l.productId!)!.quantity.median));
-      return { values: { quantity: l.quantity, median }, productId: l.productId! };
+      const fromStore = rows.quantityFromStore[i] === 1;
+      const yardstick = fromStore ? yardsticks.lineQuantity : yardsticks.products.get(l.productId!)!.quantity!;
+      const median = Math.round(Math.exp(yardstick.median));
+      return { values: fromStore ? { quantity: l.quantity, median, store: 1 } : { quantity: l.quantity, median }, productId: l.productId! };
     }
     case "unit-price": {
       const l = line(rows.priceLine[i]!);
@@ -102,7 +108,7 @@ function reasonValues(
     case "zero-price": {
       const l = line(rows.zeroPriceLine[i]!);
       const median = Math.round(Math.exp(yardsticks.products.get(l.productId!)!.price!.median));
-      return { values: { lines: rows.zeroPriceLines[i]!, median }, productId: l.productId! };
+      return { values: { lines: rows.zeroPriceLines[i]!, median, value: Math.round(rows.givenAwayMilli[i]!) }, productId: l.productId! };
     }
     case "value-vs-customer":
       return { values: { value: order.grossMilli, median: Math.round(rows.customerMedianMilli[i]!), orders: rows.customerHistory[i]! } };
@@ -111,7 +117,7 @@ function reasonValues(
     case "refund-share":
       return { values: { share: rows.refundShare[i]! } };
     case "cancelled-extreme":
-      return { values: { value: order.grossMilli, median: storeMedian, cancelled: order.cancelled ? 1 : 0 } };
+      return { values: { value: lostMilli(order), gross: order.grossMilli, median: storeMedian, cancelled: order.cancelled ? 1 : 0 } };
     case "value-vs-store":
     case "first-order":
       return { values: { value: order.grossMilli, median: storeMedian } };

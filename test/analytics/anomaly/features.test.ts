@@ -41,14 +41,31 @@ describe("order features", () => {
     expect(featuresOf(orders, "new")["unit-price"]).toBe(0);
   });
 
-  it("count free lines only in paid orders where the product usually sells above 0", () => {
+  it("score free lines by what they gave away (quantity × the product's usual price) against the store's orders, only in paid orders", () => {
     const orders = [
       ...store.orders,
-      order("free-line", "c4", at(63), [line("1001", 2, 750), line("1002", 6, 0)]),
-      order("all-free", null, at(64), [line("1002", 6, 0)]),
+      order("small-gift", "c4", at(63), [line("1001", 2, 750), line("1002", 6, 0)]), // 6.00 given away: less than a median order
+      order("big-gift", "c4", at(64), [line("1001", 2, 750), line("1002", 6000, 0)]), // 6,000.00 given away
+      order("all-free", null, at(65), [line("1002", 6000, 0)]),
     ];
-    expect(featuresOf(orders, "free-line")["zero-price"]).toBe(4); // one line / floor 0.25
-    expect(featuresOf(orders, "all-free")["zero-price"]).toBe(0);
+    expect(featuresOf(orders, "small-gift")["zero-price"]).toBe(0);
+    expect(featuresOf(orders, "big-gift")["zero-price"]).toBeGreaterThan(3);
+    expect(featuresOf(orders, "all-free")["zero-price"]).toBe(0); // a wholly free order is a giveaway, not a price error
+    const rows = measureOrders(orders, fitOrderYardsticks(orders));
+    expect(rows.givenAwayMilli[orders.findIndex((o) => o.id === "big-gift")]).toBeCloseTo(6000 * 1000, 3); // product 1002 sells at 1.00
+  });
+
+  it("measure a product with fewer than 3 lines against the store's line quantities", () => {
+    const orders = [...store.orders, order("rare", "c7", at(66), [line("rare-product", 80_000, 2080)])];
+    const rows = measureOrders(orders, fitOrderYardsticks(orders));
+    const i = orders.length - 1;
+    expect(rows.quantityFromStore[i]).toBe(1);
+    expect(rows.values[i * FEATURE_COUNT + columnOf("line-quantity")]).toBeGreaterThan(3);
+    // with 3 lines of its own, the product is its own yardstick again: the same quantity every time is ordinary
+    const own = [0, 1, 2].map((k) => order(`own-${k}`, "c8", at(67 + k), [line("rare-product", 80_000, 2080)]));
+    const ownRows = measureOrders([...store.orders, ...own], fitOrderYardsticks([...store.orders, ...own]));
+    expect(ownRows.quantityFromStore[store.orders.length]).toBe(0);
+    expect(ownRows.values[store.orders.length * FEATURE_COUNT + columnOf("line-quantity")]).toBe(0);
   });
 
   it("count a customer's orders in the 24 hours up to each order (bursts)", () => {
@@ -57,7 +74,9 @@ describe("order features", () => {
     const rows = measureOrders(orders, fitOrderYardsticks(orders));
     const counts = burst.map((b) => rows.burstCount[orders.findIndex((o) => o.id === b.id)]);
     expect(counts).toEqual([1, 2, 3, 4, 5]);
+    // a burst is one event: only its peak (the last order) carries the feature, so it takes one review place
     expect(featuresOf(orders, "b4").burst).toBeGreaterThanOrEqual(8);
+    for (const id of ["b0", "b1", "b2", "b3"]) expect(featuresOf(orders, id).burst).toBe(0);
   });
 
   it("compare an order with the customer's earlier orders only from two earlier orders on", () => {
@@ -71,20 +90,26 @@ describe("order features", () => {
     expect(featuresOf(orders, "h3")["value-vs-customer"]).toBeGreaterThan(8);
   });
 
-  it("mark extreme first orders and extreme orders later cancelled or mostly refunded", () => {
+  it("mark extreme first orders, and score what an order lost (cancelled: its value; else the amount refunded)", () => {
     const big = [line("1003", 12, 1250), line("1004", 24, 1500), line("1005", 600, 1750)];
     const orders = [
       ...store.orders,
       order("first", "newcomer", at(80), big),
       order("cancelled", "c5", at(81), big, { cancelled: true }),
       order("refunded", "c6", at(82), [line("1000", 1, 500)]),
+      order("big-refund", "c6", at(83), big),
     ];
-    const refunded = orders.map((o) => (o.id === "refunded" ? { ...o, refundedMilli: 475 } : o));
+    const refunded = orders.map((o) => (o.id === "refunded" ? { ...o, refundedMilli: 475 } : o.id === "big-refund" ? { ...o, refundedMilli: Math.round(o.grossMilli * 0.95) } : o));
     const first = featuresOf(refunded, "first");
     expect(first["first-order"]).toBe(first["value-vs-store"]);
     expect(first["first-order"]).toBeGreaterThan(3);
     const cancelled = featuresOf(refunded, "cancelled");
     expect(cancelled["cancelled-extreme"]).toBe(cancelled["value-vs-store"]);
+    const bigRefund = featuresOf(refunded, "big-refund");
+    expect(bigRefund["cancelled-extreme"]).toBeGreaterThan(3);
+    expect(bigRefund["cancelled-extreme"]).toBeLessThan(bigRefund["value-vs-store"]); // 95 % of it
+    // a small order refunded almost in full: a high share, but little lost
     expect(featuresOf(refunded, "refunded")["refund-share"]).toBeCloseTo(9.5, 6); // 95 % / floor 0.1
+    expect(featuresOf(refunded, "refunded")["cancelled-extreme"]).toBe(0);
   });
 });
