@@ -3,6 +3,7 @@
 // their orders' anomalies (Anomaly), the customer's id in write-back passes and queued jobs, and
 // earlier data-request reports. Uninstall deletes the shop's per-customer derived data at once.
 import type { Db } from "../db.server";
+import { storedReasonTexts } from "../domain/anomaly";
 import { deleteShopAnomalies } from "../models/anomalies.server";
 import { deleteShopExperiments } from "../models/experiments.server";
 
@@ -11,6 +12,10 @@ export interface CustomerDataReport {
   orders: { id: string; processedAt: string; netTotal: string; currency: string; lines: number; refunds: number }[];
   segments: { runId: number; segment: string; rfmGroup: string; recencyDays: number | null; frequency: number; monetary: string; explanation: string }[];
   tagHistory: { tag: string; action: string; mode: string; at: string }[];
+  /** Holdout experiments the customer is in, and their arm. */
+  experiments: { experiment: string; arm: string }[];
+  /** Anomalies about the customer or their orders, with their reasons and the merchant's review. */
+  anomalies: { kind: string; subject: string; category: string; score: number; reasons: string[]; status: string }[];
 }
 
 /** customers/data_request: records what Segmint holds for one customer, for the merchant. */
@@ -21,8 +26,12 @@ export async function recordDataRequest(db: Db, shopId: number, customerShopifyI
       orders: { include: { _count: { select: { lines: true, refunds: true } } }, orderBy: { processedAt: "asc" } },
       segments: { orderBy: { runId: "asc" } },
       tagWrites: { orderBy: { id: "asc" } },
+      experimentAssignments: { include: { experiment: { select: { name: true } } }, orderBy: { id: "asc" } },
     },
   });
+  const anomalies = customer
+    ? await db.anomaly.findMany({ where: { shopId, OR: [{ customerId: customer.id }, { order: { customerId: customer.id } }] }, orderBy: { id: "asc" } })
+    : [];
   const report: CustomerDataReport = {
     customerId: customerShopifyId,
     orders: (customer?.orders ?? []).map((o) => ({
@@ -43,6 +52,8 @@ export async function recordDataRequest(db: Db, shopId: number, customerShopifyI
       explanation: s.explanation,
     })),
     tagHistory: (customer?.tagWrites ?? []).map((t) => ({ tag: t.tag, action: t.action, mode: t.mode, at: t.createdAt.toISOString() })),
+    experiments: (customer?.experimentAssignments ?? []).map((a) => ({ experiment: a.experiment.name, arm: a.arm })),
+    anomalies: anomalies.map((a) => ({ kind: a.kind, subject: a.subjectKey, category: a.category, score: a.score, reasons: storedReasonTexts(a.reasons), status: a.status })),
   };
   await db.dataRequest.create({ data: { shopId, customerShopifyId, report: JSON.stringify(report) } });
   return report;

@@ -7,7 +7,7 @@ import { processWebhooksJob } from "../../app/jobs/process-webhooks.server";
 import { insertWebhookEvent } from "../../app/models/webhook-events.server";
 import type { JobContext } from "../../app/queue/job-queue";
 import { detectAnomalies } from "../../app/services/detect-anomalies.server";
-import { deleteCustomerDerivedData } from "../../app/services/privacy.server";
+import { deleteCustomerDerivedData, recordDataRequest } from "../../app/services/privacy.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 import { seedAnomalyShop, type SeededAnomalyShop } from "../support/anomaly-shop";
 
@@ -30,6 +30,17 @@ describeEachDatabase("anomalies and privacy", (provider) => {
     for (const s of [shop, other]) await detectAnomalies(t.db, s.id, { now: () => s.now });
   }, 180_000);
   afterAll(async () => t?.drop());
+
+  it("customers/data_request reports the anomalies about the customer and their orders, with their reasons", async () => {
+    const extreme = await t.db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: shop.extremeOrderId } }, include: { customer: true } });
+    const flagged = await t.db.anomaly.findUniqueOrThrow({ where: { shopId_kind_subjectKey: { shopId: shop.id, kind: "order", subjectKey: shop.extremeOrderId } } });
+    const report = await recordDataRequest(t.db, shop.id, extreme.customer!.shopifyId);
+    const theirs = await t.db.anomaly.count({ where: { shopId: shop.id, OR: [{ customerId: extreme.customerId }, { order: { customerId: extreme.customerId } }] } });
+    expect(report.anomalies).toHaveLength(theirs);
+    expect(report.anomalies).toContainEqual({ kind: "order", subject: shop.extremeOrderId, category: flagged.category, score: flagged.score, reasons: JSON.parse(flagged.reasons).map((r: { text: string }) => r.text), status: "open" });
+    expect(report.anomalies.every((a) => a.reasons.length > 0 || a.kind === "customer")).toBe(true);
+    expect(report.experiments).toEqual([]);
+  });
 
   it("customers/redact deletes the customer's anomaly and their orders' anomalies, nothing else", async () => {
     const extreme = await t.db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: shop.extremeOrderId } }, include: { customer: true } });

@@ -109,7 +109,7 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
     rig.sim.simulator.sendCompliance(DEMO_SHOP, "customers/redact", { customerId: alice });
     await settled("customers/redact");
     expect(await rowsWith(rig.db, "customerId", customer.id)).toEqual(allZero(await rowsWith(rig.db, "customerId", customer.id)));
-    expect(await rowsWith(rig.db, "orderId", { in: orderIds })).toEqual({ OrderLine: 0, Refund: 0 });
+    expect(await rowsWith(rig.db, "orderId", { in: orderIds })).toEqual({ OrderLine: 0, Refund: 0, Anomaly: 0 });
     expect(await rig.db.customer.count({ where: { id: customer.id } })).toBe(0);
     expect(await rig.db.dataRequest.count({ where: { customerShopifyId: String(alice) } })).toBe(0);
     // Her id is gone from every list that named her: write-back scopes and queued jobs.
