@@ -73,8 +73,9 @@ function collectFacts(orders: readonly AnomalyOrder[], scoredOrders: readonly Sc
     facts.times.push(order.at);
     const scored = scoredById.get(order.id);
     if (scored?.flagged) facts.flaggedOrders++;
-    // a price error counts when it put the order in the review set (volume tiers make weaker ones common)
-    if (scored?.flagged && scored.reasons.some((r) => PRICE_FEATURES.has(r.feature))) facts.priceErrorOrders++;
+    // a price error counts when it put the order in the review set — its strongest reason — not when it rides
+    // along with a bigger one (volume tiers make weaker ones common: a huge order's discounted line)
+    if (scored?.flagged && scored.reasons[0] !== undefined && PRICE_FEATURES.has(scored.reasons[0].feature)) facts.priceErrorOrders++;
   }
   const all = [...byCustomer.values()].sort((a, b) => compareIds(a.customerId, b.customerId));
   for (const facts of all) {

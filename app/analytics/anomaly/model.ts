@@ -8,7 +8,8 @@ import type { RobustYardstick } from "./robust";
 import { parseIsolationForest, type IsolationForest } from "./isolation-forest";
 
 export const MODEL_KIND = "segmint.anomaly-orders";
-export const MODEL_VERSION = 1;
+/** 2: products keep their two largest line quantities (the record measure of 'line-quantity'). */
+export const MODEL_VERSION = 2;
 
 /** [median, scale] */
 type YardstickJson = [number, number];
@@ -27,8 +28,11 @@ export interface OrderModelJson extends OrderAnomalyModel {
   readonly refundShare: YardstickJson;
   /** The store's line quantities: the yardstick of a product with too little history. */
   readonly lineQuantity: YardstickJson;
-  /** Column-wise: ids[i] has quantity [median, scale] or null (too little history) and price [median, scale] or null. */
-  readonly products: { readonly ids: string[]; readonly quantity: (number | null)[]; readonly price: (number | null)[] };
+  /**
+   * Column-wise: ids[i] has quantity [median, scale] or null (too little history), its two largest
+   * line quantities [largest, second] or null (too little history), and price [median, scale] or null.
+   */
+  readonly products: { readonly ids: string[]; readonly quantity: (number | null)[]; readonly largest: (number | null)[]; readonly price: (number | null)[] };
 }
 
 /** What a parsed model scores with. */
@@ -48,10 +52,12 @@ export function buildOrderModel(parts: {
 }): OrderModelJson {
   const ids: string[] = [];
   const quantity: (number | null)[] = [];
+  const largest: (number | null)[] = [];
   const price: (number | null)[] = [];
   for (const [id, product] of parts.yardsticks.products) {
     ids.push(id);
     quantity.push(product.quantity?.median ?? null, product.quantity?.scale ?? null);
+    largest.push(product.largest?.[0] ?? null, product.largest?.[1] ?? null);
     price.push(product.price?.median ?? null, product.price?.scale ?? null);
   }
   return {
@@ -65,13 +71,13 @@ export function buildOrderModel(parts: {
     burst: pair(parts.yardsticks.burst),
     refundShare: pair(parts.yardsticks.refundShare),
     lineQuantity: pair(parts.yardsticks.lineQuantity),
-    products: { ids, quantity, price },
+    products: { ids, quantity, largest, price },
   };
 }
 
 class ModelError extends Error {
-  constructor(what: string) {
-    super(`This is not a stored order anomaly model (${what}); fit a new one with a refresh.`);
+  constructor(what: string, message = `This is not a stored order anomaly model (${what}); fit a new one with a refresh.`) {
+    super(message);
     this.name = "ModelError";
   }
 }
@@ -96,6 +102,12 @@ function yardstick(x: unknown, what: string): RobustYardstick {
 export function parseOrderModelJson(json: unknown): OrderModelJson {
   if (!isRecord(json)) throw new ModelError("not an object");
   if (json.kind !== MODEL_KIND) throw new ModelError(`kind is ${JSON.stringify(json.kind)}`);
+  if (json.version === 1) {
+    throw new ModelError(
+      "version 1",
+      "This order anomaly model was fitted by an earlier version of Segmint (version 1), which did not keep each product's largest lines; fit a new one with a refresh.",
+    );
+  }
   if (json.version !== MODEL_VERSION) throw new ModelError(`version ${JSON.stringify(json.version)} is not ${MODEL_VERSION}`);
   const columns = json.columns;
   if (!Array.isArray(columns) || columns.length !== ORDER_FEATURES.length || columns.some((c, i) => c !== ORDER_FEATURES[i])) {
@@ -105,11 +117,12 @@ export function parseOrderModelJson(json: unknown): OrderModelJson {
   finite(json.threshold, "threshold");
   for (const key of ["storeValue", "burst", "refundShare", "lineQuantity"]) yardstick(json[key], key);
   const products = json.products;
-  if (!isRecord(products) || !Array.isArray(products.ids) || !Array.isArray(products.quantity) || !Array.isArray(products.price)) {
+  if (!isRecord(products) || !Array.isArray(products.ids) || !Array.isArray(products.quantity) || !Array.isArray(products.largest) || !Array.isArray(products.price)) {
     throw new ModelError("products are missing");
   }
   const n = products.ids.length;
-  if (products.quantity.length !== 2 * n || products.price.length !== 2 * n || products.ids.some((id) => typeof id !== "string")) {
+  const columnsOk = [products.quantity, products.largest, products.price].every((column) => column.length === 2 * n);
+  if (!columnsOk || products.ids.some((id) => typeof id !== "string")) {
     throw new ModelError("products' columns have different lengths");
   }
   if (json.forest !== null) parseIsolationForest(json.forest);
@@ -119,14 +132,20 @@ export function parseOrderModelJson(json: unknown): OrderModelJson {
 /** The forest and yardsticks of a validated model. */
 export function orderModelParts(model: OrderModelJson): OrderModelParts {
   const products = new Map<string, ProductYardstick>();
-  const { ids, quantity, price } = model.products;
+  const { ids, quantity, largest, price } = model.products;
   const optional = (pairs: (number | null)[], i: number, what: string) => {
     const median = pairs[2 * i];
     const scale = pairs[2 * i + 1];
     return median == null || scale == null ? null : yardstick([median, scale], `product ${ids[i]}'s ${what}`);
   };
+  const topTwo = (i: number): [number, number] | null => {
+    const first = largest[2 * i];
+    const second = largest[2 * i + 1];
+    if (first == null || second == null) return null;
+    return [finite(first, `product ${ids[i]}'s largest quantity`), finite(second, `product ${ids[i]}'s second largest quantity`)];
+  };
   for (let i = 0; i < ids.length; i++) {
-    products.set(ids[i]!, { quantity: optional(quantity, i, "quantity"), price: optional(price, i, "price") });
+    products.set(ids[i]!, { quantity: optional(quantity, i, "quantity"), largest: topTwo(i), price: optional(price, i, "price") });
   }
   return {
     forest: model.forest === null ? null : parseIsolationForest(model.forest),

@@ -2,7 +2,7 @@
 // numbers a merchant can check. Each reason keeps the numbers it quotes (`values`) so the app can
 // render it again once it has learned the product's name.
 import type { AnomalyOrder, AnomalyReason, OrderFeature } from "./types";
-import { columnOf, FEATURE_COUNT, lostMilli, ORDER_FEATURES, valueFromLog, type OrderFeatureRows, type OrderYardsticks } from "./features";
+import { columnOf, FEATURE_COUNT, lostMilli, ORDER_FEATURES, otherRecord, QUANTITY_MEASURE, valueFromLog, type OrderFeatureRows, type OrderYardsticks } from "./features";
 
 /** A feature is a reason from this robust z on. */
 export const REASON_MIN_STRENGTH = 3;
@@ -50,6 +50,9 @@ export function renderOrderReason(
   const product = productLabel(productId, names);
   switch (feature) {
     case "line-quantity": {
+      if (v("record") === 1) {
+        return `${formatCount(v("quantity"))} × ${product} is ${formatRatio(ratioOf(v("quantity"), v("most")))} the most this product sold in any other line (${formatCount(v("most"))})`;
+      }
       const yardstick = v("store") === 1 ? "the store's median line quantity" : "this product's median quantity";
       return `${formatCount(v("quantity"))} × ${product} is ${formatRatio(ratioOf(v("quantity"), v("median")))} ${yardstick} of ${formatCount(v("median"))}`;
     }
@@ -95,7 +98,12 @@ function reasonValues(
   switch (feature) {
     case "line-quantity": {
       const l = line(rows.quantityLine[i]!);
-      const fromStore = rows.quantityFromStore[i] === 1;
+      const measure = rows.quantityMeasure[i];
+      if (measure === QUANTITY_MEASURE.productRecord) {
+        const most = otherRecord(l.quantity, yardsticks.products.get(l.productId!)!.largest!);
+        return { values: { quantity: l.quantity, most, record: 1 }, productId: l.productId! };
+      }
+      const fromStore = measure === QUANTITY_MEASURE.store;
       const yardstick = fromStore ? yardsticks.lineQuantity : yardsticks.products.get(l.productId!)!.quantity!;
       const median = Math.round(Math.exp(yardstick.median));
       return { values: fromStore ? { quantity: l.quantity, median, store: 1 } : { quantity: l.quantity, median }, productId: l.productId! };

@@ -121,7 +121,7 @@ export interface AnomalyOptions {
 /** The stored order model (JSON-safe): scores new orders between refits with the same yardsticks. */
 export interface OrderAnomalyModel {
   readonly kind: "segmint.anomaly-orders";
-  readonly version: 1;
+  readonly version: 2;
   /** The fitted forest and every statistic the features are measured against. */
   readonly [key: string]: unknown;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { fitOrderYardsticks, measureOrders, ORDER_FEATURES, FEATURE_COUNT, columnOf } from "../../../app/analytics/anomaly/features";
+import {
+  fitOrderYardsticks,
+  measureOrders,
+  ORDER_FEATURES,
+  FEATURE_COUNT,
+  columnOf,
+  QUANTITY_MEASURE,
+  RECORD_STRENGTH_PER_DOUBLING,
+} from "../../../app/analytics/anomaly/features";
 import { orderFeatureMatrix } from "../../../app/analytics/index";
 import { DAY_MS, line, order, START_DAY, syntheticStore } from "./synthetic-orders";
 
@@ -41,15 +49,36 @@ describe("order features", () => {
     expect(featuresOf(orders, "new")["unit-price"]).toBe(0);
   });
 
-  it("score free lines by what they gave away (quantity × the product's usual price) against the store's orders, only in paid orders", () => {
+  it("measure a line beyond its product's record against the largest other line (leave-one-out), from 2× on", () => {
+    const record = (orders: readonly { lines: readonly { productId: string | null; quantity: number }[] }[]) =>
+      Math.max(...orders.flatMap((o) => o.lines).filter((l) => l.productId === "1003").map((l) => l.quantity));
+    const largest = record(store.orders); // product 1003 usually sells 6–18
+    const orders = [...store.orders, order("typo", "c1", at(60), [line("1003", 7400, 1250)]), order("twice", "c2", at(61), [line("1004", 24 * 3, 1500)])];
+    const rows = measureOrders(orders, fitOrderYardsticks(orders));
+    const i = orders.findIndex((o) => o.id === "typo");
+    expect(rows.quantityMeasure[i]).toBe(QUANTITY_MEASURE.productRecord);
+    // in the fit the typo is the product's record: it is measured against the second largest line, the real record
+    expect(rows.values[i * FEATURE_COUNT + columnOf("line-quantity")]).toBeCloseTo(RECORD_STRENGTH_PER_DOUBLING * Math.log2(7400 / largest), 9);
+    // the product's other lines are below the record: no record strength, measured against their median as before
+    const ordinary = orders.findIndex((o) => o.lines.some((l) => l.productId === "1003" && l.quantity === largest));
+    expect(rows.quantityMeasure[ordinary]).toBe(QUANTITY_MEASURE.productMedian);
+    expect(rows.values[ordinary * FEATURE_COUNT + columnOf("line-quantity")]).toBeLessThan(3);
+  });
+
+  it("score a free line in a paid order as its product's furthest price error (priced at 0.001) or by what it gave away, whichever is stronger; only in paid orders", () => {
     const orders = [
       ...store.orders,
       order("small-gift", "c4", at(63), [line("1001", 2, 750), line("1002", 6, 0)]), // 6.00 given away: less than a median order
       order("big-gift", "c4", at(64), [line("1001", 2, 750), line("1002", 6000, 0)]), // 6,000.00 given away
       order("all-free", null, at(65), [line("1002", 6000, 0)]),
     ];
-    expect(featuresOf(orders, "small-gift")["zero-price"]).toBe(0);
-    expect(featuresOf(orders, "big-gift")["zero-price"]).toBeGreaterThan(3);
+    // product 1002 always sells at 1.00: MAD 0, so the price scale is its floor 0.25
+    const asPriceError = Math.log(1000 / 1) / 0.25;
+    expect(featuresOf(orders, "small-gift")["zero-price"]).toBeCloseTo(asPriceError, 9);
+    // further out than the product's worst paid price error (÷ 100)
+    const pence = featuresOf([...orders, order("pence", "c5", at(66), [line("1001", 2, 750), line("1002", 6, 10)])], "pence");
+    expect(pence["unit-price"]).toBeLessThan(asPriceError);
+    expect(featuresOf(orders, "big-gift")["zero-price"]).toBeGreaterThanOrEqual(asPriceError);
     expect(featuresOf(orders, "all-free")["zero-price"]).toBe(0); // a wholly free order is a giveaway, not a price error
     const rows = measureOrders(orders, fitOrderYardsticks(orders));
     expect(rows.givenAwayMilli[orders.findIndex((o) => o.id === "big-gift")]).toBeCloseTo(6000 * 1000, 3); // product 1002 sells at 1.00
@@ -59,12 +88,12 @@ describe("order features", () => {
     const orders = [...store.orders, order("rare", "c7", at(66), [line("rare-product", 80_000, 2080)])];
     const rows = measureOrders(orders, fitOrderYardsticks(orders));
     const i = orders.length - 1;
-    expect(rows.quantityFromStore[i]).toBe(1);
+    expect(rows.quantityMeasure[i]).toBe(QUANTITY_MEASURE.store);
     expect(rows.values[i * FEATURE_COUNT + columnOf("line-quantity")]).toBeGreaterThan(3);
     // with 3 lines of its own, the product is its own yardstick again: the same quantity every time is ordinary
     const own = [0, 1, 2].map((k) => order(`own-${k}`, "c8", at(67 + k), [line("rare-product", 80_000, 2080)]));
     const ownRows = measureOrders([...store.orders, ...own], fitOrderYardsticks([...store.orders, ...own]));
-    expect(ownRows.quantityFromStore[store.orders.length]).toBe(0);
+    expect(ownRows.quantityMeasure[store.orders.length]).toBe(QUANTITY_MEASURE.productMedian);
     expect(ownRows.values[store.orders.length * FEATURE_COUNT + columnOf("line-quantity")]).toBe(0);
   });
 

@@ -36,7 +36,9 @@ describe("detectOrderAnomalies", () => {
   it("names the right feature first on each planted order", () => {
     const reasonOf = (id: string) => detection.orders.find((o) => o.id === id)!.reasons[0]!;
     expect(reasonOf("jar").feature).toBe("line-quantity");
-    expect(reasonOf("jar").text).toBe("7,400 × product 1003 is 617× this product's median quantity of 12");
+    // 7,400 is far beyond the most product 1003 sold in any other line (the store's own record for it)
+    const record = Math.max(...store.orders.flatMap((o) => o.lines).filter((l) => l.productId === "1003").map((l) => l.quantity));
+    expect(reasonOf("jar").text).toBe(`7,400 × product 1003 is ${Math.round(7400 / record).toLocaleString("en-US")}× the most this product sold in any other line (${record})`);
     expect(reasonOf("pence").feature).toBe("unit-price");
     expect(reasonOf("pence").text).toBe("product 1002 sold at 0.01; this product usually sells at 1.00");
     // cancelled says it all: neither the value nor the refunded share is repeated
@@ -79,6 +81,11 @@ describe("scoreOrdersWithModel", () => {
     const [scored] = scoreOrdersWithModel(model, [late], new Set(["late"]));
     expect(scored!.flagged).toBe(true);
     expect(scored!.reasons[0]!.text).toMatch(/^9,000 × product 1003 is 750× this product's median quantity of 12$/);
+    // 9,000 is within 2× of the fit's record for product 1003 (the planted 7,400 jars); product 1004's record is the store's own
+    const record1004 = Math.max(...orders.flatMap((o) => o.lines).filter((l) => l.productId === "1004").map((l) => l.quantity));
+    const beyond = order("beyond", "c20", at(130), [line("1004", record1004 * 5, 1500)]);
+    const [b] = scoreOrdersWithModel(model, [beyond], new Set(["beyond"]));
+    expect(b!.reasons[0]!.text).toBe(`${(record1004 * 5).toLocaleString("en-US")} × product 1004 is 5.0× the most this product sold in any other line (${record1004})`);
     // a product never seen in the fit has no price yardstick; its quantity is measured against the store's lines
     const unseen = order("unseen", "c20", at(131), [line("9999", 9000, 1)]);
     const [u] = scoreOrdersWithModel(model, [unseen], new Set(["unseen"]));

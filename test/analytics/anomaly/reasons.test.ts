@@ -6,7 +6,7 @@ const at = (day: number, hour = 10) => (START_DAY + day) * DAY_MS + hour * 3_600
 const store = syntheticStore(11);
 const burst = [0, 1, 2, 3, 4, 5].map((k) => order(`burst-${k}`, "c99", at(50) + k * 900_000, [line("1000", 1, 500)]));
 const planted = [
-  order("free", "c30", at(41), [line("1001", 2, 750), line("1029", 480, 0)]), // 20× its usual 24, free: 1,680.00 given away
+  order("free", "c30", at(41), [line("1001", 2, 750), line("1029", 480, 0)]), // 20× its usual 24 and over 10× its record, free: 1,680.00 given away
   order("first", "brand-new", at(42), [line("1003", 2400, 1250), line("1004", 4800, 1500)]),
   ...burst,
 ];
@@ -19,9 +19,10 @@ describe("order reasons", () => {
   const reasonsOf = (id: string) => detection.orders.find((o) => o.id === id)!.reasons;
 
   it("name the planted feature in plain words with the numbers, products by name, money in the shop's format", () => {
-    // both the quantity and what the free line gave away (44× the store's median order) stand out
-    expect(reasonsOf("free").map((r) => r.feature)).toEqual(["line-quantity", "zero-price"]);
-    expect(reasonsOf("free")[1]).toMatchObject({ feature: "zero-price", productId: "1029", text: "JUMBO BAG RED RETROSPOT sold at £0.00; this product usually sells at £3.50, so £1680.00 given away" });
+    // the free line is the product's furthest price error; its quantity is beyond the product's record too
+    expect(reasonsOf("free").map((r) => r.feature)).toEqual(["zero-price", "line-quantity"]);
+    expect(reasonsOf("free")[1]!.text).toMatch(/^480 × JUMBO BAG RED RETROSPOT is [\d.,]+× the most this product sold in any other line \([\d,]+\)$/);
+    expect(reasonsOf("free")[0]).toMatchObject({ feature: "zero-price", productId: "1029", text: "JUMBO BAG RED RETROSPOT sold at £0.00; this product usually sells at £3.50, so £1680.00 given away" });
     const first = reasonsOf("first").find((r) => r.feature === "first-order")!;
     expect(first.text).toMatch(/^first order, £10200.00, [\d.,]+× the store's median order$/);
     // the value reason would repeat the first-order reason's numbers
@@ -46,9 +47,10 @@ describe("order reasons", () => {
   it("render again with names learned later, from the numbers they keep", () => {
     const unnamed = detectOrderAnomalies(orders, { seed: 42 });
     const reasons = unnamed.orders.find((o) => o.id === "free")!.reasons;
-    expect(reasons[1]!.text).toBe("product 1029 sold at 0.00; this product usually sells at 3.50, so 1,680.00 given away");
+    expect(reasons[0]!.text).toBe("product 1029 sold at 0.00; this product usually sells at 3.50, so 1,680.00 given away");
     const named = nameReasonProducts(reasons, names, gbp);
-    expect(named[1]!.text).toBe("JUMBO BAG RED RETROSPOT sold at £0.00; this product usually sells at £3.50, so £1680.00 given away");
+    expect(named[1]!.text).toMatch(/^480 × JUMBO BAG RED RETROSPOT is /);
+    expect(named[0]!.text).toBe("JUMBO BAG RED RETROSPOT sold at £0.00; this product usually sells at £3.50, so £1680.00 given away");
     const other: AnomalyReason = { feature: "spend", text: "kept as it is", strength: 4 };
     expect(nameReasonProducts([other], names)).toEqual([other]);
   });
