@@ -3,12 +3,14 @@
 // their customers' other orders for the history features. An order scoring at least the stored
 // threshold becomes (or stays) an open order anomaly the same minute; an open one found by an
 // earlier webhook that no longer scores above it (an edit, a cancellation) is removed. No stored
-// model yet: nothing to do, the first refit fits one.
-import { parseOrderAnomalyModel, scoreOrdersWithModel } from "../analytics";
+// model yet: nothing to do, the first refit fits one; a model an earlier version fitted: a refit is queued.
+import { isCurrentOrderAnomalyModel, parseOrderAnomalyModel, scoreOrdersWithModel } from "../analytics";
 import type { Db } from "../db.server";
 import { loadAnomalyModel, removeOpenWebhookOrderAnomalies, upsertWebhookOrderAnomalies } from "../models/anomalies.server";
 import { ordersWithCustomerHistory } from "../models/anomaly-orders.server";
 import { shopById, shopCurrency } from "../models/shops.server";
+import { JOB } from "../queue/job-types";
+import { enqueue } from "../queue/queue.server";
 import { enqueueRiskAssessments, orderAnomalyRows, reasonMoney, reasonProductTitles, type ProductNaming } from "./detect-anomalies.server";
 
 export interface ScoreOrdersOutcome {
@@ -26,7 +28,13 @@ export async function scoreOrders(db: Db, shopId: number, orderShopifyIds: reado
   if (orderShopifyIds.length === 0) return null;
   const [shop, stored] = await Promise.all([shopById(db, shopId), loadAnomalyModel(db, shopId)]);
   if (!shop || shop.installState !== "installed" || stored === null) return null;
-  const model = parseOrderAnomalyModel(JSON.parse(stored.model));
+  const json: unknown = JSON.parse(stored.model);
+  if (!isCurrentOrderAnomalyModel(json)) {
+    // Fitted by an earlier Segmint: refit now rather than fail every drain until the next refresh.
+    await enqueue(db, { type: JOB.detectAnomalies, shopId, payload: { reason: "on-demand" }, singletonKey: JOB.detectAnomalies });
+    return null;
+  }
+  const model = parseOrderAnomalyModel(json);
   const { orders, targets } = await ordersWithCustomerHistory(db, shopId, orderShopifyIds, shop.timezone);
   if (targets.size === 0) return { scored: 0, flagged: [], removed: 0, riskAssessments: 0 };
   const formatMoney = reasonMoney(await shopCurrency(db, shopId));

@@ -1,7 +1,7 @@
 // Anomalies (docs/anomalies.md): explained order, customer and store-day anomalies. Pure.
 import type { AnomalyOptions, AnomalyOrder, AnomalyReason, OrderAnomalyModel, OrderFeature, ScoredOrder } from "./types";
 import { detectOrderAnomaliesDetailed, orderFeatureMatrixOf, scoreOrdersWithStoredModel } from "./orders";
-import { parseOrderModelJson } from "./model";
+import { MODEL_VERSION as ORDER_MODEL_VERSION, parseOrderModelJson } from "./model";
 import { nameReasonProducts as renameReasons } from "./reasons";
 
 export * from "./types";
@@ -43,6 +43,14 @@ export function scoreOrdersWithModel(
 /** Validates a stored model (JSON.parse output); throws a plain-words error if it is not one. */
 export function parseOrderAnomalyModel(json: unknown): OrderAnomalyModel {
   return parseOrderModelJson(json);
+}
+
+/**
+ * Whether a stored model (JSON.parse output) was fitted by this version of the detectors. An older
+ * one cannot score new orders (its yardsticks lack what the features now measure): refit instead.
+ */
+export function isCurrentOrderAnomalyModel(json: unknown): boolean {
+  return typeof json === "object" && json !== null && (json as { version?: unknown }).version === ORDER_MODEL_VERSION;
 }
 
 export interface OrderFeatureMatrix {
