@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../../app/db.server";
 import { anomaliesPageView, anomaliesQueryOf, ANOMALIES_PAGE_SIZE, reviewAnomaly, STORE_DAYS_WINDOW } from "../../app/services/anomalies-page.server";
 import type { AdminShop } from "../../app/services/admin-shop.server";
+import { stubAppEnv } from "../support/write-back-harness";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 const session = vi.hoisted(() => ({ shop: "" }));
@@ -61,9 +62,7 @@ describeEachDatabase("anomalies page", (provider) => {
   }
 
   beforeAll(async () => {
-    vi.stubEnv("SHOPIFY_API_KEY", "test-key");
-    vi.stubEnv("SHOPIFY_API_SECRET", "test-secret");
-    vi.stubEnv("SHOPIFY_APP_URL", "http://localhost:3000");
+    stubAppEnv();
     t = await createTestDatabase(provider);
     db = t.db;
     globalThis.__segmintDb = db;
