@@ -18,14 +18,14 @@ export interface SegmentDefinitionText {
   readonly scoreScale: readonly ScoreScaleRow[];
 }
 
-/** Milli → "£1,234.5" in `currency` (an unknown code: a plain number); `whole`: no decimals. */
-export function moneyFormatter(currency: string, whole = false): (milli: number) => string {
-  const digits = { minimumFractionDigits: 0, maximumFractionDigits: whole ? 0 : 2 };
+/** Milli → "£1,234.5" in `currency` (an unknown code: a plain number); `whole`: no decimals, `cents`: always two ("£1,234.50"). */
+export function moneyFormatter(currency: string, digits: "auto" | "whole" | "cents" = "auto"): (milli: number) => string {
+  const fraction = { minimumFractionDigits: digits === "cents" ? 2 : 0, maximumFractionDigits: digits === "whole" ? 0 : 2 };
   let f: Intl.NumberFormat;
   try {
-    f = new Intl.NumberFormat("en-US", { style: "currency", currency, ...digits });
+    f = new Intl.NumberFormat("en-US", { style: "currency", currency, ...fraction });
   } catch {
-    f = new Intl.NumberFormat("en-US", digits);
+    f = new Intl.NumberFormat("en-US", fraction);
   }
   return (milli) => f.format(milli / 1000);
 }

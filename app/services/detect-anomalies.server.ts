@@ -18,6 +18,7 @@ import {
   type ScoredOrder,
 } from "../analytics";
 import type { Db } from "../db.server";
+import { moneyFormatter } from "../domain/segment-definition";
 import { logger } from "../logger.server";
 import {
   customerRefs,
@@ -43,15 +44,9 @@ const log = () => logger("anomalies");
 /** Shopify's limit on ids per `nodes` call. */
 const TITLES_PER_CALL = 250;
 
-/** Money in the reasons' words, in the shop's currency ("£77,183.60"); an unknown code: "77,183.60". */
+/** Money in the reasons' words, in the shop's currency with its cents ("£77,183.60"). */
 export function reasonMoney(currency: string): (milli: number) => string {
-  let format: Intl.NumberFormat;
-  try {
-    format = new Intl.NumberFormat("en-US", { style: "currency", currency });
-  } catch {
-    format = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  }
-  return (milli) => format.format(milli / 1000);
+  return moneyFormatter(currency, "cents");
 }
 
 export interface ProductNaming {

@@ -125,7 +125,7 @@ function chartOf(feature: ProfileFeature, d: FeatureDistribution, segmentId: str
   const segmentBuyers = segmentCounts.reduce((a, b) => a + b, 0);
   const storeBuyers = d.store.reduce((a, b) => a + b, 0);
   // Money bins were labelled without a currency at refresh time: written here in the shop's.
-  const money = moneyFormatter(currency, d.edges.slice(1, -1).every((e) => e >= 10));
+  const money = moneyFormatter(currency, d.edges.slice(1, -1).every((e) => e >= 10) ? "whole" : "auto");
   const labels = feature === "monetary" ? moneyBinLabels(d.edges, (units) => money(units * 1000)) : d.labels;
   return {
     feature,

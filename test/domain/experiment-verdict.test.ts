@@ -29,7 +29,7 @@ function analysis(over: Partial<ExperimentAnalysis>): ExperimentAnalysis {
 
 const pounds = moneyFormatter("GBP");
 // moneyFormatter takes milli; the verdict gives main units (4.2 = £4.20), and `whole` for totals.
-const gbp = (amount: number, whole?: boolean): string => (whole ? moneyFormatter("GBP", true) : pounds)(amount * 1000);
+const gbp = (amount: number, whole?: boolean): string => (whole ? moneyFormatter("GBP", "whole") : pounds)(amount * 1000);
 const twoDecimals = (amount: number, whole?: boolean): string => amount.toLocaleString("en-US", whole ? { maximumFractionDigits: 0 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const revenue: VerdictContext = { metric: "revenue", horizonReached: true, format: gbp };
 
