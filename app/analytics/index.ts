@@ -17,3 +17,4 @@ export { pca2d } from "./clustering/pca";
 export { sampledSilhouette } from "./clustering/silhouette";
 export * from "./experiments/index";
 export * from "./anomaly/index";
+export * from "./recommend/index";

@@ -59,6 +59,8 @@ export interface RecommenderOptions {
 export interface RecommenderModel {
   readonly kind: "segmint.recommender";
   readonly version: number;
+  /** How the rows were made: Segmint's method, or one of the comparison baselines (absent: "segmint"). */
+  readonly method?: "segmint" | "popularity" | "cooccurrence" | "item-knn";
   readonly params: RecommenderOptions;
   /** Products by index. */
   readonly items: readonly string[];
@@ -126,6 +128,8 @@ export interface RuleOptions {
   readonly minConfidence: number;
   /** Largest antecedent (1 or 2 products). */
   readonly maxAntecedent: 1 | 2;
+  /** Most rules returned (the strongest by lift); absent: no limit. */
+  readonly maxRules?: number;
 }
 
 /** Basket completion (docs/recommendations.md §evaluation): one basket with one product hidden. */

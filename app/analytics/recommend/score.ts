@@ -1,0 +1,77 @@
+// THE scoring rule (docs/recommendations.md §scoring): one place, used by the evaluation, the CLI
+// and the storefront proxy alike.
+import { compareIds } from "./baskets";
+import type { Neighbour, Recommendation, RecommenderModel, RecommendQuery } from "./types";
+
+/**
+ * score(j) = Σ_{i ∈ basket} w_ij + historyWeight · log1p(times the customer bought j). Products in the
+ * basket are never returned, `isAllowed` filters, only positive scores count (a negative sum means
+ * the basket argues against the product), best first (ties by id); then `fallback` fills the list
+ * to `limit` with source "popular". A product's source is the larger of its two parts.
+ */
+export function recommendFromNeighbours(lists: ReadonlyMap<string, readonly Neighbour[]>, query: RecommendQuery, historyWeight: number): Recommendation[] {
+  const limit = Math.max(0, Math.floor(query.limit));
+  const inBasket = new Set(query.basket);
+  const allowed = (id: string) => !inBasket.has(id) && (query.isAllowed ? query.isAllowed(id) : true);
+  const fromBasket = new Map<string, number>();
+  for (const item of inBasket) {
+    for (const neighbour of lists.get(item) ?? []) fromBasket.set(neighbour.id, (fromBasket.get(neighbour.id) ?? 0) + neighbour.score);
+  }
+  const fromHistory = new Map<string, number>();
+  if (query.history && historyWeight > 0) {
+    for (const [id, times] of query.history) if (times > 0) fromHistory.set(id, historyWeight * Math.log1p(times));
+  }
+  const scored: Recommendation[] = [];
+  for (const id of new Set([...fromBasket.keys(), ...fromHistory.keys()])) {
+    const basketPart = fromBasket.get(id) ?? 0;
+    const historyPart = fromHistory.get(id) ?? 0;
+    const score = basketPart + historyPart;
+    if (!(score > 0) || !allowed(id)) continue;
+    scored.push({ productId: id, score, source: historyPart > basketPart ? "history" : "basket" });
+  }
+  scored.sort((a, b) => b.score - a.score || compareIds(a.productId, b.productId));
+  const list = scored.slice(0, limit);
+  if (list.length < limit && query.fallback) {
+    const taken = new Set(list.map((r) => r.productId));
+    for (const id of query.fallback) {
+      if (list.length >= limit) break;
+      if (taken.has(id) || !allowed(id)) continue;
+      taken.add(id);
+      list.push({ productId: id, score: 0, source: "popular" });
+    }
+  }
+  return list;
+}
+
+// Each model's lists, built once (a model is immutable once trained or parsed).
+const listsByModel = new WeakMap<RecommenderModel, Map<string, Neighbour[]>>();
+
+/** Every product's neighbour list (what the app stores per product). */
+export function neighbourLists(model: RecommenderModel): Map<string, Neighbour[]> {
+  let lists = listsByModel.get(model);
+  if (!lists) {
+    lists = new Map();
+    for (let i = 0; i < model.items.length; i++) lists.set(model.items[i]!, rowOf(model, i));
+    listsByModel.set(model, lists);
+  }
+  return lists;
+}
+
+function rowOf(model: RecommenderModel, i: number): Neighbour[] {
+  const row: Neighbour[] = [];
+  for (let k = model.offsets[i]!; k < model.offsets[i + 1]!; k++) row.push({ id: model.items[model.neighbourIndex[k]!]!, score: model.weights[k]! });
+  return row;
+}
+
+/** A product's neighbours, largest |weight| first; [] for a product the model does not know. */
+export function neighboursOf(model: RecommenderModel, productId: string): Neighbour[] {
+  return neighbourLists(model).get(productId) ?? [];
+}
+
+/**
+ * The model's list for a query: the scoring rule over the model's rows, with the model's history
+ * weight; without a `fallback`, the training baskets' most popular products fill the list.
+ */
+export function recommend(model: RecommenderModel, query: RecommendQuery): Recommendation[] {
+  return recommendFromNeighbours(neighbourLists(model), { ...query, fallback: query.fallback ?? model.items }, model.params.historyWeight);
+}
