@@ -1,47 +1,129 @@
 // @ts-check
-// Storefront script for the recommendations block: fetches the list through the app proxy and
-// renders it; renders nothing (the block hides itself) on an empty list or any failure.
-// Plain JavaScript so the theme serves it as is; type-checked by extensions/tsconfig.json.
-
-/** @typedef {{ title: string, url: string, price: string, imageUrl: string | null }} Recommendation */
+// Segmint's recommendation blocks on the storefront (docs/theme-extension.md). The server rendered
+// each block with skeleton cards the size of real cards; this script, loaded deferred by Shopify,
+// fetches the block's list through the app proxy once the block is near the viewport (an
+// IntersectionObserver, whose first callback runs after the first paint), then swaps each skeleton
+// for a card, or hides the block when the list is empty or the request fails. Plain JavaScript the
+// theme serves as is, type-checked by extensions/tsconfig.json; keep it small (a test holds it to
+// 6 KB gzipped).
 
 /**
- * @param {HTMLElement} root
- * @param {Recommendation[]} items
+ * One product of the proxy's answer (docs/storefront.md).
+ * @typedef {{ id: string, handle: string, title: string, price: string, url: string,
+ *   image: { url: string, alt: string } | null }} Product
  */
-function render(root, items) {
-  const list = root.querySelector(".segmint-recommendations__list");
-  if (!list || items.length === 0) {
-    root.hidden = true;
-    return;
+
+/**
+ * @param {string} tag
+ * @param {string} className
+ * @param {string} [text]
+ */
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Shopify's image CDN resizes on request: 360 px covers a card at 2x density. */
+/** @param {string} src */
+function sized(src) {
+  try {
+    const url = new URL(src, location.href);
+    if (url.hostname === "cdn.shopify.com" || url.pathname.startsWith("/cdn/shop/")) url.searchParams.set("width", "360");
+    return url.href;
+  } catch {
+    return src;
   }
-  list.replaceChildren(
-    ...items.map((item) => {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = item.url;
-      a.textContent = `${item.title} — ${item.price}`;
-      li.append(a);
-      return li;
-    }),
-  );
+}
+
+/**
+ * A card: a link (image or a same-sized placeholder, then the title), then the price.
+ * @param {Product} product
+ * @param {boolean} showPrice
+ */
+function card(product, showPrice) {
+  const item = el("li", "segmint-recs__item");
+  const link = /** @type {HTMLAnchorElement} */ (el("a", "segmint-recs__link"));
+  link.href = product.url;
+  /** @type {HTMLElement} */
+  let media;
+  if (product.image) {
+    const img = document.createElement("img");
+    img.src = sized(product.image.url);
+    img.alt = product.image.alt || product.title;
+    img.width = img.height = 360;
+    img.loading = "lazy";
+    img.decoding = "async";
+    media = img;
+    media.className = "segmint-recs__media";
+  } else {
+    media = el("span", "segmint-recs__media");
+    media.setAttribute("aria-hidden", "true");
+  }
+  link.append(media, el("span", "segmint-recs__title", product.title));
+  item.append(link);
+  if (showPrice) item.append(el("span", "segmint-recs__price", product.price));
+  return item;
+}
+
+/** Hides the block, and the theme's wrapper of the app block so no empty margin is left. */
+/** @param {HTMLElement} root */
+function hide(root) {
+  root.hidden = true;
+  const wrapper = root.closest(".shopify-app-block");
+  if (wrapper instanceof HTMLElement) wrapper.hidden = true;
 }
 
 /** @param {HTMLElement} root */
 async function load(root) {
-  const url = new URL(root.dataset.endpoint ?? "", window.location.origin);
-  url.searchParams.set("product_id", root.dataset.productId ?? "");
-  url.searchParams.set("limit", root.dataset.limit ?? "4");
+  const data = root.dataset;
+  const list = root.querySelector(".segmint-recs__list");
+  const url = new URL(data.url || "/apps/segmint/recommendations", location.href);
+  /** @type {[string, string | undefined][]} */
+  const params = [["block", data.block], ["context", data.context], ["product_id", data.productId], ["cart", data.cart], ["limit", data.limit]];
+  for (const [key, value] of params) if (value) url.searchParams.set(key, value);
   try {
-    const res = await fetch(url, { headers: { Accept: "application/json" } });
-    /** @type {{ recommendations?: Recommendation[] }} */
-    const body = await res.json();
-    render(root, res.ok ? (body.recommendations ?? []) : []);
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok || !list) throw new Error(`recommendations: ${response.status}`);
+    /** @type {{ products?: Product[] }} */
+    const body = await response.json();
+    const products = Array.isArray(body.products) ? body.products : [];
+    if (products.length === 0) return hide(root);
+    const showPrice = data.showPrice !== "false";
+    // Fewer products than skeletons: the rest stay as invisible fillers, so the grid keeps its rows.
+    [...list.children].forEach((skeleton, i) => {
+      const product = products[i];
+      if (product) skeleton.replaceWith(card(product, showPrice));
+      else skeleton.className = "segmint-recs__item segmint-recs__item--filler";
+    });
+    list.removeAttribute("aria-busy");
+    list.removeAttribute("aria-label");
   } catch {
-    root.hidden = true;
+    hide(root);
   }
 }
 
-document.querySelectorAll(".segmint-recommendations").forEach((root) => {
-  if (root instanceof HTMLElement) void load(root);
+/** @param {ParentNode} scope */
+function init(scope) {
+  scope.querySelectorAll("[data-segmint-recs]").forEach((root) => {
+    if (!(root instanceof HTMLElement) || root.dataset.segmintStarted) return;
+    root.dataset.segmintStarted = "true";
+    if (!("IntersectionObserver" in window)) return void load(root);
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        void load(root);
+      },
+      { rootMargin: "0px 0px 400px 0px" },
+    );
+    observer.observe(root);
+  });
+}
+
+init(document);
+// The theme editor re-renders a section when a merchant changes a block's settings.
+document.addEventListener("shopify:section:load", (event) => {
+  if (event.target instanceof Element) init(event.target);
 });
