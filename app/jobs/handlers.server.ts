@@ -10,6 +10,7 @@ import { reconcileJob } from "./reconcile.server";
 import { refreshSegmentsJob } from "./refresh-segments.server";
 import { scheduleRefreshesJob } from "./schedule-refreshes.server";
 import { scoreOrdersJob } from "./score-orders.server";
+import { trainRecommendationsJob } from "./train-recommendations.server";
 import { writeBackJob } from "./write-back.server";
 
-export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob, writeBackJob, scheduleRefreshesJob, assignCustomersJob, detectAnomaliesJob, scoreOrdersJob, assessOrderRiskJob]);
+export const jobHandlers = jobRegistry([processWebhooksJob, backfillJob, reconcileJob, refreshSegmentsJob, writeBackJob, scheduleRefreshesJob, assignCustomersJob, detectAnomaliesJob, scoreOrdersJob, assessOrderRiskJob, trainRecommendationsJob]);

@@ -13,6 +13,7 @@ export const JOB = {
   detectAnomalies: "detect-anomalies",
   scoreOrders: "score-orders",
   assessOrderRisk: "assess-order-risk",
+  trainRecommendations: "train-recommendations",
 } as const;
 export type JobType = (typeof JOB)[keyof typeof JOB];
 
@@ -37,6 +38,8 @@ export const jobPayloads = {
   [JOB.scoreOrders]: z.object({ orderIds: z.array(z.string().min(1)).min(1) }),
   /** Writes Shopify order risk assessments for these flagged order anomalies (the shop's setting is on). */
   [JOB.assessOrderRisk]: z.object({ anomalyIds: z.array(z.number().int().positive()).min(1) }),
+  /** Trains and stores the shop's recommender, lists and rules (after a refresh whose inline training failed, or on demand; docs/storefront.md). */
+  [JOB.trainRecommendations]: z.object({ reason: z.enum(["refresh", "on-demand"]) }),
 } satisfies Record<JobType, z.ZodType>;
 
 /** What a producer passes when it enqueues a job of type `T`. */

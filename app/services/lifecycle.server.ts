@@ -4,7 +4,8 @@ import { cancelShopJobs } from "../queue/queue.server";
 import { deleteCustomerDerivedData } from "./privacy.server";
 
 /** app/uninstalled: sessions go, the shop is marked inactive, its other jobs are cancelled and its
- * per-customer derived data (segment rows, write history) is deleted. Orders stay until shop/redact
+ * per-customer derived data (segment rows, write history, the recommender mined from the baskets) is
+ * deleted. Orders stay until shop/redact
  * (Shopify sends it 48 h later). */
 export async function uninstallShop(db: Db, shopId: number, domain: string, exceptJobId?: number): Promise<void> {
   await db.$transaction(async (tx) => {

@@ -1,11 +1,15 @@
 // GDPR obligations (docs/sync.md, "Lifecycle and privacy"). Redaction deletes derived data too: features and scores
 // (CustomerSegment), tag history (TagWrite), experiment arms (ExperimentAssignment), the customer's and
 // their orders' anomalies (Anomaly), the customer's id in write-back passes and queued jobs, and
-// earlier data-request reports. Uninstall deletes the shop's per-customer derived data at once.
+// earlier data-request reports. Uninstall deletes the shop's per-customer derived data at once,
+// and the recommender mined from its customers' baskets. The recommender stores no customer id
+// (product lists, rules, popular products per segment), so a customer's redaction has nothing
+// of theirs to delete there; the next training no longer sees their orders (docs/storefront.md).
 import type { Db } from "../db.server";
 import { storedReasonTexts } from "../domain/anomaly";
 import { deleteShopAnomalies } from "../models/anomalies.server";
 import { deleteShopExperiments } from "../models/experiments.server";
+import { deleteShopRecommendations } from "../models/recommendations.server";
 
 export interface CustomerDataReport {
   customerId: string;
@@ -99,7 +103,8 @@ async function forgetCustomerId(db: Db, shopId: number, customerShopifyId: strin
 
 /**
  * Uninstall: the shop's per-customer derived data goes at once (every run's customer rows, the
- * write history, the write-back passes, the experiments' arms, the anomalies and their model);
+ * write history, the write-back passes, the experiments' arms, the anomalies and their model, the
+ * recommender with its lists and rules);
  * orders and the runs' aggregates stay until shop/redact, 48 hours later, so a reinstall in
  * between resumes. The experiments go
  * with their arms: an experiment without its cohort can be neither analysed nor held out, and
@@ -112,6 +117,7 @@ export async function deleteCustomerDerivedData(db: Db, shopId: number): Promise
   await db.writeBack.deleteMany({ where: { shopId } });
   await deleteShopExperiments(db, shopId);
   await deleteShopAnomalies(db, shopId);
+  await deleteShopRecommendations(db, shopId);
 }
 
 /** shop/redact: every row of the shop, sessions included. */

@@ -1,0 +1,167 @@
+// The shop's trained recommender as the app stores it (docs/storefront.md, "What is stored"): the
+// latest model only, with one neighbour list per product and the association rules; read by the
+// storefront proxy (lists, popularity) and the admin page. Products and baskets only: no customer
+// id is stored. Every query is scoped by shop.
+import type { Prisma } from "@prisma/client";
+import type { AssociationRule, Neighbour } from "../analytics";
+import type { Db } from "../db.server";
+
+/** Rows per createMany: well under SQLite's bound-parameter cap (6 columns a rule row). */
+const ROWS_PER_INSERT = 500;
+/** Ids per `IN` list (SQLite's bound-parameter cap). */
+const IDS_PER_QUERY = 500;
+/** Storing a big catalogue's lists is one transaction of many inserts: give it time. */
+const STORE_TRANSACTION = { timeout: 600_000, maxWait: 30_000 };
+
+/** Popular products, best first: "all" (the whole store) and one key per segment. */
+export type PopularityLists = Record<string, string[]>;
+
+export interface NewRecommendationModel {
+  /** The segment run whose segments keyed the popularity (null: no completed run yet). */
+  readonly runId: number | null;
+  readonly version: number;
+  readonly basketCount: number;
+  readonly productCount: number;
+  readonly params: unknown;
+  readonly metrics: unknown;
+  readonly popularity: PopularityLists;
+  /** Each product's neighbours, best first (products without any are left out). */
+  readonly lists: Iterable<readonly [productId: string, neighbours: readonly Neighbour[]]>;
+  readonly rules: readonly AssociationRule[];
+  readonly trainedAt: Date;
+}
+
+export interface StoredModelSummary {
+  readonly id: number;
+  readonly lists: number;
+  readonly rules: number;
+}
+
+async function insertChunks<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
+}
+
+/**
+ * Stores a trained model in one transaction that first deletes the shop's earlier models (their
+ * lists and rules cascade): readers see the old model or the whole new one, never a mix.
+ */
+export async function saveRecommendationModel(db: Db, shopId: number, model: NewRecommendationModel): Promise<StoredModelSummary> {
+  const lists: Prisma.ProductRecommendationCreateManyInput[] = [];
+  for (const [productId, neighbours] of model.lists) {
+    if (neighbours.length > 0) lists.push({ shopId, modelId: 0, productId, neighbours: JSON.stringify(neighbours.map((n) => ({ id: n.id, score: n.score }))) });
+  }
+  return db.$transaction(async (tx) => {
+    await tx.recommendationModel.deleteMany({ where: { shopId } });
+    const created = await tx.recommendationModel.create({
+      data: {
+        shopId,
+        runId: model.runId,
+        version: model.version,
+        basketCount: model.basketCount,
+        productCount: model.productCount,
+        params: JSON.stringify(model.params),
+        metrics: JSON.stringify(model.metrics),
+        popularity: JSON.stringify(model.popularity),
+        trainedAt: model.trainedAt,
+      },
+      select: { id: true },
+    });
+    await insertChunks(lists, (chunk) => tx.productRecommendation.createMany({ data: chunk.map((row) => ({ ...row, modelId: created.id })) }));
+    await insertChunks(model.rules, (chunk) =>
+      tx.productRule.createMany({
+        data: chunk.map((r) => ({ shopId, modelId: created.id, antecedent: r.antecedent.join(","), consequent: r.consequent, count: r.count, support: r.support, confidence: r.confidence, lift: r.lift })),
+      }),
+    );
+    return { id: created.id, lists: lists.length, rules: model.rules.length };
+  }, STORE_TRANSACTION);
+}
+
+export interface StoredRecommendationModel {
+  readonly id: number;
+  readonly runId: number | null;
+  readonly version: number;
+  readonly basketCount: number;
+  readonly productCount: number;
+  readonly params: unknown;
+  readonly metrics: unknown;
+  readonly popularity: PopularityLists;
+  readonly trainedAt: Date;
+}
+
+/** The stored popularity JSON as lists (anything malformed is dropped, never thrown at a shopper). */
+export function parsePopularity(json: string): PopularityLists {
+  const value: unknown = JSON.parse(json);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+  const out: PopularityLists = {};
+  for (const [key, ids] of Object.entries(value)) if (Array.isArray(ids)) out[key] = ids.filter((id): id is string => typeof id === "string");
+  return out;
+}
+
+/** The shop's latest model with its settings, evaluation and popularity lists; null before the first training. */
+export async function latestRecommendationModel(db: Db, shopId: number): Promise<StoredRecommendationModel | null> {
+  const row = await db.recommendationModel.findFirst({ where: { shopId }, orderBy: [{ trainedAt: "desc" }, { id: "desc" }] });
+  if (row === null) return null;
+  return {
+    id: row.id,
+    runId: row.runId,
+    version: row.version,
+    basketCount: row.basketCount,
+    productCount: row.productCount,
+    params: JSON.parse(row.params) as unknown,
+    metrics: JSON.parse(row.metrics) as unknown,
+    popularity: parsePopularity(row.popularity),
+    trainedAt: row.trainedAt,
+  };
+}
+
+/** What the storefront needs of the latest model: its id, run, settings and popularity lists (JSON: the caller parses them once per model). */
+export async function latestModelForServing(db: Db, shopId: number): Promise<{ id: number; runId: number | null; params: string; popularity: string } | null> {
+  return db.recommendationModel.findFirst({ where: { shopId }, orderBy: [{ trainedAt: "desc" }, { id: "desc" }], select: { id: true, runId: true, params: true, popularity: true } });
+}
+
+function parseNeighbours(json: string): Neighbour[] {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value)) return [];
+  return value.filter((n): n is Neighbour => n !== null && typeof n === "object" && typeof (n as Neighbour).id === "string" && typeof (n as Neighbour).score === "number");
+}
+
+/** The stored neighbour lists of these products in one model of the shop (products without a list are left out). */
+export async function storedNeighbourLists(db: Db, shopId: number, modelId: number, productIds: readonly string[]): Promise<Map<string, Neighbour[]>> {
+  const unique = [...new Set(productIds)];
+  const out = new Map<string, Neighbour[]>();
+  for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+    const rows = await db.productRecommendation.findMany({ where: { shopId, modelId, productId: { in: unique.slice(i, i + IDS_PER_QUERY) } }, select: { productId: true, neighbours: true } });
+    for (const r of rows) out.set(r.productId, parseNeighbours(r.neighbours));
+  }
+  return out;
+}
+
+/**
+ * A customer's own products: product id → orders holding it (placed, not cancelled, not test;
+ * a fully refunded line does not count), as the core's customer histories count baskets.
+ */
+export async function customerProductCounts(db: Db, shopId: number, customerShopifyId: string): Promise<Map<string, number>> {
+  const lines = await db.orderLine.findMany({
+    where: { shopId, productId: { not: null }, order: { shopId, test: false, cancelledAt: null, customer: { shopId, shopifyId: customerShopifyId } } },
+    select: { orderId: true, productId: true, quantity: true, refundedQuantity: true },
+  });
+  const orders = new Map<string, Set<number>>();
+  for (const l of lines) {
+    if (l.productId === null || l.quantity - l.refundedQuantity <= 0) continue;
+    let set = orders.get(l.productId);
+    if (set === undefined) orders.set(l.productId, (set = new Set()));
+    set.add(l.orderId);
+  }
+  return new Map([...orders].map(([productId, set]) => [productId, set.size]));
+}
+
+/** A customer's segment in one run of the shop, or null (not in the run). */
+export async function customerSegmentKey(db: Db, shopId: number, runId: number, customerShopifyId: string): Promise<string | null> {
+  const row = await db.customerSegment.findFirst({ where: { shopId, runId, customer: { shopId, shopifyId: customerShopifyId } }, select: { segmentKey: true } });
+  return row?.segmentKey ?? null;
+}
+
+/** Uninstall: the shop's models, lists and rules. */
+export async function deleteShopRecommendations(db: Db, shopId: number): Promise<number> {
+  return (await db.recommendationModel.deleteMany({ where: { shopId } })).count;
+}
