@@ -10,6 +10,7 @@ export const ADMIN_PAGES = [
   { url: "/app/customers", label: "Customers" },
   { url: "/app/experiments", label: "Experiments" },
   { url: "/app/anomalies", label: "Anomalies" },
+  { url: "/app/recommendations", label: "Recommendations" },
   { url: "/app/model", label: "Model" },
   { url: "/app/settings", label: "Settings" },
   { url: "/app/jobs", label: "Jobs" },
