@@ -51,64 +51,67 @@ export function trainRecommender(baskets: readonly Basket[], options: Partial<Re
   const data = indexBaskets(baskets);
   const n = data.items.length;
   const h = Math.min(params.headMax, n);
-  const total = baskets.length + 3 * h + n;
+  const total = baskets.length + 4 * h + (n - h);
   let done = 0;
   const report = (steps: number) => {
     done += steps;
     onProgress?.(done, total);
   };
 
-  const gram = headGram(data, h, report);
-  // The cosine of head pairs, only to learn how cosine's scale compares with EASE's (tail weights are scaled by it).
-  const headCosineMax = new Float64Array(h);
+  const p = headGram(data, h, report);
+  for (let i = 0; i < h; i++) p[i * h + i] = p[i * h + i]! + params.lambda;
+  const beforeInverse = done;
+  invertSpdInPlace(p, h, (rows) => report(beforeInverse + rows - done));
+
+  // Head rows: EASE weights (B[i][j] = −P[i][j] / P[j][j]), then cosine to tail items. Cosine's scale
+  // is fitted on the head's own pairs: the least-squares s in EASE weight ≈ s · cosine.
+  const counter = new Float64Array(n);
+  const easeRow = new Float64Array(h);
+  const headIndex = Int32Array.from({ length: h }, (_, j) => j);
+  const headRows: { index: number[]; weight: number[] }[] = [];
+  const tailOfHead: { index: number[]; weight: number[] }[] = [];
+  let weightTimesCosine = 0;
+  let cosineSquared = 0;
   for (let i = 0; i < h; i++) {
-    let best = 0;
-    for (let j = 0; j < h; j++) if (j !== i) best = Math.max(best, gram[i * h + j]! / Math.sqrt(data.counts[i]! * data.counts[j]!));
-    headCosineMax[i] = best;
+    for (let j = 0; j < h; j++) easeRow[j] = j === i ? 0 : -p[i * h + j]! / p[j * h + j]!;
+    headRows.push(largestByMagnitude(headIndex, easeRow, params.neighbours));
+    const touched = coCounts(data, i, 0, counter);
+    const tailIndex: number[] = [];
+    const tailCosine: number[] = [];
+    for (const j of touched) {
+      const cosine = counter[j]! / Math.sqrt(data.counts[i]! * data.counts[j]!);
+      counter[j] = 0;
+      if (j < h) {
+        weightTimesCosine += easeRow[j]! * cosine;
+        cosineSquared += cosine * cosine;
+      } else {
+        tailIndex.push(j);
+        tailCosine.push(cosine);
+      }
+    }
+    // Scaling later by one positive factor keeps the same largest entries.
+    tailOfHead.push(largestByMagnitude(tailIndex, tailCosine, params.neighbours));
+    report(1);
   }
-  for (let i = 0; i < h; i++) gram[i * h + i] = gram[i * h + i]! + params.lambda;
-  invertSpdInPlace(gram, h, () => report(1));
-  const p = gram;
+  // No head pair to learn from (headMax 0, or no co-occurrence): plain cosine.
+  const cosineScale = cosineSquared > 0 && weightTimesCosine > 0 ? weightTimesCosine / cosineSquared : 1;
 
   const rows = new RowBuilder();
-  const easeRow = new Float64Array(h);
-  let easeMaxSum = 0;
-  let cosineMaxSum = 0;
-  const easeRows: { index: number[]; weight: number[] }[] = [];
-  const headIndex = Int32Array.from({ length: h }, (_, j) => j);
   for (let i = 0; i < h; i++) {
-    let best = 0;
-    for (let j = 0; j < h; j++) {
-      const w = j === i ? 0 : -p[i * h + j]! / p[j * h + j]!;
-      easeRow[j] = w;
-      if (w > best) best = w;
-    }
-    if (headCosineMax[i]! > 0) {
-      easeMaxSum += best;
-      cosineMaxSum += headCosineMax[i]!;
-    }
-    // Keep a head row's candidates only; tail neighbours are merged below once the scale is known.
-    easeRows.push(largestByMagnitude(headIndex, easeRow, params.neighbours));
+    const head = headRows[i]!;
+    const tail = tailOfHead[i]!;
+    rows.push(tail.index.length === 0 ? head : largestByMagnitude([...head.index, ...tail.index], [...head.weight, ...tail.weight.map((w) => w * cosineScale)], params.neighbours));
   }
-  const cosineScale = cosineMaxSum > 0 && easeMaxSum > 0 ? easeMaxSum / cosineMaxSum : 1;
-
-  const counter = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    // Head rows: EASE weights plus scaled cosine to tail items; tail rows: scaled cosine to every item.
-    const from = i < h ? h : 0;
-    const touched = n > h ? coCounts(data, i, from, counter) : new Int32Array(0);
+  // Tail rows: scaled cosine to every item.
+  for (let i = h; i < n; i++) {
+    const touched = coCounts(data, i, 0, counter);
     const cosine = new Float64Array(touched.length);
     for (let k = 0; k < touched.length; k++) {
       const j = touched[k]!;
       cosine[k] = (cosineScale * counter[j]!) / Math.sqrt(data.counts[i]! * data.counts[j]!);
       counter[j] = 0;
     }
-    if (i < h) {
-      const head = easeRows[i]!;
-      rows.push(touched.length === 0 ? head : largestByMagnitude([...head.index, ...touched], [...head.weight, ...cosine], params.neighbours));
-    } else {
-      rows.push(largestByMagnitude(touched, cosine, params.neighbours));
-    }
+    rows.push(largestByMagnitude(touched, cosine, params.neighbours));
     report(1);
   }
 
