@@ -155,6 +155,7 @@ const LAYOUT = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ page_title }} – {{ shop.name }}</title>
 <meta name="description" content="{{ shop.name }}: Segmint's offline demo storefront.">
+<link rel="icon" href="data:,">
 <style>
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}

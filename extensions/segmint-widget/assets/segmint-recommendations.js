@@ -2,7 +2,7 @@
 // Segmint's recommendation blocks on the storefront (docs/theme-extension.md). The server rendered
 // each block with skeleton cards the size of real cards; this script, loaded deferred by Shopify,
 // fetches the block's list through the app proxy once the block is near the viewport (an
-// IntersectionObserver, whose first callback runs after the first paint), then swaps each skeleton
+// IntersectionObserver) and the page has painted, then swaps each skeleton
 // for a card, or hides the block when the list is empty or the request fails. Plain JavaScript the
 // theme serves as is, type-checked by extensions/tsconfig.json; keep it small (a test holds it to
 // 6 KB gzipped).
@@ -109,12 +109,14 @@ function init(scope) {
   scope.querySelectorAll("[data-segmint-recs]").forEach((root) => {
     if (!(root instanceof HTMLElement) || root.dataset.segmintStarted) return;
     root.dataset.segmintStarted = "true";
-    if (!("IntersectionObserver" in window)) return void load(root);
+    // A task queued from an animation frame runs after that frame is painted.
+    const afterPaint = () => requestAnimationFrame(() => setTimeout(() => void load(root)));
+    if (!("IntersectionObserver" in window)) return afterPaint();
     const observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         observer.disconnect();
-        void load(root);
+        afterPaint();
       },
       { rootMargin: "0px 0px 400px 0px" },
     );
