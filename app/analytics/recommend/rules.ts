@@ -66,7 +66,8 @@ export function mineRules(baskets: readonly Basket[], options: Partial<RuleOptio
     const confidence = count / antecedentCount;
     if (confidence < params.minConfidence) return;
     const ids = antecedent.map((i) => data.items[i]!).sort(compareIds);
-    rules.push({ antecedent: ids, consequent: data.items[consequent]!, count, support: count / total, confidence, lift: confidence / (countOf(consequent) / total) });
+    // lift = count·N / (count(X)·count(y)): one division of exact integers, so A → B and B → A tie exactly.
+    rules.push({ antecedent: ids, consequent: data.items[consequent]!, count, support: count / total, confidence, lift: (count * total) / (antecedentCount * countOf(consequent)) });
   };
   for (const [key, count] of frequentPairs) {
     const a = Math.floor(key / f);
