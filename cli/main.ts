@@ -17,6 +17,7 @@ import { summaryTable, groupCounts } from "./summary";
 import { EXIT, InputError, assertReadableFile, corruptGzipError, type Io } from "./exit";
 import { runExperimentAnalyze } from "./experiment";
 import { runAnomalies } from "./anomalies";
+import { parseRecommendArgs, runRecommend, RECOMMEND_HELP } from "./recommend";
 import { SkippedRows } from "./skipped-rows";
 
 export { EXIT, InputError, type Io };
@@ -124,9 +125,11 @@ export async function runSegment(cmd: SegmentCommand, io: Io): Promise<number> {
 
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   try {
+    // `recommend` parses its own options (cli/recommend.ts); --help anywhere is the help for all verbs.
+    if (argv[0] === "recommend" && !argv.includes("-h") && !argv.includes("--help")) return await runRecommend(parseRecommendArgs(argv.slice(1)), io);
     const cmd = parseArgs(argv);
     if (cmd.command === "help") {
-      io.stdout.write(HELP);
+      io.stdout.write(HELP + RECOMMEND_HELP);
       return EXIT.ok;
     }
     if (cmd.command === "version") {
