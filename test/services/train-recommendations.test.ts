@@ -143,6 +143,22 @@ describeEachDatabase("recommendations training", (provider) => {
     expect(await t.db.recommendationModel.count({ where: { shopId: empty.id } })).toBe(0);
   }, 120_000);
 
+  it("uninstall deletes the shop's model, lists and rules; shop/redact too; another shop's stay", async () => {
+    const { deleteCustomerDerivedData, redactShop } = await import("../../app/services/privacy.server");
+    const otherLists = await t.db.productRecommendation.count({ where: { shopId: other.id } });
+    expect(otherLists).toBeGreaterThan(0);
+    await deleteCustomerDerivedData(t.db, shop.id);
+    for (const table of [t.db.recommendationModel, t.db.productRecommendation, t.db.productRule] as unknown as { count(a: unknown): Promise<number> }[]) {
+      expect(await table.count({ where: { shopId: shop.id } })).toBe(0);
+    }
+    await trainRecommendations(t.db, shop.id, { evaluate: false });
+    expect(await t.db.productRule.count({ where: { shopId: shop.id } })).toBeGreaterThan(0);
+    await redactShop(t.db, shop.domain);
+    expect(await t.db.productRecommendation.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await t.db.productRule.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await t.db.productRecommendation.count({ where: { shopId: other.id } })).toBe(otherLists);
+  }, 120_000);
+
   describe("in the refresh job", () => {
     const refreshContext = (db: Db, shopId: number): JobContext => ({ db, job: { id: 1, shopId, type: "refresh-segments", attempts: 1, maxAttempts: 5 }, heartbeat: async () => true });
     /** The refresh job with the app's environment; `train` replaces the training service, `detect` the anomaly detection. */
