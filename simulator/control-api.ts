@@ -4,6 +4,11 @@
 //   POST /_sim/shops/{domain}/orders/{id}/cancel       {reason?}
 //   POST /_sim/shops/{domain}/orders/{id}/refund       {lines:[{lineItemId, quantity}]}
 //   POST /_sim/shops/{domain}/customers                {tags?}
+//   POST /_sim/shops/{domain}/products                 {title, priceCents, status?, sku?, imageUrl?, tracked?, inventoryQuantity?,
+//                                                      inventoryPolicy?: "DENY"|"CONTINUE"} → {id, variantId} (products/create)
+//   POST /_sim/shops/{domain}/products/{id}            {title?, handle?, status?, priceCents?, imageUrl?} (products/update)
+//   POST /_sim/shops/{domain}/products/{id}/inventory  {quantity?, tracked?, policy?: "DENY"|"CONTINUE", variantId?} (products/update)
+//   POST /_sim/shops/{domain}/products/{id}/delete     (products/delete)
 //   GET  /_sim/shops/{domain}/customers                JSON lines (application/x-ndjson), one per customer by id:
 //                                                      {"id":"gid://shopify/Customer/…","customerId":"<CSV id>"|null,"tags":[…]}
 //   GET  /_sim/shops/{domain}/segments                 {segments:[{id, name, query}]} (Shopify customer segments, by id)
@@ -28,7 +33,29 @@ import { json } from "./simulator";
 import { gid, parseGid } from "./ids";
 import type { ChaosOptions, Delivery } from "./webhooks";
 import type { HttpFaultStatus } from "./faults";
-import type { CancelReason } from "./state";
+import type { CancelReason, InventoryPolicy, ProductStatus } from "./state";
+
+const PRODUCT_STATUSES: readonly ProductStatus[] = ["ACTIVE", "ARCHIVED", "DRAFT"];
+
+function productStatus(value: unknown): ProductStatus | undefined {
+  if (value === undefined) return undefined;
+  const status = String(value).toUpperCase() as ProductStatus;
+  if (!PRODUCT_STATUSES.includes(status)) throw new Error(`status must be one of ${PRODUCT_STATUSES.join(", ")}, got ${JSON.stringify(value)}`);
+  return status;
+}
+
+function inventoryPolicy(value: unknown): InventoryPolicy | undefined {
+  if (value === undefined) return undefined;
+  const policy = String(value).toUpperCase();
+  if (policy !== "DENY" && policy !== "CONTINUE") throw new Error(`inventory policy must be DENY or CONTINUE, got ${JSON.stringify(value)}`);
+  return policy;
+}
+
+function optionalNumber(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  return value;
+}
 
 function numericId(value: unknown): number | null {
   if (typeof value === "number") return value;
@@ -86,6 +113,44 @@ export async function handleControl(sim: ShopifySimulator, request: Request, url
       if (resource === "customers" && !id) {
         const customer = shop.createCustomer({ tags: Array.isArray(body.tags) ? body.tags.map(String) : [] });
         return json(201, { id: customer.id });
+      }
+      if (resource === "products" && !id && request.method === "POST") {
+        if (typeof body.title !== "string" || !body.title.trim()) throw new Error("a product needs a title");
+        const product = shop.createProduct({
+          title: body.title,
+          priceCents: optionalNumber(body.priceCents, "priceCents") ?? 0,
+          ...(typeof body.handle === "string" ? { handle: body.handle } : {}),
+          ...(body.status !== undefined ? { status: productStatus(body.status) } : {}),
+          ...(typeof body.sku === "string" ? { sku: body.sku } : {}),
+          ...(body.imageUrl === null || typeof body.imageUrl === "string" ? { imageUrl: body.imageUrl } : {}),
+          ...(typeof body.tracked === "boolean" ? { tracked: body.tracked } : {}),
+          ...(body.inventoryQuantity !== undefined ? { inventoryQuantity: optionalNumber(body.inventoryQuantity, "inventoryQuantity") } : {}),
+          ...(body.inventoryPolicy !== undefined ? { inventoryPolicy: inventoryPolicy(body.inventoryPolicy) } : {}),
+        });
+        return json(201, { id: product.id, variantId: product.variants[0]?.id ?? null });
+      }
+      if (resource === "products" && id && !action && request.method === "POST") {
+        const product = shop.updateProduct(numericId(id) ?? 0, {
+          ...(typeof body.title === "string" ? { title: body.title } : {}),
+          ...(typeof body.handle === "string" ? { handle: body.handle } : {}),
+          ...(body.status !== undefined ? { status: productStatus(body.status) } : {}),
+          ...(body.priceCents !== undefined ? { priceCents: optionalNumber(body.priceCents, "priceCents") } : {}),
+          ...(body.imageUrl === null || typeof body.imageUrl === "string" ? { imageUrl: body.imageUrl } : {}),
+        });
+        return json(200, { id: product.id, updatedAt: product.updatedAt });
+      }
+      if (resource === "products" && id && action === "inventory") {
+        const product = shop.setInventory(numericId(id) ?? 0, {
+          ...(body.quantity !== undefined ? { quantity: optionalNumber(body.quantity, "quantity") } : {}),
+          ...(typeof body.tracked === "boolean" ? { tracked: body.tracked } : {}),
+          ...(body.policy !== undefined ? { policy: inventoryPolicy(body.policy) } : {}),
+          ...(body.variantId !== undefined ? { variantId: numericId(body.variantId) ?? 0 } : {}),
+        });
+        return json(200, { id: product.id, updatedAt: product.updatedAt });
+      }
+      if (resource === "products" && id && action === "delete") {
+        shop.deleteProduct(numericId(id) ?? 0);
+        return json(200, { ok: true });
       }
       if (resource === "segments" && !id && request.method === "GET") {
         const segments = [...shop.segments.values()].sort((a, b) => a.id - b.id).map((s) => ({ id: gid("Segment", s.id), name: s.name, query: s.query }));

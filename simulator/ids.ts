@@ -11,6 +11,7 @@ export type GidType =
   | "OrderTransaction"
   | "Product"
   | "ProductVariant"
+  | "InventoryItem"
   | "MediaImage"
   | "ProductImage"
   | "BulkOperation"
@@ -49,6 +50,8 @@ export const ID_BASE: Record<GidType, number> = {
   OrderTransaction: 11_000_000_000_000,
   Product: 8_000_000_000_000,
   ProductVariant: 4_400_000_000_000,
+  // A variant's inventory item has the variant's number (one each; never allocated on its own).
+  InventoryItem: 4_400_000_000_000,
   MediaImage: 3_000_000_000_000,
   ProductImage: 3_100_000_000_000,
   BulkOperation: 720_000_000_000,

@@ -6,7 +6,10 @@
 //   CustomerID          → customer id 7e12+CustomerID (empty → guest order, customer null);
 //                          createdAt = first row of that customer (purchase or cancellation)
 //   StockCode           → one product with one variant (sku = StockCode, title = first
-//                          non-empty trimmed Description, price = first positive UnitPrice)
+//                          non-empty trimmed Description, price = first positive UnitPrice), no
+//                          image (the data has none); the service codes (postage, fees, manual
+//                          lines, bank charges, gift vouchers: NON_PRODUCT_CODES) are not products
+//                          but custom line items (no product or variant, title and SKU kept)
 //   C… invoices         → one refund per invoice, attached to the customer's most recent placed
 //                          order processed at or before it that contains one of its StockCodes
 //                          (else the most recent earlier placed order); matched rows become refund
@@ -64,6 +67,8 @@ export interface OnlineRetailReport {
   lineItems: number;
   /** Of which on cancellation record orders. */
   cancellationRecordLineItems: number;
+  /** Of which custom line items: the service codes' lines (postage, fees…), with no product. */
+  customLineItems: number;
   /** Which header layout the CSV had. */
   layout: CsvLayout;
   /** The data's last InvoiceDate (UTC ms). */
@@ -93,6 +98,19 @@ export interface SeedOptions {
    * InvoiceDate) before the shop is built. Needs a settable clock (FakeClock, OffsetClock).
    */
   moveClock?: boolean;
+}
+
+/**
+ * Online Retail's StockCodes that are not goods (postage, carriage, manual lines, bank and Amazon
+ * fees, discounts, samples, CRUK commission, pads, adjustments, gift vouchers): a Shopify store
+ * records these as shipping lines or custom line items, not products, so the seeder makes them
+ * custom line items. Compared on the trimmed code, case as in the data ("M" and "m" both occur).
+ */
+const NON_PRODUCT_CODES = new Set(["POST", "DOT", "M", "m", "BANK CHARGES", "D", "S", "C2", "CRUK", "PADS", "AMAZONFEE", "B"]);
+
+export function isServiceStockCode(stockCode: string): boolean {
+  const code = stockCode.trim();
+  return NON_PRODUCT_CODES.has(code) || code.startsWith("gift_0001_");
 }
 
 /** Shopify's cap on tags per resource (reference §4.1); mutations.ts enforces it. */
@@ -318,11 +336,13 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
     shop.createCustomer({ id: ID_BASE.Customer + customerId, sourceId: String(customerId), tags, createdAt: at, silent: true });
   }
 
-  // Products: first non-empty description, first positive price among purchases.
+  // Products: first non-empty description, first positive price among purchases. Service codes
+  // are custom line items, not products.
   const productInfo = new Map<string, { title: string; priceCents: number; at: number }>();
   for (const inv of sorted) {
     if (inv.no.startsWith("A")) continue;
     for (const row of inv.rows) {
+      if (isServiceStockCode(row.stock)) continue;
       let info = productInfo.get(row.stock);
       if (!info) {
         info = { title: "", priceCents: 0, at: inv.at };
@@ -349,6 +369,9 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
       priceCents: info.priceCents,
       sku: stock,
       createdAt: info.at,
+      // The data has no images (and invented CDN URLs would not load offline).
+      imageUrl: null,
+      silent: true,
     });
     variantBySku.set(stock, { productId: product.id, variantId: product.variants[0]?.id ?? 0 });
   }
@@ -374,6 +397,7 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
     products: shop.products.size,
     lineItems: 0,
     cancellationRecordLineItems: 0,
+    customLineItems: 0,
     layout,
     lastInvoiceAt,
     today,
@@ -415,6 +439,7 @@ export async function buildOnlineRetailShop(clock: Clock, options: SeedOptions =
     else report.customerOrders++;
   }
 
+  for (const order of shop.orders.values()) for (const line of order.lineItems) if (line.productId === null) report.customLineItems++;
   // Customers' updatedAt = their last activity in the data.
   for (const customer of shop.customers.values()) {
     const orders = shop.customerOrders(customer.id);
@@ -436,7 +461,7 @@ function orderLines(rows: Row[], variantBySku: VariantsBySku, quantity: (row: Ro
     const variant = variantBySku.get(row.stock);
     return variant
       ? { variantId: variant.variantId, quantity: quantity(row), unitPriceCents: row.priceCents, title: row.description || undefined }
-      : { quantity: quantity(row), unitPriceCents: row.priceCents, title: row.description || row.stock };
+      : { quantity: quantity(row), unitPriceCents: row.priceCents, title: row.description || row.stock, sku: row.stock };
   });
 }
 

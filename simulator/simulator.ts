@@ -11,7 +11,7 @@ import { shopNumericId } from "./resolvers";
 import { ShopState, type ShopEvent, type ShopSettings, type WebhookTopic } from "./state";
 import { CostBucket, STANDARD_PLAN, type ThrottleConfig, type ThrottleStatus } from "./throttle";
 import { StagedUploads } from "./uploads";
-import { bulkFinishPayload, customerPayload, orderPayload, refundPayload, shopPayload } from "./webhook-payloads";
+import { bulkFinishPayload, customerPayload, orderPayload, productDeletePayload, productPayload, refundPayload, shopPayload } from "./webhook-payloads";
 import { WebhookDispatcher, type ChaosOptions, type Delivery, type SubscriptionConfig, type WebhookTransport } from "./webhooks";
 import { signedAppProxyUrl, type AppProxyOptions } from "./app-proxy";
 import { handleControl } from "./control-api";
@@ -297,6 +297,13 @@ export class ShopifySimulator {
         break;
       case "customers/delete":
         this.enqueue(shop, event.topic, { id: event.customerId, admin_graphql_api_id: `gid://shopify/Customer/${event.customerId}`, email: null, phone: null, addresses: [], tax_exemptions: [] });
+        break;
+      case "products/create":
+      case "products/update":
+        this.enqueue(shop, event.topic, productPayload(shop, event.product));
+        break;
+      case "products/delete":
+        this.enqueue(shop, event.topic, productDeletePayload(event.productId));
         break;
       default:
         this.enqueue(shop, event.topic, orderPayload(shop, event.order));

@@ -88,12 +88,20 @@ export interface RiskAssessmentRecord {
 
 export type ProductStatus = "ACTIVE" | "ARCHIVED" | "DRAFT";
 
+export type InventoryPolicy = "DENY" | "CONTINUE";
+
 export interface VariantRecord {
   id: number;
   productId: number;
   title: string;
   sku: string | null;
   priceCents: Cents;
+  /** Whether Shopify tracks this variant's stock (InventoryItem.tracked); untracked variants can always be sold. */
+  tracked: boolean;
+  /** Units available to sell (ProductVariant.inventoryQuantity; meaningful when tracked). */
+  inventoryQuantity: number;
+  /** CONTINUE: sold when out of stock too. */
+  inventoryPolicy: InventoryPolicy;
 }
 
 export interface ProductRecord {
@@ -126,6 +134,9 @@ export type WebhookTopic =
   | "customers/create"
   | "customers/update"
   | "customers/delete"
+  | "products/create"
+  | "products/update"
+  | "products/delete"
   | "app/uninstalled"
   | "app/scopes_update"
   | "bulk_operations/finish"
@@ -138,7 +149,9 @@ export type ShopEvent =
   | { topic: "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled"; order: OrderRecord }
   | { topic: "refunds/create"; order: OrderRecord; refund: RefundRecord }
   | { topic: "customers/create" | "customers/update"; customer: CustomerRecord }
-  | { topic: "customers/delete"; customerId: number };
+  | { topic: "customers/delete"; customerId: number }
+  | { topic: "products/create" | "products/update"; product: ProductRecord }
+  | { topic: "products/delete"; productId: number };
 
 export interface ShopSettings {
   domain: string;
@@ -153,6 +166,8 @@ export interface ShopSettings {
 
 export interface OrderLineInput {
   variantId?: number;
+  /** A custom line item's SKU (no variant: postage, fees, manual lines). */
+  sku?: string | null;
   /** Defaults to the variant's price. */
   unitPriceCents?: Cents;
   quantity: number;
@@ -319,6 +334,11 @@ export class ShopState {
 
   // ---- products -----------------------------------------------------------------------------
 
+  /**
+   * Creates a product with one variant. Event: products/create, unless `silent` (the seeder's
+   * catalogue, like its history, raises no webhooks). Variants are untracked by default (always
+   * sellable); `tracked` with `inventoryQuantity` models stock.
+   */
   createProduct(input: {
     id?: number;
     title: string;
@@ -329,9 +349,14 @@ export class ShopState {
     variantId?: number;
     imageUrl?: string | null;
     createdAt?: number;
+    tracked?: boolean;
+    inventoryQuantity?: number;
+    inventoryPolicy?: InventoryPolicy;
+    silent?: boolean;
   }): ProductRecord {
     const id = input.id ?? this.newId("Product");
     if (input.id !== undefined) this.ids.reserve("Product", id);
+    if (this.products.has(id)) throw new Error(`Product ${id} already exists`);
     const variantId = input.variantId ?? this.newId("ProductVariant");
     if (input.variantId !== undefined) this.ids.reserve("ProductVariant", variantId);
     const at = input.createdAt ?? this.clock.now();
@@ -348,12 +373,71 @@ export class ShopState {
       mediaId: this.newId("MediaImage"),
       variants: [],
     };
-    const variant: VariantRecord = { id: variantId, productId: id, title: "Default Title", sku: input.sku ?? null, priceCents: input.priceCents };
+    const variant: VariantRecord = {
+      id: variantId,
+      productId: id,
+      title: "Default Title",
+      sku: input.sku ?? null,
+      priceCents: input.priceCents,
+      tracked: input.tracked ?? false,
+      inventoryQuantity: input.inventoryQuantity ?? 0,
+      inventoryPolicy: input.inventoryPolicy ?? "DENY",
+    };
     product.variants.push(variant);
     this.products.set(id, product);
     this.variants.set(variantId, variant);
     this.touch();
+    if (!input.silent) this.emit({ topic: "products/create", product });
     return product;
+  }
+
+  requireProduct(id: number): ProductRecord {
+    const product = this.products.get(id);
+    if (!product) throw new Error(`Product ${id} not found in ${this.domain}`);
+    return product;
+  }
+
+  /** The merchant edits a product (title, status, price of its variants, image). Event: products/update. */
+  updateProduct(id: number, patch: { title?: string; handle?: string; status?: ProductStatus; priceCents?: Cents; imageUrl?: string | null }): ProductRecord {
+    const product = this.requireProduct(id);
+    if (patch.title !== undefined) product.title = patch.title;
+    if (patch.handle !== undefined) product.handle = patch.handle;
+    if (patch.status !== undefined) product.status = patch.status;
+    if (patch.imageUrl !== undefined) product.imageUrl = patch.imageUrl;
+    if (patch.priceCents !== undefined) for (const v of product.variants) v.priceCents = patch.priceCents;
+    return this.productChanged(product);
+  }
+
+  /**
+   * Stock of a product's variants (all of them, or the one given): quantity, tracking and the
+   * out-of-stock policy. Shopify sends products/update when a variant's available quantity changes.
+   */
+  setInventory(productId: number, patch: { quantity?: number; tracked?: boolean; policy?: InventoryPolicy; variantId?: number }): ProductRecord {
+    const product = this.requireProduct(productId);
+    const variants = patch.variantId === undefined ? product.variants : product.variants.filter((v) => v.id === patch.variantId);
+    if (variants.length === 0) throw new Error(`Variant ${patch.variantId} is not on product ${productId}`);
+    for (const v of variants) {
+      if (patch.quantity !== undefined) v.inventoryQuantity = patch.quantity;
+      if (patch.tracked !== undefined) v.tracked = patch.tracked;
+      if (patch.policy !== undefined) v.inventoryPolicy = patch.policy;
+    }
+    return this.productChanged(product);
+  }
+
+  private productChanged(product: ProductRecord): ProductRecord {
+    product.updatedAt = this.changeTime(product.updatedAt);
+    this.touch();
+    this.emit({ topic: "products/update", product });
+    return product;
+  }
+
+  /** Deletes a product and its variants (past line items keep their ids, as in Shopify). Event: products/delete. */
+  deleteProduct(id: number): void {
+    const product = this.requireProduct(id);
+    for (const v of product.variants) this.variants.delete(v.id);
+    this.products.delete(id);
+    this.touch();
+    this.emit({ topic: "products/delete", productId: id });
   }
 
   // ---- orders -------------------------------------------------------------------------------
@@ -414,7 +498,7 @@ export class ShopState {
       id: this.newId("LineItem"),
       productId: product?.id ?? null,
       variantId: variant?.id ?? null,
-      sku: variant?.sku ?? null,
+      sku: variant?.sku ?? line.sku ?? null,
       title: line.title ?? product?.title ?? "Custom item",
       quantity: line.quantity,
       unitPriceCents: price,
@@ -532,6 +616,7 @@ export class ShopState {
     target.updatedAt = this.changeTime(target.updatedAt);
     this.touch();
     if ("lineItems" in target) this.emit({ topic: "orders/updated", order: target });
+    else this.emit({ topic: "products/update", product: target });
   }
 
   removeTags(target: OrderRecord | ProductRecord, tags: string[]): void {
@@ -542,6 +627,7 @@ export class ShopState {
     target.updatedAt = this.changeTime(target.updatedAt);
     this.touch();
     if ("lineItems" in target) this.emit({ topic: "orders/updated", order: target });
+    else this.emit({ topic: "products/update", product: target });
   }
 
   // ---- segments -----------------------------------------------------------------------------
@@ -612,6 +698,14 @@ export function customerStats(shop: ShopState, customerId: number): { numberOfOr
     if (!last || order.processedAt > last.processedAt || (order.processedAt === last.processedAt && order.id > last.id)) last = order;
   }
   return { numberOfOrders: orders.length, amountSpentCents: spent, lastOrder: last };
+}
+
+/**
+ * ProductVariant.availableForSale: the product is active and the variant can be sold — its stock
+ * is not tracked, it is sold when out of stock (CONTINUE), or it has units.
+ */
+export function variantAvailableForSale(product: ProductRecord, variant: VariantRecord): boolean {
+  return product.status === "ACTIVE" && (!variant.tracked || variant.inventoryPolicy === "CONTINUE" || variant.inventoryQuantity > 0);
 }
 
 // ---- tags ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { iso } from "./clock";
 import { gid } from "./ids";
 import { formatCents, restMoneySet } from "./money";
 import type { BulkOperationRecord } from "./context";
-import { customerStats, financialStatus, orderTotals, refundedQuantity, type CustomerRecord, type OrderRecord, type RefundRecord, type ShopState } from "./state";
+import { customerStats, financialStatus, orderTotals, refundedQuantity, type CustomerRecord, type OrderRecord, type ProductRecord, type RefundRecord, type ShopState } from "./state";
 
 /** REST timestamps carry an offset ("2026-10-28T15:17:49+00:00"), unlike GraphQL's "Z". */
 export function restTime(ms: number): string {
@@ -153,6 +153,66 @@ export function customerPayload(shop: ShopState, customer: CustomerRecord): Reco
     default_address: null,
     addresses: [],
   };
+}
+
+/**
+ * products/create and products/update: the REST Product. Since API 2024-07 the variants no longer
+ * carry `inventory_management`, `fulfillment_service`, weights or `requires_shipping` (Shopify's
+ * "Product Variant Field Cleanup": those live on the inventory item), so whether stock is tracked
+ * is not in the payload; `inventory_policy` and `inventory_quantity` are.
+ */
+export function productPayload(shop: ShopState, product: ProductRecord): Record<string, unknown> {
+  const image = product.imageUrl
+    ? { id: product.mediaId, admin_graphql_api_id: gid("ProductImage", product.mediaId), product_id: product.id, position: 1, alt: product.title, width: 800, height: 800, src: product.imageUrl, variant_ids: [], created_at: restTime(product.createdAt), updated_at: restTime(product.updatedAt) }
+    : null;
+  return {
+    id: product.id,
+    admin_graphql_api_id: gid("Product", product.id),
+    title: product.title,
+    body_html: "",
+    vendor: shop.settings.name,
+    product_type: "",
+    handle: product.handle,
+    status: product.status.toLowerCase(),
+    created_at: restTime(product.createdAt),
+    updated_at: restTime(product.updatedAt),
+    published_at: product.status === "ACTIVE" ? restTime(product.createdAt) : null,
+    published_scope: "global",
+    template_suffix: null,
+    tags: product.tags.join(", "),
+    has_variants_that_requires_components: false,
+    variants: product.variants.map((v, i) => ({
+      id: v.id,
+      admin_graphql_api_id: gid("ProductVariant", v.id),
+      product_id: product.id,
+      title: v.title,
+      price: formatCents(v.priceCents),
+      compare_at_price: null,
+      sku: v.sku ?? "",
+      position: i + 1,
+      inventory_policy: v.inventoryPolicy.toLowerCase(),
+      inventory_quantity: v.inventoryQuantity,
+      old_inventory_quantity: v.inventoryQuantity,
+      inventory_item_id: v.id,
+      option1: v.title,
+      option2: null,
+      option3: null,
+      taxable: true,
+      barcode: null,
+      image_id: null,
+      created_at: restTime(product.createdAt),
+      updated_at: restTime(product.updatedAt),
+    })),
+    options: [{ id: product.id, product_id: product.id, name: "Title", position: 1, values: product.variants.map((v) => v.title) }],
+    images: image ? [image] : [],
+    image,
+    media: image ? [{ id: product.mediaId, admin_graphql_api_id: gid("MediaImage", product.mediaId), media_content_type: "IMAGE", alt: product.title, position: 1, preview_image: { src: product.imageUrl, width: 800, height: 800, status: "READY" } }] : [],
+  };
+}
+
+/** products/delete carries only the id. */
+export function productDeletePayload(productId: number): Record<string, unknown> {
+  return { id: productId };
 }
 
 export function shopPayload(shop: ShopState, shopId: number): Record<string, unknown> {

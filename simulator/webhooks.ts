@@ -22,6 +22,7 @@ export interface SubscriptionConfig {
 export const SEGMINT_SUBSCRIPTIONS: SubscriptionConfig[] = [
   { topics: ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create"], uri: "/webhooks/orders" },
   { topics: ["customers/create", "customers/update", "customers/delete"], uri: "/webhooks/customers" },
+  { topics: ["products/create", "products/update", "products/delete"], uri: "/webhooks/products" },
   { topics: ["app/uninstalled"], uri: "/webhooks/app/uninstalled" },
   { topics: ["app/scopes_update"], uri: "/webhooks/app/scopes_update" },
   { topics: ["bulk_operations/finish"], uri: "/webhooks/bulk" },

@@ -6,7 +6,7 @@ import type { ResolverContext } from "../context";
 import { gid } from "../ids";
 import { formatCents, moneyV2 } from "../money";
 import type { SearchFields } from "../search-query";
-import type { ProductRecord, VariantRecord } from "../state";
+import { variantAvailableForSale, type ProductRecord, type VariantRecord } from "../state";
 import { listConnection, resolveGidOfType, rootConnection, type Args, type View } from "./common";
 
 const productSearch: SearchFields<ProductRecord> = {
@@ -99,6 +99,15 @@ class ProductGql {
     const image = this.featuredImage;
     return image ? { __typename: "MediaImage", id: gid("MediaImage", this.#p.mediaId), alt: this.#p.title, mediaContentType: "IMAGE", status: "READY", image, preview: { image, status: "READY" } } : null;
   }
+  get tracksInventory(): boolean {
+    return this.#p.variants.some((v) => v.tracked);
+  }
+  get totalInventory(): number {
+    return this.#p.variants.reduce((sum, v) => sum + (v.tracked ? v.inventoryQuantity : 0), 0);
+  }
+  get hasOutOfStockVariants(): boolean {
+    return this.#p.variants.some((v) => v.tracked && v.inventoryQuantity <= 0);
+  }
   get priceRangeV2(): View {
     const prices = this.#p.variants.map((v) => v.priceCents);
     const currency = this.#ctx.shop.settings.currencyCode;
@@ -144,7 +153,17 @@ class VariantGql {
     return formatCents(this.#v.priceCents);
   }
   get availableForSale(): boolean {
-    return this.#product?.status === "ACTIVE";
+    const product = this.#product;
+    return product !== undefined && variantAvailableForSale(product, this.#v);
+  }
+  get inventoryPolicy(): string {
+    return this.#v.inventoryPolicy;
+  }
+  get inventoryQuantity(): number {
+    return this.#v.inventoryQuantity;
+  }
+  get inventoryItem(): View {
+    return { __typename: "InventoryItem", id: gid("InventoryItem", this.#v.id), tracked: this.#v.tracked, sku: this.#v.sku };
   }
   get createdAt(): string {
     return iso(this.#product?.createdAt ?? 0);
