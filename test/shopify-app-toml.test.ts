@@ -25,7 +25,7 @@ it("every webhook URI and the app proxy URL in shopify.app.toml has a route", ()
   const patterns = routePatterns();
   const proxy = /\[app_proxy\][^[]*?url\s*=\s*"([^"]+)"/s.exec(toml)?.[1];
   const targets = [...subscribedUris(), `${proxy}/recommendations`];
-  expect(targets.length).toBe(7);
+  expect(targets.length).toBe(8);
   for (const uri of targets) expect(patterns.some((p) => p.test(uri)), `no route for ${uri}`).toBe(true);
 });
 

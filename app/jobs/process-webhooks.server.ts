@@ -15,6 +15,7 @@ import { enqueue } from "../queue/queue.server";
 import { defineJob } from "../queue/registry";
 import { bulkOperationFinished } from "../services/bulk-finish.server";
 import { applyCustomer, markCustomerDeleted } from "../services/customer-sync.server";
+import { applyProductWebhook, removeProduct, shopifyAvailability } from "../services/product-sync.server";
 import { uninstallShop, updateScopes } from "../services/lifecycle.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../services/privacy.server";
 import { reassignCustomers } from "../services/live-assignment.server";
@@ -74,6 +75,14 @@ async function applyEvent(db: Db, shop: ShopRef, topicName: string, raw: string,
     }
     case "customers/delete":
       await markCustomerDeleted(db, shop.id, webhookPayloads[topic].parse(json).id);
+      return "processed";
+    case "products/create":
+    case "products/update": {
+      const result = await applyProductWebhook(db, shop.id, webhookPayloads[topic].parse(json), shopifyAvailability(adminFor(shop)));
+      return result === "stale" || result === "deleted" ? "ignored" : "processed";
+    }
+    case "products/delete":
+      await removeProduct(db, shop.id, webhookPayloads[topic].parse(json).id);
       return "processed";
     case "app/uninstalled":
       await uninstallShop(db, shop.id, shop.domain, jobId);
@@ -138,6 +147,14 @@ export const processWebhooksJob = defineJob(JOB.processWebhooks, async (_payload
   }
 });
 
+/**
+ * The shop's Admin client, loaded when a product's availability or a title is needed: the Shopify
+ * app object reads the environment as it loads, which the drain itself never needs.
+ */
+function adminFor(shop: ShopRef) {
+  return async () => (await import("../shopify/admin-client-for-shop.server")).adminClientFor(shop.domain);
+}
+
 async function afterBatch(db: Db, shop: ShopRef, touched: Touched): Promise<void> {
   await reassignTouched(db, shop.id, touched.customers);
   await scoreTouched(db, shop, touched.orders);
@@ -175,10 +192,7 @@ async function scoreTouched(db: Db, shop: ShopRef, touched: Set<string>): Promis
   const orderIds = [...touched];
   touched.clear();
   try {
-    // Loaded when a title is needed: the Shopify app object reads the environment as it loads,
-    // which the drain itself never needs.
-    const admin = async () => (await import("../shopify/admin-client-for-shop.server")).adminClientFor(shop.domain);
-    await scoreOrders(db, shop.id, orderIds, { admin });
+    await scoreOrders(db, shop.id, orderIds, { admin: adminFor(shop) });
   } catch (err) {
     const log = logger("anomalies");
     log.warn({ err, shopId: shop.id, orders: orderIds.length }, "webhook scoring failed; queued a score-orders job");

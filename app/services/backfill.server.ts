@@ -18,6 +18,7 @@ import { BULK_OPERATION_STATUS, RUN_BULK_QUERY, ordersBulkQuery } from "../shopi
 import { downloadBulkResult, jsonLines } from "../shopify/bulk-results.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
+import { advanceProductSync, beginProductSync, hasActiveProductSync } from "./product-sync.server";
 
 const ORDER_BATCH = 500;
 const LINE_BATCH = 5000;
@@ -95,13 +96,30 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
     if (!completed) return { done: true }; // cancelled (uninstall) mid-way
     rmSync(file, { force: true });
   }
-  // The first segmentation follows the backfill; in one transaction, so a completed backfill
-  // always has its refresh queued (singleton: a refresh already waiting covers it).
+  // The first segmentation follows the backfill, and so does the products export (the same job
+  // runs it next: one bulk query at a time per shop); in one transaction, so a completed backfill
+  // always has both queued (singleton: a refresh already waiting covers it).
   await db.$transaction(async (tx) => {
     await tx.syncRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
+    await beginProductSync(tx, shopId);
     await enqueue(tx, { type: JOB.refreshSegments, shopId, singletonKey: JOB.refreshSegments, payload: { reason: "backfill" } });
   });
   return { done: true };
+}
+
+/**
+ * One step of whatever the shop's `backfill` job has to do, one bulk query at a time: the orders
+ * backfill first, then a products export (queued when the backfill completes, or by a re-sync).
+ */
+export async function advanceShopSync(deps: BackfillDeps): Promise<BackfillStep> {
+  const { db, shopId } = deps;
+  const ordersActive = await db.syncRun.count({ where: { shopId, kind: "backfill", status: { in: ["pending", "running"] } } });
+  if (ordersActive > 0) {
+    const step = await advanceBackfill(deps);
+    if (!step.done) return step;
+    return (await hasActiveProductSync(db, shopId)) ? { done: false, pollAfterMs: 0 } : step;
+  }
+  return advanceProductSync(deps);
 }
 
 // Children carry "__parentId"; our selection has no free text where that string could appear.

@@ -54,6 +54,29 @@ export type CustomerPayload = z.infer<typeof customerPayload>;
 
 export const customerDeletePayload = z.object({ id });
 
+// products/create|update: the REST Product, reduced to what the storefront widget shows and what
+// decides whether it may show it. Since API 2024-07 variants carry no `inventory_management`
+// (tracking moved to the inventory item); an older payload version's value is still read.
+const productVariant = z.object({
+  id,
+  price: money,
+  inventory_policy: z.enum(["deny", "continue"]).optional(),
+  inventory_quantity: z.number().int().nullable().optional(),
+  inventory_management: z.string().nullable().optional(),
+});
+export const productPayload = z.object({
+  id,
+  handle: z.string().min(1),
+  title: z.string(),
+  status: z.enum(["active", "archived", "draft", "unlisted"]),
+  updated_at: timestamp,
+  variants: z.array(productVariant).default([]),
+  image: z.object({ src: z.string().url(), alt: z.string().nullable().optional() }).nullable().optional().default(null),
+});
+export type ProductPayload = z.infer<typeof productPayload>;
+
+export const productDeletePayload = z.object({ id });
+
 export const appUninstalledPayload = z.object({}).passthrough().transform(() => ({}));
 export const scopesUpdatePayload = z.object({ current: z.array(z.string()), previous: z.array(z.string()).optional() });
 
@@ -87,6 +110,9 @@ export const webhookPayloads = {
   "customers/create": customerPayload,
   "customers/update": customerPayload,
   "customers/delete": customerDeletePayload,
+  "products/create": productPayload,
+  "products/update": productPayload,
+  "products/delete": productDeletePayload,
   "app/uninstalled": appUninstalledPayload,
   "app/scopes_update": scopesUpdatePayload,
   "bulk_operations/finish": bulkFinishPayload,

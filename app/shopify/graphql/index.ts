@@ -2,6 +2,8 @@
 // validates each of them (and the inner bulk query strings) against Shopify's 2026-10 schema.
 export { RUN_BULK_QUERY } from "./run-bulk-query";
 export { ordersBulkQuery } from "./bulk-orders-export";
+export { productsBulkQuery } from "./bulk-products-export";
+export { PRODUCT_AVAILABILITY } from "./product-availability";
 export { BULK_OPERATION_STATUS } from "./bulk-operation-status";
 export { ORDERS_UPDATED_SINCE } from "./orders-updated-since";
 export { SHOP_INFO } from "./shop-info";
