@@ -7,7 +7,8 @@
 // a segment's write-back preview and apply (checked in the simulator), the CSV export, a customer
 // lookup, the demo experiment's results, an experiment created, stopped and archived through the
 // form, the anomalies (invoice 581483 flagged with its reasons, the store-days charts, a flag
-// confirmed and the feedback figures moving), and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
+// confirmed and the feedback figures moving), the recommendations (the model and its evaluation, the
+// rules sorted and searched, a product's preview with why), and keyboard reach. App Bridge (cdn.shopify.com) is blocked: the pages must work without it.
 //
 // Needs /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it). Without it the file is
 // skipped locally and fails in CI (CI set).
@@ -211,6 +212,40 @@ function readAnomalies(file: string, kind: string): AnomalyInDb[] {
          WHERE s.domain = ? AND a.kind = ? ORDER BY a.score DESC, a.id ASC`,
       )
       .all(SHOP, kind) as AnomalyInDb[];
+  } finally {
+    db.close();
+  }
+}
+
+interface RecommendationsInDb {
+  basketCount: number;
+  productCount: number;
+  evaluated: boolean;
+  rules: { antecedent: string; consequent: string; count: number; lift: number }[];
+  titles: Map<string, { title: string; sellable: boolean }>;
+  neighbours: Map<string, { id: string; score: number }[]>;
+}
+
+/** The demo shop's latest recommender: its rules, the catalogue's titles and whether a shopper may see each product, each product's stored neighbours. */
+function readRecommendations(file: string): RecommendationsInDb | null {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const shop = db.prepare("SELECT id FROM Shop WHERE domain = ?").get(SHOP) as { id: number };
+    const model = db.prepare("SELECT id, basketCount, productCount, metrics FROM RecommendationModel WHERE shopId = ? ORDER BY trainedAt DESC, id DESC LIMIT 1").get(shop.id) as
+      | { id: number; basketCount: number; productCount: number; metrics: string }
+      | undefined;
+    if (!model) return null;
+    const rules = db.prepare("SELECT antecedent, consequent, count, lift FROM ProductRule WHERE modelId = ?").all(model.id) as RecommendationsInDb["rules"];
+    const products = db.prepare("SELECT shopifyId, title, status, available FROM Product WHERE shopId = ?").all(shop.id) as { shopifyId: string; title: string; status: string; available: number }[];
+    const lists = db.prepare("SELECT productId, neighbours FROM ProductRecommendation WHERE modelId = ?").all(model.id) as { productId: string; neighbours: string }[];
+    return {
+      basketCount: model.basketCount,
+      productCount: model.productCount,
+      evaluated: Boolean((JSON.parse(model.metrics) as { evaluation?: unknown }).evaluation),
+      rules,
+      titles: new Map(products.map((p) => [p.shopifyId, { title: p.title, sellable: p.status === "ACTIVE" && p.available === 1 }])),
+      neighbours: new Map(lists.map((l) => [l.productId, JSON.parse(l.neighbours) as { id: string; score: number }[]])),
+    };
   } finally {
     db.close();
   }
@@ -576,6 +611,82 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       await context.close();
     }
   }, STEP_MS);
+
+  it("Recommendations (/app/recommendations): the model and its evaluation, the rules sorted and searched, a product's preview with why", async () => {
+    // The demo prints this line once the first refresh's training stored its model.
+    await expect.poll(() => /demo recommendations ready: [\d,]+ products with recommendations, [\d,]+ rules/.test(demo.output()), { timeout: STEP_MS / 2, interval: 2000, message: "the demo's recommendations line" }).toBe(true);
+    const recs = readRecommendations(dbFile);
+    expect(recs, "the demo stored a recommender").not.toBeNull();
+    const { rules, titles, neighbours } = recs!;
+    expect(rules.length, "rules mined from Online Retail's baskets").toBeGreaterThan(25);
+    const byCount = [...rules].sort((a, b) => b.count - a.count);
+    const maxLift = Math.max(...rules.map((r) => r.lift));
+    const shownCounts = (page: Page) => page.getByTestId("recommendations-rule-count").allTextContents();
+
+    await visit("/app/recommendations", "recommendations", async (page, width) => {
+      await page.getByTestId("recommendations-rules").waitFor();
+      expect(await page.getByTestId("recommendations-model").textContent()).toMatch(new RegExp(`^Trained .* on ${recs!.basketCount.toLocaleString("en-US")} baskets and ${recs!.productCount.toLocaleString("en-US")} products`));
+      if (recs!.evaluated) {
+        await expectNamedCharts(page, 1);
+        expect(await page.getByTestId("recommendations-evaluation-table").locator("tbody tr").count()).toBe(4);
+      }
+      // Most orders first, 25 a page.
+      expect((await shownCounts(page)).map((c) => Number(c.replace(/,/g, "")))).toEqual(byCount.slice(0, 25).map((r) => r.count));
+      expect(await page.getByTestId("recommendations-rules-count").textContent()).toContain(`of ${rules.length.toLocaleString("en-US")} rules`);
+      if (width === 1280) {
+        // Sorting by lift through the table's heading keeps the state in the URL.
+        await page.locator("table thead").getByRole("button", { name: "Lift" }).click();
+        await page.waitForURL((u) => u.searchParams.get("sort") === "lift");
+        await expect.poll(async () => (await page.getByTestId("recommendations-rule-lift").first().textContent())?.trim()).toBe(`${maxLift.toFixed(2)}×`);
+      }
+    });
+
+    // Search by a word of the most frequent rule's consequent: every listed rule names a product with that word.
+    const top = byCount[0]!;
+    const word = titles.get(top.consequent)!.title.split(/\s+/).sort((a, b) => b.length - a.length)[0]!.toLowerCase();
+    const named = (r: { antecedent: string; consequent: string }) => [...r.antecedent.split(","), r.consequent].some((id) => titles.get(id)?.title.toLowerCase().includes(word));
+    const matching = rules.filter(named).length;
+    await visit(`/app/recommendations?q=${encodeURIComponent(word)}`, "recommendations-search", async (page) => {
+      expect(await page.getByTestId("recommendations-rules-count").textContent()).toContain(`of ${matching.toLocaleString("en-US")} rules naming`);
+      const rows = page.locator("table tbody tr");
+      for (let i = 0; i < (await rows.count()); i++) {
+        const titlesInRow = (await rows.nth(i).getByTestId("recommendations-rule-product").allTextContents()).map((t) => t.toLowerCase());
+        expect(titlesInRow.some((t) => t.includes(word)), `row ${i} names "${word}"`).toBe(true);
+      }
+    });
+    const context = await contextAt(1280);
+    try {
+      const page = await open(context, "/app/recommendations");
+      await page.getByLabel("Product title or id").fill(word);
+      await page.getByTestId("recommendations-rules-search").getByRole("button").click();
+      await page.waitForURL((u) => u.searchParams.get("q") === word);
+      expect(await page.getByTestId("recommendations-rules-count").textContent()).toContain(`of ${matching.toLocaleString("en-US")} rules naming`);
+      // A product's preview from the table: both blocks as a guest sees them, each product with why.
+      const antecedent = top.antecedent.split(",")[0]!;
+      await page.locator(`[data-testid="recommendations-rule-product"][data-product="${antecedent}"]`).first().click();
+      await page.waitForURL((u) => u.searchParams.get("product") === antecedent);
+      await page.getByTestId("recommendations-preview-product").waitFor();
+      expect(await page.getByTestId("recommendations-preview-product").textContent()).toContain(titles.get(antecedent)!.title);
+      const items = page.getByTestId("recommendations-preview-together").locator("li");
+      const count = await items.count();
+      expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThanOrEqual(4);
+      const kinds = await items.evaluateAll((lis) => lis.map((li) => li.getAttribute("data-why")));
+      for (const why of await items.getByTestId("recommendations-preview-why").allTextContents()) expect(why.trim().length).toBeGreaterThan(20);
+      // Its first sellable neighbours that a single-product rule also links are explained by that rule.
+      const sellable = (neighbours.get(antecedent) ?? []).filter((n) => n.score > 0 && titles.get(n.id)?.sellable).slice(0, 4).map((n) => n.id);
+      const ruled = new Set(rules.filter((r) => r.antecedent === antecedent).map((r) => r.consequent));
+      const shown = await items.evaluateAll((lis) => lis.map((li) => li.getAttribute("data-product")));
+      shown.forEach((id, i) => {
+        if (id && sellable.includes(id)) expect(kinds[i], `product ${id}`).toBe(ruled.has(id) ? "rule" : "model");
+      });
+    } finally {
+      await context.close();
+    }
+    await visit(`/app/recommendations?product=${top.antecedent.split(",")[0]}`, "recommendations-preview", async (page) => {
+      await page.getByTestId("recommendations-preview-product").waitFor();
+    });
+  }, STEP_MS * 2);
 
   it("settings: a bad tag prefix is refused next to the field, then a valid save is stored", async () => {
     const context = await contextAt(1280);
