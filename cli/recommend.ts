@@ -429,7 +429,7 @@ export async function runRecommend(cmd: RecommendCommand, io: Io): Promise<numbe
     [
       `Segmint recommend: ${fmt(baskets.length)} baskets before ${cmd.until} (${formatDay(baskets.reduce((m, b) => Math.min(m, b.day), Infinity))} on), ${fmt(model.items.length)} products (${fmt(model.head)} solved exactly), λ ${model.params.lambda}, ${model.params.neighbours} neighbours per product`,
       `Rows: ${fmt(s.rows)} read, ${fmt(s.validRows)} valid, ${fmt(skipped.total)} skipped; ${fmt(s.laterRows)} rows on or after ${cmd.until} and ${fmt(s.returnRows)} return rows not used`,
-      `Queries: ${fmt(queries.length)}, ${fmt(personalised)} personalised by the customer's own history${unknownCustomers > 0 ? ` (${fmt(unknownCustomers)} customers without orders before ${cmd.until})` : ""}; ${fmt(unknownItems)} basket product${unknownItems === 1 ? "" : "s"} unknown to the training${short > 0 ? `; ${fmt(short)} lists shorter than ${cmd.limit} (not enough products)` : ""}`,
+      `Queries: ${fmt(queries.length)}, ${fmt(personalised)} personalised by the customer's own history${unknownCustomers > 0 ? ` (${fmt(unknownCustomers)} customer${unknownCustomers === 1 ? "" : "s"} without orders before ${cmd.until})` : ""}; ${fmt(unknownItems)} basket product${unknownItems === 1 ? "" : "s"} unknown to the training${short > 0 ? `; ${fmt(short)} lists shorter than ${cmd.limit} (not enough products)` : ""}`,
       `Wrote ${cmd.out} (${cmd.limit} products per query) in ${secs(t0, tEnd)} s (read ${secs(t0, tRead)} s, train ${secs(tRead, tTrain)} s, recommend ${secs(tTrain, tEnd)} s)`,
     ].join("\n") + "\n",
   );
