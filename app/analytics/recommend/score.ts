@@ -1,6 +1,5 @@
 // THE scoring rule (docs/recommendations.md §scoring): one place, used by the evaluation, the CLI
 // and the storefront proxy alike.
-import { compareIds } from "./baskets";
 import type { Neighbour, Recommendation, RecommenderModel, RecommendQuery } from "./types";
 
 /**
@@ -21,16 +20,22 @@ export function recommendFromNeighbours(lists: ReadonlyMap<string, readonly Neig
   if (query.history && historyWeight > 0) {
     for (const [id, times] of query.history) if (times > 0) fromHistory.set(id, historyWeight * Math.log1p(times));
   }
-  const scored: Recommendation[] = [];
-  for (const id of new Set([...fromBasket.keys(), ...fromHistory.keys()])) {
-    const basketPart = fromBasket.get(id) ?? 0;
-    const historyPart = fromHistory.get(id) ?? 0;
+  // The best `limit` kept in order as candidates stream by (a list is short, a candidate set can be
+  // thousands): isAllowed is asked only of candidates that would enter the list.
+  const list: Recommendation[] = [];
+  const outranks = (score: number, id: string, other: Recommendation) => score > other.score || (score === other.score && id < other.productId);
+  const consider = (id: string, basketPart: number, historyPart: number) => {
     const score = basketPart + historyPart;
-    if (!(score > 0) || !allowed(id)) continue;
-    scored.push({ productId: id, score, source: historyPart > basketPart ? "history" : "basket" });
-  }
-  scored.sort((a, b) => b.score - a.score || compareIds(a.productId, b.productId));
-  const list = scored.slice(0, limit);
+    if (!(score > 0) || limit === 0) return;
+    if (list.length === limit && !outranks(score, id, list[limit - 1]!)) return;
+    if (!allowed(id)) return;
+    let at = list.length;
+    while (at > 0 && outranks(score, id, list[at - 1]!)) at--;
+    list.splice(at, 0, { productId: id, score, source: historyPart > basketPart ? "history" : "basket" });
+    if (list.length > limit) list.pop();
+  };
+  for (const [id, basketPart] of fromBasket) consider(id, basketPart, fromHistory.get(id) ?? 0);
+  for (const [id, historyPart] of fromHistory) if (!fromBasket.has(id)) consider(id, 0, historyPart);
   if (list.length < limit && query.fallback) {
     const taken = new Set(list.map((r) => r.productId));
     for (const id of query.fallback) {
