@@ -13,6 +13,7 @@ import { formatCount, formatDay } from "../format";
 import { METHOD_LABEL, type EvaluationFigures } from "../../domain/recommendation";
 import { formatRate } from "./view";
 
+const ROTATE_DEGREES = -35;
 export const EVALUATION_TITLE = "Hidden product found in the top 10 (hit@10)";
 
 /** The chart's sentence: what was measured and how Segmint compares with the best baseline. */
@@ -37,15 +38,22 @@ export function EvaluationChart({ evaluation, height = 260, testId }: { evaluati
   const top = Math.max(0, ...methods.map((m) => m.hit10));
   if (methods.length === 0 || top === 0) return <ChartFrame kind="distribution" title={EVALUATION_TITLE} summary={summary} testId={testId} height={height} plot={null} />;
 
-  const labels = methods.map((m) => twoLines(METHOD_LABEL[m.method]).join("\n"));
-  const bottom = Math.ceil(TICK_LENGTH + 10 + 2.15 * MAX_FONT_UNITS + 10 + MAX_FONT_UNITS + 6);
+  const tick = (v: number) => `${Math.round(v * 100)}%`;
+  const probe = scaleLinear<number>({ domain: [0, top] });
+  const left = leftMargin(niceTicks(probe, yTickLimit(height - MARGIN_TOP - 80)).map(tick));
+  const plotWidth = plotWidthFor(left, 12);
+  const x = scaleBand<number>({ domain: methods.map((_, i) => i), range: [0, plotWidth], paddingInner: 0.35, paddingOuter: 0.2 });
+  // Method names at the largest text size: one line if they fit a column's step, else two, else turned 35° (as DistributionChart does).
+  const names = methods.map((m) => METHOD_LABEL[m.method]);
+  const fits = (lines: readonly string[]) => Math.max(...lines.map((l) => textWidth(l))) + 6 <= x.step();
+  const layout = names.every((l) => fits([l])) ? "one" : names.every((l) => fits(twoLines(l))) ? "two" : "rotated";
+  const labels = layout === "two" ? names.map((l) => twoLines(l).join("\n")) : names;
+  const angle = (ROTATE_DEGREES * Math.PI) / 180;
+  const labelDepth = layout === "rotated" ? Math.sin(-angle) * Math.max(...names.map((l) => textWidth(l))) + Math.cos(angle) * MAX_FONT_UNITS : layout === "two" ? 2.15 * MAX_FONT_UNITS : MAX_FONT_UNITS;
+  const bottom = Math.ceil(TICK_LENGTH + 10 + labelDepth + 10 + MAX_FONT_UNITS + 6);
   const plotHeight = Math.max(80, height - MARGIN_TOP - bottom);
   const yScale = scaleLinear<number>({ domain: [0, top], range: [plotHeight, 0] });
   const yTicks = niceTicks(yScale, yTickLimit(plotHeight));
-  const tick = (v: number) => `${Math.round(v * 100)}%`;
-  const left = leftMargin(yTicks.map(tick));
-  const plotWidth = plotWidthFor(left, 12);
-  const x = scaleBand<number>({ domain: methods.map((_, i) => i), range: [0, plotWidth], paddingInner: 0.35, paddingOuter: 0.2 });
   const columns = methods.map((m, i) => {
     const y = round1(yScale(m.hit10));
     const bx = x(i) ?? 0;
@@ -64,7 +72,8 @@ export function EvaluationChart({ evaluation, height = 260, testId }: { evaluati
   const plot = (
     <Group left={left} top={MARGIN_TOP}>
       <ChartAxes plotWidth={plotWidth} plotHeight={plotHeight} left={left} bottom={bottom} yScale={yScale} yTicks={yTicks} formatY={tick}
-        xScale={x} xTicks={methods.map((_, i) => i)} formatX={(i) => labels[i] ?? ""} xLabel="Method" yLabel="hit@10" underXAxis={columns} />
+        xScale={x} xTicks={methods.map((_, i) => i)} formatX={(i) => labels[i] ?? ""} xLabel="Method" yLabel="hit@10" underXAxis={columns}
+        xTickLabelProps={layout === "rotated" ? { textAnchor: "end", dy: "0.32em", angle: ROTATE_DEGREES } : undefined} />
     </Group>
   );
   return <ChartFrame kind="distribution" title={EVALUATION_TITLE} summary={summary} testId={testId} height={MARGIN_TOP + plotHeight + bottom} plot={plot} table={table} />;
