@@ -14,11 +14,16 @@
 //   6. creates one holdout experiment backdated to 2011-09-01 (all customers, 20 % held out, revenue
 //      per customer, 90 days), so the Experiments page has real results to show;
 //   7. makes sure the anomalies the first refresh detected are stored (detecting them itself if the
-//      refresh's detection did not), and says how many orders, customers and days were flagged.
+//      refresh's detection did not), and says how many orders, customers and days were flagged;
+//   8. waits for the shop's recommender (the refresh trains it after anomaly detection), says how many
+//      products have recommendations and how many rules were mined, and starts the demo storefront
+//      (simulator/storefront.ts: the theme app extension's blocks on a local product page, the app
+//      proxy signed as Shopify signs it; docs/theme-extension.md), printing a product page's URL.
 //      Ctrl+C stops everything.
 // Environment: PORT (default 3000); SEGMINT_DEMO_DB, the SQLite file to (re)create (default
 // .data/demo.db; a relative path is taken from the repository root), so the browser tests run a demo
-// of their own without replacing a developer's; SEGMINT_DEMO_SHOP (the simulated shop's domain).
+// of their own without replacing a developer's; SEGMINT_DEMO_SHOP (the simulated shop's domain);
+// STOREFRONT_PORT, the demo storefront's port (default PORT + 1; a free port if that one is taken).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -34,11 +39,13 @@ import { parseRunMetrics } from "../app/domain/run-metrics";
 import { detectAnomalies } from "../app/services/detect-anomalies.server";
 import { createExperiment, experimentResults } from "../app/services/experiments.server";
 import { onShopInstalled } from "../app/services/install.server";
+import { PRODUCT_SYNC } from "../app/services/product-sync.server";
 import { refreshSegments } from "../app/services/refresh-segments.server";
 import { startWriteBack } from "../app/services/write-back.server";
 import { simulatorAdmin } from "../simulator/admin-client";
 import { defaultOnlineRetailPath } from "../simulator/seed-online-retail";
 import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
+import { startStorefront, type Storefront } from "../simulator/storefront";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
   });
   const stop = async (code: number) => {
     app.kill("SIGTERM");
+    await storefront?.close();
     await sim.close();
     await db.$disconnect();
     process.exit(code);
@@ -198,6 +206,48 @@ async function main(): Promise<void> {
   await addLastWeek(db, shopId, options);
   await addDemoExperiment(db, shopId);
   await addDemoAnomalies(db, sim, shopId);
+  await addDemoStorefront(db, sim, shopId);
+}
+
+/** The demo storefront, once started (stopped with the demo). */
+let storefront: Storefront | null = null;
+
+/**
+ * The refresh trains the shop's recommender after anomaly detection (or queues a training job if
+ * that failed); the demo waits for the stored model, says what it holds, then starts the storefront
+ * and prints the page of the best-selling product that has recommendations.
+ */
+async function addDemoStorefront(db: ReturnType<typeof createDb>, sim: SimulatorServer, shopId: number): Promise<void> {
+  const model = await waitFor(async () => (await db.recommendationModel.findFirst({ where: { shopId }, orderBy: { id: "desc" } })) ?? null);
+  // The proxy shows only synced products: the products export follows the orders backfill.
+  const products = await waitFor(async () => (await db.syncRun.findFirst({ where: { shopId, kind: PRODUCT_SYNC, status: { in: ["completed", "failed"] } }, orderBy: { id: "desc" } })) ?? null);
+  if (!products) log(`the products sync did not complete within ${STEP_TIMEOUT_MS / 60_000} min: the storefront's blocks will hide themselves`);
+  else if (products.status === "failed") log(`the products sync failed: ${products.error ?? "no error recorded"}`);
+  else log(`products synced for the storefront: ${fmt(await db.product.count({ where: { shopId } }))} products, ${fmt(await db.product.count({ where: { shopId, status: "ACTIVE", available: true } }))} active and available`);
+  let page = "/";
+  if (!model) {
+    log(`the demo's recommendations were not trained within ${STEP_TIMEOUT_MS / 60_000} min (no RecommendationModel for the shop): the storefront's blocks will hide themselves`);
+  } else {
+    const [listed, rules] = await Promise.all([
+      db.productRecommendation.findMany({ where: { modelId: model.id, NOT: { neighbours: "[]" } }, select: { productId: true } }),
+      db.productRule.count({ where: { modelId: model.id } }),
+    ]);
+    log(`demo recommendations ready: ${fmt(listed.length)} products with recommendations, ${fmt(rules)} rules; ${appUrl}/app/recommendations`);
+    const withList = new Set(listed.map((r) => r.productId));
+    const bestSellers = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _count: { productId: true }, orderBy: { _count: { productId: "desc" } }, take: 50 });
+    const inShopify = sim.simulator.shop(shopDomain).products;
+    const shown = bestSellers.map((b) => b.productId).find((id) => id !== null && withList.has(id) && inShopify.get(Number(id))?.status === "ACTIVE");
+    if (shown) page = `/products/${inShopify.get(Number(shown))!.handle}`;
+  }
+  const options = { simulator: sim.simulator, shopDomain, appUrl, apiSecret };
+  const wanted = Number(process.env.STOREFRONT_PORT ?? port + 1);
+  try {
+    storefront = await startStorefront({ ...options, port: wanted });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    storefront = await startStorefront({ ...options, port: 0 });
+  }
+  log(`demo storefront: ${storefront.url}${page}  (?customer=<customer id> shops as that customer; docs/theme-extension.md)`);
 }
 
 /** How long the demo waits for the refresh's own detection before running it itself. */
