@@ -24,7 +24,13 @@ interface CsvCounts {
   aInvoices: number;
   /** Rows of every C invoice: StockCode, Quantity, UnitPrice as written. */
   cRows: Map<string, Array<{ stock: string; quantity: number; price: string }>>;
+  /** Distinct StockCodes of every invoice but the A (bad debt) ones. */
+  stockCodes: Set<string>;
 }
+
+/** The issue's non-product codes (postage, fees, manual lines…): Shopify keeps them as custom line items. */
+const SERVICE_CODES = new Set(["POST", "DOT", "M", "m", "BANK CHARGES", "D", "S", "C2", "CRUK", "PADS", "AMAZONFEE", "B"]);
+const isServiceCode = (code: string) => SERVICE_CODES.has(code.trim()) || code.trim().startsWith("gift_0001_");
 
 /** A separate, deliberately naive counter over the raw CSV (no code shared with the seeder but the CSV splitter). */
 async function countCsv(path: string): Promise<CsvCounts> {
@@ -38,6 +44,7 @@ async function countCsv(path: string): Promise<CsvCounts> {
   const c = new Set<string>();
   const cWithCustomer = new Set<string>();
   const a = new Set<string>();
+  const stockCodes = new Set<string>();
   let rows = -1;
   let rest = "";
   for await (const chunk of createReadStream(path).pipe(createGunzip())) {
@@ -48,6 +55,7 @@ async function countCsv(path: string): Promise<CsvCounts> {
       if (rows === 0 || !line) continue;
       const [invoice = "", stock = "", , qty = "", date = "", price = "", customer = ""] = splitCsvLine(line);
       if (customer) customers.add(customer);
+      if (!invoice.startsWith("A")) stockCodes.add(stock);
       if (invoice.startsWith("C")) {
         c.add(invoice);
         cRows.set(invoice, [...(cRows.get(invoice) ?? []), { stock, quantity: Number(qty), price }]);
@@ -80,6 +88,7 @@ async function countCsv(path: string): Promise<CsvCounts> {
     cInvoicesWithoutEarlierOrder: withoutEarlier,
     aInvoices: a.size,
     cRows,
+    stockCodes,
   };
 }
 
@@ -215,6 +224,26 @@ describe("Online Retail seeder", () => {
     expect(lines.length).toBeGreaterThan(10_000);
     expect(expected).toContain("cancellation-record");
     expect(await exportWith(sim)).toBe(expected);
+  });
+
+  it("makes the service codes custom line items (no product, title and SKU kept) and every other StockCode a product without an image", () => {
+    const goods = [...csv.stockCodes].filter((c) => !isServiceCode(c));
+    expect(report.products).toBe(goods.length);
+    expect(shop.products.size).toBe(goods.length);
+    expect(new Set([...shop.products.values()].map((p) => p.variants[0]?.sku))).toEqual(new Set(goods));
+    expect([...shop.products.values()].filter((p) => p.imageUrl !== null)).toEqual([]);
+    let custom = 0;
+    const wrong: string[] = [];
+    for (const order of shop.orders.values()) {
+      for (const line of order.lineItems) {
+        const service = line.sku !== null && isServiceCode(line.sku);
+        if (service !== (line.productId === null) || (service && (line.variantId !== null || line.title === ""))) wrong.push(`${order.name} ${line.sku}`);
+        if (line.productId === null) custom++;
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(custom).toBe(report.customLineItems);
+    expect(custom).toBeGreaterThan(2000); // POST alone is on ~1,100 lines
   });
 
   it("finds the dataset only at <repo>/../shared/data (no machine-specific fallback)", () => {

@@ -49,7 +49,7 @@ describeEachDatabase("sync against a failing Shopify", (provider) => {
       if (step.done) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const run = await t.db.syncRun.findFirstOrThrow({ where: { shopId: shop.id } });
+    const run = await t.db.syncRun.findFirstOrThrow({ where: { shopId: shop.id, kind: "backfill" } });
     expect(run.status).toBe("completed");
     expect(await t.db.order.count()).toBe(300);
     expect(await t.db.orderLine.count()).toBe(Array.from({ length: 300 }, (_, i) => 1 + (i % 25)).reduce((a, b) => a + b));

@@ -53,7 +53,7 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
     }
     await settled("orders/paid", 8);
     await waitFor("both install backfills", async () =>
-      (await rig.db.syncRun.count({ where: { status: "completed" } })) === 2 ? true : undefined,
+      (await rig.db.syncRun.count({ where: { kind: "backfill", status: "completed" } })) === 2 ? true : undefined,
     );
     shopId = (await rig.db.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
     // A completed backfill queues a segment refresh (in the same transaction). What it stores
