@@ -3,11 +3,11 @@
  * score of the demo storefront's product page with the theme app extension's two blocks vs the same
  * page without them (`?segmint=off`), on the offline demo's real data (UCI Online Retail).
  *
- *   npm run bench -- storefront [--runs=5]
+ *   npm run bench -- storefront [--runs=5] [--url=<a running demo storefront's product page>]
  *
  * Store: scripts/demo.ts with a database of its own in bench/tmp/ (seeding, backfill, the refresh that
  * trains the recommender; ≈ 3–4 min, not timed); the page is the one the demo prints (the best-selling
- * product with recommendations). Each Lighthouse run (lighthouse 12.2.3, its default mobile
+ * product with recommendations); `--url` measures a demo already running instead. Each Lighthouse run (lighthouse 12.2.3, its default mobile
  * configuration: Moto G Power emulation, simulated slow-4G throttling, performance category only)
  * drives Debian's Chromium (/usr/bin/chromium, toolchain.md's flags) started fresh for that run, the
  * two pages alternating so drift on the machine hits both alike. Median score and metrics per page
@@ -18,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import lighthouse from "lighthouse";
 import { freePort } from "../scripts/support/app-process";
@@ -91,13 +92,15 @@ async function startDemo(dbFile: string): Promise<{ url: string; stop(): void }>
 }
 
 /** A fresh Chromium with a DevTools port; resolves once the port answers. */
-async function launchChromium(): Promise<{ port: number; close(): void }> {
+async function launchChromium(): Promise<{ port: number; close(): Promise<void> }> {
   const port = await freePort();
   const profile = mkdtempSync(join(TMP_DIR, "chromium-"));
   const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, "about:blank"], { stdio: "ignore" });
-  const close = () => {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const close = async () => {
     child.kill("SIGKILL");
-    rmSync(profile, { recursive: true, force: true });
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   };
   for (let i = 0; i < 100; i++) {
     try {
@@ -107,7 +110,7 @@ async function launchChromium(): Promise<{ port: number; close(): void }> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  close();
+  await close();
   throw new Error(`Chromium's DevTools port ${port} did not answer`);
 }
 
@@ -130,7 +133,7 @@ async function measure(url: string): Promise<Run> {
       requests: items.length,
     };
   } finally {
-    chrome.close();
+    await chrome.close();
   }
 }
 
@@ -139,10 +142,12 @@ async function main(): Promise<void> {
   const runs = Number(args.get("runs") ?? 5);
   mkdirSync(TMP_DIR, { recursive: true });
   const tmp = mkdtempSync(join(TMP_DIR, "storefront-"));
-  const demo = await startDemo(join(tmp, "demo.db"));
+  const given = args.get("url");
+  const demo = given ? { url: given, stop: () => {} } : await startDemo(join(tmp, "demo.db"));
   try {
     const withBlocks = demo.url;
     const without = `${demo.url}${demo.url.includes("?") ? "&" : "?"}segmint=off`;
+    const loadBefore = loadavg()[0]!;
     await measure(withBlocks); // warm-up: the app's first proxy answers, the OS caches
     const results: { with: Run[]; without: Run[] } = { with: [], without: [] };
     for (let i = 0; i < runs; i++) {
@@ -167,9 +172,9 @@ async function main(): Promise<void> {
       "",
       `**Drop: ${drop} point${Math.abs(drop) === 1 ? "" : "s"}** (target ≤ ${TARGET_DROP}: ${drop <= TARGET_DROP ? "met" : "missed"}). The blocks add the stylesheet (in the head, as Shopify injects an app block's stylesheet), the deferred script and, after the first paint, one proxy request per block in view.`,
       "",
-      `Machine: ${JSON.stringify(environmentNote())}`,
+      `Machine: ${JSON.stringify(environmentNote())}; 1-minute load average ${loadBefore.toFixed(1)} before the runs, ${loadavg()[0]!.toFixed(1)} after (Lighthouse's simulated throttling scales the main-thread work it observes, so a busy machine lowers both pages' scores and widens their spread).`,
     ].join("\n");
-    writeResults("storefront", md, { page, runs, target: TARGET_DROP, drop, median: { without: a, with: b }, runsDetail: results, environment: environmentNote() });
+    writeResults("storefront", md, { page, runs, target: TARGET_DROP, drop, median: { without: a, with: b }, runsDetail: results, environment: environmentNote(), loadAverage: { before: loadBefore, after: loadavg()[0] } });
     console.log(md);
   } finally {
     demo.stop();
