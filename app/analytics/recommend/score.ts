@@ -9,13 +9,18 @@ import type { Neighbour, Recommendation, RecommenderModel, RecommendQuery } from
  * to `limit` with source "popular". A product's source is the larger of its two parts.
  */
 export function recommendFromNeighbours(lists: ReadonlyMap<string, readonly Neighbour[]>, query: RecommendQuery, historyWeight: number): Recommendation[] {
-  const limit = Math.max(0, Math.floor(query.limit));
   const inBasket = new Set(query.basket);
-  const allowed = (id: string) => !inBasket.has(id) && (query.isAllowed ? query.isAllowed(id) : true);
   const fromBasket = new Map<string, number>();
   for (const item of inBasket) {
     for (const neighbour of lists.get(item) ?? []) fromBasket.set(neighbour.id, (fromBasket.get(neighbour.id) ?? 0) + neighbour.score);
   }
+  return rank(fromBasket, inBasket, query, historyWeight);
+}
+
+/** The rule's second half: the basket's sums (Σ_{i ∈ basket} w_ij per product j) → the list. */
+function rank(fromBasket: ReadonlyMap<string, number>, inBasket: ReadonlySet<string>, query: RecommendQuery, historyWeight: number): Recommendation[] {
+  const limit = Math.max(0, Math.floor(query.limit));
+  const allowed = (id: string) => !inBasket.has(id) && (query.isAllowed ? query.isAllowed(id) : true);
   const fromHistory = new Map<string, number>();
   if (query.history && historyWeight > 0) {
     for (const [id, times] of query.history) if (times > 0) fromHistory.set(id, historyWeight * Math.log1p(times));
@@ -48,18 +53,18 @@ export function recommendFromNeighbours(lists: ReadonlyMap<string, readonly Neig
   return list;
 }
 
-// Each model's lists, built once (a model is immutable once trained or parsed).
-const listsByModel = new WeakMap<RecommenderModel, Map<string, Neighbour[]>>();
+// Each model's product → index, built once (a model is immutable once trained or parsed).
+const indexByModel = new WeakMap<RecommenderModel, Map<string, number>>();
+
+function indexOf(model: RecommenderModel): Map<string, number> {
+  let index = indexByModel.get(model);
+  if (!index) indexByModel.set(model, (index = new Map(model.items.map((id, i) => [id, i]))));
+  return index;
+}
 
 /** Every product's neighbour list (what the app stores per product). */
 export function neighbourLists(model: RecommenderModel): Map<string, Neighbour[]> {
-  let lists = listsByModel.get(model);
-  if (!lists) {
-    lists = new Map();
-    for (let i = 0; i < model.items.length; i++) lists.set(model.items[i]!, rowOf(model, i));
-    listsByModel.set(model, lists);
-  }
-  return lists;
+  return new Map(model.items.map((id, i) => [id, rowOf(model, i)]));
 }
 
 function rowOf(model: RecommenderModel, i: number): Neighbour[] {
@@ -70,13 +75,29 @@ function rowOf(model: RecommenderModel, i: number): Neighbour[] {
 
 /** A product's neighbours, largest |weight| first; [] for a product the model does not know. */
 export function neighboursOf(model: RecommenderModel, productId: string): Neighbour[] {
-  return neighbourLists(model).get(productId) ?? [];
+  const i = indexOf(model).get(productId);
+  return i === undefined ? [] : rowOf(model, i);
 }
 
 /**
- * The model's list for a query: the scoring rule over the model's rows, with the model's history
+ * The model's list for a query: the same rule as recommendFromNeighbours over the model's rows
+ * (summed by product index, not by id: long baseline rows stay fast), with the model's history
  * weight; without a `fallback`, the training baskets' most popular products fill the list.
  */
 export function recommend(model: RecommenderModel, query: RecommendQuery): Recommendation[] {
-  return recommendFromNeighbours(neighbourLists(model), { ...query, fallback: query.fallback ?? model.items }, model.params.historyWeight);
+  const index = indexOf(model);
+  const inBasket = new Set(query.basket);
+  const sums = new Float64Array(model.items.length);
+  const touched: number[] = [];
+  for (const item of inBasket) {
+    const i = index.get(item);
+    if (i === undefined) continue;
+    for (let k = model.offsets[i]!; k < model.offsets[i + 1]!; k++) {
+      const j = model.neighbourIndex[k]!;
+      if (sums[j] === 0) touched.push(j);
+      sums[j] = sums[j]! + model.weights[k]!;
+    }
+  }
+  const fromBasket = new Map(touched.map((j) => [model.items[j]!, sums[j]!]));
+  return rank(fromBasket, inBasket, { ...query, fallback: query.fallback ?? model.items }, model.params.historyWeight);
 }
