@@ -122,7 +122,7 @@ const DELETE_TOPIC = "products/delete";
  * delete must not bring its row back. The inbox keeps every event with its minimised payload
  * (`{"id":"<product id>"}`, ADR 0008), which makes it the tombstone.
  */
-export async function productsDeletedByWebhook(db: Db, shopId: number, ids?: readonly string[]): Promise<Set<string>> {
+export async function productsDeletedByWebhook(db: Pick<Db, "webhookEvent">, shopId: number, ids?: readonly string[]): Promise<Set<string>> {
   const deleted = new Set<string>();
   const payloads = ids === undefined ? undefined : ids.map((id) => JSON.stringify({ id }));
   for (let i = 0; i < (payloads?.length ?? 1); i += IDS_PER_QUERY) {
@@ -147,7 +147,7 @@ export async function applyProductState(db: Db, shopId: number, state: ProductWr
       await tx.product.update({ where: { id: existing.id }, data: columnsOf(state) });
       return "updated";
     }
-    if ((await productsDeletedByWebhook(tx as unknown as Db, shopId, [state.shopifyId])).size > 0) return "deleted";
+    if ((await productsDeletedByWebhook(tx, shopId, [state.shopifyId])).size > 0) return "deleted";
     await tx.product.create({ data: { shopId, shopifyId: state.shopifyId, ...columnsOf(state) } });
     return "inserted";
   });
