@@ -4,7 +4,7 @@
 // id is stored. Every query is scoped by shop.
 import type { Prisma } from "@prisma/client";
 import type { AssociationRule, Neighbour } from "../analytics";
-import type { Db } from "../db.server";
+import { sqlOf, type Db } from "../db.server";
 
 /** Rows per createMany: well under SQLite's bound-parameter cap (6 columns a rule row). */
 const ROWS_PER_INSERT = 500;
@@ -114,9 +114,30 @@ export async function latestRecommendationModel(db: Db, shopId: number): Promise
   };
 }
 
-/** What the storefront needs of the latest model: its id, run, settings and popularity lists (JSON: the caller parses them once per model). */
-export async function latestModelForServing(db: Db, shopId: number): Promise<{ id: number; runId: number | null; params: string; popularity: string } | null> {
-  return db.recommendationModel.findFirst({ where: { shopId }, orderBy: [{ trainedAt: "desc" }, { id: "desc" }], select: { id: true, runId: true, params: true, popularity: true } });
+/**
+ * The storefront's first read: the shop of this domain, whether it is installed, and its latest
+ * model's id and run (null before the first training); null for an unknown domain. One query.
+ */
+export async function servingModelRef(db: Db, shopDomain: string): Promise<{ shopId: number; installed: boolean; model: { id: number; runId: number | null } | null } | null> {
+  const { sql } = sqlOf(db);
+  const rows = await db.$queryRaw<{ shopId: number | bigint; installState: string; modelId: number | bigint | null; runId: number | bigint | null }[]>(sql`
+    SELECT s."id" AS "shopId", s."installState" AS "installState", m."id" AS "modelId", m."runId" AS "runId"
+    FROM "Shop" s LEFT JOIN "RecommendationModel" m ON m."shopId" = s."id"
+    WHERE s."domain" = ${shopDomain}
+    ORDER BY m."trainedAt" DESC, m."id" DESC
+    LIMIT 1`);
+  const row = rows[0];
+  if (row === undefined) return null;
+  return {
+    shopId: Number(row.shopId),
+    installed: row.installState === "installed",
+    model: row.modelId === null ? null : { id: Number(row.modelId), runId: row.runId === null ? null : Number(row.runId) },
+  };
+}
+
+/** A model's settings and popularity lists as stored (JSON), for the storefront to parse once per model. */
+export async function modelServingData(db: Db, shopId: number, modelId: number): Promise<{ params: string; popularity: string } | null> {
+  return db.recommendationModel.findFirst({ where: { id: modelId, shopId }, select: { params: true, popularity: true } });
 }
 
 function parseNeighbours(json: string): Neighbour[] {
@@ -137,28 +158,32 @@ export async function storedNeighbourLists(db: Db, shopId: number, modelId: numb
 }
 
 /**
- * A customer's own products: product id → orders holding it (placed, not cancelled, not test;
- * a fully refunded line does not count), as the core's customer histories count baskets.
+ * A customer's own products: product id → their orders holding it (placed, not cancelled, not
+ * test; a line refunded in full does not count), as the core's customer histories count baskets.
+ * One query through the (shopId, shopifyId), (shopId, customerId) and (orderId, …) indexes.
  */
 export async function customerProductCounts(db: Db, shopId: number, customerShopifyId: string): Promise<Map<string, number>> {
-  const lines = await db.orderLine.findMany({
-    where: { shopId, productId: { not: null }, order: { shopId, test: false, cancelledAt: null, customer: { shopId, shopifyId: customerShopifyId } } },
-    select: { orderId: true, productId: true, quantity: true, refundedQuantity: true },
-  });
-  const orders = new Map<string, Set<number>>();
-  for (const l of lines) {
-    if (l.productId === null || l.quantity - l.refundedQuantity <= 0) continue;
-    let set = orders.get(l.productId);
-    if (set === undefined) orders.set(l.productId, (set = new Set()));
-    set.add(l.orderId);
-  }
-  return new Map([...orders].map(([productId, set]) => [productId, set.size]));
+  const { sql } = sqlOf(db);
+  const rows = await db.$queryRaw<{ productId: string; orders: number | bigint }[]>(sql`
+    SELECT l."productId" AS "productId", COUNT(DISTINCT l."orderId") AS "orders"
+    FROM "Customer" c
+    JOIN "Order" o ON o."shopId" = c."shopId" AND o."customerId" = c."id"
+    JOIN "OrderLine" l ON l."orderId" = o."id"
+    WHERE c."shopId" = ${shopId} AND c."shopifyId" = ${customerShopifyId}
+      AND o."test" = FALSE AND o."cancelledAt" IS NULL
+      AND l."productId" IS NOT NULL AND l."quantity" > l."refundedQuantity"
+    GROUP BY l."productId"`);
+  return new Map(rows.map((r) => [r.productId, Number(r.orders)]));
 }
 
 /** A customer's segment in one run of the shop, or null (not in the run). */
 export async function customerSegmentKey(db: Db, shopId: number, runId: number, customerShopifyId: string): Promise<string | null> {
-  const row = await db.customerSegment.findFirst({ where: { shopId, runId, customer: { shopId, shopifyId: customerShopifyId } }, select: { segmentKey: true } });
-  return row?.segmentKey ?? null;
+  const { sql } = sqlOf(db);
+  const rows = await db.$queryRaw<{ segmentKey: string }[]>(sql`
+    SELECT cs."segmentKey" AS "segmentKey"
+    FROM "Customer" c JOIN "CustomerSegment" cs ON cs."customerId" = c."id" AND cs."runId" = ${runId}
+    WHERE c."shopId" = ${shopId} AND c."shopifyId" = ${customerShopifyId} AND cs."shopId" = ${shopId}`);
+  return rows[0]?.segmentKey ?? null;
 }
 
 /** Uninstall: the shop's models, lists and rules. */

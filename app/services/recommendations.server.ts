@@ -8,8 +8,8 @@ import { DEFAULT_RECOMMENDER_OPTIONS, recommendFromNeighbours, type Neighbour } 
 import { db as defaultDb, type Db } from "../db.server";
 import { moneyFormatter } from "../domain/segment-definition";
 import { productsByIds, type ProductRow } from "../models/products.server";
-import { customerProductCounts, customerSegmentKey, latestModelForServing, parsePopularity, storedNeighbourLists, type PopularityLists } from "../models/recommendations.server";
-import { findShop, shopCurrency } from "../models/shops.server";
+import { customerProductCounts, customerSegmentKey, modelServingData, parsePopularity, servingModelRef, storedNeighbourLists, type PopularityLists } from "../models/recommendations.server";
+import { shopCurrency } from "../models/shops.server";
 
 export const STOREFRONT_CONTEXTS = ["product", "cart", "home"] as const;
 export type StorefrontContext = (typeof STOREFRONT_CONTEXTS)[number];
@@ -114,22 +114,52 @@ interface ServingModel {
   readonly historyWeight: number;
 }
 
-// Parsed once per trained model (a model's rows never change; a new training gets a new id).
-const MODELS_CACHED = 256;
-const servingModels = new Map<number, ServingModel>();
+// A trained model's rows never change (a new training is a new model id, never reused: AUTOINCREMENT
+// and sequences), so what the storefront parses of them is kept per database and model id: its
+// popularity and settings, and its hottest products' neighbour lists. Shop state, products and
+// customers are read on every request.
+const MODELS_CACHED = 64;
+const LISTS_CACHED = 20_000;
+const caches = new WeakMap<Db, { models: Map<number, ServingModel>; lists: Map<string, readonly Neighbour[]> }>();
+function cachesOf(db: Db) {
+  let c = caches.get(db);
+  if (c === undefined) caches.set(db, (c = { models: new Map(), lists: new Map() }));
+  return c;
+}
 
-function servingModel(id: number, popularityJson: string, paramsJson: string): ServingModel {
-  let model = servingModels.get(id);
-  if (model === undefined) {
-    const params = JSON.parse(paramsJson) as { historyWeight?: unknown };
-    model = {
-      popularity: parsePopularity(popularityJson),
-      historyWeight: typeof params.historyWeight === "number" && params.historyWeight >= 0 ? params.historyWeight : DEFAULT_RECOMMENDER_OPTIONS.historyWeight,
-    };
-    if (servingModels.size >= MODELS_CACHED) servingModels.delete(servingModels.keys().next().value!);
-    servingModels.set(id, model);
+/** Keeps a Map to `max` entries, the oldest inserted first out (callers re-insert on a hit: least recently used). */
+function remember<K, V>(cache: Map<K, V>, key: K, value: V, max: number): V {
+  cache.delete(key);
+  if (cache.size >= max) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
+async function servingModel(db: Db, shopId: number, modelId: number): Promise<ServingModel | null> {
+  const servingModels = cachesOf(db).models;
+  const cached = servingModels.get(modelId);
+  if (cached !== undefined) return cached;
+  const stored = await modelServingData(db, shopId, modelId);
+  if (stored === null) return null; // replaced by a new training meanwhile
+  const params = JSON.parse(stored.params) as { historyWeight?: unknown };
+  const historyWeight = typeof params.historyWeight === "number" && params.historyWeight >= 0 ? params.historyWeight : DEFAULT_RECOMMENDER_OPTIONS.historyWeight;
+  return remember(servingModels, modelId, { popularity: parsePopularity(stored.popularity), historyWeight }, MODELS_CACHED);
+}
+
+async function neighbourListsOf(db: Db, shopId: number, modelId: number, productIds: readonly string[]): Promise<Map<string, readonly Neighbour[]>> {
+  const cachedLists = cachesOf(db).lists;
+  const lists = new Map<string, readonly Neighbour[]>();
+  const missing: string[] = [];
+  for (const id of productIds) {
+    const list = cachedLists.get(`${modelId}:${id}`);
+    if (list === undefined) missing.push(id);
+    else lists.set(id, remember(cachedLists, `${modelId}:${id}`, list, LISTS_CACHED));
   }
-  return model;
+  if (missing.length === 0) return lists;
+  const read = await storedNeighbourLists(db, shopId, modelId, missing);
+  // A product without a stored list is remembered as such: it costs no query the next time.
+  for (const id of missing) lists.set(id, remember(cachedLists, `${modelId}:${id}`, read.get(id) ?? [], LISTS_CACHED));
+  return lists;
 }
 
 const sellable = (p: ProductRow) => p.status === "ACTIVE" && p.available;
@@ -148,36 +178,39 @@ function storefrontProduct(p: ProductRow, formatPrice: (milli: number, currency:
 /** The storefront's list for one proxy request; an unknown or uninstalled shop, or one without a model yet, gets []. */
 export async function storefrontRecommendations(shopDomain: string, query: StorefrontQuery, db: Db = defaultDb()): Promise<StorefrontAnswer> {
   const empty: StorefrontAnswer = { context: query.context, block: query.block, products: [] };
-  const shop = await findShop(db, shopDomain);
-  if (!shop || shop.installState !== "installed") return empty;
-  const stored = await latestModelForServing(db, shop.id);
-  if (stored === null) return empty;
-  const model = servingModel(stored.id, stored.popularity, stored.params);
+  const ref = await servingModelRef(db, shopDomain);
+  if (ref === null || !ref.installed || ref.model === null) return empty;
+  const { shopId } = ref;
+  const model = await servingModel(db, shopId, ref.model.id);
+  if (model === null) return empty;
 
   const basket = [...new Set([...(query.productId === null ? [] : [query.productId]), ...query.cart])];
-  const personal = query.block === "for-you" && query.customerId !== null ? query.customerId : null;
+  const personal = query.block === "for-you" ? query.customerId : null;
+  const runId = ref.model.runId;
   const [lists, history, segment] = await Promise.all([
-    storedNeighbourLists(db, shop.id, stored.id, basket),
-    personal === null ? null : customerProductCounts(db, shop.id, personal),
-    personal === null || stored.runId === null ? null : customerSegmentKey(db, shop.id, stored.runId, personal),
+    neighbourListsOf(db, shopId, ref.model.id, basket),
+    personal === null ? null : customerProductCounts(db, shopId, personal),
+    personal === null || runId === null ? null : customerSegmentKey(db, shopId, runId, personal),
   ]);
   const fallback = (segment !== null ? model.popularity[segment] : undefined) ?? model.popularity.all ?? [];
+  const ask = (limit: number, isAllowed?: (id: string) => boolean) =>
+    recommendFromNeighbours(lists, { basket, history, limit, isAllowed, fallback }, model.historyWeight);
 
-  // Every product the rule could pick, read once: whether it may be shown, and what to show.
-  const inBasket = new Set(basket);
-  const candidates = new Set<string>();
-  const add = (id: string) => !inBasket.has(id) && candidates.add(id);
-  for (const list of lists.values()) for (const n of list) add(n.id);
-  for (const id of history?.keys() ?? []) add(id);
-  for (const id of fallback) add(id);
-  const rows = new Map((await productsByIds(db, shop.id, [...candidates])).filter(sellable).map((p) => [p.id, p]));
-
-  const picked = recommendFromNeighbours(lists as ReadonlyMap<string, readonly Neighbour[]>, { basket, history, limit: query.limit, isAllowed: (id) => rows.has(id), fallback }, model.historyWeight);
+  // Which products may be shown is read from the Product table in the rule's own order, a page at
+  // a time, until `limit` of them are known to be sellable: the rule then picks among the known
+  // ones, which are exactly the first `limit` sellable products of its ranking (a few rows read
+  // instead of every candidate's hundred neighbours).
+  const ranking = ask(Number.MAX_SAFE_INTEGER).map((r) => r.productId);
+  const rows = new Map<string, ProductRow>();
+  for (let read = 0, page = 2 * query.limit + 8; rows.size < query.limit && read < ranking.length; read += page, page *= 2) {
+    for (const p of await productsByIds(db, shopId, ranking.slice(read, read + page))) if (sellable(p)) rows.set(p.id, p);
+  }
+  const picked = ask(query.limit, (id) => rows.has(id));
   if (picked.length === 0) return empty;
 
   const shown = picked.map((r) => rows.get(r.productId)!);
   // A product synced without a currency is priced in the shop's (its latest order's) currency.
-  const fallbackCurrency = shown.some((p) => p.currency === null && p.priceMilli !== null) ? await shopCurrency(db, shop.id) : null;
+  const fallbackCurrency = shown.some((p) => p.currency === null && p.priceMilli !== null) ? await shopCurrency(db, shopId) : null;
   const formats = new Map<string, (milli: number) => string>();
   const formatPrice = (milli: number, currency: string | null): string => {
     const code = currency ?? fallbackCurrency ?? "USD";

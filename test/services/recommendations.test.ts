@@ -3,8 +3,9 @@
 // item, a logged-in customer's own history and their segment's popular products in "for you",
 // another shop's ids giving nothing of the other shop; the JSON's fields; the query's parsing.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { recommendFromNeighbours, type Neighbour } from "../../app/analytics";
+import { basketsFromOrders, customerHistories, recommendFromNeighbours, type Neighbour } from "../../app/analytics";
 import type { Db } from "../../app/db.server";
+import { shopAnomalyOrders } from "../../app/models/anomaly-orders.server";
 import { customerProductCounts, latestRecommendationModel } from "../../app/models/recommendations.server";
 import { refreshSegments } from "../../app/services/refresh-segments.server";
 import { parseStorefrontQuery, storefrontCacheControl, storefrontRecommendations, type StorefrontQuery } from "../../app/services/recommendations.server";
@@ -27,9 +28,9 @@ async function expectedIds(db: Db, shopId: number, q: StorefrontQuery): Promise<
   const rows = await db.productRecommendation.findMany({ where: { shopId, modelId: model.id, productId: { in: basket } } });
   const lists = new Map(rows.map((r) => [r.productId, JSON.parse(r.neighbours) as Neighbour[]]));
   const sellable = new Set((await db.product.findMany({ where: { shopId, status: "ACTIVE", available: true } })).map((p) => p.shopifyId));
-  const personal = q.block === "for-you" ? q.customerId : null;
-  const history = personal === null ? null : await customerProductCounts(db, shopId, personal);
-  const segment = personal === null ? null : ((await db.customerSegment.findFirst({ where: { runId: model.runId!, customer: { shopifyId: personal } } }))?.segmentKey ?? null);
+  const personal = q.block === "for-you" && q.customerId !== null ? await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: q.customerId } } }) : null;
+  const history = personal === null ? null : await customerProductCounts(db, shopId, personal.shopifyId);
+  const segment = personal === null ? null : ((await db.customerSegment.findFirst({ where: { runId: model.runId!, customerId: personal.id } }))?.segmentKey ?? null);
   const fallback = (segment !== null ? model.popularity[segment] : undefined) ?? model.popularity.all!;
   return recommendFromNeighbours(lists, { basket, history, limit: q.limit, isAllowed: (id) => sellable.has(id), fallback }, 0.1).map((r) => r.productId);
 }
@@ -97,6 +98,8 @@ describeEachDatabase("storefront recommendations", (provider) => {
     const customerId = shop.customers[7]!;
     const history = await customerProductCounts(t.db, shop.id, customerId);
     expect(history.size).toBeGreaterThan(0);
+    // Their baskets as the training counts them (placed orders, product lines not refunded in full).
+    expect(history).toEqual(customerHistories(basketsFromOrders((await shopAnomalyOrders(t.db, shop.id, { timeZone: "UTC" })).orders)).get(customerId));
     const home = query({ context: "home", block: "for-you", customerId, limit: 10 });
     const got = (await storefrontRecommendations(shop.domain, home, t.db)).products.map((p) => p.id);
     expect(got).toEqual(await expectedIds(t.db, shop.id, home));
