@@ -193,6 +193,8 @@ async function main(): Promise<number> {
   const basketOnly = rows[1]!;
   let ease: MethodResult | null = null;
   let easeHistory: MethodResult | null = null;
+  // The largest hit@10 difference between a core baseline and numpy's: the two sides' agreement on the protocol.
+  let crossCheck = 0;
   if (typeof answer !== "string") {
     const numpyRow = (method: string, key: string): MethodResult => {
       const m = answer.methods[key]!;
@@ -202,6 +204,10 @@ async function main(): Promise<number> {
     ease = numpyRow(`EASE λ tuned (λ=${answer.tunedLambda} of ${LAMBDAS.join(", ")})`, "ease-tuned");
     easeHistory = numpyRow(`EASE λ tuned + customer history (same term as Segmint's)`, "ease-tuned+history");
     rows.push(ease, easeHistory, numpyRow("popularity", "popularity"), numpyRow("co-occurrence", "cooccurrence"), numpyRow("item-kNN (cosine)", "item-knn"));
+    for (const [name, kind] of baselines) {
+      const core = rows.find((r) => r.by === "core" && r.method === name)!;
+      crossCheck = Math.max(crossCheck, Math.abs(core.hit10 - answer.methods[kind]!.hit10));
+    }
   }
 
   const first = formatDay(train.reduce((m, b) => Math.min(m, b.day), Infinity));
@@ -216,6 +222,7 @@ async function main(): Promise<number> {
     verdict.push(
       `Segmint / EASE (λ tuned) hit@10: ${f3(segmint.hit10)} / ${f3(ease.hit10)} = ${(segmint.hit10 / ease.hit10).toFixed(3)} — target (Segmint's hit@10 ≥ EASE's): ${targetMet ? "met" : "NOT met"}`,
       `Like for like: Segmint basket only / EASE ${f3(basketOnly.hit10)} / ${f3(ease.hit10)} = ${(basketOnly.hit10 / ease.hit10).toFixed(3)}; Segmint + history / EASE + the same history term ${f3(segmint.hit10)} / ${f3(easeHistory!.hit10)} = ${(segmint.hit10 / easeHistory!.hit10).toFixed(3)}`,
+      `Cross-check: the core's baselines and numpy's differ by at most ${crossCheck.toFixed(4)} in hit@10`,
     );
   }
   const timing = `Segmint: read ${readSeconds.toFixed(1)} s, training ${trainSeconds.toFixed(1)} s on ${train.length.toLocaleString("en-US")} baskets${typeof answer === "string" ? "" : `; numpy ${answer.numpy}, its EASE solve ${(answer.methods["ease-20"]?.solveSeconds ?? 0).toFixed(1)} s at λ 20 on ${answer.products.toLocaleString("en-US")} products`}`;
@@ -236,6 +243,7 @@ async function main(): Promise<number> {
     referenceNote: typeof answer === "string" ? answer : null,
     methods: rows,
     target: { segmintHit10: segmint.hit10, easeTunedHit10: ease?.hit10 ?? null, met: targetMet },
+    baselineCrossCheck: ease === null ? null : crossCheck,
     date: new Date().toISOString(),
   };
   writeFileSync(`${RESULTS}.json`, `${JSON.stringify(result, null, 1)}\n`);
