@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRecommender, recommend, serializeRecommender, trainBaseline, trainRecommender } from "../../../app/analytics/index";
+import { neighbourLists, neighboursOf, parseRecommender, recommend, serializeRecommender, trainBaseline, trainRecommender } from "../../../app/analytics/index";
 import { syntheticBaskets } from "./synthetic-baskets";
 
 const baskets = syntheticBaskets(200, 40, 11);
@@ -11,6 +11,11 @@ describe("a stored recommender", () => {
     expect(back).toEqual(model);
     const query = { basket: [model.items[0]!, model.items[20]!], limit: 5 };
     expect(recommend(back, query)).toEqual(recommend(model, query));
+    // The per-product lists the app stores are the model's rows.
+    const lists = neighbourLists(back);
+    expect([...lists.keys()]).toEqual(model.items);
+    for (const id of model.items) expect(lists.get(id)).toEqual(neighboursOf(model, id));
+    expect(neighboursOf(model, "no such product")).toEqual([]);
     const baseline = trainBaseline(baskets, "item-knn");
     expect(parseRecommender(serializeRecommender(baseline))).toEqual(baseline);
   });
