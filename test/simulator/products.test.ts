@@ -3,10 +3,12 @@
 // app's own query document.
 import "@shopify/shopify-api/adapters/web-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { parse, validate } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { productsBulkQuery } from "../../app/shopify/graphql";
 import { validateBulkQuery } from "../../simulator/bulk";
 import { FakeClock } from "../../simulator/clock";
+import { adminSchema } from "../../simulator/schema";
 import { startSimulatorServer, type SimulatorServer } from "../../simulator/server";
 import { ShopifySimulator } from "../../simulator/simulator";
 import { TEST_SECRET } from "./fixtures";
@@ -62,6 +64,7 @@ describe("products in the simulator", () => {
   });
 
   it("exports products with the app's bulk query: one line per product, variants under it, availability and image", async () => {
+    expect(validate(adminSchema(), parse(productsBulkQuery())).map((e) => e.message)).toEqual([]);
     expect(validateBulkQuery(productsBulkQuery())).toBeNull();
     const { sim, shop } = simulator();
     const a = shop.createProduct({ title: "Lamp", priceCents: 3000, tracked: true, inventoryQuantity: 0 });

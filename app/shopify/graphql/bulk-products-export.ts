@@ -2,7 +2,8 @@
 // (run by RUN_BULK_QUERY after the orders export; docs/sync.md, "Products").
 
 /**
- * The inner bulk query (validated against the 2026-10 schema by test/sync/products-mapping.test.ts).
+ * The inner bulk query (validated against the 2026-10 schema and Shopify's bulk rules by
+ * test/simulator/products.test.ts).
  * Two connections (products, variants): JSONL has one Product per line and each ProductVariant on
  * its own line with `__parentId` = the product's GID, in no guaranteed order. A product is
  * available when some variant is `availableForSale`; its price is `priceRangeV2.minVariantPrice`
