@@ -30,7 +30,7 @@ const haveChromium = fs.existsSync(CHROMIUM);
 const require = createRequire(import.meta.url);
 
 /** Seeding + backfill + refreshes + anomalies + the recommender's training and evaluation ≈ 3–4 min on a quiet machine (more if the app is rebuilt or the machine is busy). */
-const DEMO_READY_MS = 15 * 60_000;
+const DEMO_READY_MS = 25 * 60_000;
 const STEP_MS = 2 * 60_000;
 
 interface Demo {
