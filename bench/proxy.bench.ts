@@ -27,6 +27,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { createRng } from "../app/analytics";
@@ -230,6 +231,7 @@ async function main(): Promise<void> {
   }
 
   // The simulator's URL is never contacted: the proxy route reads the database only.
+  const loadBefore = loadavg()[0]!;
   const app = await startAppProcess({ databaseUrl: url, simulatorUrl: "http://127.0.0.1:9", env: { LOG_LEVEL: "info" } });
   let appResult: LoadResult;
   let sample: string;
@@ -254,6 +256,7 @@ async function main(): Promise<void> {
     await floorServer.stop();
   }
 
+  const loadAfter = loadavg()[0]!;
   const rows = [appResult, floor].map((r) => [r.target, fmtN(r.requests), r.perSecond.toFixed(0), fmtMs(r.p50), fmtMs(r.p95), fmtMs(r.p99), fmtMs(r.max), r.non200 + r.errors]);
   const met = appResult.p95 <= TARGET_P95_MS;
   const markdown = [
@@ -264,11 +267,13 @@ async function main(): Promise<void> {
     mdTable(["target", "requests", "per s", "p50", "p95", "p99", "max", "non-200 / errors"], rows),
     "",
     `Target p95 ≤ ${TARGET_P95_MS} ms: **${met ? "met" : "missed"}** (${fmtMs(appResult.p95)}; the bare server's floor ${fmtMs(floor.p95)}).`,
+    "",
+    `Machine load (1-minute load average, ${environmentNote().cores} cores) before the app's run ${loadBefore.toFixed(1)}, after the floor's ${loadAfter.toFixed(1)}: other work on the machine shares the cores, and the floor's p95 shows how much.`,
     ...(training ? ["", `Store built this run: training ${training.seconds.toFixed(1)} s (${fmtN(training.baskets)} baskets, ${fmtN(training.lists)} lists, ${fmtN(training.rules)} rules).`] : []),
     "",
     `Environment: ${JSON.stringify(environmentNote())}`,
   ].join("\n");
-  writeResults("proxy", markdown, { products: PRODUCTS, orders: ORDERS, customers, head: HEAD, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, app: appResult, floor, targetP95Ms: TARGET_P95_MS, met, training, environment: environmentNote() });
+  writeResults("proxy", markdown, { products: PRODUCTS, orders: ORDERS, customers, head: HEAD, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, app: appResult, floor, targetP95Ms: TARGET_P95_MS, met, training, loadAverage: { before: loadBefore, after: loadAfter }, environment: environmentNote() });
   console.log(markdown);
 }
 
