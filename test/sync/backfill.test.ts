@@ -63,6 +63,11 @@ describeEachDatabase("backfill of the Online Retail store", (provider) => {
     expect(html).toContain("CC BY 4.0");
   });
 
+  it("stores the service codes' lines (postage, fees…) as lines without a product, every other line with one", async () => {
+    const shop = await rig.db.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    expect(await rig.db.orderLine.count({ where: { shopId: shop.id, productId: null } })).toBe(rig.sim.onlineRetail!.customLineItems);
+  });
+
   it("net totals equal gross minus refunds, exactly", async () => {
     const rows = await rig.db.order.findMany({ select: { grossMilli: true, netMilli: true, refunds: { select: { amountMilli: true } } } });
     const off = rows.filter((o) => o.grossMilli - o.refunds.reduce((s, r) => s + r.amountMilli, 0n) !== o.netMilli);
