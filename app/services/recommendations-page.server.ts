@@ -107,7 +107,8 @@ async function rulesView(db: Db, shopId: number, model: StoredModelSummary | nul
   if (!model) return { ...base, rows: [], total: 0, page: 1, pageCount: 1, searchCapped: false };
   const searched = query.search ? await searchedProductIds(db, shopId, query.search) : null;
   const productIds = searched?.ids;
-  const total = productIds && productIds.length === 0 ? 0 : await countRules(db, shopId, model.id, productIds);
+  // Without a search the model's own count is the total (a count over every rule costs as much as a page of them).
+  const total = !productIds ? model.ruleCount : productIds.length === 0 ? 0 : await countRules(db, shopId, model.id, productIds);
   const pageCount = Math.max(1, Math.ceil(total / RULES_PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
   const rules = total === 0 ? [] : await rulesPage(db, shopId, model.id, { sort: query.sort, direction: query.direction, offset: (page - 1) * RULES_PAGE_SIZE, limit: RULES_PAGE_SIZE, productIds });
