@@ -27,6 +27,8 @@ export const PREVIEW_LIMIT = 4;
 export const PRODUCT_SEARCH_RESULTS = 10;
 /** A rules search by title looks through at most this many matching products. */
 export const SEARCH_PRODUCTS_MAX = 200;
+/** The preview lists at most this many neighbours a shopper is not shown (a store whose catalogue is not synced yet would list them all). */
+export const LEFT_OUT_SHOWN = 10;
 export const PAGE_BLOCKS: readonly PreviewBlock[] = ["together", "for-you"];
 
 export interface RecommendationsQuery {
@@ -147,7 +149,7 @@ async function previewView(db: Db, shop: AdminShop, model: StoredModelSummary, p
   const leftOut: { product: ProductRef; reason: HiddenReason }[] = [];
   let visible = 0;
   for (const n of linked) {
-    if (visible >= PREVIEW_LIMIT) break;
+    if (visible >= PREVIEW_LIMIT || leftOut.length >= LEFT_OUT_SHOWN) break;
     const ref = refs.get(n.id)!;
     const reason = hiddenReason(ref);
     if (reason === null) visible++;

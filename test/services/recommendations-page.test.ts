@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../../app/db.server";
 import { ruleSentence } from "../../app/domain/recommendation";
 import type { AdminShop } from "../../app/services/admin-shop.server";
-import { recommendationsPageView, recommendationsQueryOf, RULES_PAGE_SIZE, trainNow, type RecommendationsQuery } from "../../app/services/recommendations-page.server";
+import { LEFT_OUT_SHOWN, recommendationsPageView, recommendationsQueryOf, RULES_PAGE_SIZE, trainNow, type RecommendationsQuery } from "../../app/services/recommendations-page.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 import { stubAppEnv } from "../support/write-back-harness";
 
@@ -232,6 +232,14 @@ describeEachDatabase("recommendations page", (provider) => {
     // A guest's "for you" on a product page starts from the same product.
     expect(preview.lists[1]!.items.map((i) => i.id)).toEqual(together.map((i) => i.id));
     expect(preview.leftOut.map((l) => [l.product.id, l.reason])).toEqual([["7004", "draft"], ["7009", "deleted"], ["7005", "unavailable"]]);
+  });
+
+  it("preview: at most LEFT_OUT_SHOWN neighbours a shopper is not shown are listed (a catalogue not synced yet hides them all)", async () => {
+    const shop = await seedShop();
+    const model = await db.recommendationModel.findFirstOrThrow({ where: { shopId: shop.id } });
+    await db.productRecommendation.create({ data: { shopId: shop.id, modelId: model.id, productId: "7002", neighbours: JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ id: String(9100 + i), score: 1 - i / 100 }))) } });
+    const preview = (await recommendationsPageView(db, shop, { ...QUERY, product: "7002" })).preview;
+    expect(preview?.kind === "product" && preview.leftOut.map((l) => [l.product.id, l.reason])).toEqual(Array.from({ length: LEFT_OUT_SHOWN }, (_, i) => [String(9100 + i), "deleted"]));
   });
 
   it("preview: a product the model does not know gets the best sellers; a draft product says so; the picker finds products by title or id", async () => {
