@@ -10,6 +10,7 @@ const JOB_TYPE_LABELS: Readonly<Record<string, string>> = {
   "schedule-refreshes": "Refresh scheduler",
   "detect-anomalies": "Anomaly detection",
   "score-orders": "New-order anomaly check",
+  "train-recommendations": "Recommendations training",
   "assess-order-risk": "Order risk assessments (Shopify)",
 };
 
