@@ -5,7 +5,7 @@ import path from "node:path";
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import * as documents from "../../app/shopify/graphql";
-import { customerTagsBulkQuery, ordersBulkQuery } from "../../app/shopify/graphql";
+import { customerTagsBulkQuery, ordersBulkQuery, productsBulkQuery } from "../../app/shopify/graphql";
 import { adminSchema } from "../../simulator/schema";
 import { validateBulkQuery } from "../../simulator/bulk";
 
@@ -32,6 +32,7 @@ describe("GraphQL documents", () => {
   it.each([
     ["full history", ordersBulkQuery()],
     ["customer tags", customerTagsBulkQuery()],
+    ["products", productsBulkQuery()],
   ])("the inner bulk query (%s) validates and meets Shopify's bulk rules", (_name, query) => {
     expect(validate(adminSchema(), parse(query)).map((e) => e.message)).toEqual([]);
     expect(validateBulkQuery(query)).toBeNull();
