@@ -81,6 +81,7 @@ Usage
   segmint segment <file.csv | file.csv.gz> [options]
   segmint anomalies <file.csv | file.csv.gz> --out <orders.csv> [--customers-out <customers.csv>] [options]
   segmint experiment analyze <customers.csv | customers.csv.gz> [--metric revenue] [--json] [options]
+  segmint recommend <file.csv | file.csv.gz> --until YYYY-MM-DD --queries <queries.jsonl> --out <recs.jsonl> [--limit 10]
   segmint --help | --version
   (from a checkout: npx segmint …  or  npm run segmint -- …)
 
@@ -276,12 +277,12 @@ function walkArguments(argv: readonly string[], onFlag: (flag: string, value: ()
 }
 
 export function parseArgs(argv: readonly string[]): Command {
-  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>`, `segmint anomalies <file.csv> --out <orders.csv>`, `segmint experiment analyze <customers.csv>` or `segmint --help`");
+  if (argv.length === 0) throw new UsageError("missing command: try `segmint segment <file.csv>`, `segmint anomalies <file.csv> --out <orders.csv>`, `segmint experiment analyze <customers.csv>`, `segmint recommend <file.csv> --until YYYY-MM-DD --queries <q.jsonl> --out <recs.jsonl>` or `segmint --help`");
   if (argv.includes("-h") || argv.includes("--help") || argv[0] === "help") return { command: "help" };
   if (argv[0] === "--version" || argv[0] === "-v") return { command: "version" };
   if (argv[0] === "experiment") return parseExperimentArgs(argv.slice(1));
   if (argv[0] === "anomalies") return parseAnomaliesArgs(argv.slice(1));
-  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are \`segment\`, \`anomalies\` and \`experiment analyze\``);
+  if (argv[0] !== "segment") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are \`segment\`, \`anomalies\`, \`experiment analyze\` and \`recommend\``);
   const o = {
     asOf: null as string | null,
     algorithm: SEGMENT_DEFAULTS.algorithm,
