@@ -171,7 +171,7 @@ export type PreviewWhy =
   | { readonly kind: "rule"; readonly rules: readonly RuleView[] }
   /** The recommender links them (its weight), but no rule passed the thresholds. */
   | { readonly kind: "model"; readonly score: number }
-  /** Cold start: filled from the store's popular products. */
+  /** "Recommended for you" only: filled from the popular products ("Frequently bought together" is never filled). */
   | { readonly kind: "popular" };
 
 export interface PreviewItem {

@@ -120,7 +120,8 @@ async function rulesView(db: Db, shopId: number, model: StoredModelSummary | nul
 
 /**
  * The preview of one product's page: each block's list from the storefront, each product with
- * why (the rule from the viewed product, else the recommender's link, else popularity), and the
+ * why (the rule from the viewed product, else the recommender's link, else — "for you" only —
+ * popularity: "together" is never filled), and the
  * viewed product's strongest neighbours a shopper is not shown (deleted, draft, archived, sold out).
  */
 async function previewView(db: Db, shop: AdminShop, model: StoredModelSummary, productId: string): Promise<PreviewView> {

@@ -1,7 +1,7 @@
 // What the storefront widget shows (docs/storefront.md, "The proxy endpoint"): the stored neighbour
 // lists of the products in view or in the cart, plus — for a logged-in customer in the "for you"
-// block — their own products, scored by the core's one rule (recommendFromNeighbours), filled from
-// the popular products (their segment's, else the store's); only ACTIVE, available products of this
+// block — their own products, scored by the core's one rule (recommendFromNeighbours); the "for you"
+// block is filled from the popular products (their segment's, else the store's); only ACTIVE, available products of this
 // shop, never one already in the basket; then each product's handle, title, price and image.
 import { z } from "zod";
 import { DEFAULT_RECOMMENDER_OPTIONS, recommendFromNeighbours, type Neighbour } from "../analytics";
@@ -192,7 +192,10 @@ export async function storefrontRecommendations(shopDomain: string, query: Store
     personal === null ? null : customerProductCounts(db, shopId, personal),
     personal === null || runId === null ? null : customerSegmentKey(db, shopId, runId, personal),
   ]);
-  const fallback = (segment !== null ? model.popularity[segment] : undefined) ?? model.popularity.all ?? [];
+  // "Frequently bought together" shows only products bought with this one: padding it with best
+  // sellers would claim a link that isn't there, so with none the list is empty and the block hides.
+  const fallback =
+    query.block === "together" ? [] : ((segment !== null ? model.popularity[segment] : undefined) ?? model.popularity.all ?? []);
   const ask = (limit: number, isAllowed?: (id: string) => boolean) =>
     recommendFromNeighbours(lists, { basket, history, limit, isAllowed, fallback }, model.historyWeight);
 

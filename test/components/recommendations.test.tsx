@@ -2,8 +2,9 @@
 // Retail's heart T-light holder and its neighbours): the model's sentence and Train now as a real
 // form, the evaluation chart (a column per method, Segmint's emphasised) with its figures, the
 // rules table (sort state, products linking to their preview, the rule in words, the measures
-// explained), and the preview (each list, why each product is there, what a shopper is not shown,
-// product not found).
+// explained), and the preview (each list, why each product is there — best sellers only in
+// "Recommended for you", never in "Frequently bought together" —, what a shopper is not shown, a
+// product the model does not know, product not found).
 import { AppProvider } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json" with { type: "json" };
 import type { ReactNode } from "react";
@@ -15,7 +16,7 @@ import { EvaluationCard, ModelCard, modelSentence } from "../../app/components/r
 import { ProductPreview, whySentence } from "../../app/components/recommendations/product-preview";
 import { RulesTable } from "../../app/components/recommendations/rules-table";
 import { formatLift, formatSupport, productAdminUrl, recommendationsHref } from "../../app/components/recommendations/view";
-import { ruleSentence, type ModelView, type ProductRef, type RecommendationsPageView, type RuleView } from "../../app/domain/recommendation";
+import { ruleSentence, type ModelView, type PreviewItem, type ProductRef, type RecommendationsPageView, type RuleView } from "../../app/domain/recommendation";
 
 const html = (node: ReactNode) => renderToStaticMarkup(<AppProvider i18n={en}>{node}</AppProvider>);
 /** Components with links and forms need a data router around them, as the Remix app's server render has. */
@@ -59,6 +60,10 @@ const model: ModelView = {
   },
 };
 
+const buntingItem: PreviewItem = { id: "7002", title: "RED HEART BUNTING", handle: "red-heart-bunting", price: "£12.50", image: { url: "https://cdn.example/bunting.png", alt: "Red bunting" }, url: "/products/red-heart-bunting", why: { kind: "rule", rules: [r1] } };
+const starItem: PreviewItem = { id: "7010", title: "GLASS STAR FROSTED", handle: "glass-star", price: "£2.55", image: null, url: "/products/glass-star", why: { kind: "model", score: 0.1 } };
+const mugItem: PreviewItem = { id: "7006", title: "POPULAR MUG", handle: "popular-mug", price: null, image: null, url: "/products/popular-mug", why: { kind: "popular" } };
+
 const view: RecommendationsPageView = {
   model,
   training: null,
@@ -68,15 +73,9 @@ const view: RecommendationsPageView = {
     product: heart,
     known: true,
     lists: [
-      {
-        block: "together",
-        items: [
-          { id: "7002", title: "RED HEART BUNTING", handle: "red-heart-bunting", price: "£12.50", image: { url: "https://cdn.example/bunting.png", alt: "Red bunting" }, url: "/products/red-heart-bunting", why: { kind: "rule", rules: [r1] } },
-          { id: "7010", title: "GLASS STAR FROSTED", handle: "glass-star", price: "£2.55", image: null, url: "/products/glass-star", why: { kind: "model", score: 0.1 } },
-          { id: "7006", title: "POPULAR MUG", handle: "popular-mug", price: null, image: null, url: "/products/popular-mug", why: { kind: "popular" } },
-        ],
-      },
-      { block: "for-you", items: [] },
+      { block: "together", items: [buntingItem, starItem] },
+      // A guest's "for you" starts from the same product, then fills up from the best sellers.
+      { block: "for-you", items: [buntingItem, starItem, mugItem] },
     ],
     leftOut: [
       { product: ref("7004", "HEART OF WICKER SMALL", "DRAFT"), reason: "draft" },
@@ -154,18 +153,21 @@ describe("RulesTable", () => {
 });
 
 describe("ProductPreview", () => {
-  it("each block's list in order with price, image (or a same-size placeholder) and why; the empty block hides; what a shopper is not shown", async () => {
+  it("each block's list in order with price, image (or a same-size placeholder) and why; only for you fills from the best sellers; what a shopper is not shown", async () => {
     const out = await routed(<ProductPreview view={view} state={{ search: "heart", sort: "lift", direction: "desc", page: 2, product: "7001", find: "heart" }} />);
     const words = text(out);
     expect(words).toContain("On the page of WHITE HANGING HEART T-LIGHT HOLDER (#7001)");
     expect(out).toContain('href="https://admin.shopify.com/store/segmint-demo/products/7001"');
-    const together = out.slice(out.indexOf('data-testid="recommendations-preview-together"'), out.indexOf('data-testid="recommendations-preview-empty-for-you"'));
-    expect([...together.matchAll(/data-product="(\d+)" data-why="(\w+)"/g)].map((m) => [m[1], m[2]])).toEqual([["7002", "rule"], ["7010", "model"], ["7006", "popular"]]);
+    const together = out.slice(out.indexOf('data-testid="recommendations-preview-together"'), out.indexOf('data-testid="recommendations-preview-for-you"'));
+    const forYou = out.slice(out.indexOf('data-testid="recommendations-preview-for-you"'));
+    const whys = (html: string) => [...html.matchAll(/data-product="(\d+)" data-why="(\w+)"/g)].map((m) => [m[1], m[2]]);
+    expect(whys(together)).toEqual([["7002", "rule"], ["7010", "model"]]);
+    expect(whys(forYou)).toEqual([["7002", "rule"], ["7010", "model"], ["7006", "popular"]]);
     expect(out).toContain('<ol aria-label="Frequently bought together" data-testid="recommendations-preview-together"');
     expect(together).toContain('alt="Red bunting"');
     expect(text(together)).toContain("1. RED HEART BUNTING £12.50 · #7002");
-    expect(text(together)).toContain("3. POPULAR MUG no price · #7006");
-    expect(words).toContain("Nothing to show: on this product's page the block hides itself.");
+    expect(text(forYou)).toContain("3. POPULAR MUG no price · #7006");
+    expect(words).toContain("begins with the same products, then fills up from your best sellers (Frequently bought together never does)");
     expect(words).toContain("HEART OF WICKER SMALL (#7004): a draft");
     expect(words).toContain("product 7009 (#7009): not in the store's catalogue (deleted, or not synced yet)");
     // The picker's matches link to their preview, and say when a shopper cannot see the product.
@@ -173,12 +175,25 @@ describe("ProductPreview", () => {
   });
 
   it("why in words: the rule, the recommender's link with the thresholds a rule needs, the best sellers", () => {
-    const [rule, link, popular] = (view.preview as Extract<RecommendationsPageView["preview"], { kind: "product" }>).lists[0]!.items;
+    const [rule, link, popular] = (view.preview as Extract<RecommendationsPageView["preview"], { kind: "product" }>).lists[1]!.items;
     expect(whySentence(rule!, heart, model.thresholds)).toBe(r1.sentence);
     expect(whySentence(link!, heart, model.thresholds)).toBe(
       "The recommender links it to WHITE HANGING HEART T-LIGHT HOLDER from the baskets of similar products (score 0.100); the two are bought together too rarely for a rule (a rule needs at least 3 orders, 0.1% of all baskets, and 5% confidence).",
     );
     expect(whySentence(popular!, heart, null)).toBe("Popular in the store: filled in from your best sellers, as nothing is linked more closely to WHITE HANGING HEART T-LIGHT HOLDER.");
+  });
+
+  it("a product the model does not know: Frequently bought together is empty and says so, Recommended for you shows the best sellers", async () => {
+    const lantern = ref("7005", "PAPER LANTERN", "ACTIVE", false);
+    const preview = { kind: "product" as const, product: lantern, known: false, lists: [{ block: "together" as const, items: [] }, { block: "for-you" as const, items: [mugItem] }], leftOut: [] };
+    const out = await routed(<ProductPreview view={{ ...view, preview, productSearch: null }} state={{ product: "7005" }} />);
+    const words = text(out);
+    expect(out).toContain('data-testid="recommendations-preview-empty-together"');
+    expect(out).not.toContain('data-testid="recommendations-preview-together"');
+    expect(words).toContain("Nothing a shopper can be shown is bought together with this product: on its page the block hides itself rather than fill up with best sellers.");
+    expect(words).toContain("Frequently bought together is empty (the block hides on its page) and Recommended for you shows your best sellers.");
+    expect(out).toMatch(/data-testid="recommendations-preview-for-you"[^]*data-product="7006" data-why="popular"/);
+    expect(words).not.toContain("starts from the same product");
   });
 
   it("a product not in this store says so and what to do", async () => {

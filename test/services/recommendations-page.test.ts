@@ -2,8 +2,9 @@
 // training stores it (the model row with its metrics and params, per-product neighbour lists,
 // association rules, the catalogue): the rules sorted by each measure, searched by title (any
 // case) or id (also inside two-product antecedents), 25 a page; a rule in words; the preview
-// (the storefront's lists for a guest, each product's why: a rule, the recommender's link, or
-// the store's best sellers; the strong neighbours a shopper is not shown and why); "Train now"
+// (the storefront's lists for a guest, each product's why: a rule, the recommender's link, or —
+// in "for you" only, never in "together" — the store's best sellers; the strong neighbours a
+// shopper is not shown and why); "Train now"
 // (queued once); the empty states (no model, no rules, product not found) and the shop scoping.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../../app/db.server";
@@ -223,14 +224,14 @@ describeEachDatabase("recommendations page", (provider) => {
     expect(preview.known).toBe(true);
     expect(preview.lists.map((l) => l.block)).toEqual(["together", "for-you"]);
     const together = preview.lists[0]!.items;
-    // The allowed neighbours best first, then the store's best seller not yet shown (7003 is already in).
-    expect(together.map((i) => [i.id, i.why.kind])).toEqual([["7002", "rule"], ["7003", "rule"], ["7010", "model"], ["7006", "popular"]]);
+    // The allowed neighbours best first, and nothing else: three, not padded to four with a best seller.
+    expect(together.map((i) => [i.id, i.why.kind])).toEqual([["7002", "rule"], ["7003", "rule"], ["7010", "model"]]);
     expect(together[0]).toMatchObject({ title: "RED HEART BUNTING", price: "£12.50", image: null, url: "/products/red-heart-bunting" });
     const why = together[0]!.why;
     expect(why.kind === "rule" && why.rules.map((r) => r.sentence)).toEqual(["Bought together in 120 orders (12% of all baskets): 34% of baskets with WHITE HANGING HEART T-LIGHT HOLDER also hold RED HEART BUNTING, 5.2× more often than usual."]);
     expect(together[2]!.why).toEqual({ kind: "model", score: 0.1 });
-    // A guest's "for you" on a product page starts from the same product.
-    expect(preview.lists[1]!.items.map((i) => i.id)).toEqual(together.map((i) => i.id));
+    // A guest's "for you" on a product page starts from the same product, then fills from the best sellers (7003 is already in).
+    expect(preview.lists[1]!.items.map((i) => [i.id, i.why.kind])).toEqual([...together.map((i) => [i.id, i.why.kind]), ["7006", "popular"]]);
     expect(preview.leftOut.map((l) => [l.product.id, l.reason])).toEqual([["7004", "draft"], ["7009", "deleted"], ["7005", "unavailable"]]);
   });
 
@@ -242,11 +243,15 @@ describeEachDatabase("recommendations page", (provider) => {
     expect(preview?.kind === "product" && preview.leftOut.map((l) => [l.product.id, l.reason])).toEqual(Array.from({ length: LEFT_OUT_SHOWN }, (_, i) => [String(9100 + i), "deleted"]));
   });
 
-  it("preview: a product the model does not know gets the best sellers; a draft product says so; the picker finds products by title or id", async () => {
+  it("preview: a product the model does not know: nothing bought together, the best sellers for you; a draft product says so; the picker finds products by title or id", async () => {
     const shop = await seedShop();
     const lantern = (await recommendationsPageView(db, shop, { ...QUERY, product: "7005" })).preview;
     expect(lantern).toMatchObject({ kind: "product", known: false, product: { id: "7005", available: false }, leftOut: [] });
-    expect(lantern?.kind === "product" && lantern.lists[0]!.items.map((i) => [i.id, i.why.kind])).toEqual([["7006", "popular"], ["7003", "popular"], ["7002", "popular"]]);
+    if (lantern?.kind !== "product") return;
+    expect(lantern.lists.map((l) => [l.block, l.items.map((i) => [i.id, i.why.kind])])).toEqual([
+      ["together", []],
+      ["for-you", [["7006", "popular"], ["7003", "popular"], ["7002", "popular"]]],
+    ]);
     expect((await recommendationsPageView(db, shop, { ...QUERY, product: "7004" })).preview).toMatchObject({ kind: "product", product: { status: "DRAFT" } });
     const found = await recommendationsPageView(db, shop, { ...QUERY, find: "heart" });
     expect(found.productSearch?.results.map((p) => p.id)).toEqual(["7004", "7002", "7001"]);
@@ -280,8 +285,11 @@ describeEachDatabase("recommendations page", (provider) => {
     const bare = await recommendationsPageView(db, noRules, { ...QUERY, product: "7001" });
     expect(bare.model?.ruleCount).toBe(0);
     expect(bare.rules.total).toBe(0);
-    // Without rules, the recommender's links still explain the list.
-    expect(bare.preview?.kind === "product" && bare.preview.lists[0]!.items.map((i) => i.why.kind)).toEqual(["model", "model", "model", "popular"]);
+    // Without rules, the recommender's links still explain the lists; only "for you" adds a best seller.
+    expect(bare.preview?.kind === "product" && bare.preview.lists.map((l) => l.items.map((i) => i.why.kind))).toEqual([
+      ["model", "model", "model"],
+      ["model", "model", "model", "popular"],
+    ]);
   });
 
   it("Train now queues one training (on demand) and says so; asking again while it waits adds none; the page shows it queued", async () => {

@@ -1,7 +1,8 @@
 // The storefront's lists on both databases: the core's scoring rule over the stored lists (the
 // service scores nothing itself), only ACTIVE and available products of the shop, never a basket
-// item, a logged-in customer's own history and their segment's popular products in "for you",
-// another shop's ids giving nothing of the other shop; the JSON's fields; the query's parsing.
+// item, a logged-in customer's own history and their segment's popular products in "for you" (only
+// there: "together" is never padded with best sellers, so a product without neighbours gets an empty
+// one), another shop's ids giving nothing of the other shop; the JSON's fields; the query's parsing.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { basketsFromOrders, customerHistories, recommendFromNeighbours, type Neighbour } from "../../app/analytics";
 import type { Db } from "../../app/db.server";
@@ -31,7 +32,8 @@ async function expectedIds(db: Db, shopId: number, q: StorefrontQuery): Promise<
   const personal = q.block === "for-you" && q.customerId !== null ? await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: q.customerId } } }) : null;
   const history = personal === null ? null : await customerProductCounts(db, shopId, personal.shopifyId);
   const segment = personal === null ? null : ((await db.customerSegment.findFirst({ where: { runId: model.runId!, customerId: personal.id } }))?.segmentKey ?? null);
-  const fallback = (segment !== null ? model.popularity[segment] : undefined) ?? model.popularity.all!;
+  // Only "for you" fills from the popular products; "together" lists what was bought with the basket, or nothing.
+  const fallback = q.block === "together" ? [] : ((segment !== null ? model.popularity[segment] : undefined) ?? model.popularity.all!);
   return recommendFromNeighbours(lists, { basket, history, limit: q.limit, isAllowed: (id) => sellable.has(id), fallback }, 0.1).map((r) => r.productId);
 }
 
@@ -115,8 +117,23 @@ describeEachDatabase("storefront recommendations", (provider) => {
     expect(await ids({ productId, block: "together", customerId })).toEqual(await ids({ productId, block: "together" }));
   });
 
+  it("a product without neighbours: together is empty (no best seller fills it), for you still fills from the popular products", async () => {
+    // Only cancelled orders hold it: no basket links it to anything.
+    const productId = shop.cancelledOnly;
+    const rows = await t.db.productRecommendation.findMany({ where: { shopId: shop.id, productId } });
+    expect(rows.every((r) => (JSON.parse(r.neighbours) as Neighbour[]).length === 0)).toBe(true);
+    expect(await ids({ productId, block: "together", limit: 10 })).toEqual([]);
+    const forYou = await ids({ productId, block: "for-you", limit: 10 });
+    expect(forYou).toEqual(await expectedIds(t.db, shop.id, query({ productId, block: "for-you", limit: 10 })));
+    expect(forYou).toHaveLength(10);
+    expect(forYou).not.toContain(productId);
+  });
+
   it("another shop's product ids give nothing of the other shop", async () => {
-    const got = await ids({ productId: other.products[0]!, cart: other.products.slice(1, 4), context: "cart", limit: 10 });
+    const basket = { productId: other.products[0]!, cart: other.products.slice(1, 4), context: "cart" as const, limit: 10 };
+    // They have no neighbours here: nothing is bought together with them, and for you is this shop's popular products.
+    expect(await ids({ ...basket, block: "together" })).toEqual([]);
+    const got = await ids({ ...basket, block: "for-you" });
     expect(got).toHaveLength(10);
     expect(got.every((id) => shop.products.includes(id))).toBe(true);
     // The other shop's customer id means nothing here: no history of theirs is read.

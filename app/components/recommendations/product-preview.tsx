@@ -1,6 +1,7 @@
 // "What a shopper sees": pick a product (by title or id, or from a rule), then the storefront
 // blocks' lists as a guest on its page gets them from the app proxy, each product with why it is
-// there (the rule, the recommender's link, or the store's best sellers), and the viewed product's
+// there (the rule, the recommender's link, or — in "Recommended for you" only — the store's best
+// sellers: "Frequently bought together" is never padded with them), and the viewed product's
 // strong neighbours a shopper is not shown, with the reason.
 import { Form, Link as RemixLink } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Link, List, Text, TextField } from "@shopify/polaris";
@@ -44,7 +45,9 @@ function ListCard({ list, viewed, thresholds, state }: { list: PreviewList; view
         {list.items.length === 0 ? (
           <div data-testid={`recommendations-preview-empty-${list.block}`}>
             <Text as="p" tone="subdued">
-              Nothing to show: on this product&apos;s page the block hides itself.
+              {list.block === "together"
+                ? "Nothing a shopper can be shown is bought together with this product: on its page the block hides itself rather than fill up with best sellers."
+                : "Nothing to show: on this product's page the block hides itself."}
             </Text>
           </div>
         ) : (
@@ -160,7 +163,11 @@ function PreviewBody({ preview, view, state, thresholds }: { preview: Extract<Pr
   const hidden = hiddenReason(product);
   const together = preview.lists.find((l) => l.block === "together");
   const forYou = preview.lists.find((l) => l.block === "for-you");
-  const same = together && forYou && together.items.map((i) => i.id).join() === forYou.items.map((i) => i.id).join();
+  const togetherIds = together?.items.map((i) => i.id) ?? [];
+  const forYouIds = forYou?.items.map((i) => i.id) ?? [];
+  // For a guest the two blocks score the same basket; only "for you" then fills up from the best sellers.
+  const startsSame = togetherIds.length > 0 && togetherIds.every((id, i) => forYouIds[i] === id);
+  const filled = startsSame && forYouIds.length > togetherIds.length;
   return (
     <BlockStack gap="300">
       <div data-testid="recommendations-preview-product" data-product={product.id}>
@@ -185,7 +192,7 @@ function PreviewBody({ preview, view, state, thresholds }: { preview: Extract<Pr
       )}
       {!preview.known && (
         <div data-testid="recommendations-preview-unknown">
-          <Text as="p">No order held this product before the last training, so the model has nothing linked to it: the blocks fill from your best sellers.</Text>
+          <Text as="p">No order held this product before the last training, so the model has nothing linked to it: Frequently bought together is empty (the block hides on its page) and Recommended for you shows your best sellers.</Text>
         </div>
       )}
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
@@ -193,9 +200,11 @@ function PreviewBody({ preview, view, state, thresholds }: { preview: Extract<Pr
           <ListCard key={list.block} list={list} viewed={product} thresholds={thresholds} state={state} />
         ))}
       </InlineGrid>
-      {same && (
+      {startsSame && (
         <Text as="p" tone="subdued">
-          For a guest, Recommended for you on a product page starts from the same product, so the lists agree; a logged-in customer also gets products from their own past orders.
+          {filled
+            ? "For a guest, Recommended for you on a product page starts from the same product, so it begins with the same products, then fills up from your best sellers (Frequently bought together never does); a logged-in customer also gets products from their own past orders."
+            : "For a guest, Recommended for you on a product page starts from the same product, so the lists agree; a logged-in customer also gets products from their own past orders."}
         </Text>
       )}
       {preview.leftOut.length > 0 && (

@@ -87,7 +87,7 @@ export function RulesTable({ rules, product, find }: { rules: RulesPageView; pro
                 {total === 0
                   ? search
                     ? `No rule names a product whose title contains “${search}” or whose id is ${search}.`
-                    : "No rule passed the thresholds: too few orders hold the same products together yet. Rules appear as more orders come in; the lists on the storefront still work from the model and from your best sellers."
+                    : "No rule passed the thresholds: too few orders hold the same products together yet. Rules appear as more orders come in; Frequently bought together still works from the model's links, and Recommended for you also from your best sellers."
                   : `Showing ${formatCount(first)}–${formatCount(last)} of ${formatCount(total)} rules${search ? ` naming “${search}”` : ""}.${rules.searchCapped ? " Many products match: only the first 200 by title were searched; type more of the title to narrow it." : ""}`}
               </Text>
             </div>
