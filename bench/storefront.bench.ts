@@ -16,15 +16,15 @@
  *
  * Writes bench/results/storefront.md and storefront.json.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import lighthouse from "lighthouse";
 import { freePort } from "../scripts/support/app-process";
-import { BENCH_DIR, environmentNote, mdTable, parseArgs, TMP_DIR, writeResults } from "./run";
+import { startDemo } from "../scripts/support/demo-process";
+import { environmentNote, mdTable, parseArgs, TMP_DIR, writeResults } from "./run";
 
-const ROOT = join(BENCH_DIR, "..");
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const DEMO_READY_MS = 12 * 60_000;
@@ -48,47 +48,18 @@ const median = (xs: number[]): number => {
 };
 
 /** scripts/demo.ts in its own process group; resolves with the storefront URL it prints. */
-async function startDemo(dbFile: string): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  let storefrontPort = await freePort();
-  while (storefrontPort === port) storefrontPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, TZ: "UTC", NODE_ENV: "production", PORT: String(port), STOREFRONT_PORT: String(storefrontPort), SEGMINT_DEMO_DB: dbFile, LOG_LEVEL: "warn" },
+async function startStorefrontDemo(dbFile: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const demo = await startDemo({
+    dbFile,
+    readyLine: /demo storefront: (http:\/\/\S+)/,
+    readyMs: DEMO_READY_MS,
+    waitingFor: "print its storefront",
+    exitedBefore: "its storefront started",
+    env: process.env,
   });
-  const stop = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  };
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not print its storefront within ${DEMO_READY_MS / 60_000} min:\n${out.slice(-4000)}`)), DEMO_READY_MS);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /demo storefront: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo exited with ${code}:\n${out.slice(-4000)}`));
-    });
-  }).catch((error: unknown) => {
-    stop();
-    throw error;
-  });
-  const [, line] = /(demo recommendations ready: [^\n]*)/.exec(out) ?? [];
+  const [, line] = /(demo recommendations ready: [^\n]*)/.exec(demo.output()) ?? [];
   console.log(line ?? "the demo printed no recommendations line");
-  return { url, stop };
+  return { url: demo.storefrontUrl!, stop: demo.stop };
 }
 
 /** A fresh Chromium with a DevTools port; resolves once the port answers. */
@@ -143,7 +114,7 @@ async function main(): Promise<void> {
   mkdirSync(TMP_DIR, { recursive: true });
   const tmp = mkdtempSync(join(TMP_DIR, "storefront-"));
   const given = args.get("url");
-  const demo = given ? { url: given, stop: () => {} } : await startDemo(join(tmp, "demo.db"));
+  const demo = given ? { url: given, stop: async () => {} } : await startStorefrontDemo(join(tmp, "demo.db"));
   try {
     const withBlocks = demo.url;
     const without = `${demo.url}${demo.url.includes("?") ? "&" : "?"}segmint=off`;
@@ -177,7 +148,7 @@ async function main(): Promise<void> {
     writeResults("storefront", md, { page, runs, target: TARGET_DROP, drop, median: { without: a, with: b }, runsDetail: results, environment: environmentNote(), loadAverage: { before: loadBefore, after: loadavg()[0] } });
     console.log(md);
   } finally {
-    demo.stop();
+    await demo.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

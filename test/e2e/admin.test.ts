@@ -12,7 +12,6 @@
 //
 // Needs /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it). Without it the file is
 // skipped locally and fails in CI (CI set).
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +21,7 @@ import type { AxeResults } from "axe-core";
 import Database from "better-sqlite3";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/support/app-process";
+import { startDemo, type Demo } from "../../scripts/support/demo-process";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -37,77 +36,21 @@ const require = createRequire(import.meta.url);
 const DEMO_READY_MS = 6 * 60_000;
 const STEP_MS = 4 * 60_000;
 
-interface Demo {
-  child: ChildProcess;
-  appUrl: string;
-  simUrl: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** The demo's output for a failure message: its start (where a build error shows) and its end. */
-const excerpt = (out: string) => (out.length > 8000 ? `${out.slice(0, 3000)}\n…\n${out.slice(-5000)}` : out);
-
-/** Starts `scripts/demo.ts` in a process group of its own; resolves when the first refresh completed. */
-async function startDemo(dbFile: string): Promise<Demo> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
-    cwd: ROOT,
-    detached: true, // its own process group: stop() ends the demo, its app process and anything they started
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), TZ: "UTC", NODE_ENV: "production", PORT: String(port), SEGMINT_DEMO_DB: dbFile, LOG_LEVEL: "warn" },
+/** The demo, ready once it has added last week's run (so the Overview has a migration), the demo
+ * experiment (so the Experiments page has results) and checked its anomalies are stored. */
+function startAdminDemo(dbFile: string): Promise<Demo> {
+  return startDemo({
+    dbFile,
+    readyLine: /demo anomalies ready/,
+    readyMs: DEMO_READY_MS,
+    waitingFor: "complete its first refresh",
+    exitedBefore: "its first refresh",
+    failures: [
+      { line: /the demo's anomalies were not detected/, error: "the demo could not detect its anomalies" },
+      { line: /the demo experiment was refused/, error: "the demo could not create its experiment" },
+      { line: /first refresh (failed|did not complete)/, error: "the demo's first refresh did not complete" },
+    ],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // ESRCH: the group is gone already
-    }
-  };
-  const stop = async () => {
-    signalGroup("SIGTERM");
-    const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000));
-    if ((await Promise.race([exited.then(() => "exited" as const), timeout])) === "timeout") signalGroup("SIGKILL");
-    await new Promise((r) => setTimeout(r, 500));
-    signalGroup("SIGKILL"); // the app child, if the demo died before it could stop it
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the demo did not complete its first refresh within ${DEMO_READY_MS / 60_000} min:\n${excerpt(out)}`)), DEMO_READY_MS);
-      const check = () => {
-        // The demo then adds last week's run (so the Overview has a migration), the demo
-        // experiment (so the Experiments page has results) and checks its anomalies are stored: wait for all.
-        if (/demo anomalies ready/.test(out)) {
-          clearTimeout(timer);
-          resolve();
-        } else if (/the demo's anomalies were not detected/.test(out)) {
-          clearTimeout(timer);
-          reject(new Error(`the demo could not detect its anomalies:\n${excerpt(out)}`));
-        } else if (/the demo experiment was refused/.test(out)) {
-          clearTimeout(timer);
-          reject(new Error(`the demo could not create its experiment:\n${excerpt(out)}`));
-        } else if (/first refresh (failed|did not complete)/.test(out)) {
-          clearTimeout(timer);
-          reject(new Error(`the demo's first refresh did not complete:\n${excerpt(out)}`));
-        }
-      };
-      child.stdout?.on("data", check);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the demo exited with ${code} before its first refresh:\n${excerpt(out)}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const sim = /Shopify simulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-  if (!sim) throw new Error(`the demo did not print the simulator's URL:\n${out}`);
-  return { child, appUrl: `http://127.0.0.1:${port}`, simUrl: sim[1]!, output: () => out, stop };
 }
 
 interface Violation {
@@ -327,7 +270,7 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
     fs.mkdirSync(SHOTS, { recursive: true });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-e2e-"));
     dbFile = path.join(tmp, "demo.db");
-    demo = await startDemo(dbFile);
+    demo = await startAdminDemo(dbFile);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

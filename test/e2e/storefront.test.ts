@@ -10,20 +10,17 @@
 //
 // Needs /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it). Without it the file is
 // skipped locally and fails in CI (CI set).
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { AxeResults } from "axe-core";
 import Database from "better-sqlite3";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/support/app-process";
+import { startDemo, type Demo } from "../../scripts/support/demo-process";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOP = "segmint-demo.myshopify.com";
 const inCI = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -33,69 +30,21 @@ const require = createRequire(import.meta.url);
 const DEMO_READY_MS = 25 * 60_000;
 const STEP_MS = 2 * 60_000;
 
-interface Demo {
-  storefrontUrl: string;
-  productPath: string;
-  output(): string;
-  stop(): Promise<void>;
-}
+/** The demo's storefront: its origin, and the product page the demo prints (path only). */
+type StorefrontDemo = Omit<Demo, "storefrontUrl"> & { storefrontUrl: string; productPath: string };
 
-const excerpt = (out: string) => (out.length > 8000 ? `${out.slice(0, 3000)}\n…\n${out.slice(-5000)}` : out);
-
-/** Starts `scripts/demo.ts` in a process group of its own; resolves when it prints the storefront's URL. */
-async function startDemo(dbFile: string): Promise<Demo> {
-  const port = await freePort();
-  let storefrontPort = await freePort();
-  while (storefrontPort === port) storefrontPort = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), TZ: "UTC", NODE_ENV: "production", PORT: String(port), STOREFRONT_PORT: String(storefrontPort), SEGMINT_DEMO_DB: dbFile, LOG_LEVEL: "warn" },
+/** The demo, ready once it prints the storefront's URL. */
+async function startStorefrontDemo(dbFile: string): Promise<StorefrontDemo> {
+  const demo = await startDemo({
+    dbFile,
+    readyLine: /demo storefront: (http:\/\/\S+)/,
+    readyMs: DEMO_READY_MS,
+    waitingFor: "print its storefront",
+    exitedBefore: "its storefront started",
+    failures: [{ line: /first refresh (failed|did not complete)|recommendations were not trained/, error: "the demo did not train its recommendations" }],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // ESRCH: the group is gone already
-    }
-  };
-  const stop = async () => {
-    signalGroup("SIGTERM");
-    const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000));
-    if ((await Promise.race([exited.then(() => "exited" as const), timeout])) === "timeout") signalGroup("SIGKILL");
-    await new Promise((r) => setTimeout(r, 500));
-    signalGroup("SIGKILL");
-  };
-  let url: URL;
-  try {
-    url = await new Promise<URL>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the demo did not print its storefront within ${DEMO_READY_MS / 60_000} min:\n${excerpt(out)}`)), DEMO_READY_MS);
-      const check = () => {
-        const m = /demo storefront: (http:\/\/\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(new URL(m[1]!));
-        } else if (/first refresh (failed|did not complete)|recommendations were not trained/.test(out)) {
-          clearTimeout(timer);
-          reject(new Error(`the demo did not train its recommendations:\n${excerpt(out)}`));
-        }
-      };
-      child.stdout?.on("data", check);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the demo exited with ${code} before its storefront started:\n${excerpt(out)}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { storefrontUrl: url.origin, productPath: url.pathname, output: () => out, stop };
+  const url = new URL(demo.storefrontUrl!);
+  return { ...demo, storefrontUrl: url.origin, productPath: url.pathname };
 }
 
 /** The demo's products by handle (the app's synced Product table). */
@@ -124,7 +73,7 @@ describe("storefront browser tests need Chromium", () => {
 });
 
 (haveChromium ? describe : describe.skip)("the storefront widget in Chromium (offline demo, UCI Online Retail)", () => {
-  let demo: Demo;
+  let demo: StorefrontDemo;
   let browser: Browser;
   let tmp: string;
   let dbFile: string;
@@ -133,7 +82,7 @@ describe("storefront browser tests need Chromium", () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-storefront-e2e-"));
     dbFile = path.join(tmp, "demo.db");
-    demo = await startDemo(dbFile);
+    demo = await startStorefrontDemo(dbFile);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
