@@ -6,33 +6,23 @@
 // does not group them), hence two passes over a local copy. Every write is idempotent, so a crash
 // anywhere resumes without duplicates; pass 2 also skips the lines it had already committed.
 import { rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Db } from "../db.server";
 import type { LineState, OrderBulkWriter, OrderState } from "../domain/order";
 import { orderBulkWriter } from "../models/orders-bulk/index.server";
 import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
-import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
-import { BULK_OPERATION_STATUS, RUN_BULK_QUERY, ordersBulkQuery } from "../shopify/graphql";
-import { downloadBulkResult, jsonLines } from "../shopify/bulk-results.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { ordersBulkQuery } from "../shopify/graphql";
+import { jsonLines } from "../shopify/bulk-results.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
+import { downloadBulkExport, stepBulkExport, type SyncStep } from "./bulk-export-step.server";
 import { advanceProductSync, beginProductSync, hasActiveProductSync } from "./product-sync.server";
 
 const ORDER_BATCH = 500;
 const LINE_BATCH = 5000;
 
-export type BackfillStep = { done: true } | { done: false; pollAfterMs: number };
-
-interface BulkOperation {
-  id: string;
-  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
-  errorCode: string | null;
-  objectCount: string;
-  url: string | null;
-  partialDataUrl: string | null;
-}
+export type BackfillStep = SyncStep;
 
 export interface BackfillDeps {
   db: Db;
@@ -64,34 +54,13 @@ export async function advanceBackfill(deps: BackfillDeps): Promise<BackfillStep>
   });
   if (!run) return { done: true };
 
-  if (!run.bulkOperationId) {
-    const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code?: string | null; field?: string[] | null }[] } }>(
-      RUN_BULK_QUERY,
-      { query: ordersBulkQuery() },
-    );
-    const payload = assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);
-    await db.syncRun.update({ where: { id: run.id }, data: { status: "running", bulkOperationId: payload.bulkOperation?.id ?? null } });
-    return { done: false, pollAfterMs: 1000 };
-  }
+  const next = await stepBulkExport(db, admin, run, ordersBulkQuery());
+  if ("step" in next) return next.step;
+  const op = next.completed;
 
-  const { bulkOperation: op } = await admin.request<{ bulkOperation: BulkOperation | null }>(BULK_OPERATION_STATUS, { id: run.bulkOperationId });
-  if (!op) throw new Error(`bulk operation ${run.bulkOperationId} not found`);
-  const total = Number(op.objectCount);
-  if (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING") {
-    await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: Number.isFinite(total) ? total : null } });
-    return { done: false, pollAfterMs: 2000 };
-  }
-  if (op.status !== "COMPLETED") {
-    await db.syncRun.update({
-      where: { id: run.id },
-      data: { status: "failed", error: `bulk operation ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`, finishedAt: new Date() },
-    });
-    return { done: true };
-  }
-
-  await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: total } });
+  await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: op.total } });
   if (op.url) {
-    const file = await downloadBulkResult(op.url, deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"));
+    const file = await downloadBulkExport(op.url, deps.workDir);
     const completed = await ingest(deps, run.id, file, run.resumeLine);
     if (!completed) return { done: true }; // cancelled (uninstall) mid-way
     rmSync(file, { force: true });

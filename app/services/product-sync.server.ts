@@ -3,33 +3,23 @@
 // between, all through one rule: a product's state is stored only when it is newer (updatedAt)
 // than what is stored; a deleted product's row goes and stays gone.
 import { rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
 import { applyProductExport, applyProductState, deleteProduct, storedProductCurrency, type ProductApplyResult, type ProductWrite } from "../models/products.server";
-import { assertNoUserErrors, type AdminClient } from "../shopify/admin-client.server";
-import { BULK_OPERATION_STATUS, PRODUCT_AVAILABILITY, RUN_BULK_QUERY, productsBulkQuery } from "../shopify/graphql";
-import { downloadBulkResult, jsonLines } from "../shopify/bulk-results.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { PRODUCT_AVAILABILITY, productsBulkQuery } from "../shopify/graphql";
+import { jsonLines } from "../shopify/bulk-results.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { ProductExportFolder } from "../shopify/mappers/product-graphql";
 import type { ProductState } from "../shopify/mappers/product-state";
 import { productStateFromWebhook } from "../shopify/mappers/product-webhook";
 import type { ProductPayload } from "../shopify/webhook-payloads";
+import { downloadBulkExport, stepBulkExport, type SyncStep } from "./bulk-export-step.server";
 
 /** The SyncRun kind of a products export (the orders backfill's is "backfill"). */
 export const PRODUCT_SYNC = "products";
 
-export type SyncStep = { done: true } | { done: false; pollAfterMs: number };
-
-interface BulkOperation {
-  id: string;
-  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
-  errorCode: string | null;
-  createdAt: string;
-  objectCount: string;
-  url: string | null;
-}
+export type { SyncStep };
 
 /**
  * Asks for a full products export unless one is waiting or running. `client` may be a
@@ -59,41 +49,20 @@ export async function advanceProductSync(deps: ProductSyncDeps): Promise<SyncSte
   const run = await db.syncRun.findFirst({ where: { shopId, kind: PRODUCT_SYNC, status: { in: ["pending", "running"] } }, orderBy: { id: "asc" } });
   if (!run) return { done: true };
 
-  if (!run.bulkOperationId) {
-    const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code?: string | null; field?: string[] | null }[] } }>(
-      RUN_BULK_QUERY,
-      { query: productsBulkQuery() },
-    );
-    const payload = assertNoUserErrors("bulkOperationRunQuery", data.bulkOperationRunQuery);
-    await db.syncRun.update({ where: { id: run.id }, data: { status: "running", bulkOperationId: payload.bulkOperation?.id ?? null } });
-    return { done: false, pollAfterMs: 1000 };
-  }
-
-  const { bulkOperation: op } = await admin.request<{ bulkOperation: BulkOperation | null }>(BULK_OPERATION_STATUS, { id: run.bulkOperationId });
-  if (!op) throw new Error(`bulk operation ${run.bulkOperationId} not found`);
-  const total = Number(op.objectCount);
-  if (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING") {
-    await db.syncRun.update({ where: { id: run.id }, data: { rowsTotal: Number.isFinite(total) ? total : null } });
-    return { done: false, pollAfterMs: 2000 };
-  }
-  if (op.status !== "COMPLETED") {
-    await db.syncRun.update({
-      where: { id: run.id },
-      data: { status: "failed", error: `bulk operation ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`, finishedAt: new Date() },
-    });
-    return { done: true };
-  }
+  const next = await stepBulkExport(db, admin, run, productsBulkQuery());
+  if ("step" in next) return next.step;
+  const op = next.completed;
 
   const folder = new ProductExportFolder();
   let file: string | null = null;
   if (op.url) {
-    file = await downloadBulkResult(op.url, deps.workDir ?? path.join(os.tmpdir(), "segmint-backfill"));
+    file = await downloadBulkExport(op.url, deps.workDir);
     for await (const { value } of jsonLines(file, () => true)) folder.add(value);
   }
   // An empty export (url null) is a shop without products: every stored row is swept.
   const states = folder.states().map((s): ProductWrite => ({ ...s, available: s.available ?? false }));
   const result = await applyProductExport(db, shopId, states, new Date(op.createdAt));
-  await db.syncRun.update({ where: { id: run.id }, data: { status: "completed", rowsTotal: total, rowsDone: states.length, finishedAt: new Date() } });
+  await db.syncRun.update({ where: { id: run.id }, data: { status: "completed", rowsTotal: op.total, rowsDone: states.length, finishedAt: new Date() } });
   if (file) rmSync(file, { force: true });
   logger("product-sync").info({ shopId, ...result }, "products export applied");
   return { done: true };
