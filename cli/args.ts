@@ -208,22 +208,21 @@ function columnFlag(columns: ColumnOverrides, flag: string, value: () => string,
   return { ...columns, [role]: value() };
 }
 
-/** How `segment` and `anomalies` read a transactions CSV: date order, currency, bad rows allowed, column overrides. */
-interface CsvReadingOptions {
+/** How the verbs that read a transactions CSV (`segment`, `anomalies`, `recommend`) read it: date order, bad rows listed, column overrides. */
+export interface CsvReadingOptions {
   dateOrder: "mdy" | "dmy";
-  currency: string;
   maxErrors: number;
   columns: ColumnOverrides;
 }
 
-/** One of the CSV-reading flags the two verbs share; any other flag is unknown to the verb. */
-function csvReadingFlag(o: CsvReadingOptions, flag: string, value: () => string, verb: string): void {
+/**
+ * One of the CSV-reading flags those verbs share (`verb` as in " for anomalies", for the unknown
+ * option's message); any other flag is unknown to the verb.
+ */
+export function csvReadingFlag(o: CsvReadingOptions, flag: string, value: () => string, verb: string): void {
   switch (flag) {
     case "--date-order":
       o.dateOrder = dateOrderArg(value());
-      break;
-    case "--currency":
-      o.currency = value();
       break;
     case "--max-errors":
       o.maxErrors = intArg("--max-errors", value(), 0);
@@ -231,6 +230,12 @@ function csvReadingFlag(o: CsvReadingOptions, flag: string, value: () => string,
     default:
       o.columns = columnFlag(o.columns, flag, value, verb);
   }
+}
+
+/** The CSV-reading flags and --currency (amounts in sentences), for `segment` and `anomalies`. */
+function moneyCsvReadingFlag(o: CsvReadingOptions & { currency: string }, flag: string, value: () => string, verb: string): void {
+  if (flag === "--currency") o.currency = value();
+  else csvReadingFlag(o, flag, value, verb);
 }
 
 function intArg(flag: string, v: string, min: number): number {
@@ -251,7 +256,7 @@ function numberArg(flag: string, v: string, ok: (n: number) => boolean, range: s
  * `--flag=value` (`inline`), handed to `onFlag` with `value()` to take its value. Returns the file,
  * or null when none was given.
  */
-function walkArguments(argv: readonly string[], onFlag: (flag: string, value: () => string, inline: boolean) => void): string | null {
+export function walkArguments(argv: readonly string[], onFlag: (flag: string, value: () => string, inline: boolean) => void): string | null {
   let file: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -352,7 +357,7 @@ export function parseArgs(argv: readonly string[]): Command {
         o.previousModel = value();
         break;
       default:
-        csvReadingFlag(o, flag, value, "");
+        moneyCsvReadingFlag(o, flag, value, "");
     }
   });
   if (file === null) throw new UsageError("missing input file: segmint segment <file.csv|file.csv.gz>");
@@ -455,7 +460,7 @@ function parseAnomaliesArgs(argv: readonly string[]): AnomaliesCommand {
         o.descriptionColumn = value();
         break;
       default:
-        csvReadingFlag(o, flag, value, " for anomalies");
+        moneyCsvReadingFlag(o, flag, value, " for anomalies");
     }
   });
   if (file === null) throw new UsageError("missing input file: segmint anomalies <file.csv|file.csv.gz> --out <orders.csv>");

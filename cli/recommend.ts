@@ -19,7 +19,7 @@ import {
   type BasketOrder,
   type RecommenderModel,
 } from "../app/analytics/index";
-import { UsageError } from "./args";
+import { UsageError, csvReadingFlag, walkArguments } from "./args";
 import { ColumnError, type ColumnOverrides } from "./csv/columns";
 import { EmptyInputError, ONLINE_RETAIL_CANCELLATION_PREFIX, openCsvText, streamTransactions, type ReadProgress, type RowProblem } from "./csv/transactions";
 import { EXIT, InputError, assertReadableFile, corruptGzipError, type Io } from "./exit";
@@ -72,16 +72,6 @@ segmint recommend
   --date-order, --max-errors, --quiet and the --…-column options: as for segment
 `;
 
-const COLUMN_FLAGS: Readonly<Record<string, keyof ColumnOverrides>> = {
-  "--customer-column": "customer",
-  "--order-column": "order",
-  "--date-column": "date",
-  "--quantity-column": "quantity",
-  "--price-column": "price",
-  "--amount-column": "amount",
-  "--product-column": "product",
-};
-
 function whole(flag: string, v: string, min: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
   return Number(v);
@@ -89,7 +79,6 @@ function whole(flag: string, v: string, min: number): number {
 
 /** The arguments after `recommend`: one input file and `--flag value` / `--flag=value` options. */
 export function parseRecommendArgs(argv: readonly string[]): RecommendCommand {
-  let file: string | null = null;
   const o = {
     until: null as string | null,
     queries: null as string | null,
@@ -100,55 +89,32 @@ export function parseRecommendArgs(argv: readonly string[]): RecommendCommand {
     maxErrors: 10,
     quiet: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    if (!raw.startsWith("--")) {
-      if (file !== null) throw new UsageError(`unexpected argument ${JSON.stringify(raw)} (only one input file)`);
-      file = raw;
-      continue;
-    }
-    const eq = raw.indexOf("=");
-    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
+  const file = walkArguments(argv, (flag, value, inline) => {
     if (flag === "--quiet") {
-      if (eq >= 0) throw new UsageError("--quiet takes no value");
+      if (inline) throw new UsageError("--quiet takes no value");
       o.quiet = true;
-      continue;
-    }
-    let value: string;
-    if (eq >= 0) value = raw.slice(eq + 1);
-    else {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      value = next;
+      return;
     }
     switch (flag) {
-      case "--until":
-        if (parseIsoDay(value) === null || value.length !== 10) throw new UsageError(`--until must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
-        o.until = value;
+      case "--until": {
+        const v = value();
+        if (parseIsoDay(v) === null || v.length !== 10) throw new UsageError(`--until must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+        o.until = v;
         break;
+      }
       case "--queries":
-        o.queries = value;
+        o.queries = value();
         break;
       case "--out":
-        o.out = value;
+        o.out = value();
         break;
       case "--limit":
-        o.limit = whole("--limit", value, 1);
+        o.limit = whole("--limit", value(), 1);
         break;
-      case "--date-order":
-        if (value !== "mdy" && value !== "dmy") throw new UsageError(`--date-order must be mdy or dmy, got ${JSON.stringify(value)}`);
-        o.dateOrder = value;
-        break;
-      case "--max-errors":
-        o.maxErrors = whole("--max-errors", value, 0);
-        break;
-      default: {
-        const role = COLUMN_FLAGS[flag];
-        if (role === undefined) throw new UsageError(`unknown option ${flag} for recommend`);
-        o.columns = { ...o.columns, [role]: value };
-      }
+      default:
+        csvReadingFlag(o, flag, value, " for recommend");
     }
-  }
+  });
   const usage = "segmint recommend <file.csv|file.csv.gz> --until YYYY-MM-DD --queries <queries.jsonl> --out <recs.jsonl>";
   if (file === null) throw new UsageError(`missing input file: ${usage}`);
   if (o.until === null) throw new UsageError(`missing --until YYYY-MM-DD: the model trains on the rows dated before it (${usage})`);
