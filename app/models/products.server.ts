@@ -85,16 +85,8 @@ export async function sellableProductIds(db: Db, shopId: number): Promise<Set<st
 // ---- writes (the products backfill and the products/* webhooks; docs/sync.md, "Products") ----
 
 /** A product's state to store (app/shopify/mappers' ProductState once its availability is known). */
-export interface ProductWrite {
+export interface ProductWrite extends Omit<ProductRow, "id"> {
   readonly shopifyId: string;
-  readonly handle: string;
-  readonly title: string;
-  readonly status: ProductStatus;
-  readonly priceMilli: number | null;
-  readonly currency: string | null;
-  readonly imageUrl: string | null;
-  readonly imageAlt: string | null;
-  readonly available: boolean;
   readonly updatedAt: Date;
 }
 
