@@ -16,7 +16,8 @@ const STORE_TRANSACTION = { timeout: 600_000, maxWait: 30_000 };
 /** Popular products, best first: "all" (the whole store) and one key per segment. */
 export type PopularityLists = Record<string, string[]>;
 
-export interface NewRecommendationModel {
+/** A model's settings, evaluation and popularity lists: what is saved and read back alike. */
+interface RecommendationModelFields {
   /** The segment run whose segments keyed the popularity (null: no completed run yet). */
   readonly runId: number | null;
   readonly version: number;
@@ -25,10 +26,13 @@ export interface NewRecommendationModel {
   readonly params: unknown;
   readonly metrics: unknown;
   readonly popularity: PopularityLists;
+  readonly trainedAt: Date;
+}
+
+export interface NewRecommendationModel extends RecommendationModelFields {
   /** Each product's neighbours, best first (products without any are left out). */
   readonly lists: Iterable<readonly [productId: string, neighbours: readonly Neighbour[]]>;
   readonly rules: readonly AssociationRule[];
-  readonly trainedAt: Date;
 }
 
 export interface StoredModelSummary {
@@ -76,16 +80,8 @@ export async function saveRecommendationModel(db: Db, shopId: number, model: New
   }, STORE_TRANSACTION);
 }
 
-export interface StoredRecommendationModel {
+export interface StoredRecommendationModel extends RecommendationModelFields {
   readonly id: number;
-  readonly runId: number | null;
-  readonly version: number;
-  readonly basketCount: number;
-  readonly productCount: number;
-  readonly params: unknown;
-  readonly metrics: unknown;
-  readonly popularity: PopularityLists;
-  readonly trainedAt: Date;
 }
 
 /** The stored popularity JSON as lists (anything malformed is dropped, never thrown at a shopper). */
