@@ -66,12 +66,18 @@ async function startStorefrontDemo(dbFile: string): Promise<{ url: string; stop(
 async function launchChromium(): Promise<{ port: number; close(): Promise<void> }> {
   const port = await freePort();
   const profile = mkdtempSync(join(TMP_DIR, "chromium-"));
-  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, "about:blank"], { stdio: "ignore" });
+  // Its own process group: Chromium's helper processes outlive a killed parent and kept writing
+  // into the profile while it was being removed (ENOTEMPTY), so the whole group is killed.
+  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, "about:blank"], { stdio: "ignore", detached: true });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const close = async () => {
-    child.kill("SIGKILL");
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // ESRCH: the group is gone already
+    }
     await exited;
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   for (let i = 0; i < 100; i++) {
     try {
