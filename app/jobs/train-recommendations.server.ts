@@ -7,9 +7,10 @@ import { defineJob } from "../queue/registry";
 import { shopById } from "../models/shops.server";
 import { trainRecommendations } from "../services/train-recommendations.server";
 
-export const trainRecommendationsJob = defineJob(JOB.trainRecommendations, async (_payload, { db, job, heartbeat }) => {
+export const trainRecommendationsJob = defineJob(JOB.trainRecommendations, async ({ reason }, { db, job, heartbeat }) => {
   if (job.shopId === null) throw new TerminalJobError("train-recommendations needs a shop");
   const shop = await shopById(db, job.shopId);
   if (!shop || shop.installState !== "installed") return;
-  await trainRecommendations(db, shop.id, { heartbeat });
+  // "Train now" always trains; a retried refresh training skips data its model already has.
+  await trainRecommendations(db, shop.id, { heartbeat, force: reason === "on-demand" });
 });

@@ -110,6 +110,11 @@ export async function latestRecommendationModel(db: Db, shopId: number): Promise
   };
 }
 
+/** Points the shop's model at a newer segment run (its per-segment popular lists are unchanged: the same segments). */
+export async function moveModelToRun(db: Db, shopId: number, modelId: number, runId: number | null): Promise<void> {
+  await db.recommendationModel.updateMany({ where: { id: modelId, shopId }, data: { runId } });
+}
+
 /**
  * The storefront's first read: the shop of this domain, whether it is installed, and its latest
  * model's id and run (null before the first training); null for an unknown domain. One query.

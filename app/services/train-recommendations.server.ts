@@ -5,11 +5,11 @@
 // the latest completed run), computed in a worker thread (train-recommendations.worker.ts) → stored
 // in one transaction, replacing the previous model.
 import { Worker } from "node:worker_threads";
-import { basketsFromOrders, DEFAULT_RECOMMENDER_OPTIONS, DEFAULT_RULE_OPTIONS, type RecommenderOptions, type RuleOptions } from "../analytics";
+import { basketsFromOrders, DEFAULT_RECOMMENDER_OPTIONS, DEFAULT_RULE_OPTIONS, RECOMMENDER_VERSION, type Basket, type RecommenderOptions, type RuleOptions } from "../analytics";
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
 import { shopAnomalyOrders } from "../models/anomaly-orders.server";
-import { saveRecommendationModel } from "../models/recommendations.server";
+import { latestRecommendationModel, moveModelToRun, saveRecommendationModel } from "../models/recommendations.server";
 import { latestCompletedRunRef, runSegments } from "../models/segment-runs.server";
 import { shopById } from "../models/shops.server";
 import { TRAINING_THREAD, type RecommendationMetrics, type TrainingInput, type TrainingOutput } from "./train-recommendations.worker";
@@ -26,13 +26,38 @@ export interface TrainRecommendationsOptions {
   readonly rules?: Partial<RuleOptions>;
   /** Skip the offline evaluation (metrics.evaluation null): the bench's large catalogues. Default true. */
   readonly evaluate?: boolean;
+  /** Train even when the baskets, segments and settings are those of the stored model ("Train now"). Default false. */
+  readonly force?: boolean;
   /** The queue's lease keeper, called between the steps and every 10 s while the thread computes; false: the job was cancelled, stop. */
   readonly heartbeat?: () => Promise<boolean>;
 }
 
 export type TrainRecommendationsOutcome =
   | { readonly trained: true; readonly modelId: number; readonly baskets: number; readonly products: number; readonly lists: number; readonly rules: number; readonly metrics: RecommendationMetrics }
-  | { readonly trained: false; readonly reason: "not-installed" | "no-baskets" | "cancelled" };
+  | { readonly trained: false; readonly reason: "not-installed" | "no-baskets" | "cancelled" | "unchanged" };
+
+/**
+ * What a model was trained from, as one string: its baskets, the customers' segments and the
+ * settings. A refresh whose data is unchanged ("Run now", a weekly refresh of a quiet store) keeps
+ * the stored model instead of minutes of identical training holding the shop's job queue.
+ */
+export function trainingFingerprint(baskets: readonly Basket[], segments: ReadonlyMap<string, string>, settings: unknown): string {
+  // Two independent 32-bit string hashes (FNV-1a and djb2), 64 bits together: a change is missed
+  // with odds of about 1 in 2^64.
+  let fnv = 0x811c9dc5;
+  let djb = 5381;
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      fnv = Math.imul(fnv ^ c, 0x01000193) >>> 0;
+      djb = (Math.imul(djb, 33) + c) >>> 0;
+    }
+  };
+  for (const b of baskets) feed(`${b.id}:${b.customerId ?? ""}:${b.day}:${b.items.join(",")};`);
+  for (const [customer, segment] of [...segments].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) feed(`${customer}=${segment};`);
+  feed(JSON.stringify(settings));
+  return `${baskets.length}:${fnv.toString(16)}:${djb.toString(16)}`;
+}
 
 /**
  * Runs the computation in a worker thread, renewing the job's lease every 10 s meanwhile; resolves
@@ -86,6 +111,17 @@ export async function trainRecommendations(db: Db, shopId: number, options: Trai
 
   const run = await latestCompletedRunRef(db, shopId);
   const segments = run === null ? new Map<string, string>() : await runSegments(db, shopId, run.id);
+  const settings = { ...params, ...ruleOptions, evaluate: options.evaluate !== false };
+  const fingerprint = trainingFingerprint(baskets, segments, settings);
+  if (options.force !== true) {
+    const latest = await latestRecommendationModel(db, shopId);
+    const stored = (latest?.params as { fingerprint?: unknown } | undefined)?.fingerprint;
+    if (latest !== null && latest.version === RECOMMENDER_VERSION && stored === fingerprint) {
+      if (latest.runId !== (run?.id ?? null)) await moveModelToRun(db, shopId, latest.id, run?.id ?? null);
+      log().info({ shopId, modelId: latest.id, baskets: baskets.length }, "recommendations unchanged: the stored model was trained on the same baskets, segments and settings");
+      return { trained: false, reason: "unchanged" };
+    }
+  }
   if (!(await keepGoing())) return { trained: false, reason: "cancelled" };
   const output = await computeInThread({ baskets, params, rules: ruleOptions, evaluate: options.evaluate !== false, segments }, options.heartbeat);
   if (output === "cancelled" || !(await keepGoing())) return { trained: false, reason: "cancelled" };
@@ -98,7 +134,7 @@ export async function trainRecommendations(db: Db, shopId: number, options: Trai
     version: output.version,
     basketCount: output.basketCount,
     productCount: output.products,
-    params: { ...params, ...ruleOptions },
+    params: { ...params, ...ruleOptions, fingerprint },
     metrics,
     popularity: output.popularity,
     lists: output.lists,

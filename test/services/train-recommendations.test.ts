@@ -85,7 +85,7 @@ describeEachDatabase("recommendations training", (provider) => {
     const saved = (await latestRecommendationModel(t.db, shop.id))!;
     expect(saved.id).toBe(outcome.modelId);
     expect(saved).toMatchObject({ basketCount: shop.orders, productCount: shop.products.length, version: model.version });
-    expect(saved.params).toEqual({ lambda: 20, headMax: 4000, neighbours: 100, historyWeight: 0.1, ...DEFAULT_RULE_OPTIONS });
+    expect(saved.params).toEqual({ lambda: 20, headMax: 4000, neighbours: 100, historyWeight: 0.1, ...DEFAULT_RULE_OPTIONS, fingerprint: expect.stringMatching(/^\d+:[0-9a-f]+:[0-9a-f]+$/) });
     const run = await t.db.segmentRun.findFirstOrThrow({ where: { shopId: shop.id, status: "completed" }, orderBy: { id: "desc" } });
     expect(saved.runId).toBe(run.id);
     // The store's list, and each segment's with enough customers, as the core ranks them.
@@ -134,11 +134,33 @@ describeEachDatabase("recommendations training", (provider) => {
     expect(lists.every((l) => other.products.includes(l.productId) && (JSON.parse(l.neighbours) as { id: string }[]).every((n) => other.products.includes(n.id)))).toBe(true);
   }, 120_000);
 
+  it("a training on the same baskets, segments and settings keeps the stored model; Train now (force), new settings or a changed order train again", async () => {
+    const first = await trainRecommendations(t.db, shop.id, { evaluate: false, force: true });
+    expect(first.trained).toBe(true);
+    const modelId = first.trained ? first.modelId : -1;
+    expect(await trainRecommendations(t.db, shop.id, { evaluate: false })).toEqual({ trained: false, reason: "unchanged" });
+    expect((await latestRecommendationModel(t.db, shop.id))!.id).toBe(modelId);
+
+    const forced = await trainRecommendations(t.db, shop.id, { evaluate: false, force: true });
+    expect(forced.trained && forced.modelId !== modelId).toBe(true);
+    const resettled = await trainRecommendations(t.db, shop.id, { evaluate: false, rules: { minConfidence: 0.5 } });
+    expect(resettled.trained).toBe(true);
+
+    // One order cancelled: its basket leaves the data, so the model is trained again (then restored).
+    const order = (await t.db.order.findFirst({ where: { shopId: shop.id, cancelledAt: null }, orderBy: { id: "asc" } }))!;
+    await t.db.order.update({ where: { id: order.id }, data: { cancelledAt: new Date(order.processedAt.getTime() + 60_000) } });
+    try {
+      expect((await trainRecommendations(t.db, shop.id, { evaluate: false, rules: { minConfidence: 0.5 } })).trained).toBe(true);
+    } finally {
+      await t.db.order.update({ where: { id: order.id }, data: { cancelledAt: null } });
+    }
+  }, 120_000);
+
   it("a shop without a basket stores nothing; a cancelled job stores nothing", async () => {
     const empty = await t.db.shop.create({ data: { domain: `train-empty-${provider}.myshopify.com` } });
     expect(await trainRecommendations(t.db, empty.id)).toEqual({ trained: false, reason: "no-baskets" });
     const modelsBefore = await t.db.recommendationModel.findMany({ where: { shopId: shop.id }, select: { id: true } });
-    expect(await trainRecommendations(t.db, shop.id, { evaluate: false, heartbeat: async () => false })).toEqual({ trained: false, reason: "cancelled" });
+    expect(await trainRecommendations(t.db, shop.id, { evaluate: false, force: true, heartbeat: async () => false })).toEqual({ trained: false, reason: "cancelled" });
     expect(await t.db.recommendationModel.findMany({ where: { shopId: shop.id }, select: { id: true } })).toEqual(modelsBefore);
     expect(await t.db.recommendationModel.count({ where: { shopId: empty.id } })).toBe(0);
   }, 120_000);
