@@ -68,7 +68,7 @@ function ListCard({ list, viewed, thresholds, state }: { list: PreviewList; view
                         {whySentence(item, viewed, thresholds)}
                       </Text>
                     </div>
-                    <RemixLink to={recommendationsHref({ ...state, product: item.id }, "preview")} aria-label={`Preview the page of ${item.title}`}>
+                    <RemixLink to={recommendationsHref({ ...state, product: item.id }, "preview")} aria-label={`Preview its page: ${item.title}`}>
                       <Text as="span" variant="bodySm">
                         Preview its page
                       </Text>
