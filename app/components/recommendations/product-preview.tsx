@@ -177,7 +177,7 @@ function PreviewBody({ preview, view, state, thresholds }: { preview: Extract<Pr
           </Text>
           {hidden && <Badge tone="warning">{HIDDEN_WORDS[hidden]}</Badge>}
           {product.title !== null && (
-            <Link url={productAdminUrl(view.shopDomain, product.id)} target="_blank" accessibilityLabel={`${productName(product)} in Shopify admin (opens a new tab)`}>
+            <Link url={productAdminUrl(view.shopDomain, product.id)} target="_blank" accessibilityLabel={`Open in Shopify admin: ${productName(product)} (opens a new tab)`}>
               Open in Shopify admin
             </Link>
           )}
