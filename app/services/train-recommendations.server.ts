@@ -42,8 +42,8 @@ export type TrainRecommendationsOutcome =
  * the stored model instead of minutes of identical training holding the shop's job queue.
  */
 export function trainingFingerprint(baskets: readonly Basket[], segments: ReadonlyMap<string, string>, settings: unknown): string {
-  // Two independent 32-bit string hashes (FNV-1a and djb2), 64 bits together: a change is missed
-  // with odds of about 1 in 2^64.
+  // Two different 32-bit string hashes (FNV-1a and djb2) and the basket count: a change that leaves
+  // all three equal is vanishingly unlikely, and its cost would be one skipped retraining.
   let fnv = 0x811c9dc5;
   let djb = 5381;
   const feed = (text: string) => {
