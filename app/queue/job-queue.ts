@@ -72,6 +72,11 @@ export interface QueueStartOptions {
   onEvent?: (e: JobEvent) => void;
 }
 
+export interface QueueStopOptions {
+  /** How long running jobs may take to finish before they are released (default: no limit). */
+  graceMs?: number;
+}
+
 export interface JobQueue {
   /**
    * Adds a job. Given a transaction client, the job exists only if that transaction commits.
@@ -98,6 +103,11 @@ export interface JobQueue {
   start(o: QueueStartOptions): void;
   /** Resolves when no runnable job is left (tests). */
   drain(): Promise<void>;
-  /** Stops taking jobs and waits for the running ones. */
-  stop(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM, deploys): stops claiming, waits up to `graceMs` (default: for as long
+   * as they take) for the running jobs, then releases the ones still running in this process —
+   * queued again, due now, the attempt not counted — so another process takes them at once.
+   * A released job's handler may still be running here; its outcome is no longer recorded.
+   */
+  stop(options?: QueueStopOptions): Promise<void>;
 }

@@ -1,12 +1,13 @@
 // The table queue behind the JobQueue seam: a handler gets its payload parsed by its schema; a
 // payload that fails the schema is a terminal failure with a clear message, on the first attempt.
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TerminalJobError } from "../../app/queue/errors.server";
 import type { JobQueue } from "../../app/queue/job-queue";
 import { JOB, type JobPayload } from "../../app/queue/job-types";
 import { defineJob, jobRegistry } from "../../app/queue/registry";
 import { createTableQueue } from "../../app/queue/table/table-queue.server";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { waitFor } from "../support/wait-for";
 
 describeEachDatabase("table queue", (provider) => {
   let t: TestDatabase;
@@ -71,6 +72,49 @@ describeEachDatabase("table queue", (provider) => {
     const id = (await enqueueReconcile({}))!;
     await runAll();
     expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", attempts: 1, lastError: "TerminalJobError: reconcile needs a shop" });
+  });
+
+  describe("stop", () => {
+    let release: () => void = () => undefined;
+    const blocking = jobRegistry([
+      defineJob(JOB.reconcile, async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+      }),
+    ]);
+
+    async function startBlocked(): Promise<number> {
+      const id = (await enqueueReconcile({}))!;
+      queue = createTableQueue();
+      queue.start({ db: t.db, jobs: blocking, soleRunner: true });
+      await waitFor("the job to run", async () => ((await t.db.job.findUniqueOrThrow({ where: { id } })).status === "running" ? true : undefined), 10_000, 20);
+      return id;
+    }
+
+    it("waits for a running job that finishes within the grace period", async () => {
+      const id = await startBlocked();
+      const stopping = queue.stop({ graceMs: 10_000 });
+      release();
+      await stopping;
+      expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "succeeded", attempts: 1 });
+    });
+
+    it("releases a job still running after the grace period: queued, due now, the attempt not counted", async () => {
+      const id = await startBlocked();
+      const before = Date.now();
+      await queue.stop({ graceMs: 50 });
+      const released = await t.db.job.findUniqueOrThrow({ where: { id } });
+      expect(released).toMatchObject({ status: "queued", attempts: 0, lockedBy: null });
+      expect(released.runAt.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(released.runAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+      // The released handler finishing late records nothing: the job is no longer this process's.
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "queued", attempts: 0 });
+      // Another process takes it at once and runs it as its first attempt.
+      await runAll();
+      expect(seen).toEqual([{}]);
+      expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "succeeded", attempts: 1 });
+    });
   });
 
   /** Through the seam's enqueue, after cancelling what earlier tests left queued. */

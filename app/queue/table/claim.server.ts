@@ -42,15 +42,22 @@ export async function claimNext(db: Db, workerId: string, perShopLimit: number, 
   });
 }
 
-export async function completeJob(db: Db, id: number): Promise<void> {
-  await db.job.update({ where: { id }, data: { status: "succeeded", finishedAt: new Date(), lockedBy: null } });
+/**
+ * Marks the job succeeded if it is still this worker's: a job cancelled (uninstall) or released
+ * (graceful stop) meanwhile keeps the state it was given.
+ */
+export async function completeJob(db: Db, id: number, workerId: string): Promise<void> {
+  await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { status: "succeeded", finishedAt: new Date(), lockedBy: null } });
 }
 
-/** Records a failure and either schedules the retry or marks the job failed for good. */
-export async function failJob(db: Db, job: JobRow, error: unknown, now = new Date()): Promise<"retry" | "failed"> {
+/**
+ * Records a failure and either schedules the retry or marks the job failed for good (if the job
+ * is still this worker's, as in completeJob).
+ */
+export async function failJob(db: Db, job: JobRow, workerId: string, error: unknown, now = new Date()): Promise<"retry" | "failed"> {
   const decision = decideFailure(error, job.attempts, job.maxAttempts);
-  await db.job.update({
-    where: { id: job.id },
+  await db.job.updateMany({
+    where: { id: job.id, lockedBy: workerId, status: "running" },
     data: decision.retry
       ? { status: "queued", runAt: new Date(now.getTime() + decision.delayMs), lastError: decision.reason, lockedBy: null }
       : { status: "failed", finishedAt: now, lastError: decision.reason, lockedBy: null },
@@ -58,11 +65,25 @@ export async function failJob(db: Db, job: JobRow, error: unknown, now = new Dat
   return decision.retry ? "retry" : "failed";
 }
 
-/** Keeps a long job's lease fresh so other workers don't take it for dead; false once it was cancelled. */
+/**
+ * Keeps a long job's lease fresh so other workers don't take it for dead; false once it is no
+ * longer this worker's (cancelled, or released by a graceful stop): the handler should stop.
+ */
 export async function heartbeat(db: Db, id: number, workerId: string): Promise<boolean> {
-  await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
-  const row = await db.job.findUnique({ where: { id }, select: { status: true } });
-  return row?.status === "running";
+  const { count } = await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
+  return count === 1;
+}
+
+/**
+ * Graceful stop: this worker's still-running jobs are queued again, due now, the attempt not
+ * counted, so another process takes them at once instead of after the lease.
+ */
+export async function releaseRunning(db: Db, workerId: string, now = new Date()): Promise<number> {
+  const { count } = await db.job.updateMany({
+    where: { status: "running", lockedBy: workerId },
+    data: { status: "queued", lockedBy: null, lockedAt: null, runAt: now, attempts: { decrement: 1 } },
+  });
+  return count;
 }
 
 /**

@@ -3,9 +3,9 @@
 // a failure goes through decideFailure (in failJob).
 import { randomUUID } from "node:crypto";
 import { logger } from "../../logger.server";
-import type { JobContext, QueueStartOptions } from "../job-queue";
+import type { JobContext, QueueStartOptions, QueueStopOptions } from "../job-queue";
 import { runJob } from "../registry";
-import { claimNext, completeJob, failJob, heartbeat, requeueAbandoned, type JobRow } from "./claim.server";
+import { claimNext, completeJob, failJob, heartbeat, releaseRunning, requeueAbandoned, type JobRow } from "./claim.server";
 
 export interface RunnerOptions extends QueueStartOptions {
   workerId?: string;
@@ -15,7 +15,8 @@ export interface RunnerOptions extends QueueStartOptions {
 export interface JobRunner {
   /** Resolves when no runnable job is left (tests and the demo use it). */
   drain(): Promise<void>;
-  stop(): Promise<void>;
+  /** See JobQueue.stop. */
+  stop(options?: QueueStopOptions): Promise<void>;
 }
 
 export function startJobRunner(o: RunnerOptions): JobRunner {
@@ -34,10 +35,10 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
     const ctx: JobContext = { db: o.db, job, heartbeat: () => heartbeat(o.db, job.id, workerId) };
     try {
       await runJob(o.jobs, job.type, JSON.parse(payload) as unknown, ctx);
-      await completeJob(o.db, job.id);
+      await completeJob(o.db, job.id, workerId);
       o.onEvent?.({ type: "done", job });
     } catch (error) {
-      const outcome = await failJob(o.db, row, error);
+      const outcome = await failJob(o.db, row, workerId, error);
       o.onEvent?.({ type: outcome, job, error });
     }
   }
@@ -45,18 +46,24 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
   async function loop(slot: number): Promise<void> {
     while (!stopped) {
       let job: JobRow | null = null;
+      // A slot that is claiming counts as busy, so drain() does not resolve while a peer slot
+      // holds a job it has claimed but not yet started.
+      active++;
       try {
         job = await claimNext(o.db, workerId, perShopLimit);
       } catch (error) {
-        if (stopped) return;
+        if (stopped) {
+          active--;
+          return;
+        }
         logger("jobs").error({ err: error, slot }, "claim failed");
       }
       if (job) {
-        active++;
         await runOne(job);
         active--;
         continue;
       }
+      active--;
       if (active === 0) idleWaiters.splice(0).forEach((resolve) => resolve());
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
@@ -82,12 +89,21 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
         idleWaiters.push(resolve);
         wake?.();
       }),
-    async stop() {
+    async stop(options = {}) {
       stopped = true;
       clearInterval(sweep);
       wake?.();
       idleWaiters.splice(0).forEach((resolve) => resolve());
-      await loops;
+      if (options.graceMs === undefined) return loops;
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        loops.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), options.graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) await releaseRunning(o.db, workerId);
     },
   };
 }

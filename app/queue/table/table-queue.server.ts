@@ -14,9 +14,10 @@ export function createTableQueue(): JobQueue {
       runner ??= startJobRunner(o);
     },
     drain: async () => runner?.drain(),
-    async stop() {
-      await runner?.stop();
+    async stop(options) {
+      const stopping = runner;
       runner = undefined;
+      await stopping?.stop(options);
     },
   };
 }
