@@ -42,6 +42,13 @@ const schema = z
     JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
     // A running job not heard from (heartbeat) for this long is taken for dead and run again.
     JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    // Web processes behind PORT (node:cluster). More than one needs PostgreSQL.
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    // SIGTERM/SIGINT: how long in-flight requests and running jobs get to finish before the jobs
+    // still running are released to another process (keep it under the orchestrator's kill delay).
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+    // worker.ts only: serve /healthz and /readyz on this port (off by default).
+    HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     // Offline demo only: the Admin API host of the local Shopify simulator. Accepted only when
     // SHOPIFY_APP_URL is local, so production can never be pointed at a fake Shopify.
     SEGMINT_SIMULATOR_URL: z.url().optional(),
@@ -71,6 +78,13 @@ const schema = z
         code: "custom",
         path: ["JOB_RUNNER"],
         message: "workers need PostgreSQL (several processes share the queue); use in-process with SQLite",
+      });
+    }
+    if (env.WEB_CONCURRENCY > 1 && databaseProvider(env.DATABASE_URL) !== "postgresql") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEB_CONCURRENCY"],
+        message: `${env.WEB_CONCURRENCY} web processes need PostgreSQL (a postgresql:// DATABASE_URL); with SQLite run one (WEB_CONCURRENCY=1): its jobs already run in a thread of their own`,
       });
     }
   });

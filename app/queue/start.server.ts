@@ -36,7 +36,8 @@ export function startAppQueue(jobs: JobRegistry): JobQueue {
     jobs,
     perShopLimit: cfg.JOB_CONCURRENCY_PER_SHOP,
     leaseMs: cfg.JOB_LEASE_MS,
-    soleRunner: cfg.JOB_RUNNER === "in-process",
+    // WEB_CONCURRENCY > 1: each web process has a runner; none may requeue the others' jobs.
+    soleRunner: cfg.JOB_RUNNER === "in-process" && cfg.WEB_CONCURRENCY === 1,
   });
   // The hourly pass keeps itself booked; this starts the chain on a first start (or after it was
   // lost) and is a no-op on every other start, in any number of processes.
