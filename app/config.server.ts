@@ -42,6 +42,9 @@ const schema = z
     JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
     // A running job not heard from (heartbeat) for this long is taken for dead and run again.
     JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    // table: the Job table is the queue (embedded default, both databases). pg-boss: scale mode,
+    // pg-boss dispatches and the Job table stays the ledger (PostgreSQL only; docs/decisions/0024).
+    QUEUE_BACKEND: z.enum(["table", "pg-boss"]).default("table"),
     // Web processes behind PORT (node:cluster). More than one needs PostgreSQL.
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     // SIGTERM/SIGINT: how long in-flight requests and running jobs get to finish before the jobs
@@ -87,6 +90,13 @@ const schema = z
         message: `${env.WEB_CONCURRENCY} web processes need PostgreSQL (a postgresql:// DATABASE_URL); with SQLite run one (WEB_CONCURRENCY=1): its jobs already run in a thread of their own`,
       });
     }
+    if (env.QUEUE_BACKEND === "pg-boss" && databaseProvider(env.DATABASE_URL) !== "postgresql") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["QUEUE_BACKEND"],
+        message: "pg-boss needs PostgreSQL (a postgresql:// DATABASE_URL); use table with SQLite",
+      });
+    }
   });
 
 export type AppConfig = z.infer<typeof schema> & { scopes: string[]; databaseProvider: "sqlite" | "postgresql" };
@@ -116,6 +126,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     scopes: cfg.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
     databaseProvider: databaseProvider(cfg.DATABASE_URL),
   };
+}
+
+/**
+ * QUEUE_BACKEND alone, for choosing the queue where no app environment is set (tests drive services
+ * without one: they get the table). config() validates it with the rest (pg-boss needs PostgreSQL).
+ */
+export function queueBackend(): "table" | "pg-boss" {
+  return process.env.QUEUE_BACKEND === "pg-boss" ? "pg-boss" : "table";
 }
 
 let cached: AppConfig | undefined;

@@ -1,10 +1,37 @@
 // The app's queue. Producers (services, handlers, the webhook inbox) call `enqueue` and
-// `cancelShopJobs` from here, never a backend directly, so this line is the one place a second
-// backend (pg-boss) would be chosen (docs/decisions/0007-queue-seam.md).
+// `cancelShopJobs` from here, never a backend directly, so this is the one place the backend is
+// chosen (docs/decisions/0007-queue-seam.md): the Job table (QUEUE_BACKEND=table, the embedded
+// default) or pg-boss (QUEUE_BACKEND=pg-boss, scale mode on PostgreSQL, docs/decisions/0024).
+import { config, queueBackend } from "../config.server";
 import type { JobQueue } from "./job-queue";
+import { createPgBossQueue } from "./pgboss/pgboss-queue.server";
 import { createTableQueue } from "./table/table-queue.server";
 
-export const jobQueue: JobQueue = createTableQueue();
+let chosen: JobQueue | undefined;
+
+/** Chosen on first use, not at import: modules that only import a producer need no configuration. */
+function backend(): JobQueue {
+  if (chosen) return chosen;
+  // The default needs no configuration (tests drive services without an app environment);
+  // pg-boss is validated by config() (it needs a PostgreSQL DATABASE_URL).
+  if (queueBackend() === "table") return (chosen = createTableQueue());
+  const cfg = config();
+  chosen =
+    cfg.QUEUE_BACKEND === "pg-boss"
+      ? createPgBossQueue({ connectionString: cfg.DATABASE_URL, leaseMs: cfg.JOB_LEASE_MS })
+      : createTableQueue();
+  return chosen;
+}
+
+export const jobQueue: JobQueue = {
+  enqueue: (client, job) => backend().enqueue(client, job),
+  cancelShopJobs: (client, shopId, exceptJobId) => backend().cancelShopJobs(client, shopId, exceptJobId),
+  singletonState: (client, shopId, singletonKey) => backend().singletonState(client, shopId, singletonKey),
+  retryJob: (client, shopId, jobId) => backend().retryJob(client, shopId, jobId),
+  start: (o) => backend().start(o),
+  drain: () => backend().drain(),
+  stop: (options) => backend().stop(options),
+};
 
 /** Adds a job; pass a transaction client to make it part of that transaction. See JobQueue. */
 export const enqueue: JobQueue["enqueue"] = (client, job) => jobQueue.enqueue(client, job);

@@ -7,10 +7,8 @@ import { db as appDb, providerOf, type Db } from "../db.server";
 import { logger } from "../logger.server";
 import type { JobQueue, JobRegistry } from "./job-queue";
 import { JOB } from "./job-types";
+import { APP_WIDE_BOOKING_LOCK } from "./locks";
 import { enqueue, jobQueue } from "./queue.server";
-
-/** Serialises bookings of the app-wide pass across PostgreSQL processes (SQLite serialises writers). */
-const APP_WIDE_BOOKING_LOCK = 4242003;
 
 /**
  * Books the app-wide hourly `schedule-refreshes` pass at `runAt` (default: now) unless one is

@@ -1,15 +1,16 @@
-// The table queue behind the JobQueue seam: a handler gets its payload parsed by its schema; a
-// payload that fails the schema is a terminal failure with a clear message, on the first attempt.
+// Each queue backend behind the JobQueue seam (the Job table on both databases, pg-boss on
+// PostgreSQL): a handler gets its payload parsed by its schema; a payload that fails the schema is a
+// terminal failure with a clear message, on the first attempt; graceful stop releases what runs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TerminalJobError } from "../../app/queue/errors.server";
 import type { JobQueue } from "../../app/queue/job-queue";
 import { JOB, type JobPayload } from "../../app/queue/job-types";
 import { defineJob, jobRegistry } from "../../app/queue/registry";
-import { createTableQueue } from "../../app/queue/table/table-queue.server";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { createQueueFor, describeEachQueueBackend } from "../support/queue-backends";
 import { waitFor } from "../support/wait-for";
 
-describeEachDatabase("table queue", (provider) => {
+describeEachQueueBackend("job queue", ({ provider, backend }) => {
   let t: TestDatabase;
   let shopId: number;
   let queue: JobQueue;
@@ -25,7 +26,7 @@ describeEachDatabase("table queue", (provider) => {
 
   beforeAll(async () => {
     t = await createTestDatabase(provider);
-    shopId = (await t.db.shop.create({ data: { domain: `runner-${provider}.myshopify.com` } })).id;
+    shopId = (await t.db.shop.create({ data: { domain: `runner-${provider}-${backend}.myshopify.com` } })).id;
   });
   afterEach(async () => {
     await queue?.stop();
@@ -35,7 +36,8 @@ describeEachDatabase("table queue", (provider) => {
   afterAll(async () => t?.drop());
 
   async function runAll(): Promise<void> {
-    queue = createTableQueue();
+    await queue?.stop();
+    queue = createQueueFor(backend, t);
     queue.start({ db: t.db, jobs, soleRunner: true });
     await queue.drain();
   }
@@ -84,7 +86,6 @@ describeEachDatabase("table queue", (provider) => {
 
     async function startBlocked(): Promise<number> {
       const id = (await enqueueReconcile({}))!;
-      queue = createTableQueue();
       queue.start({ db: t.db, jobs: blocking, soleRunner: true });
       await waitFor("the job to run", async () => ((await t.db.job.findUniqueOrThrow({ where: { id } })).status === "running" ? true : undefined), 10_000, 20);
       return id;
@@ -117,9 +118,11 @@ describeEachDatabase("table queue", (provider) => {
     });
   });
 
-  /** Through the seam's enqueue, after cancelling what earlier tests left queued. */
+  /** Through the seam's enqueue (a fresh queue), after cancelling what earlier tests left queued. */
   async function enqueueReconcile(payload: { onDemand?: boolean }) {
-    await t.db.job.updateMany({ where: { status: "queued" }, data: { status: "cancelled" } });
-    return createTableQueue().enqueue(t.db, { type: JOB.reconcile, shopId, payload });
+    await queue?.stop();
+    queue = createQueueFor(backend, t);
+    await queue.cancelShopJobs(t.db, shopId);
+    return queue.enqueue(t.db, { type: JOB.reconcile, shopId, payload });
   }
 });

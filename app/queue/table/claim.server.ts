@@ -4,7 +4,8 @@
 //   short transaction-scoped advisory lock, which also makes the per-shop concurrency limit exact.
 // Why a table of our own: docs/decisions/0004-job-queue.md; the seam around it: 0007.
 import { providerOf, sqlOf, type Db } from "../../db.server";
-import { decideFailure } from "../errors.server";
+import { decideFailure, type FailureDecision } from "../errors.server";
+import type { QueueClient } from "../job-queue";
 
 export interface JobRow {
   id: number;
@@ -46,30 +47,30 @@ export async function claimNext(db: Db, workerId: string, perShopLimit: number, 
  * Marks the job succeeded if it is still this worker's: a job cancelled (uninstall) or released
  * (graceful stop) meanwhile keeps the state it was given.
  */
-export async function completeJob(db: Db, id: number, workerId: string): Promise<void> {
+export async function completeJob(db: QueueClient, id: number, workerId: string): Promise<void> {
   await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { status: "succeeded", finishedAt: new Date(), lockedBy: null } });
 }
 
 /**
- * Records a failure and either schedules the retry or marks the job failed for good (if the job
- * is still this worker's, as in completeJob).
+ * Records a failure and either schedules the retry or marks the job failed for good, if the job is
+ * still this worker's (as in completeJob); null when it is not (cancelled or released meanwhile).
  */
-export async function failJob(db: Db, job: JobRow, workerId: string, error: unknown, now = new Date()): Promise<"retry" | "failed"> {
+export async function failJob(db: QueueClient, job: JobRow, workerId: string, error: unknown, now = new Date()): Promise<FailureDecision | null> {
   const decision = decideFailure(error, job.attempts, job.maxAttempts);
-  await db.job.updateMany({
+  const { count } = await db.job.updateMany({
     where: { id: job.id, lockedBy: workerId, status: "running" },
     data: decision.retry
       ? { status: "queued", runAt: new Date(now.getTime() + decision.delayMs), lastError: decision.reason, lockedBy: null }
       : { status: "failed", finishedAt: now, lastError: decision.reason, lockedBy: null },
   });
-  return decision.retry ? "retry" : "failed";
+  return count === 1 ? decision : null;
 }
 
 /**
  * Keeps a long job's lease fresh so other workers don't take it for dead; false once it is no
  * longer this worker's (cancelled, or released by a graceful stop): the handler should stop.
  */
-export async function heartbeat(db: Db, id: number, workerId: string): Promise<boolean> {
+export async function heartbeat(db: QueueClient, id: number, workerId: string): Promise<boolean> {
   const { count } = await db.job.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
   return count === 1;
 }
@@ -78,7 +79,7 @@ export async function heartbeat(db: Db, id: number, workerId: string): Promise<b
  * Graceful stop: this worker's still-running jobs are queued again, due now, the attempt not
  * counted, so another process takes them at once instead of after the lease.
  */
-export async function releaseRunning(db: Db, workerId: string, now = new Date()): Promise<number> {
+export async function releaseRunning(db: QueueClient, workerId: string, now = new Date()): Promise<number> {
   const { count } = await db.job.updateMany({
     where: { status: "running", lockedBy: workerId },
     data: { status: "queued", lockedBy: null, lockedAt: null, runAt: now, attempts: { decrement: 1 } },

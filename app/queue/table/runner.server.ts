@@ -38,8 +38,8 @@ export function startJobRunner(o: RunnerOptions): JobRunner {
       await completeJob(o.db, job.id, workerId);
       o.onEvent?.({ type: "done", job });
     } catch (error) {
-      const outcome = await failJob(o.db, row, workerId, error);
-      o.onEvent?.({ type: outcome, job, error });
+      const decision = await failJob(o.db, row, workerId, error);
+      if (decision) o.onEvent?.({ type: decision.retry ? "retry" : "failed", job, error });
     }
   }
 
