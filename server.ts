@@ -48,6 +48,9 @@ async function main(): Promise<void> {
   app.use((req, res, next) => {
     if (!probes(req, res)) next();
   });
+  // Webhooks before anything else of the app: HMAC + schema + one INSERT, no Remix (ADR 0023).
+  const { WEBHOOK_PATHS, handleWebhookRequest } = await import("./app/webhooks.server");
+  app.all([...WEBHOOK_PATHS], handleWebhookRequest);
   if (cfg.NODE_ENV === "production") {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(express.static("build/client", { maxAge: "1h" }));

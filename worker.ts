@@ -26,7 +26,8 @@ const [{ startAppQueue }, { jobHandlers }, { logger }, { db }, { createProbeHand
 ]);
 const log = logger("worker");
 const probeState = { shuttingDown: false };
-const queue = startAppQueue(jobHandlers);
+const { startInboxDispatcher } = await import("./app/services/inbox-dispatch.server");
+const queue = startAppQueue(jobHandlers, [startInboxDispatcher]);
 // The probes share this process's event loop with its jobs: a long synchronous step delays them.
 const health = cfg.HEALTH_PORT === undefined ? undefined : await startProbeServer(cfg.HEALTH_PORT, cfg.HOST, createProbeHandler(probeState, db));
 log.info(health ? `Segmint worker started (health and readiness on port ${cfg.HEALTH_PORT})` : "Segmint worker started");

@@ -17,7 +17,9 @@ type Client = Db | Prisma.TransactionClient;
 
 /**
  * Writes the delivery unless its event is already in the inbox; resolves to the shop's id when
- * the row is new, null for a duplicate. The shop id is looked up inside the INSERT, so there is
+ * the row is new, null for a duplicate. The request path writes through webhookInboxWriter
+ * (./webhook-inbox-writer.server.ts, same statement on a driver connection); this Prisma form
+ * serves callers holding a transaction client and the tests that seed an inbox. The shop id is looked up inside the INSERT, so there is
  * nothing to go stale when shop/redact deletes the shop row (in this process or another).
  * A shop without a row (its first delivery, or one after shop/redact) gets one, as before.
  */
@@ -43,6 +45,22 @@ async function insertForDomain(client: Client, w: IncomingWebhook, payload: stri
     RETURNING "shopId"`;
   const shopId = rows[0]?.shopId;
   return shopId === undefined ? null : Number(shopId);
+}
+
+/** The inbox's highest row id, 0 when it is empty (the inbox dispatcher's high-water mark). */
+export async function latestWebhookEventId(db: Db): Promise<number> {
+  const rows = await db.$queryRaw<{ id: number | bigint | null }[]>`SELECT MAX("id") AS "id" FROM "WebhookEvent"`;
+  return Number(rows[0]?.id ?? 0);
+}
+
+/**
+ * Events still 'received' with an id above `afterId`, across shops: the inbox dispatcher's scan
+ * (a range of the primary key, so it stays cheap however large the inbox grows).
+ */
+export async function receivedWebhookEventsAfter(db: Db, afterId: number): Promise<{ id: number; shopId: number }[]> {
+  const rows = await db.$queryRaw<{ id: number | bigint; shopId: number | bigint }[]>`
+    SELECT "id", "shopId" FROM "WebhookEvent" WHERE "id" > ${afterId} AND "status" = 'received' ORDER BY "id"`;
+  return rows.map((r) => ({ id: Number(r.id), shopId: Number(r.shopId) }));
 }
 
 export interface PendingWebhookEvent {

@@ -40,7 +40,8 @@ async function main(port: NonNullable<typeof parentPort>, data: JobThreadData): 
     import("../logger.server"),
     loadHandlers(data.handlers),
   ]);
-  const queue = startAppQueue(jobs);
+  const { startInboxDispatcher } = await import("../services/inbox-dispatch.server");
+  const queue = startAppQueue(jobs, [startInboxDispatcher]);
   // startAppQueue started the clock from SEGMINT_DEMO_NOW now, a moment after the request thread:
   // take the request thread's offset so that both tell the same instant.
   if (data.businessOffsetMs !== 0) startBusinessClock(new Date(Date.now() + data.businessOffsetMs).toISOString());

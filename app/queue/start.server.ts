@@ -24,7 +24,14 @@ export async function bookScheduleRefreshes(db: Db, runAt = new Date()): Promise
   return id !== null;
 }
 
-export function startAppQueue(jobs: JobRegistry): JobQueue {
+/**
+ * Something that runs beside the job runner in its process and stops before it: the inbox
+ * dispatcher (app/services/inbox-dispatch.server.ts). The entry points pass it in: the queue
+ * knows no use case (eslint layers).
+ */
+export type QueueCompanion = (db: Db) => { stop(): Promise<void> };
+
+export function startAppQueue(jobs: JobRegistry, companions: readonly QueueCompanion[] = []): JobQueue {
   const cfg = config();
   const db = appDb();
   // The jobs' business dates (refresh as-of, live assignment's today): the demo's store "now".
@@ -40,5 +47,18 @@ export function startAppQueue(jobs: JobRegistry): JobQueue {
   // The hourly pass keeps itself booked; this starts the chain on a first start (or after it was
   // lost) and is a no-op on every other start, in any number of processes.
   bookScheduleRefreshes(db).catch((err: unknown) => logger("jobs").error({ err }, "could not book the hourly schedule-refreshes pass"));
-  return jobQueue;
+  if (companions.length === 0) return jobQueue;
+  const started = companions.map((start) => start(db));
+  return {
+    enqueue: jobQueue.enqueue.bind(jobQueue),
+    cancelShopJobs: jobQueue.cancelShopJobs.bind(jobQueue),
+    singletonState: jobQueue.singletonState.bind(jobQueue),
+    retryJob: jobQueue.retryJob.bind(jobQueue),
+    start: jobQueue.start.bind(jobQueue),
+    drain: jobQueue.drain.bind(jobQueue),
+    async stop(options) {
+      await Promise.all(started.map((c) => c.stop()));
+      await jobQueue.stop(options);
+    },
+  };
 }

@@ -1,11 +1,12 @@
-// Accepting a webhook: validate the payload → write the inbox row once, with its drain job, in
-// one transaction. Processing happens in the `process-webhooks` job, so Shopify gets its answer in
-// milliseconds (it allows 5 s). The HTTP side (HMAC, status codes) is app/webhooks.server.ts.
-// Why an inbox: docs/decisions/0008-webhook-inbox.md.
+// Accepting a webhook: validate the payload against its topic's schema (which also strips every
+// personal field) → write the inbox row once. That single INSERT is all a delivery costs the
+// request: the inbox dispatcher (app/services/inbox-dispatch.server.ts) queues the shop's
+// `process-webhooks` drain from the job runner, so Shopify gets its answer in milliseconds.
+// The HTTP side (HMAC, headers, status codes) is app/webhooks.server.ts.
+// Why an inbox: docs/decisions/0008-webhook-inbox.md; why this path: 0023-webhook-ingest-fast-path.md.
 import type { Db } from "../db.server";
-import { insertWebhookEvent, type IncomingWebhook } from "../models/webhook-events.server";
-import { JOB } from "../queue/job-types";
-import { enqueue } from "../queue/queue.server";
+import type { IncomingWebhook } from "../models/webhook-events.server";
+import { webhookInboxWriter } from "../models/webhook-inbox-writer.server";
 import { webhookPayloads, webhookTopic } from "../shopify/webhook-payloads";
 
 /** A delivery whose signature and headers were verified, its body parsed as JSON but not validated. */
@@ -30,15 +31,9 @@ export async function acceptWebhook(db: Db, w: VerifiedWebhook): Promise<AcceptR
 }
 
 /**
- * Writes the event unless the inbox has it, and queues the shop's drain unless one is waiting,
- * in one transaction (one commit on the hot path). Returns whether the event was new.
+ * Writes the event unless the inbox has it: one prepared INSERT, committed on its own. Returns
+ * whether the event was new. Its drain is queued by the inbox dispatcher, not here.
  */
 export async function recordWebhook(db: Db, w: IncomingWebhook): Promise<boolean> {
-  const now = new Date();
-  return db.$transaction(async (tx) => {
-    const shopId = await insertWebhookEvent(tx, w, now);
-    if (shopId === null) return false;
-    await enqueue(tx, { type: JOB.processWebhooks, shopId, singletonKey: JOB.processWebhooks, runAt: now });
-    return true;
-  });
+  return webhookInboxWriter(db).write({ ...w, payload: JSON.stringify(w.payload) });
 }

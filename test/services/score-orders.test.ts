@@ -167,8 +167,8 @@ describeEachDatabase("webhook scoring", (provider) => {
       expect(await t.db.anomalyModel.count({ where: { shopId } })).toBe(1);
       // The Shopify app object binds its session storage to the database it first sees: a fresh one for this database.
       vi.resetModules();
-      const { action } = await import("../../app/routes/webhooks.orders");
-      sim.simulator.webhooks.transport = (request) => action({ request, params: {}, context: {} });
+      const { receiveWebhook } = await import("../../app/webhooks.server");
+      sim.simulator.webhooks.transport = (request) => receiveWebhook(request);
       const store = sim.simulator.shop(domain);
       const jar = [...store.products.values()].find((p) => p.title === "MEDIUM CERAMIC TOP STORAGE JAR")!;
       const buyer = [...store.customers.values()][3]!;

@@ -1,6 +1,6 @@
 // Products sync through the production path, on both databases: the products export that follows
 // the orders backfill (bulk query validated by the simulator against the real schema → JSONL →
-// rows), and products/* webhooks signed by the simulator → webhooks.products route (HMAC, schema,
+// rows), and products/* webhooks signed by the simulator → the webhook handler, app/webhooks.server.ts (HMAC, schema,
 // inbox) → process-webhooks drain. The widget must never see a deleted, draft or unavailable
 // product; only newer state applies; another shop's rows are never touched.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -131,8 +131,8 @@ describeEachDatabase("products sync", (provider) => {
   describe("webhooks", () => {
     beforeAll(async () => {
       vi.resetModules(); // the Shopify app object binds its session storage to the database it first sees
-      const { action } = await import("../../app/routes/webhooks.products");
-      sim.simulator.webhooks.transport = (request) => action({ request, params: {}, context: {} });
+      const { receiveWebhook } = await import("../../app/webhooks.server");
+      sim.simulator.webhooks.transport = (request) => receiveWebhook(request);
       await sim.simulator.flushWebhooks(); // nothing of the set-up is pending
     });
     const drain = () => processWebhooksJob.run({}, drainContext(t.db, shopId));
@@ -208,17 +208,15 @@ describeEachDatabase("products sync", (provider) => {
       const before = { events: await t.db.webhookEvent.count(), products: await t.db.product.count() };
       const body = JSON.stringify({ id: 123, title: "No handle", status: "active", updated_at: "2026-01-01T00:00:00Z", variants: [] });
       const { sign } = await import("../../simulator/webhooks");
-      const { action } = await import("../../app/routes/webhooks.products");
+      const { receiveWebhook } = await import("../../app/webhooks.server");
       const post = (hmac: string) =>
-        action({
-          request: new Request(`${APP_URL}/webhooks/products`, {
+        receiveWebhook(
+          new Request(`${APP_URL}/webhooks/products`, {
             method: "POST",
             body,
             headers: { "content-type": "application/json", "x-shopify-topic": "products/update", "x-shopify-hmac-sha256": hmac, "x-shopify-shop-domain": domain, "x-shopify-api-version": "2026-10", "x-shopify-webhook-id": "bad-1", "x-shopify-event-id": "bad-1" },
           }),
-          params: {},
-          context: {},
-        }).catch((thrown: unknown) => thrown as Response);
+        );
       const bad = await post(sign(body, API_SECRET));
       expect(bad.status).toBe(400);
       expect(await bad.text()).toMatch(/handle/);
