@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   startBusinessClock(cfg.SEGMINT_DEMO_NOW);
 
   const probeState = { shuttingDown: false };
-  const probes = createProbeHandler(probeState, db);
+  const probes = createProbeHandler(probeState, db, logger("health"));
   const app = express();
   app.disable("x-powered-by");
   // First, before any other middleware: an orchestrator probes often.

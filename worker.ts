@@ -29,7 +29,7 @@ const probeState = { shuttingDown: false };
 const { startInboxDispatcher } = await import("./app/services/inbox-dispatch.server");
 const queue = startAppQueue(jobHandlers, [startInboxDispatcher]);
 // The probes share this process's event loop with its jobs: a long synchronous step delays them.
-const health = cfg.HEALTH_PORT === undefined ? undefined : await startProbeServer(cfg.HEALTH_PORT, cfg.HOST, createProbeHandler(probeState, db));
+const health = cfg.HEALTH_PORT === undefined ? undefined : await startProbeServer(cfg.HEALTH_PORT, cfg.HOST, createProbeHandler(probeState, db, logger("health")));
 log.info(health ? `Segmint worker started (health and readiness on port ${cfg.HEALTH_PORT})` : "Segmint worker started");
 onShutdownSignal(log, async () => {
   // Readiness says so at once; the probes keep answering until the process exits.

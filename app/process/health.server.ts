@@ -7,7 +7,7 @@
 //                   shutting down; 503 with the reason otherwise.
 import http from "node:http";
 import type { Db } from "../db.server";
-import { logger } from "../logger.server";
+import type { Logger } from "../logger.server";
 
 /** How long the readiness query may take before the database counts as unreachable. */
 const READINESS_QUERY_TIMEOUT_MS = 2000;
@@ -28,8 +28,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Answers the probes; anything else is left to the caller (`false`). */
-export function createProbeHandler(state: ProbeState, db: () => Db): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
-  const log = logger("health");
+export function createProbeHandler(state: ProbeState, db: () => Db, log: Logger): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   let lastReady: boolean | undefined;
 
   async function readiness(): Promise<Readiness> {

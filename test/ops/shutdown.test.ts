@@ -1,0 +1,106 @@
+// SIGTERM while a job runs (README "Deployment"): the process stops taking work at once, gives the
+// job SHUTDOWN_GRACE_MS, then releases it — queued again, the attempt not counted — and exits 0;
+// nothing is left 'running'. The job is a backfill whose Shopify never answers (a server that
+// holds every request), so it is certain to outlast the grace.
+// SQLite: the web process, whose job runner is its job thread. PostgreSQL: a worker process, which
+// also serves its probes on HEALTH_PORT (readiness 503 during the grace).
+import http from "node:http";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Job } from "@prisma/client";
+import { onShopInstalled } from "../../app/services/install.server";
+import { freePort, startAppProcess, type AppProcess } from "../../scripts/support/app-process";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { waitFor } from "../support/wait-for";
+import { connectionRefused, getJson, type JsonAnswer } from "./support/probe";
+
+const SHOP = "shutdown-test.myshopify.com";
+const GRACE_MS = 3000;
+
+/** A "Shopify" that accepts every request and never answers it. */
+async function startSilentShopify(): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+  let requests = 0;
+  const server = http.createServer(() => void requests++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describeEachDatabase("SIGTERM while a job runs", (provider) => {
+  let t: TestDatabase;
+  let shopify: Awaited<ReturnType<typeof startSilentShopify>>;
+  let app: AppProcess;
+  let healthPort: number;
+  let running: Job;
+  let exitCode: number | null;
+  const duringGrace: { readiness?: JsonAnswer; newConnection?: string | null } = {};
+  let stopMs: number;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(provider);
+    shopify = await startSilentShopify();
+    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "installed", isOnline: false, accessToken: "shpat_test", scope: "read_orders" } });
+    await onShopInstalled(t.db, SHOP, undefined); // queues the shop's backfill
+    healthPort = await freePort();
+    app =
+      provider === "sqlite"
+        ? await startAppProcess({ databaseUrl: t.url, simulatorUrl: shopify.url, env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) } })
+        : await startAppProcess({
+            entry: "worker",
+            databaseUrl: t.url,
+            simulatorUrl: shopify.url,
+            env: { JOB_RUNNER: "workers", SHUTDOWN_GRACE_MS: String(GRACE_MS), HEALTH_PORT: String(healthPort) },
+          });
+    running = await waitFor("the backfill to be running, waiting on Shopify", async () => {
+      const job = await t.db.job.findFirst({ where: { type: "backfill", status: "running" } });
+      return job && shopify.requests() > 0 ? job : undefined;
+    }, 60_000);
+
+    const exited = new Promise<number | null>((resolve) => app.child.once("exit", (code) => resolve(code)));
+    const signalledAt = Date.now();
+    app.child.kill("SIGTERM");
+    if (provider === "sqlite") {
+      // The web process: new connections are refused from the signal on, while the job has its grace.
+      duringGrace.newConnection = await waitFor("the web process to refuse new connections", async () => (await connectionRefused(`${app.url}/healthz`)) ?? undefined, GRACE_MS, 50);
+    } else {
+      duringGrace.readiness = await waitFor("the worker's readiness to turn 503", async () => {
+        const answer = await getJson(`http://127.0.0.1:${healthPort}/readyz`);
+        return answer.status === 503 ? answer : undefined;
+      }, GRACE_MS, 50);
+    }
+    exitCode = await exited;
+    stopMs = Date.now() - signalledAt;
+  }, 120_000);
+  afterAll(async () => {
+    await app?.kill9();
+    await shopify?.close();
+    await t?.drop();
+  });
+
+  it("stops taking work at once", () => {
+    if (provider === "sqlite") expect(duringGrace.newConnection).toMatch(/ECONNREFUSED|ECONNRESET/);
+    else expect(duringGrace.readiness).toEqual({ status: 503, body: { status: "unavailable", reason: "shutting down", pid: app.child.pid } });
+  });
+
+  it("exits 0 once the grace is over (the job could not finish)", () => {
+    expect(exitCode).toBe(0);
+    // It waited for the job: not a stop that skipped the grace (generous bound above: no timing test).
+    expect(stopMs).toBeGreaterThanOrEqual(GRACE_MS);
+    expect(app.output()).toMatch(/"msg":"shutting down"/);
+    expect(app.output()).toMatch(/"msg":"stopped"/);
+  });
+
+  it("released the job: queued again, due now, the attempt not counted — not left running", async () => {
+    expect(running.attempts).toBe(1);
+    const job = await t.db.job.findUniqueOrThrow({ where: { id: running.id } });
+    expect(job).toMatchObject({ status: "queued", attempts: 0, lockedBy: null });
+    expect(job.runAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await t.db.job.count({ where: { status: "running" } })).toBe(0);
+  });
+});
