@@ -63,6 +63,22 @@ describe("parseConfig", () => {
   it("refuses worker processes on SQLite", () => {
     expect(problems({ ...valid, JOB_RUNNER: "workers" }).join("\n")).toMatch(/JOB_RUNNER: workers need PostgreSQL/);
   });
+
+  it("runs one web process with a 25 s shutdown grace and no worker health port unless told", () => {
+    const cfg = parseConfig(valid);
+    expect(cfg.WEB_CONCURRENCY).toBe(1);
+    expect(cfg.SHUTDOWN_GRACE_MS).toBe(25_000);
+    expect(cfg.HEALTH_PORT).toBeUndefined();
+  });
+
+  it("takes several web processes on PostgreSQL only, saying what to do on SQLite", () => {
+    const postgres = { ...valid, DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/segmint" };
+    expect(parseConfig({ ...postgres, WEB_CONCURRENCY: "4" }).WEB_CONCURRENCY).toBe(4);
+    expect(problems({ ...valid, WEB_CONCURRENCY: "2" })).toEqual([
+      "WEB_CONCURRENCY: 2 web processes need PostgreSQL (a postgresql:// DATABASE_URL); with SQLite run one (WEB_CONCURRENCY=1): its jobs already run in a thread of their own",
+    ]);
+    expect(problems({ ...postgres, WEB_CONCURRENCY: "0", SHUTDOWN_GRACE_MS: "-1", HEALTH_PORT: "70000" })).toHaveLength(3);
+  });
 });
 
 describe("starting the server", () => {
