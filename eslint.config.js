@@ -125,6 +125,11 @@ export default tseslint.config(
       patterns: [{ group: UPPER("jobs", "routes", "components"), message: "Services are use cases: they enqueue through app/queue, never import a handler or a route." }],
     },
     {
+      // The process model (server.ts and worker.ts's parts): threads, cluster, probes, shutdown.
+      files: ["app/process/**/*.ts"],
+      patterns: [{ group: UPPER("routes", "components"), message: "app/process runs the processes (job thread, cluster, probes, shutdown): it never imports routes or components." }],
+    },
+    {
       files: ["app/jobs/**/*.ts"],
       patterns: [{ group: UPPER("routes", "components"), message: "Job handlers call services; they never import routes or components." }],
     },

@@ -51,6 +51,8 @@ describe("layer arrows", () => {
     ["app/queue/table/probe.server.ts", "../../services/backfill.server", "The queue knows no handler"],
     ["app/services/probe.server.ts", "../jobs/backfill.server", "Services are use cases"],
     ["app/jobs/probe.server.ts", "../routes/app._index", "Job handlers call services"],
+    ["app/process/probe.server.ts", "../routes/app._index", "app/process runs the processes"],
+    ["app/process/probe.server.ts", "../components/format", "app/process runs the processes"],
     ["app/routes/probe.tsx", "../db.server", "Routes reach data through app/services"],
     ["app/routes/probe.tsx", "../models/shops.server", "Routes reach data through app/services"],
     ["app/routes/probe.tsx", "@prisma/client", "Routes reach data through app/services"],
@@ -79,6 +81,7 @@ describe("layer arrows", () => {
       ["cli/probe.ts", "../app/analytics"],
       ["cli/probe.ts", "../app/analytics/index"],
       ["app/domain/probe.ts", "../analytics"],
+      ["app/process/probe.server.ts", "../queue/start.server"],
     ];
     for (const [file, importPath] of allowed) {
       expect(await lint(file, `import * as m from "${importPath}";\nexport const x = m;\n`), `${file} → ${importPath}`).toEqual([]);
