@@ -61,6 +61,9 @@ export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess>
       SEGMINT_SIMULATOR_URL: o.simulatorUrl,
       // "info": the readiness lines ("listening on", "worker started") are info-level log lines.
       LOG_LEVEL: "info",
+      // stop() is a graceful SIGTERM: a job still running after 5 s (not 25) is released, so a
+      // test's teardown does not wait out the production grace.
+      SHUTDOWN_GRACE_MS: "5000",
       ...o.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
