@@ -8,9 +8,19 @@ import { createPgBossQueue } from "./pgboss/pgboss-queue.server";
 import { createTableQueue } from "./table/table-queue.server";
 
 let chosen: JobQueue | undefined;
+let override: JobQueue | null = null;
+
+/**
+ * Tests only: this process's producers use `queue` (null: the configured backend again), so a
+ * test driving an app process on pg-boss enqueues from its own process through pg-boss too.
+ */
+export function overrideJobQueue(queue: JobQueue | null): void {
+  override = queue;
+}
 
 /** Chosen on first use, not at import: modules that only import a producer need no configuration. */
 function backend(): JobQueue {
+  if (override) return override;
   if (chosen) return chosen;
   // The default needs no configuration (tests drive services without an app environment);
   // pg-boss is validated by config() (it needs a PostgreSQL DATABASE_URL).

@@ -22,9 +22,13 @@ export const QUEUE_SETUPS: readonly QueueSetup[] = [
   { provider: "postgresql", backend: "pg-boss", env: { QUEUE_BACKEND: "pg-boss" } },
 ];
 
-/** A fresh queue of `backend` over the test database (its own pg-boss instance for pg-boss). */
+/**
+ * A fresh queue of `backend` over the test database (its own pg-boss instance for pg-boss). Jobs
+ * it sends to pg-boss carry a lease of `leaseMs` (default: pg-boss's shortest, 10 s, so a test
+ * that kills a worker sees its job taken over soon).
+ */
 export function createQueueFor(backend: QueueBackend, t: TestDatabase, o: { leaseMs?: number } = {}): JobQueue {
-  return backend === "pg-boss" ? createPgBossQueue({ connectionString: t.url, leaseMs: o.leaseMs }) : createTableQueue();
+  return backend === "pg-boss" ? createPgBossQueue({ connectionString: t.url, leaseMs: o.leaseMs ?? 10_000 }) : createTableQueue();
 }
 
 /** Runs `suite` once per (database, queue backend): SQLite+table, PostgreSQL+table, PostgreSQL+pg-boss. */

@@ -6,6 +6,8 @@ import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions
 import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "../../scripts/support/app-process";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import type { DatabaseProvider } from "../../prisma/provider";
+import { overrideJobQueue } from "../../app/queue/queue.server";
+import { createQueueFor, type QueueBackend } from "./queue-backends";
 
 export const DEMO_SHOP = "segmint-demo.myshopify.com";
 
@@ -21,13 +23,22 @@ export interface SyncRig {
 
 export async function startSyncRig(
   provider: DatabaseProvider,
-  o: { simulator?: Omit<SimulatorServerOptions, "apiKey" | "apiSecret" | "appUrl">; install?: boolean; startApp?: boolean } = {},
+  o: {
+    simulator?: Omit<SimulatorServerOptions, "apiKey" | "apiSecret" | "appUrl">;
+    install?: boolean;
+    startApp?: boolean;
+    /** The app processes' queue backend (QUEUE_BACKEND); the test process enqueues through it too. */
+    queueBackend?: QueueBackend;
+  } = {},
 ): Promise<SyncRig> {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const sim = await startSimulatorServer({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appUrl, ...o.simulator });
   const t = await createTestDatabase(provider);
   const db = t.db;
+  const backend = o.queueBackend ?? "table";
+  const testQueue = backend === "table" ? null : createQueueFor(backend, t);
+  overrideJobQueue(testQueue);
   for (const domain of sim.simulator.shopDomains()) {
     await db.session.create({
       data: {
@@ -51,13 +62,16 @@ export async function startSyncRig(
     async startApp(options = {}) {
       // Only web processes listen; a worker gets a port it never opens.
       const port = options.entry === "worker" ? await freePort() : appPort;
-      const started = await startAppProcess({ databaseUrl: t.url, simulatorUrl: sim.url, port, ...options });
+      const env = { ...(backend === "table" ? {} : { QUEUE_BACKEND: backend }), ...options.env };
+      const started = await startAppProcess({ databaseUrl: t.url, simulatorUrl: sim.url, port, ...options, env });
       processes.push(started);
       if (options.entry !== "worker") rig.app = started;
       return started;
     },
     async close() {
       for (const p of processes) await p.stop();
+      overrideJobQueue(null);
+      await testQueue?.stop();
       await sim.close();
       await t.drop();
     },

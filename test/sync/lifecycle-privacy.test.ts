@@ -6,7 +6,7 @@ import type { Db } from "../../app/db.server";
 import { JOB } from "../../app/queue/job-types";
 import { enqueue } from "../../app/queue/queue.server";
 import { waitFor } from "../support/wait-for";
-import { describeEachDatabase } from "../support/databases";
+import { describeEachQueueBackend } from "../support/queue-backends";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
 
 const OTHER_SHOP = "other-shop.myshopify.com";
@@ -24,7 +24,7 @@ async function rowsWith(db: Db, column: string, value: unknown): Promise<Record<
 
 const allZero = (counts: Record<string, number>) => Object.fromEntries(Object.keys(counts).map((k) => [k, 0]));
 
-describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
+describeEachQueueBackend("uninstall and GDPR webhooks", ({ provider, backend }) => {
   let rig: SyncRig;
   let alice: number; // Shopify customer ids
   let bob: number;
@@ -41,7 +41,7 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
   }
 
   beforeAll(async () => {
-    rig = await startSyncRig(provider, { simulator: { shops: [{ domain: DEMO_SHOP }, { domain: OTHER_SHOP }] } });
+    rig = await startSyncRig(provider, { simulator: { shops: [{ domain: DEMO_SHOP }, { domain: OTHER_SHOP }] }, queueBackend: backend });
     for (const domain of [DEMO_SHOP, OTHER_SHOP]) {
       const s = rig.sim.simulator.shop(domain);
       const p = s.createProduct({ title: "Mug", priceCents: 850 });
@@ -134,6 +134,15 @@ describeEachDatabase("uninstall and GDPR webhooks", (provider) => {
     expect(shop.installState).toBe("uninstalled");
     expect(shop.uninstalledAt).not.toBeNull();
     expect((await rig.db.job.findUniqueOrThrow({ where: { id: waiting! } })).status).toBe("cancelled");
+    if (backend === "pg-boss") {
+      // The dispatcher agrees with the ledger: nothing of the shop is left to run in pg-boss (the
+      // drain that cancelled the rest settles its own pg-boss job just after its ledger row).
+      const left = await waitFor("pg-boss to hold nothing of the shop to run", async () => {
+        const rows = await rig.db.$queryRawUnsafe<{ state: string }[]>(`SELECT state::text FROM pgboss.job WHERE group_id = $1 AND state < 'completed'`, String(shopId));
+        return rows.length === 0 ? rows : undefined;
+      }, 5_000, 100);
+      expect(left).toEqual([]);
+    }
     // Per-customer derived data goes now: every run's customer rows, write history, passes.
     expect(await rig.db.customerSegment.count({ where: { shopId } })).toBe(0);
     expect(await rig.db.tagWrite.count({ where: { shopId } })).toBe(0);

@@ -1,25 +1,27 @@
 // kill -9 in the middle of a backfill: a restarted process completes it with no loss and no
 // duplicates. SQLite: the app process runs jobs itself (sole runner, recovers at start).
-// PostgreSQL: scale mode, a worker process is killed and a new worker takes over by lease.
+// PostgreSQL: scale mode, a worker process is killed and a new worker takes over by lease — on the
+// table queue (the lease in the Job row) and on pg-boss (the job's heartbeat stops; pg-boss retries
+// it, the ledger row taken over without counting an attempt).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SyncRun } from "@prisma/client";
 import type { AppProcess } from "../../scripts/support/app-process";
 import { waitFor } from "../support/wait-for";
 import { syncedOrders } from "../support/compare-stores";
-import { describeEachDatabase } from "../support/databases";
+import { describeEachQueueBackend } from "../support/queue-backends";
 import { DEMO_SHOP, startSyncRig, type SyncRig } from "../support/sync-harness";
 
 const ORDERS = 6000;
 const LINES_PER_ORDER = 20;
 
-describeEachDatabase("kill -9 during the backfill", (provider) => {
+describeEachQueueBackend("kill -9 during the backfill", ({ provider, backend }) => {
   let rig: SyncRig;
   let killedAt: SyncRun;
   const scale = provider === "postgresql";
   const env: Record<string, string> = scale ? { JOB_RUNNER: "workers", JOB_LEASE_MS: "2000" } : {};
 
   beforeAll(async () => {
-    rig = await startSyncRig(provider, { simulator: { shops: [{ domain: DEMO_SHOP }], webhooks: { autoDeliver: false } }, install: false, startApp: false });
+    rig = await startSyncRig(provider, { simulator: { shops: [{ domain: DEMO_SHOP }], webhooks: { autoDeliver: false } }, install: false, startApp: false, queueBackend: backend });
     const shop = rig.sim.simulator.shop(DEMO_SHOP);
     const products = Array.from({ length: 50 }, (_, i) => shop.createProduct({ title: `P${i}`, priceCents: 100 + i }));
     const customers = Array.from({ length: 500 }, () => shop.createCustomer({ silent: true }));

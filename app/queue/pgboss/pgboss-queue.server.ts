@@ -114,8 +114,16 @@ export function createPgBossQueue(o: PgBossQueueOptions): PgBossQueue {
       const b = await boss();
       return inTransaction(client, async (tx) => {
         const ids = await cancelLedger(tx, shopId, exceptJobId);
+        // The shop's whole group, not only these rows: a ledger row closed outside the seam (a
+        // customers/redact emptying a job's payload) leaves its pg-boss job behind otherwise.
         // A running handler notices on its next heartbeat (the ledger says cancelled).
-        if (ids.length > 0) await b.cancel(JOBS_QUEUE, ids.map(bossIdOf), { db: fromPrisma(tx) });
+        const open = await tx.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT id::text AS id FROM pgboss.job WHERE name = $1 AND group_id = $2 AND state < 'completed' AND id <> $3::uuid`,
+          JOBS_QUEUE,
+          String(shopId),
+          bossIdOf(exceptJobId ?? 0),
+        );
+        if (open.length > 0) await b.cancel(JOBS_QUEUE, open.map((r) => r.id), { db: fromPrisma(tx) });
         return ids.length;
       });
     },

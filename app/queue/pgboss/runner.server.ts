@@ -66,7 +66,9 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
     const { payload, ...job } = row;
     inHand.set(job.id, attempt);
     // pg-boss takes a job whose heartbeat stops for a dead worker's: keep it fresh while it runs.
-    const beat = setInterval(() => void b.touch(JOBS_QUEUE, attempt).catch(() => undefined), (o.heartbeatSeconds * 1000) / 3);
+    // Paced by the job's own heartbeat (its producer's lease), which may differ from this process's.
+    const beatSeconds = bossJob.heartbeatSeconds ?? o.heartbeatSeconds;
+    const beat = setInterval(() => void b.touch(JOBS_QUEUE, attempt).catch(() => undefined), (beatSeconds * 1000) / 3);
     const ctx: JobContext = { db, job, heartbeat: () => heartbeat(db, job.id, workerId) };
     let failure: { error: unknown } | null = null;
     try {
