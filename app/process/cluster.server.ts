@@ -4,6 +4,7 @@
 // SIGTERM/SIGINT passes the signal on and exits once they all have.
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "../logger.server";
+import { secondSignalExits } from "./shutdown.server";
 
 /** A web process that dies within this long of its start counts as crashing at boot. */
 const CRASH_LOOP_WINDOW_MS = 10_000;
@@ -59,14 +60,11 @@ export function runClusterPrimary(o: { workers: number; graceMs: number; log: Lo
     }, o.graceMs + KILL_AFTER_GRACE_MS).unref();
   }
 
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      log.warn({ signal }, "second signal: stopping the web processes now");
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    }
-    signalled = true;
+  const signals = secondSignalExits(log, () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
+  });
+  const onSignal = (signal: "SIGTERM" | "SIGINT") => {
+    if (signals.handle(signal) || stopping) return;
     log.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, "shutting down the web processes");
     stopAll();
   };

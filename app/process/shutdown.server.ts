@@ -6,22 +6,45 @@ import type { Logger } from "../logger.server";
 const SIGNAL_EXIT_CODE: Record<"SIGTERM" | "SIGINT", number> = { SIGTERM: 143, SIGINT: 130 };
 
 /**
- * Calls `stop` on the first SIGTERM/SIGINT, then exits; a second signal exits at once (128 + signal).
- * A web process of a cluster also stops on its primary's `shutdownMessage` (over IPC), which is not
- * counted as a signal: Ctrl-C reaches the primary and its web processes both.
+ * A signal this soon after the first is the same stop arriving twice, not an operator insisting:
+ * a terminal's Ctrl-C reaches every process of the group, and `tsx` (npm start) relays it to its
+ * child again when the child is slow to report it.
  */
-export function onShutdownSignal(log: Logger, stop: (signal: NodeJS.Signals) => Promise<void>, shutdownMessage?: string): void {
+export const REPEAT_SIGNAL_IGNORED_MS = 1000;
+
+/** Exits at once on a signal after the first (130 for SIGINT, 143 for SIGTERM), unless it is an echo of it. */
+export function secondSignalExits(log: Logger, onSecond: () => void = () => undefined): { first(): void; handle(signal: "SIGTERM" | "SIGINT"): boolean } {
+  let firstAt: number | undefined;
+  return {
+    /** Marks the stop as begun (by a signal or otherwise); true from then on in `handle`. */
+    first() {
+      firstAt ??= Date.now();
+    },
+    /** False for the first signal (the caller starts its stop); exits on a later one. */
+    handle(signal) {
+      if (firstAt === undefined) {
+        firstAt = Date.now();
+        return false;
+      }
+      if (Date.now() - firstAt < REPEAT_SIGNAL_IGNORED_MS) return true;
+      log.warn({ signal }, "second signal: exiting now, without waiting");
+      onSecond();
+      process.exit(SIGNAL_EXIT_CODE[signal]);
+    },
+  };
+}
+
+/**
+ * Calls `stop` on the first SIGTERM/SIGINT, then exits; a second signal exits at once (see
+ * secondSignalExits). A web process of a cluster also stops on its primary's `shutdownMessage`
+ * (over IPC), which starts the same stop.
+ */
+export function onShutdownSignal(log: Logger, stop: () => Promise<void>, shutdownMessage?: string): void {
   let stopping = false;
-  if (shutdownMessage !== undefined) {
-    process.on("message", (m) => {
-      if (m !== shutdownMessage || stopping) return;
-      stopping = true;
-      log.info("shutting down (asked by the primary process)");
-      void run("SIGTERM");
-    });
-  }
-  const run = (signal: NodeJS.Signals) =>
-    stop(signal).then(
+  const run = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
       () => {
         log.info("stopped");
         process.exit(0);
@@ -31,14 +54,20 @@ export function onShutdownSignal(log: Logger, stop: (signal: NodeJS.Signals) => 
         process.exit(1);
       },
     );
+  };
+  const signals = secondSignalExits(log);
+  if (shutdownMessage !== undefined) {
+    process.on("message", (m) => {
+      if (m !== shutdownMessage || stopping) return;
+      log.info("shutting down (asked by the primary process)");
+      signals.first();
+      run();
+    });
+  }
   const handle = (signal: "SIGTERM" | "SIGINT") => {
-    if (stopping) {
-      log.warn({ signal }, "second signal: exiting now, without waiting");
-      process.exit(SIGNAL_EXIT_CODE[signal]);
-    }
-    stopping = true;
+    if (signals.handle(signal) || stopping) return;
     log.info({ signal }, "shutting down");
-    void run(signal);
+    run();
   };
   process.on("SIGTERM", () => handle("SIGTERM"));
   process.on("SIGINT", () => handle("SIGINT"));

@@ -5,8 +5,9 @@
 // SQLite: the web process, whose job runner is its job thread. PostgreSQL: a worker process, which
 // also serves its probes on HEALTH_PORT (readiness 503 during the grace).
 import http from "node:http";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "@prisma/client";
+import { REPEAT_SIGNAL_IGNORED_MS } from "../../app/process/shutdown.server";
 import { onShopInstalled } from "../../app/services/install.server";
 import { freePort, startAppProcess, type AppProcess } from "../../scripts/support/app-process";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
@@ -32,6 +33,22 @@ async function startSilentShopify(): Promise<{ url: string; requests: () => numb
   };
 }
 
+/** A database with the shop installed (its backfill queued), Shopify never answering. */
+async function shopWithBackfill(provider: "sqlite" | "postgresql"): Promise<{ t: TestDatabase; shopify: Awaited<ReturnType<typeof startSilentShopify>> }> {
+  const t = await createTestDatabase(provider);
+  const shopify = await startSilentShopify();
+  await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "installed", isOnline: false, accessToken: "shpat_test", scope: "read_orders" } });
+  await onShopInstalled(t.db, SHOP, undefined); // queues the shop's backfill
+  return { t, shopify };
+}
+
+/** The backfill job, once it runs and waits on Shopify. */
+const backfillWaitingOnShopify = (t: TestDatabase, shopify: Awaited<ReturnType<typeof startSilentShopify>>) =>
+  waitFor("the backfill to be running, waiting on Shopify", async () => {
+    const job = await t.db.job.findFirst({ where: { type: "backfill", status: "running" } });
+    return job && shopify.requests() > 0 ? job : undefined;
+  }, 60_000);
+
 describeEachDatabase("SIGTERM while a job runs", (provider) => {
   let t: TestDatabase;
   let shopify: Awaited<ReturnType<typeof startSilentShopify>>;
@@ -43,10 +60,7 @@ describeEachDatabase("SIGTERM while a job runs", (provider) => {
   let stopMs: number;
 
   beforeAll(async () => {
-    t = await createTestDatabase(provider);
-    shopify = await startSilentShopify();
-    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "installed", isOnline: false, accessToken: "shpat_test", scope: "read_orders" } });
-    await onShopInstalled(t.db, SHOP, undefined); // queues the shop's backfill
+    ({ t, shopify } = await shopWithBackfill(provider));
     healthPort = await freePort();
     app =
       provider === "sqlite"
@@ -57,10 +71,7 @@ describeEachDatabase("SIGTERM while a job runs", (provider) => {
             simulatorUrl: shopify.url,
             env: { JOB_RUNNER: "workers", SHUTDOWN_GRACE_MS: String(GRACE_MS), HEALTH_PORT: String(healthPort) },
           });
-    running = await waitFor("the backfill to be running, waiting on Shopify", async () => {
-      const job = await t.db.job.findFirst({ where: { type: "backfill", status: "running" } });
-      return job && shopify.requests() > 0 ? job : undefined;
-    }, 60_000);
+    running = await backfillWaitingOnShopify(t, shopify);
 
     const exited = new Promise<number | null>((resolve) => app.child.once("exit", (code) => resolve(code)));
     const signalledAt = Date.now();
@@ -103,4 +114,35 @@ describeEachDatabase("SIGTERM while a job runs", (provider) => {
     expect(job.runAt.getTime()).toBeLessThanOrEqual(Date.now());
     expect(await t.db.job.count({ where: { status: "running" } })).toBe(0);
   });
+});
+
+describe("a second SIGTERM [sqlite]", () => {
+  let t: TestDatabase;
+  let shopify: Awaited<ReturnType<typeof startSilentShopify>>;
+  let app: AppProcess;
+  beforeAll(async () => {
+    ({ t, shopify } = await shopWithBackfill("sqlite"));
+    // A grace far longer than the test: only the second signal can end the process in time.
+    app = await startAppProcess({ databaseUrl: t.url, simulatorUrl: shopify.url, env: { SHUTDOWN_GRACE_MS: "600000" } });
+    await backfillWaitingOnShopify(t, shopify);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.kill9();
+    await shopify?.close();
+    await t?.drop();
+  });
+
+  it("exits at once (143), without waiting for the job", async () => {
+    const exited = new Promise<number | null>((resolve) => app.child.once("exit", (code) => resolve(code)));
+    app.child.kill("SIGTERM");
+    await waitFor("the first signal's stop to begin", async () => (/"msg":"shutting down"/.test(app.output()) ? true : undefined), 10_000, 50);
+    // Past the window in which a repeat is taken for an echo of the first signal.
+    await new Promise((r) => setTimeout(r, REPEAT_SIGNAL_IGNORED_MS + 200));
+    expect(app.child.exitCode).toBeNull(); // still in its grace
+    app.child.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    expect(app.output()).toMatch(/"msg":"second signal: exiting now, without waiting"/);
+    // Not released: a hard exit leaves the job to the next start (SQLite requeues it then).
+    expect((await t.db.job.findFirstOrThrow({ where: { type: "backfill" } })).status).toBe("running");
+  }, 60_000);
 });
