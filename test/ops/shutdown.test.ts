@@ -2,15 +2,19 @@
 // job SHUTDOWN_GRACE_MS, then releases it — queued again, the attempt not counted — and exits 0;
 // nothing is left 'running'. The job is a backfill whose Shopify never answers (a server that
 // holds every request), so it is certain to outlast the grace.
-// SQLite: the web process, whose job runner is its job thread. PostgreSQL: a worker process, which
-// also serves its probes on HEALTH_PORT (readiness 503 during the grace).
+// SQLite: the web process, whose job runner is its job thread. PostgreSQL (the table queue and
+// pg-boss): a worker process, which also serves its probes on HEALTH_PORT (readiness 503 during
+// the grace).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "@prisma/client";
 import { REPEAT_SIGNAL_IGNORED_MS } from "../../app/process/shutdown.server";
+import type { JobQueue } from "../../app/queue/job-queue";
+import { overrideJobQueue } from "../../app/queue/queue.server";
 import { onShopInstalled } from "../../app/services/install.server";
 import { freePort, startAppProcess, type AppProcess } from "../../scripts/support/app-process";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { createQueueFor, describeEachQueueBackend, type QueueBackend } from "../support/queue-backends";
 import { waitFor } from "../support/wait-for";
 import { connectionRefused, getJson, type JsonAnswer } from "./support/probe";
 
@@ -33,13 +37,18 @@ async function startSilentShopify(): Promise<{ url: string; requests: () => numb
   };
 }
 
-/** A database with the shop installed (its backfill queued), Shopify never answering. */
-async function shopWithBackfill(provider: "sqlite" | "postgresql"): Promise<{ t: TestDatabase; shopify: Awaited<ReturnType<typeof startSilentShopify>> }> {
+/**
+ * A database with the shop installed (its backfill queued through `queue`, the app processes'
+ * backend), Shopify never answering.
+ */
+async function shopWithBackfill(provider: "sqlite" | "postgresql", backend: QueueBackend = "table"): Promise<{ t: TestDatabase; shopify: Awaited<ReturnType<typeof startSilentShopify>>; queue: JobQueue | null }> {
   const t = await createTestDatabase(provider);
+  const queue = backend === "table" ? null : createQueueFor(backend, t);
+  overrideJobQueue(queue);
   const shopify = await startSilentShopify();
   await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "installed", isOnline: false, accessToken: "shpat_test", scope: "read_orders" } });
   await onShopInstalled(t.db, SHOP, undefined); // queues the shop's backfill
-  return { t, shopify };
+  return { t, shopify, queue };
 }
 
 /** The backfill job, once it runs and waits on Shopify. */
@@ -49,8 +58,9 @@ const backfillWaitingOnShopify = (t: TestDatabase, shopify: Awaited<ReturnType<t
     return job && shopify.requests() > 0 ? job : undefined;
   }, 60_000);
 
-describeEachDatabase("SIGTERM while a job runs", (provider) => {
+describeEachQueueBackend("SIGTERM while a job runs", ({ provider, backend, env: backendEnv }) => {
   let t: TestDatabase;
+  let queue: JobQueue | null;
   let shopify: Awaited<ReturnType<typeof startSilentShopify>>;
   let app: AppProcess;
   let healthPort: number;
@@ -60,7 +70,7 @@ describeEachDatabase("SIGTERM while a job runs", (provider) => {
   let stopMs: number;
 
   beforeAll(async () => {
-    ({ t, shopify } = await shopWithBackfill(provider));
+    ({ t, shopify, queue } = await shopWithBackfill(provider, backend));
     healthPort = await freePort();
     app =
       provider === "sqlite"
@@ -69,7 +79,7 @@ describeEachDatabase("SIGTERM while a job runs", (provider) => {
             entry: "worker",
             databaseUrl: t.url,
             simulatorUrl: shopify.url,
-            env: { JOB_RUNNER: "workers", SHUTDOWN_GRACE_MS: String(GRACE_MS), HEALTH_PORT: String(healthPort) },
+            env: { ...backendEnv, JOB_RUNNER: "workers", SHUTDOWN_GRACE_MS: String(GRACE_MS), HEALTH_PORT: String(healthPort) },
           });
     running = await backfillWaitingOnShopify(t, shopify);
 
@@ -90,6 +100,8 @@ describeEachDatabase("SIGTERM while a job runs", (provider) => {
   }, 120_000);
   afterAll(async () => {
     await app?.kill9();
+    overrideJobQueue(null);
+    await queue?.stop();
     await shopify?.close();
     await t?.drop();
   });
