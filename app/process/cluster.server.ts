@@ -1,14 +1,14 @@
 // WEB_CONCURRENCY > 1 (PostgreSQL only): the primary process forks that many web processes, which
 // share PORT (node:cluster hands each new connection to one of them in turn). The primary serves
 // nothing itself: it starts the web processes again when one dies unexpectedly, and on
-// SIGTERM/SIGINT passes the signal on and exits once they all have.
+// SIGTERM/SIGINT asks them to stop gracefully and exits once they all have.
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "../logger.server";
 import { secondSignalExits } from "./shutdown.server";
 
-/** A web process that dies within this long of its start counts as crashing at boot. */
+/** Unexpected deaths are counted over this sliding window… */
 const CRASH_LOOP_WINDOW_MS = 10_000;
-/** Restarts within the window after which the primary gives up (exits 1) instead of looping. */
+/** …and more than this many in it is a crash loop (a bad build, a bad config): the primary gives up and exits 1. */
 const MAX_QUICK_RESTARTS = 5;
 /** Past the grace, how long the web processes get (releasing jobs, closing clients) before they are killed. */
 const KILL_AFTER_GRACE_MS = 15_000;
@@ -47,7 +47,7 @@ export function runClusterPrimary(o: { workers: number; graceMs: number; log: Lo
     fork();
   });
 
-  /** Asks every web process to shut down gracefully (over IPC: a terminal's Ctrl-C also reaches them directly, and two signals would mean "now"). */
+  /** Asks every web process, over IPC, to shut down gracefully (onShutdownSignal's shutdownMessage). */
   function stopAll(): void {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
