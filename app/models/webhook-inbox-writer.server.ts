@@ -39,6 +39,35 @@ const INSERT_SHOP = (p: (i: number) => string) => `
 
 const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
+/** Rows per transaction at most. */
+const MAX_BATCH = 256;
+
+/**
+ * Group commit: the rows written while the event loop turns (deliveries in flight together) go
+ * to the database in one transaction, each request answered once that transaction committed.
+ * One commit per batch instead of one per row: measured on SQLite, 72 µs per row alone, 22 µs in
+ * batches of 8 (ADR 0023); on PostgreSQL one WAL flush per batch. If a batch fails, its rows are
+ * written one by one, so only a row that fails on its own fails its request.
+ */
+function groupCommit(flush: (rows: InboxRow[]) => Promise<boolean[]>): (row: InboxRow) => Promise<boolean> {
+  const queue: { row: InboxRow; resolve(isNew: boolean): void; reject(err: unknown): void }[] = [];
+  const run = () => {
+    const batch = queue.splice(0, MAX_BATCH);
+    if (queue.length > 0) setImmediate(run);
+    flush(batch.map((b) => b.row)).then(
+      (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
+      () => {
+        for (const b of batch) flush([b.row]).then((results) => b.resolve(results[0]!), b.reject);
+      },
+    );
+  };
+  return (row) =>
+    new Promise((resolve, reject) => {
+      if (queue.length === 0) setImmediate(run);
+      queue.push({ row, resolve, reject });
+    });
+}
+
 function sqliteWriter(file: string): WebhookInboxWriter {
   const sql = new Database(file, { timeout: 10_000 });
   // As the app's own connections (app/db.server.ts): WAL, synchronous = NORMAL (ADR 0003), foreign keys.
@@ -49,15 +78,19 @@ function sqliteWriter(file: string): WebhookInboxWriter {
   const insertShop = sql.prepare(INSERT_SHOP(() => "?"));
   const insert = (r: InboxRow, now: string) =>
     insertEvent.run(r.eventId, r.webhookId, r.topic, r.apiVersion, r.triggeredAt && sqliteTime(r.triggeredAt), now, r.payload, r.shopDomain).changes === 1;
+  const writeRow = (row: InboxRow, now: string) => {
+    if (insert(row, now)) return true;
+    // Nothing inserted: a duplicate, or a shop with no row yet, which gets one (unless another
+    // delivery just added it) — then the event, which a duplicate still leaves alone.
+    insertShop.run(row.shopDomain, now, now, now);
+    return insert(row, now);
+  };
+  const writeBatch = sql.transaction((rows: InboxRow[]) => {
+    const now = sqliteTime(new Date());
+    return rows.map((r) => writeRow(r, now));
+  });
   return {
-    async write(row) {
-      const now = sqliteTime(new Date());
-      if (insert(row, now)) return true;
-      // Nothing inserted: a duplicate, or a shop with no row yet, which gets one (unless another
-      // delivery just added it) — then the event, which a duplicate still leaves alone.
-      insertShop.run(row.shopDomain, now, now, now);
-      return insert(row, now);
-    },
+    write: groupCommit(async (rows) => writeBatch(rows)),
     async close() {
       sql.close();
     },
@@ -72,19 +105,37 @@ function postgresWriter(url: string): WebhookInboxWriter {
   // Named statements: each pooled connection parses and plans them once.
   const insertEvent = { name: "segmint_webhook_event_insert", text: INSERT_EVENT((i) => `$${i}`) };
   const insertShop = { name: "segmint_webhook_shop_insert", text: INSERT_SHOP((i) => `$${i}`) };
-  const insert = async (r: InboxRow, now: string) =>
-    (await pool.query({ ...insertEvent, values: [r.eventId, r.webhookId, r.topic, r.apiVersion, r.triggeredAt?.toISOString() ?? null, now, r.payload, r.shopDomain] }))
-      .rowCount === 1;
+  // TIMESTAMP(3) without time zone: the ISO text's "Z" is dropped, leaving UTC wall time as Prisma stores it.
+  const insert = async (c: pg.PoolClient, r: InboxRow, now: string) =>
+    (await c.query({ ...insertEvent, values: [r.eventId, r.webhookId, r.topic, r.apiVersion, r.triggeredAt?.toISOString() ?? null, now, r.payload, r.shopDomain] })).rowCount === 1;
+  const writeRow = async (c: pg.PoolClient, row: InboxRow, now: string) => {
+    if (await insert(c, row, now)) return true;
+    // As on SQLite. Whether this call added the shop does not matter: a delivery for the same new
+    // shop may have added it a moment ago (it waits for that one's commit), and its event is not
+    // in the inbox yet.
+    await c.query({ ...insertShop, values: [row.shopDomain, now] });
+    return insert(c, row, now);
+  };
   return {
-    async write(row) {
-      // TIMESTAMP(3) without time zone: the ISO text's "Z" is dropped, leaving UTC wall time as Prisma stores it.
+    write: groupCommit(async (rows) => {
       const now = new Date().toISOString();
-      if (await insert(row, now)) return true;
-      // As on SQLite. Whether this call added the shop does not matter: a delivery for the same new
-      // shop may have added it a moment ago, and its event is not in the inbox yet.
-      await pool.query({ ...insertShop, values: [row.shopDomain, now] });
-      return insert(row, now);
-    },
+      const c = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        if (rows.length === 1) return [await writeRow(c, rows[0]!, now)];
+        await c.query("BEGIN");
+        const results: boolean[] = [];
+        for (const r of rows) results.push(await writeRow(c, r, now));
+        await c.query("COMMIT");
+        return results;
+      } catch (error) {
+        // A connection that cannot even roll back is discarded, not handed to the next batch.
+        await c.query("ROLLBACK").catch((e: Error) => (broken = e));
+        throw error;
+      } finally {
+        c.release(broken);
+      }
+    }),
     async close() {
       await pool.end();
     },

@@ -4,7 +4,7 @@
 // new events, a start-up sweep of what a crash left, nothing dispatched twice.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { IncomingWebhook } from "../../app/models/webhook-events.server";
-import { closeWebhookInboxWriter } from "../../app/models/webhook-inbox-writer.server";
+import { closeWebhookInboxWriter, webhookInboxWriter } from "../../app/models/webhook-inbox-writer.server";
 import { JOB } from "../../app/queue/job-types";
 import { inboxDispatchPass } from "../../app/services/inbox-dispatch.server";
 import { recordWebhook } from "../../app/services/webhook-inbox.server";
@@ -65,6 +65,18 @@ describeEachDatabase("webhook inbox", (provider) => {
     expect(await t.db.webhookEvent.count({ where: { shopId: after.id } })).toBe(1);
   });
 
+  it("deliveries written together share a commit, and a row that fails fails only its own request", async () => {
+    const shop = `batch-${provider}.myshopify.com`;
+    const writer = webhookInboxWriter(t.db);
+    const row = (eventId: string) => ({ ...event(eventId, shop), payload: "{}" });
+    const broken = { ...row("bad"), apiVersion: null as unknown as string }; // NOT NULL: the batch's transaction fails
+    const results = await Promise.allSettled([writer.write(row("g1")), writer.write(broken), writer.write(row("g2")), writer.write(row("g1"))]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : null))).toEqual([true, null, true, false]);
+    const stored = await t.db.webhookEvent.findMany({ where: { shop: { domain: shop } }, orderBy: { id: "asc" }, select: { eventId: true } });
+    expect(stored.map((r) => r.eventId)).toEqual(["g1", "g2"]);
+  });
+
   it("the dispatcher sweeps what is waiting, queues one drain per shop, and dispatches each event once", async () => {
     const [a, b] = [`dispatch-a-${provider}.myshopify.com`, `dispatch-b-${provider}.myshopify.com`];
     await recordWebhook(t.db, event("a1", a));
@@ -74,7 +86,7 @@ describeEachDatabase("webhook inbox", (provider) => {
     const swept = await pass();
     const ids = async (...domains: string[]) =>
       (await t.db.shop.findMany({ where: { domain: { in: domains } }, select: { id: true } })).map((s) => s.id).sort((x, y) => x - y);
-    expect(swept.sort((x, y) => x - y)).toEqual(await ids(a, `inbox-${provider}.myshopify.com`, `redacted-${provider}.myshopify.com`));
+    expect(swept.sort((x, y) => x - y)).toEqual(await ids(a, `inbox-${provider}.myshopify.com`, `redacted-${provider}.myshopify.com`, `batch-${provider}.myshopify.com`));
     expect(await drains(a)).toBe(1);
     expect(await pass()).toEqual([]); // nothing new: nothing dispatched again
     await recordWebhook(t.db, event("b1", b));
