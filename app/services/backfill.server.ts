@@ -19,8 +19,8 @@ import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-grap
 import { downloadBulkExport, stepBulkExport, type SyncStep } from "./bulk-export-step.server";
 import { advanceProductSync, beginProductSync, hasActiveProductSync } from "./product-sync.server";
 
-const ORDER_BATCH = 500;
-const LINE_BATCH = 5000;
+const ORDER_BATCH = 5000;
+const LINE_BATCH = 50_000;
 
 export type BackfillStep = SyncStep;
 
@@ -132,27 +132,42 @@ async function ingestWith(deps: BackfillDeps, writer: OrderBulkWriter, runId: nu
   await db.syncRun.update({ where: { id: runId }, data: { rowsDone: done } });
 
   // Pass 2: lines, skipping what a previous attempt committed (resumeLine = file line number).
+  // One batch is written while the next is read and mapped (the database works while this process
+  // parses: on PostgreSQL they are two processes); batches commit in file order, and the progress
+  // row records a batch's last line only after that batch committed, so a crash resumes exactly.
   let lines: { orderId: number; line: LineState }[] = [];
   let lastLine = resumeLine;
+  let writing: Promise<void> | null = null;
   const flushLines = async (upTo: number) => {
-    await writer.insertLines(lines);
-    done += lines.length;
+    const batch = lines;
     lines = [];
     lastLine = upTo;
-    await db.syncRun.update({ where: { id: runId }, data: { rowsDone: done, resumeLine: upTo } });
+    if (writing) await writing;
+    writing = (async () => {
+      await writer.insertLines(batch);
+      done += batch.length;
+      await db.syncRun.update({ where: { id: runId }, data: { rowsDone: done, resumeLine: upTo } });
+    })();
+    writing.catch(() => undefined); // awaited by the next flush or below; never unhandled
   };
-  let lineNo = 0;
-  for await (const { n, value } of jsonLines(file, isChildLine)) {
-    lineNo = n;
-    if (n <= resumeLine || !isLine(value)) continue;
-    const orderRow = orderRows.get(shopifyIdOf(String(value.__parentId)));
-    if (orderRow === undefined) throw new Error(`line ${n}: line item of an order not in the export (${String(value.__parentId)})`);
-    if (orderRow !== null) lines.push({ orderId: orderRow, line: lineFromGraphql(value) });
-    if (lines.length >= LINE_BATCH) {
-      await flushLines(n);
-      if (deps.heartbeat && !(await deps.heartbeat())) return false;
+  try {
+    let lineNo = 0;
+    for await (const { n, value } of jsonLines(file, isChildLine)) {
+      lineNo = n;
+      if (n <= resumeLine || !isLine(value)) continue;
+      const orderRow = orderRows.get(shopifyIdOf(String(value.__parentId)));
+      if (orderRow === undefined) throw new Error(`line ${n}: line item of an order not in the export (${String(value.__parentId)})`);
+      if (orderRow !== null) lines.push({ orderId: orderRow, line: lineFromGraphql(value) });
+      if (lines.length >= LINE_BATCH) {
+        await flushLines(n);
+        if (deps.heartbeat && !(await deps.heartbeat())) return false;
+      }
     }
+    if (lines.length > 0 || lineNo > lastLine) await flushLines(lineNo);
+    await writing;
+  } finally {
+    // Stopped early (an error, a cancellation): the batch in flight ends before the writer closes.
+    await (writing as Promise<void> | null)?.catch(() => undefined);
   }
-  if (lines.length > 0 || lineNo > lastLine) await flushLines(lineNo);
   return true;
 }
