@@ -89,6 +89,8 @@ async function main(): Promise<void> {
       // refused), the jobs finish or are released to another process.
       const [requests] = await Promise.all([closeHttpServer(server, cfg.SHUTDOWN_GRACE_MS), jobs?.stop(cfg.SHUTDOWN_GRACE_MS)]);
       if (requests === "cut") logger("server").warn({ graceMs: cfg.SHUTDOWN_GRACE_MS }, "requests still open at the end of the grace were cut");
+      // This thread's queue only enqueued (pg-boss keeps a connection pool for that); then its client.
+      await (await import("./app/queue/queue.server")).jobQueue.stop();
       await db().$disconnect();
     },
     cluster.isWorker ? SHUTDOWN_MESSAGE : undefined,
