@@ -1,5 +1,6 @@
-// WEB_CONCURRENCY=2 on PostgreSQL (README "Deployment"): two web processes answer on one port, a
-// web process that dies is replaced, and SIGTERM to the primary stops them all and exits 0.
+// WEB_CONCURRENCY=2 on PostgreSQL (README "Deployment"): two web processes answer on one port, each
+// with its job runner (JOB_RUNNER=in-process), a web process that dies is replaced, and SIGTERM to
+// the primary stops them all and exits 0.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppProcess, type AppProcess } from "../../scripts/support/app-process";
 import { createTestDatabase, postgresEnabled, type TestDatabase } from "../support/databases";
@@ -33,8 +34,11 @@ suite(`two web processes on one port [postgresql]${postgresEnabled ? "" : " — 
   let t: TestDatabase;
   let app: AppProcess;
   let first: Set<number>;
+  let othersJob: number;
   beforeAll(async () => {
     t = await createTestDatabase("postgresql");
+    // A job another process is running right now (its lease fresh).
+    othersJob = (await t.db.job.create({ data: { type: "reconcile", status: "running", attempts: 1, lockedBy: "another-process", lockedAt: new Date() } })).id;
     app = await startAppProcess({ databaseUrl: t.url, simulatorUrl: "http://127.0.0.1:9", env: { WEB_CONCURRENCY: "2" } });
     // The harness returns at the first "listening on"; the second web process may still be starting.
     first = await waitFor("both web processes to answer", async () => {
@@ -52,6 +56,13 @@ suite(`two web processes on one port [postgresql]${postgresEnabled ? "" : " — 
     expect(first.size).toBe(2);
     expect(first.has(app.child.pid!)).toBe(false);
   });
+
+  it("runs a job runner in each web process, none taking another process's running job for abandoned", async () => {
+    await waitFor("both job threads to start", async () => ((app.output().match(/"msg":"job runner started in its thread"/g) ?? []).length === 2 ? true : undefined), 60_000);
+    // A runner that took itself for the only one would requeue every running job as it starts.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: othersJob } })).toMatchObject({ status: "running", lockedBy: "another-process", attempts: 1 });
+  }, 90_000);
 
   it("replaces a web process that dies, on the same port", async () => {
     const [victim, survivor] = [...first] as [number, number];
