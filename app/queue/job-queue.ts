@@ -67,6 +67,8 @@ export interface QueueStartOptions {
   perShopLimit?: number;
   /** A running job not heard from (heartbeat) for this long is taken for dead and run again. */
   leaseMs?: number;
+  /** How often an idle slot looks for a due job (ms; default 250). */
+  pollMs?: number;
   /** This process is the only runner: whatever is marked running was left by a dead process. */
   soleRunner?: boolean;
   onEvent?: (e: JobEvent) => void;

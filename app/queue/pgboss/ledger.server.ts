@@ -17,25 +17,59 @@ export interface BossJobData {
   jobId: JobId;
 }
 
+/** Serialises ledger claims per shop (pg_advisory_xact_lock(SHOP_CLAIM_LOCK, shopId)); other shops never wait. */
+const SHOP_CLAIM_LOCK = 4242004;
+
 /**
- * Marks the ledger rows of the jobs pg-boss handed this worker as running. A row that was
- * 'queued' starts an attempt; one still 'running' was left by a dead worker (pg-boss saw its
- * heartbeat stop) and is taken over without counting an attempt, as the table backend does.
- * Rows that are no longer runnable (cancelled on uninstall, deleted with the shop, already
- * settled) are not returned: their pg-boss jobs are dropped.
+ * Marks the ledger rows of the jobs pg-boss handed this worker as running, at most `perShopLimit`
+ * running per shop — exact, under a per-shop lock: pg-boss's own group limit is counted inside
+ * each concurrent fetch and can be passed under races, so the ledger has the last word (a job it
+ * refuses goes back to pg-boss). A row that was 'queued' starts an attempt; one still 'running' was
+ * left by a dead worker (pg-boss saw its heartbeat stop) and is taken over without counting an
+ * attempt, as on the table backend. Returns the claimed rows and the runnable rows refused by the
+ * limit; any other id's row is no longer runnable (cancelled, deleted with its shop, settled).
+ * Run it in a transaction (the locks are transaction-scoped).
  */
-export async function claimLedger(client: QueueClient, ids: readonly JobId[], workerId: string, now = new Date()): Promise<JobRow[]> {
-  if (ids.length === 0) return [];
-  const rows = await client.$queryRawUnsafe<JobRow[]>(
-    `UPDATE "Job" SET "status" = 'running', "lockedBy" = $2, "lockedAt" = $3, "updatedAt" = $3,
-       "attempts" = CASE WHEN "status" = 'queued' THEN "attempts" + 1 ELSE "attempts" END
-     WHERE "id" = ANY($1::int[]) AND "status" IN ('queued', 'running')
-     RETURNING "id", "shopId", "type", "payload", "attempts", "maxAttempts"`,
+export async function claimLedger(
+  tx: QueueClient,
+  ids: readonly JobId[],
+  shopIds: readonly number[],
+  perShopLimit: number,
+  workerId: string,
+  now = new Date(),
+): Promise<{ claimed: JobRow[]; refused: JobId[] }> {
+  if (ids.length === 0) return { claimed: [], refused: [] };
+  const shops = [...new Set(shopIds)].sort((a, b) => a - b);
+  // In ascending order, so that two workers claiming for overlapping shops cannot deadlock.
+  for (const shop of shops) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SHOP_CLAIM_LOCK}, ${shop}::int)`;
+  const rows = await tx.$queryRawUnsafe<JobRow[]>(
+    `WITH cand AS (
+       SELECT c."id", c."shopId", ROW_NUMBER() OVER (PARTITION BY c."shopId" ORDER BY c."id") AS rn
+       FROM "Job" c WHERE c."id" = ANY($1::int[]) AND c."status" IN ('queued', 'running')
+     ), busy AS (
+       SELECT r."shopId", COUNT(*) AS n FROM "Job" r
+       WHERE r."status" = 'running' AND r."shopId" = ANY($5::int[]) AND NOT (r."id" = ANY($1::int[]))
+       GROUP BY r."shopId"
+     )
+     UPDATE "Job" j SET "status" = 'running', "lockedBy" = $2, "lockedAt" = $3, "updatedAt" = $3,
+       "attempts" = CASE WHEN j."status" = 'queued' THEN j."attempts" + 1 ELSE j."attempts" END
+     FROM cand LEFT JOIN busy ON busy."shopId" = cand."shopId"
+     WHERE j."id" = cand."id" AND (cand."shopId" IS NULL OR COALESCE(busy.n, 0) + cand.rn <= $4)
+     RETURNING j."id", j."shopId", j."type", j."payload", j."attempts", j."maxAttempts"`,
     ids,
     workerId,
     now,
+    perShopLimit,
+    shops,
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id), shopId: r.shopId === null ? null : Number(r.shopId) }));
+  const claimed = rows.map((r) => ({ ...r, id: Number(r.id), shopId: r.shopId === null ? null : Number(r.shopId) }));
+  const taken = new Set(claimed.map((r) => r.id));
+  const rest = ids.filter((id) => !taken.has(id));
+  const refused =
+    rest.length === 0
+      ? []
+      : (await tx.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "Job" WHERE "id" = ANY($1::int[]) AND "status" IN ('queued', 'running')`, rest)).map((r) => Number(r.id));
+  return { claimed, refused };
 }
 
 /** Waiting jobs of a singleton key whose run time `wake` brought forward (their pg-boss jobs follow). */

@@ -14,13 +14,13 @@ import { bossIdOf, cancelLedger, wakeLedger, type BossJobData } from "./ledger.s
 import { CRON_QUEUE, DEAD_LETTER_QUEUE, JOBS_QUEUE } from "./queues";
 import { startBossRunner, type BossRunner } from "./runner.server";
 
-const DEFAULT_MAX_ATTEMPTS = 5;
 /**
- * pg-boss retries beyond the ledger's attempts: a job whose worker died (kill -9) is retried by
- * pg-boss without the attempt counting in the ledger, as on the table backend; this bounds a job
- * that kills every worker that runs it.
+ * pg-boss's retry count counts claims, not attempts: a job whose worker died (kill -9) is taken over
+ * and a job the exact per-shop limit refused is handed back, neither counting in the ledger, whose
+ * attempts decide (decideFailure, then the dead-letter queue). This only bounds a job that kills
+ * every worker that runs it.
  */
-const CRASH_RETRIES = 5;
+const CLAIM_LIMIT = 1_000;
 /** pg-boss's ceiling for `expireInSeconds`; dead workers are found by heartbeat long before. */
 const EXPIRE_SECONDS = 24 * 3600;
 
@@ -74,13 +74,13 @@ export function createPgBossQueue(o: PgBossQueueOptions): PgBossQueue {
   }
 
   /** How a ledger row's pg-boss job is sent (the first time, or again on the merchant's Retry). */
-  function sendOptions(jobId: JobId, shopId: number | null, maxAttempts: number, runAt: Date, tx: QueueClient): SendOptions {
+  function sendOptions(jobId: JobId, shopId: number | null, runAt: Date, tx: QueueClient): SendOptions {
     return {
       id: bossIdOf(jobId),
       startAfter: runAt,
       // App-wide jobs (the hourly pass) have no group: like the table backend, no per-shop limit.
       ...(shopId === null ? {} : { group: { id: String(shopId) } }),
-      retryLimit: maxAttempts + CRASH_RETRIES,
+      retryLimit: CLAIM_LIMIT,
       retryDelay: 0, // a dead worker's job is taken over at once; failures get decideFailure's delay
       heartbeatSeconds,
       expireInSeconds: EXPIRE_SECONDS,
@@ -95,7 +95,7 @@ export function createPgBossQueue(o: PgBossQueueOptions): PgBossQueue {
     return inTransaction(client, async (tx) => {
       const id = await enqueueLedger(tx, { ...job, runAt, wake: false });
       if (id !== null) {
-        await b.send(JOBS_QUEUE, { jobId: id } satisfies BossJobData, sendOptions(id, shopId, job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, runAt, tx));
+        await b.send(JOBS_QUEUE, { jobId: id } satisfies BossJobData, sendOptions(id, shopId, runAt, tx));
         return id;
       }
       if (job.wake && job.singletonKey) {
@@ -132,10 +132,10 @@ export function createPgBossQueue(o: PgBossQueueOptions): PgBossQueue {
       const b = await boss();
       return inTransaction(client, async (tx) => {
         if (!(await retryLedger(tx, shopId, jobId))) return false;
-        const row = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { maxAttempts: true, runAt: true } });
+        const row = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { runAt: true } });
         // The failed attempt's pg-boss job (its copy stays in the dead-letter queue) makes way for a fresh one.
         await b.deleteJob(JOBS_QUEUE, bossIdOf(jobId), { db: fromPrisma(tx) });
-        await b.send(JOBS_QUEUE, { jobId } satisfies BossJobData, sendOptions(jobId, shopId, row.maxAttempts, row.runAt, tx));
+        await b.send(JOBS_QUEUE, { jobId } satisfies BossJobData, sendOptions(jobId, shopId, row.runAt, tx));
         return true;
       });
     },

@@ -1,7 +1,8 @@
-// Runs jobs pg-boss hands out, in any number of worker processes. Each slot fetches one job at a
-// time (a batch would hold short jobs behind a long one) with the global per-shop limit
-// (`groupConcurrency`), marks its ledger row running, runs it through runJob like the table runner,
-// and settles both: success, a retry at decideFailure's time, or a terminal failure (dead letter).
+// Runs jobs pg-boss hands out, in any number of worker processes. One dispatcher per process
+// fetches as many jobs as it has free slots, with pg-boss's global per-shop limit
+// (`groupConcurrency`); the ledger claim makes that limit exact (claimLedger); each job runs through
+// runJob like on the table runner, settling as it ends (a long job holds no short one back):
+// success, a retry at decideFailure's time, or a terminal failure (dead letter).
 import { randomUUID } from "node:crypto";
 import { fromPrisma, type Job, type JobAttempt, type PgBoss } from "pg-boss";
 import { logger } from "../../logger.server";
@@ -18,7 +19,6 @@ export interface BossRunnerOptions extends QueueStartOptions {
   /** The queue's own enqueue (the cron tick books the hourly pass through it). */
   enqueue: JobQueue["enqueue"];
   workerId?: string;
-  pollMs?: number;
 }
 
 export interface BossRunner {
@@ -38,9 +38,10 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
   const pollMs = o.pollMs ?? 250;
   const db = o.db;
   let stopped = false;
-  let active = 0;
   const idleWaiters: (() => void)[] = [];
   const sleepers = new Set<() => void>();
+  /** Jobs running in this process. */
+  const running = new Set<Promise<void>>();
   /** pg-boss jobs in hand, by ledger id (released on a stop whose grace ran out). */
   const inHand = new Map<number, JobAttempt>();
 
@@ -55,14 +56,34 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
       sleepers.add(wake);
     });
 
-  async function runOne(b: PgBoss, bossJob: Job<BossJobData>): Promise<void> {
+  /**
+   * Takes the ledger rows of the jobs pg-boss handed out. A job the per-shop limit refuses goes
+   * back to pg-boss as it was (cancel + resume: waiting again, due now); a job whose ledger row is
+   * no longer runnable is completed without running (cancelled, deleted with its shop, settled).
+   */
+  async function claim(b: PgBoss, fetched: Job<BossJobData>[]): Promise<{ bossJob: Job<BossJobData>; row: JobRow }[]> {
+    return db.$transaction(async (tx) => {
+      const shopIds = fetched.flatMap((j) => (j.groupId ? [Number(j.groupId)] : []));
+      const { claimed, refused } = await claimLedger(tx, fetched.map((j) => j.data.jobId), shopIds, perShopLimit, workerId);
+      const rows = new Map(claimed.map((r) => [r.id, r]));
+      const refusedIds = new Set(refused);
+      const conn = { db: fromPrisma(tx) };
+      const back = fetched.filter((j) => refusedIds.has(j.data.jobId));
+      if (back.length > 0) {
+        await b.cancel(JOBS_QUEUE, back.map(attemptOf), conn);
+        await b.resume(JOBS_QUEUE, back.map((j) => j.id), conn);
+      }
+      const dropped = fetched.filter((j) => !rows.has(j.data.jobId) && !refusedIds.has(j.data.jobId));
+      if (dropped.length > 0) await b.complete(JOBS_QUEUE, dropped.map(attemptOf), null, conn);
+      return fetched.flatMap((bossJob) => {
+        const row = rows.get(bossJob.data.jobId);
+        return row ? [{ bossJob, row }] : [];
+      });
+    });
+  }
+
+  async function runOne(b: PgBoss, bossJob: Job<BossJobData>, row: JobRow): Promise<void> {
     const attempt = attemptOf(bossJob);
-    const [row] = await claimLedger(db, [bossJob.data.jobId], workerId);
-    if (!row) {
-      // Cancelled, deleted with its shop, or settled already: nothing to run.
-      await b.complete(JOBS_QUEUE, attempt);
-      return;
-    }
     const { payload, ...job } = row;
     inHand.set(job.id, attempt);
     // pg-boss takes a job whose heartbeat stops for a dead worker's: keep it fresh while it runs.
@@ -108,29 +129,38 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
     });
   }
 
-  async function loop(slot: number): Promise<void> {
+  /**
+   * One fetch per process for all its free slots (a job at a time per slot would hold short jobs
+   * behind a long one in a batch; this keeps one fetch statement per process, not per slot).
+   */
+  async function dispatch(): Promise<void> {
     const b = await bossReady;
     while (!stopped) {
-      active++; // a fetching slot counts as busy, so drain() does not resolve under it
-      let jobs: Job<BossJobData>[] = [];
-      try {
-        jobs = await b.fetch<BossJobData>(JOBS_QUEUE, { batchSize: 1, groupConcurrency: perShopLimit });
-      } catch (error) {
-        if (!stopped) logger("jobs").error({ err: error, slot }, "pg-boss fetch failed");
-      }
-      if (jobs[0] && !stopped) {
-        try {
-          await runOne(b, jobs[0]);
-        } catch (error) {
-          logger("jobs").error({ err: error, slot }, "could not settle a job (pg-boss retries it once its heartbeat stops)");
-        }
-        active--;
+      const free = concurrency - running.size;
+      if (free <= 0) {
+        await Promise.race(running);
         continue;
       }
-      if (jobs[0]) await b.fail(JOBS_QUEUE, attemptOf(jobs[0])).catch(() => undefined); // fetched while stopping
-      active--;
-      if (active === 0) idleWaiters.splice(0).forEach((resolve) => resolve());
-      await sleep(pollMs);
+      let started = 0;
+      try {
+        const fetched = await b.fetch<BossJobData>(JOBS_QUEUE, { batchSize: free, groupConcurrency: perShopLimit });
+        if (stopped) {
+          if (fetched.length > 0) await b.fail(JOBS_QUEUE, fetched.map(attemptOf)).catch(() => undefined);
+          break;
+        }
+        for (const { bossJob, row } of fetched.length > 0 ? await claim(b, fetched) : []) {
+          const run: Promise<void> = runOne(b, bossJob, row)
+            .catch((err: unknown) => logger("jobs").error({ err, jobId: row.id }, "could not settle a job (pg-boss retries it once its heartbeat stops)"))
+            .finally(() => running.delete(run));
+          running.add(run);
+          started++;
+        }
+        if (fetched.length > 0) continue; // more may be waiting
+      } catch (error) {
+        if (!stopped) logger("jobs").error({ err: error }, "pg-boss fetch failed");
+      }
+      if (started === 0 && running.size === 0) idleWaiters.splice(0).forEach((resolve) => resolve());
+      await Promise.race([sleep(pollMs), ...running]);
     }
   }
 
@@ -176,7 +206,9 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
     });
   }
 
-  const loops = Promise.all([...Array.from({ length: concurrency }, (_, i) => loop(i)), housekeeping()]).then(() => undefined);
+  const loops = Promise.all([dispatch(), housekeeping()])
+    .then(() => Promise.all(running))
+    .then(() => undefined);
   loops.catch((err: unknown) => logger("jobs").error({ err }, "the pg-boss runner could not start"));
 
   return {

@@ -9,7 +9,6 @@ import { claimNext, completeJob, failJob, heartbeat, releaseRunning, requeueAban
 
 export interface RunnerOptions extends QueueStartOptions {
   workerId?: string;
-  pollMs?: number;
 }
 
 export interface JobRunner {
