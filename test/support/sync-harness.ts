@@ -7,6 +7,7 @@ import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProce
 import { createTestDatabase, type TestDatabase } from "./databases";
 import type { DatabaseProvider } from "../../prisma/provider";
 import { overrideJobQueue } from "../../app/queue/queue.server";
+import type { JobQueue } from "../../app/queue/job-queue";
 import { createQueueFor, type QueueBackend } from "./queue-backends";
 
 export const DEMO_SHOP = "segmint-demo.myshopify.com";
@@ -17,6 +18,8 @@ export interface SyncRig {
   db: Db;
   app: AppProcess | null;
   appPort: number;
+  /** The queue the test process enqueues through (null: the table, the default). */
+  queue: JobQueue | null;
   startApp(options?: { entry?: "server" | "worker"; env?: Record<string, string> }): Promise<AppProcess>;
   close(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export async function startSyncRig(
     db,
     app: null,
     appPort,
+    queue: testQueue,
     async startApp(options = {}) {
       // Only web processes listen; a worker gets a port it never opens.
       const port = options.entry === "worker" ? await freePort() : appPort;
