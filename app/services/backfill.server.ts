@@ -13,7 +13,7 @@ import { JOB } from "../queue/job-types";
 import { enqueue } from "../queue/queue.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ordersBulkQuery } from "../shopify/graphql";
-import { jsonLines } from "../shopify/bulk-results.server";
+import { jsonLinesMarked } from "../shopify/bulk-results.server";
 import { shopifyIdOf } from "../shopify/ids";
 import { lineFromGraphql, orderFromGraphql } from "../shopify/mappers/order-graphql";
 import { downloadBulkExport, stepBulkExport, type SyncStep } from "./bulk-export-step.server";
@@ -92,8 +92,7 @@ export async function advanceShopSync(deps: BackfillDeps): Promise<BackfillStep>
 }
 
 // Children carry "__parentId"; our selection has no free text where that string could appear.
-const isChildLine = (raw: string) => raw.includes('"__parentId"');
-const isRootLine = (raw: string) => !isChildLine(raw);
+const CHILD_MARKER = '"__parentId"';
 
 const isOrder = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/Order/") && v.__parentId === undefined;
 const isLine = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/LineItem/");
@@ -120,7 +119,7 @@ async function ingestWith(deps: BackfillDeps, writer: OrderBulkWriter, runId: nu
     done += batch.length;
     batch = [];
   };
-  for await (const { value } of jsonLines(file, isRootLine)) {
+  for await (const { value } of jsonLinesMarked(file, CHILD_MARKER, false)) {
     if (!isOrder(value)) continue;
     batch.push(orderFromGraphql(value));
     if (batch.length >= ORDER_BATCH) {
@@ -152,7 +151,7 @@ async function ingestWith(deps: BackfillDeps, writer: OrderBulkWriter, runId: nu
   };
   try {
     let lineNo = 0;
-    for await (const { n, value } of jsonLines(file, isChildLine)) {
+    for await (const { n, value } of jsonLinesMarked(file, CHILD_MARKER, true)) {
       lineNo = n;
       if (n <= resumeLine || !isLine(value)) continue;
       const orderRow = orderRows.get(shopifyIdOf(String(value.__parentId)));

@@ -18,6 +18,7 @@ import {
   type OrderColumns,
   type OrderState,
 } from "../../domain/order";
+import { customerRowIds } from "../customers.server";
 
 /** Every column as the server's text: conversions are done here, only where needed. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
@@ -80,16 +81,8 @@ export function postgresqlBulkWriter(db: Db, shopId: number): OrderBulkWriter {
   const customers = new Map<string, number>();
   const resolveCustomers = async (orders: OrderState[]) => {
     const unknown = [...new Set(orders.flatMap((o) => (o.customerShopifyId && !customers.has(o.customerShopifyId) ? [o.customerShopifyId] : [])))];
-    if (unknown.length === 0) return;
-    await query(
-      `INSERT INTO "Customer" ("shopId", "shopifyId", "createdAt", "updatedAt")
-       SELECT $1, s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM unnest($2::text[]) AS s
-       ON CONFLICT ("shopId", "shopifyId") DO NOTHING`,
-      [shopId, unknown],
-    );
-    for (const [id, shopifyId] of await query(`SELECT "id", "shopifyId" FROM "Customer" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])`, [shopId, unknown])) {
-      customers.set(shopifyId!, Number(id));
-    }
+    // Through the app's client, before the batch's transaction (as the per-event path does).
+    for (const [shopifyId, id] of await customerRowIds(db, shopId, unknown)) customers.set(shopifyId, id);
   };
 
   const writeOrders = async (orders: OrderState[]): Promise<Map<string, number | null>> => {
