@@ -59,9 +59,13 @@ async function main(): Promise<void> {
     const build = (await import(/* @vite-ignore */ path)) as ServerBuild;
     app.all("*", createRequestHandler({ build, mode: cfg.NODE_ENV }));
   } else {
+    const viteless = new Set(process.listeners("SIGTERM"));
     const vite = await import("vite").then((v) =>
       v.createServer({ server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" }),
     );
+    // Vite exits the process on SIGTERM (143) as soon as it has closed itself, which would cut the
+    // graceful stop short: the stop below ends the process.
+    for (const listener of process.listeners("SIGTERM")) if (!viteless.has(listener)) process.off("SIGTERM", listener);
     app.use(vite.middlewares);
     // Development: the build is asked for on every request, so edits show without a restart.
     app.all("*", (req, res, next) =>
