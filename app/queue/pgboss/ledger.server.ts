@@ -40,8 +40,11 @@ export async function claimLedger(
 ): Promise<{ claimed: JobRow[]; refused: JobId[] }> {
   if (ids.length === 0) return { claimed: [], refused: [] };
   const shops = [...new Set(shopIds)].sort((a, b) => a - b);
-  // In ascending order, so that two workers claiming for overlapping shops cannot deadlock.
-  for (const shop of shops) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SHOP_CLAIM_LOCK}, ${shop}::int)`;
+  // In ascending order (unnest keeps the array's), so that two workers claiming for overlapping
+  // shops cannot deadlock.
+  if (shops.length > 0) {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SHOP_CLAIM_LOCK}, s) FROM unnest($1::int[]) AS s`, shops);
+  }
   const rows = await tx.$queryRawUnsafe<JobRow[]>(
     `WITH cand AS (
        SELECT c."id", c."shopId", ROW_NUMBER() OVER (PARTITION BY c."shopId" ORDER BY c."id") AS rn
@@ -110,4 +113,9 @@ export async function failAbandonedLedger(client: QueueClient, jobId: JobId, rea
     reason,
   );
   return count === 1;
+}
+
+/** Marks jobs this worker ran succeeded (those still its own: not cancelled or released meanwhile). */
+export async function completeLedger(client: QueueClient, ids: readonly JobId[], workerId: string): Promise<void> {
+  await client.job.updateMany({ where: { id: { in: [...ids] }, lockedBy: workerId, status: "running" }, data: { status: "succeeded", finishedAt: new Date(), lockedBy: null } });
 }
