@@ -67,6 +67,7 @@ describeEachDatabase("webhook inbox", (provider) => {
 
   it("deliveries written together share a commit, and a row that fails fails only its own request", async () => {
     const shop = `batch-${provider}.myshopify.com`;
+    await t.db.shop.create({ data: { domain: shop } }); // a known shop: the batch's one statement (PostgreSQL), not the first-delivery path
     const writer = webhookInboxWriter(t.db);
     const row = (eventId: string) => ({ ...event(eventId, shop), payload: "{}" });
     const broken = { ...row("bad"), apiVersion: null as unknown as string }; // NOT NULL: the batch's transaction fails
