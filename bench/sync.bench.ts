@@ -1,16 +1,17 @@
 /**
  * Sync benchmarks (`npm run bench -- sync [--skip-synthetic] [--postgres]`):
- *  1. webhook ingest: 10,000 signed orders/create deliveries, 32 concurrent connections, to the
- *     app's production build (HMAC check + zod + inbox write + job enqueue) while its in-process
- *     runner drains the inbox — against the floor: a bare node:http server in its own process doing
- *     only the HMAC check and one prepared INSERT into SQLite;
+ *  1. webhook ingest (--webhook-only: this part alone): 10,000 signed orders/create deliveries, 32
+ *     concurrent connections, to the app (server.ts, production build: HMAC + headers + zod + one
+ *     INSERT, ADR 0023) while its job runner drains the inbox — against its floor in the same run: a
+ *     bare node:http server doing only the HMAC check and one prepared INSERT. SQLite: 1 process
+ *     each; PostgreSQL (--postgres): 2 web processes (WEB_CONCURRENCY=2) against a 2-process floor;
  *  2. backfill of the Online Retail store and of a synthetic 1M orders / 5M lines store, end to end
  *     through the app process (install → bulk query → JSONL over HTTP → ingest), with the app's peak
  *     RSS — against the floor: JSON.parse of the same JSONL and prepared inserts into bare tables.
  * Results: bench/results/sync.md and sync.json.
  */
 import { spawn } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +26,7 @@ import { onShopInstalled } from "../app/services/install.server";
 import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
 import { SyntheticStore } from "../simulator/synthetic-store";
 import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "../scripts/support/app-process";
-import { environmentNote, fmtMB, fmtS, mdTable, parseArgs, TMP_DIR, writeResults } from "./run";
+import { environmentNote, fmtMB, fmtS, mdTable, parseArgs, scratchPostgresDatabase, TMP_DIR, writeResults } from "./run";
 
 const args = parseArgs();
 const SHOP = "bench.myshopify.com";
@@ -41,9 +42,15 @@ function peakRssMB(pid: number): number {
 }
 
 // ---- 1. webhook ingest -------------------------------------------------------------------------
+// Each database: the app (production build; server.ts with its job runner draining the inbox
+// meanwhile), then its floor in the same run — a bare node:http server doing only the HMAC check
+// and one prepared INSERT, with the app's durability (SQLite: WAL + synchronous = NORMAL) and the
+// same number of processes (PostgreSQL: 2, node:cluster). Same deliveries, same client, same warm-up.
 
 interface IngestResult {
   target: string;
+  database: "SQLite" | "PostgreSQL";
+  floor: boolean;
   deliveries: number;
   seconds: number;
   perSecond: number;
@@ -52,7 +59,9 @@ interface IngestResult {
   non200: number;
 }
 
-function deliveries(n: number, secret: string): { body: string; headers: Record<string, string> }[] {
+type Items = { body: string; headers: Record<string, string> }[];
+
+function deliveries(n: number, secret: string, prefix = "ev"): Items {
   return Array.from({ length: n }, (_, i) => {
     const body = JSON.stringify({
       id: 1_000_000 + i,
@@ -72,15 +81,15 @@ function deliveries(n: number, secret: string): { body: string; headers: Record<
         "x-shopify-topic": "orders/create",
         "x-shopify-shop-domain": SHOP,
         "x-shopify-api-version": "2026-10",
-        "x-shopify-webhook-id": `wh-${i}`,
-        "x-shopify-event-id": `ev-${i}`,
+        "x-shopify-webhook-id": `wh-${prefix}-${i}`,
+        "x-shopify-event-id": `${prefix}-${i}`,
         "x-shopify-triggered-at": "2026-11-01T10:00:00Z",
       },
     };
   });
 }
 
-async function fire(url: string, items: { body: string; headers: Record<string, string> }[], concurrency: number, target: string): Promise<IngestResult> {
+async function fire(url: string, items: Items, concurrency: number): Promise<Omit<IngestResult, "target" | "database" | "floor">> {
   const latencies: number[] = [];
   let non200 = 0;
   let next = 0;
@@ -101,45 +110,140 @@ async function fire(url: string, items: { body: string; headers: Record<string, 
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { target, deliveries: items.length, seconds, perSecond: items.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), non200 };
+  return { deliveries: items.length, seconds, perSecond: items.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), non200 };
 }
 
-/** The floor: HMAC + one prepared INSERT, nothing else, in a process of its own. */
-async function startFloorServer(secret: string, dbFile: string): Promise<{ url: string; stop(): void }> {
+/** Warm-up (200 deliveries of their own), then the measured run. */
+async function measure(url: string, target: string, database: IngestResult["database"], floor: boolean): Promise<IngestResult> {
+  await fire(url, deliveries(200, TEST_API_SECRET, `warm-${floor ? "floor" : "app"}`), 8);
+  return { target, database, floor, ...(await fire(url, deliveries(Number(args.get("deliveries") ?? 10_000), TEST_API_SECRET), 32)) };
+}
+
+/**
+ * The floor: HMAC + one prepared INSERT, nothing else, in processes of its own — `workers` of them
+ * behind one port (node:cluster) when more than one. `database`: a SQLite file or a PostgreSQL URL.
+ */
+async function startFloorServer(secret: string, database: { sqliteFile: string } | { postgresUrl: string }, workers: number): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
-  const code = `
-    const http = require("node:http"); const { createHmac, timingSafeEqual } = require("node:crypto");
-    const Database = require(${JSON.stringify(path.resolve("node_modules/better-sqlite3"))});
-    const db = new Database(${JSON.stringify(dbFile)}); db.pragma("journal_mode = WAL");
-    db.exec("CREATE TABLE IF NOT EXISTS inbox (shop TEXT, event TEXT, topic TEXT, payload TEXT, UNIQUE(shop, event))");
-    const insert = db.prepare("INSERT INTO inbox VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  const insertCode =
+    "sqliteFile" in database
+      ? `const Database = require(${JSON.stringify(path.resolve("node_modules/better-sqlite3"))});
+         const db = new Database(${JSON.stringify(database.sqliteFile)}); db.pragma("journal_mode = WAL"); db.pragma("synchronous = NORMAL");
+         db.exec("CREATE TABLE IF NOT EXISTS inbox (shop TEXT, event TEXT, topic TEXT, payload TEXT, UNIQUE(shop, event))");
+         const stmt = db.prepare("INSERT INTO inbox VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+         const insert = async (values) => stmt.run(...values);`
+      : `const pg = require(${JSON.stringify(path.resolve("node_modules/pg"))});
+         const pool = new pg.Pool({ connectionString: ${JSON.stringify(database.postgresUrl)}, max: 8 });
+         const insert = (values) => pool.query({ name: "floor_insert", text: "INSERT INTO inbox VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", values });`;
+  const code = `(async () => {
+    const cluster = require("node:cluster"); const http = require("node:http"); const { createHmac, timingSafeEqual } = require("node:crypto");
+    if (${workers} > 1 && cluster.isPrimary) {
+      let ready = 0;
+      for (let i = 0; i < ${workers}; i++) cluster.fork().on("message", () => { if (++ready === ${workers}) console.log("ready"); });
+      return;
+    }
+    ${insertCode}
     http.createServer((req, res) => {
       const chunks = []; req.on("data", (c) => chunks.push(c)); req.on("end", () => {
         const raw = Buffer.concat(chunks);
-        const want = createHmac("sha256", ${JSON.stringify(secret)}).update(raw).digest();
-        const got = Buffer.from(String(req.headers["x-shopify-hmac-sha256"] || ""), "base64");
+        const want = Buffer.from(createHmac("sha256", ${JSON.stringify(secret)}).update(raw).digest("base64"));
+        const got = Buffer.from(String(req.headers["x-shopify-hmac-sha256"] || ""));
         if (got.length !== want.length || !timingSafeEqual(got, want)) { res.writeHead(401).end(); return; }
-        insert.run(req.headers["x-shopify-shop-domain"], req.headers["x-shopify-event-id"], req.headers["x-shopify-topic"], raw.toString());
-        res.writeHead(200).end();
+        insert([req.headers["x-shopify-shop-domain"], req.headers["x-shopify-event-id"], req.headers["x-shopify-topic"], raw.toString()])
+          .then(() => res.writeHead(200).end(), () => res.writeHead(500).end());
       });
-    }).listen(${port}, "127.0.0.1", () => console.log("ready"));`;
-  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+    }).listen(${port}, "127.0.0.1", () => (cluster.isWorker ? process.send("ready") : console.log("ready")));
+  })();`;
+  // A file, not `node -e`: cluster.fork() re-runs the primary's script.
+  const script = path.join(TMP_DIR, `webhook-floor-${port}.cjs`);
+  fs.writeFileSync(script, code);
+  const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"], detached: true });
   await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  return { url: `http://127.0.0.1:${port}/webhooks/orders`, stop: () => child.kill() };
+  // The process group: the cluster's workers with their primary.
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/orders`,
+    stop: () => {
+      process.kill(-child.pid!, "SIGKILL");
+      fs.rmSync(script, { force: true });
+    },
+  };
 }
 
-async function benchIngest(databaseUrl: string, label: string): Promise<IngestResult> {
+async function benchAppIngest(databaseUrl: string, target: string, database: IngestResult["database"], env: Record<string, string> = {}): Promise<IngestResult> {
   const sim = await startSimulatorServer({ apiSecret: TEST_API_SECRET, appUrl: "http://127.0.0.1:9", shops: [{ domain: SHOP }] });
-  await applyMigrations(databaseUrl);
-  const app = await startAppProcess({ databaseUrl, simulatorUrl: sim.url });
+  const app = await startAppProcess({ databaseUrl, simulatorUrl: sim.url, env: { LOG_LEVEL: "info", ...env } });
   try {
-    const items = deliveries(Number(args.get("deliveries") ?? 10_000), TEST_API_SECRET);
-    await fire(`${app.url}/webhooks/orders`, items.slice(0, 200).map((d, i) => ({ ...d, headers: { ...d.headers, "x-shopify-event-id": `warm-${i}` } })), 8, "warm-up");
-    return await fire(`${app.url}/webhooks/orders`, items, 32, label);
+    // Every web process must be listening (one "listening on" line each) before the clock starts.
+    const processes = Number(env.WEB_CONCURRENCY ?? 1);
+    for (let i = 0; i < 600 && (app.output().match(/listening on/g) ?? []).length < processes; i++) await new Promise((r) => setTimeout(r, 100));
+    return await measure(`${app.url}/webhooks/orders`, target, database, false);
   } finally {
     await app.stop();
     await sim.close();
   }
+}
+
+/**
+ * The webhook part: the app against its floor, SQLite and (--postgres) PostgreSQL with 2 web
+ * processes; --repeat=N alternates app and floor N times (the machine is shared: the median of
+ * the ratios is the figure).
+ */
+async function benchIngestAll(): Promise<IngestResult[]> {
+  const ingest: IngestResult[] = [];
+  const repeat = Number(args.get("repeat") ?? 1);
+  for (let round = 1; round <= repeat; round++) {
+    const tag = repeat > 1 ? ` #${round}` : "";
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-ingest-"));
+    const appUrl = `file:${path.join(dir, "app.db")}`;
+    await applyMigrations(appUrl);
+    ingest.push(await benchAppIngest(appUrl, `app, SQLite (1 web process; jobs in its worker thread)${tag}`, "SQLite"));
+    const sqliteFloor = await startFloorServer(TEST_API_SECRET, { sqliteFile: path.join(dir, "floor.db") }, 1);
+    ingest.push(await measure(sqliteFloor.url, `floor, SQLite: node:http + HMAC + one INSERT${tag}`, "SQLite", true));
+    sqliteFloor.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (!args.has("postgres")) continue;
+    const app = await scratchPostgresDatabase("segmint_bench_ingest_app");
+    ingest.push(await benchAppIngest(app.url, `app, PostgreSQL (WEB_CONCURRENCY=2; a job thread each)${tag}`, "PostgreSQL", { WEB_CONCURRENCY: "2" }));
+    await app.drop();
+    const floorDb = await scratchPostgresDatabase("segmint_bench_ingest_floor");
+    const { default: pg } = await import("pg");
+    const c = new pg.Client({ connectionString: floorDb.url });
+    await c.connect();
+    await c.query("CREATE TABLE inbox (shop TEXT, event TEXT, topic TEXT, payload TEXT, UNIQUE (shop, event))");
+    await c.end();
+    const pgFloor = await startFloorServer(TEST_API_SECRET, { postgresUrl: floorDb.url }, 2);
+    ingest.push(await measure(pgFloor.url, `floor, PostgreSQL: node:http × 2 (cluster) + HMAC + one INSERT${tag}`, "PostgreSQL", true));
+    pgFloor.stop();
+    await floorDb.drop();
+  }
+  return ingest;
+}
+
+function ingestReport(ingest: IngestResult[]): string[] {
+  // Each app run against the floor run right after it (same round).
+  const floorAfter = (r: IngestResult) => ingest.slice(ingest.indexOf(r)).find((f) => f.floor && f.database === r.database);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const summary = (["SQLite", "PostgreSQL"] as const).flatMap((database) => {
+    const apps = ingest.filter((r) => !r.floor && r.database === database);
+    if (apps.length === 0) return [];
+    const ratios = apps.map((r) => r.perSecond / floorAfter(r)!.perSecond);
+    return [`- ${database}: median over ${apps.length} round(s) — app ${median(apps.map((r) => r.perSecond)).toFixed(0)}/s (p99 ${median(apps.map((r) => r.p99)).toFixed(1)} ms), floor ${median(ingest.filter((r) => r.floor && r.database === database).map((r) => r.perSecond)).toFixed(0)}/s, app vs floor ${median(ratios).toFixed(2)}×.`];
+  });
+  return [
+    "## Webhook ingest (10,000 signed orders/create deliveries, 32 concurrent connections, loopback)",
+    "Targets: SQLite ≥ 1,000 deliveries/s with p99 < 50 ms and ≥ 0.5× its floor; PostgreSQL with 2 web processes ≥ 0.5× its floor.",
+    "Each floor runs right after its app, in the same round. The app's job runner drains the inbox meanwhile (ADR 0023). `npm run bench -- sync --webhook-only --postgres --repeat=3`.",
+    "",
+    ...summary,
+    "",
+    mdTable(
+      ["target", "deliveries/s", "p50", "p99", "non-200", "vs its floor"],
+      ingest.map((r) => {
+        const floor = floorAfter(r);
+        return [r.target, r.perSecond.toFixed(0), `${r.p50.toFixed(1)} ms`, `${r.p99.toFixed(1)} ms`, r.non200, floor ? `${(r.perSecond / floor.perSecond).toFixed(2)}×` : "—"];
+      }),
+    ),
+  ];
 }
 
 // ---- 2. backfill -------------------------------------------------------------------------------
@@ -230,23 +334,7 @@ async function benchBackfill(store: "online-retail" | "synthetic"): Promise<Back
 
 async function main(): Promise<void> {
   fs.mkdirSync(TMP_DIR, { recursive: true });
-  const ingest: IngestResult[] = [];
-  const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-ingest-"));
-  ingest.push(await benchIngest(`file:${path.join(sqliteDir, "app.db")}`, "app, SQLite"));
-  if (args.has("postgres")) {
-    const pg = await import("pg");
-    const name = `segmint_bench_${randomBytes(3).toString("hex")}`;
-    const admin = new pg.default.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/postgres" });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    ingest.push(await benchIngest(`postgresql://postgres@127.0.0.1:5432/${name}`, "app, PostgreSQL"));
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-  const floor = await startFloorServer(TEST_API_SECRET, path.join(sqliteDir, "floor.db"));
-  ingest.push(await fire(floor.url, deliveries(Number(args.get("deliveries") ?? 10_000), TEST_API_SECRET), 32, "floor: node:http + HMAC + one INSERT"));
-  floor.stop();
-  fs.rmSync(sqliteDir, { recursive: true, force: true });
+  const ingest = await benchIngestAll();
 
   const backfills: BackfillResult[] = [];
   // Results are written after each part, so a long run that fails late keeps what it measured.
@@ -263,19 +351,12 @@ async function main(): Promise<void> {
 }
 
 function report(ingest: IngestResult[], backfills: BackfillResult[]): string {
-  const floorIngest = ingest[ingest.length - 1]!;
   return [
     "# Sync benchmarks",
     "",
     `Run ${new Date().toISOString()} on ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} when written. \`npm run bench -- sync\`.`,
     "",
-    "## Webhook ingest (10,000 signed deliveries, 32 concurrent connections, loopback)",
-    "Target: ≥ 1,000 deliveries/s with p99 < 50 ms on SQLite.",
-    "",
-    mdTable(
-      ["target", "deliveries/s", "p50", "p99", "non-200", "throughput vs floor"],
-      ingest.map((r) => [r.target, r.perSecond.toFixed(0), `${r.p50.toFixed(1)} ms`, `${r.p99.toFixed(1)} ms`, r.non200, `${(r.perSecond / floorIngest.perSecond).toFixed(2)}×`]),
-    ),
+    ...ingestReport(ingest),
     "",
     "## Backfill (install → bulk query → JSONL over HTTP → two-pass ingest), SQLite",
     "Targets: Online Retail ≤ 10 s end to end; 1M orders / 5M lines ≤ 120 s with peak memory ≤ 1 GB.",
