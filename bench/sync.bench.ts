@@ -1,13 +1,15 @@
 /**
- * Sync benchmarks (`npm run bench -- sync [--skip-synthetic] [--postgres]`):
+ * Sync benchmarks (`npm run bench -- sync [--skip-synthetic] [--postgres] [--webhook-only | --backfill-only]`):
  *  1. webhook ingest (--webhook-only: this part alone): 10,000 signed orders/create deliveries, 32
  *     concurrent connections, to the app (server.ts, production build: HMAC + headers + zod + one
  *     INSERT, ADR 0023) while its job runner drains the inbox — against its floor in the same run: a
  *     bare node:http server doing only the HMAC check and one prepared INSERT. SQLite: 1 process
  *     each; PostgreSQL (--postgres): 2 web processes (WEB_CONCURRENCY=2) against a 2-process floor;
- *  2. backfill of the Online Retail store and of a synthetic 1M orders / 5M lines store, end to end
- *     through the app process (install → bulk query → JSONL over HTTP → ingest), with the app's peak
- *     RSS — against the floor: JSON.parse of the same JSONL and prepared inserts into bare tables.
+ *  2. backfill (--backfill-only: this part alone) of the Online Retail store (SQLite; PostgreSQL too
+ *     with --postgres) and of a synthetic 1M orders / 5M lines store (SQLite), end to end through
+ *     the app process (install → bulk query → JSONL over HTTP → ingest), with the app's peak RSS and
+ *     CPU time — against its floor in the same run (bench/backfill-floor.ts): one read and
+ *     JSON.parse of the same JSONL, the same rows into the app's schema in a database of the same kind.
  * Results: bench/results/sync.md and sync.json.
  */
 import { spawn } from "node:child_process";
@@ -15,18 +17,17 @@ import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import Database from "better-sqlite3";
 import { applyMigrations } from "../app/db/migrate.server";
 import { createDb } from "../app/db.server";
 import { onShopInstalled } from "../app/services/install.server";
 import { startSimulatorServer, type SimulatorServer } from "../simulator/server";
 import { SyntheticStore } from "../simulator/synthetic-store";
 import { freePort, startAppProcess, TEST_API_KEY, TEST_API_SECRET, type AppProcess } from "../scripts/support/app-process";
-import { environmentNote, fmtMB, fmtS, mdTable, parseArgs, scratchPostgresDatabase, TMP_DIR, writeResults } from "./run";
+import { postgresFloor, sqliteFloor } from "./backfill-floor";
+import { environmentNote, fmtMB, fmtS, mdTable, parseArgs, previousResults, scratchPostgresDatabase, TMP_DIR, writeResults } from "./run";
 
 const args = parseArgs();
 const SHOP = "bench.myshopify.com";
@@ -248,18 +249,43 @@ function ingestReport(ingest: IngestResult[]): string[] {
 
 // ---- 2. backfill -------------------------------------------------------------------------------
 
+type BackfillDatabase = "SQLite" | "PostgreSQL";
+
 interface BackfillResult {
+  database?: BackfillDatabase; // absent in runs recorded before it was measured on both
   store: string;
   orders: number;
   lines: number;
   endToEndSeconds: number;
   exportSeconds: number;
+  /** From the simulator's COMPLETED to the run completed: polling, download, ingest. */
+  appSeconds?: number;
+  /** From the downloaded file to the run completed: the two passes. */
   ingestSeconds: number;
+  /** CPU time (user + system) of the app process over the ingest, and of the floor's: load-insensitive on SQLite, where the database works in-process. */
+  ingestCpuSeconds?: number;
+  floorCpuSeconds?: number;
+  /** CPU time of the app process over the app time (from the export's COMPLETED). */
+  appCpuSeconds?: number;
   appPeakMB: number;
   floorSeconds: number;
 }
 
-async function benchBackfill(store: "online-retail" | "synthetic"): Promise<BackfillResult> {
+/** A fresh, migrated database for one side of the measurement, and how to drop it. */
+async function scratchDatabase(database: BackfillDatabase, dir: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (database === "PostgreSQL") return scratchPostgresDatabase(`segmint_bench_${name}`);
+  const url = `file:${path.join(dir, `${name}.db`)}`;
+  await applyMigrations(url);
+  return { url, drop: async () => {} };
+}
+
+/** CPU time (user + system) a live process has used, in seconds (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function benchBackfill(store: "online-retail" | "synthetic", database: BackfillDatabase): Promise<BackfillResult> {
   const appPort = await freePort();
   const sim: SimulatorServer = await startSimulatorServer({
     apiKey: TEST_API_KEY,
@@ -270,73 +296,89 @@ async function benchBackfill(store: "online-retail" | "synthetic"): Promise<Back
   });
   if (store === "synthetic") sim.simulator.attachSyntheticStore(SHOP, new SyntheticStore({ orders: 1_000_000 }));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "segmint-bench-"));
-  const databaseUrl = `file:${path.join(dir, "app.db")}`;
-  await applyMigrations(databaseUrl);
-  const db = createDb(databaseUrl);
+  const appDb = await scratchDatabase(database, dir, "app");
+  const db = createDb(appDb.url);
   await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: sim.simulator.accessToken(SHOP) } });
-  const app: AppProcess = await startAppProcess({ databaseUrl, simulatorUrl: sim.url, port: appPort, env: { TMPDIR: dir } });
+  // The app's downloads land in $TMPDIR/segmint-backfill (bulk-export-step.server.ts); a complete
+  // one is renamed to *.jsonl, which marks the start of the ingest.
+  const downloads = path.join(dir, "segmint-backfill");
+  const downloaded = () => fs.existsSync(downloads) && fs.readdirSync(downloads).some((f) => f.endsWith(".jsonl"));
+  const exportOf = async () =>
+    ((await sim.simulator.graphql(SHOP, `{ bulkOperations(first: 1, reverse: true) { nodes { status url } } }`)).data as { bulkOperations: { nodes: { status: string; url: string | null }[] } })
+      .bulkOperations.nodes[0];
+  const app: AppProcess = await startAppProcess({ databaseUrl: appDb.url, simulatorUrl: sim.url, port: appPort, env: { TMPDIR: dir } });
   const started = performance.now();
   await onShopInstalled(db, SHOP, undefined);
   let exportDone = 0;
+  let ingestStarted = 0;
+  let ingestCpu = 0;
+  let appCpu = 0;
+  let exportUrl = "";
   let peak = 0;
   for (;;) {
     peak = Math.max(peak, peakRssMB(app.child.pid!));
+    if (!exportDone) {
+      const op = await exportOf();
+      if (op?.status === "COMPLETED" && op.url) [exportDone, exportUrl, appCpu] = [performance.now(), op.url, cpuSeconds(app.child.pid!)];
+    }
+    if (exportDone && !ingestStarted && downloaded()) [ingestStarted, ingestCpu] = [performance.now(), cpuSeconds(app.child.pid!)];
     const run = await db.syncRun.findFirst({ where: { kind: "backfill" } });
     if (run?.status === "failed") throw new Error(`backfill failed: ${run.error}`);
-    if (!exportDone && run?.rowsTotal && run.rowsDone > 0) exportDone = performance.now();
     if (run?.status === "completed") break;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
   const ended = performance.now();
+  const endCpu = cpuSeconds(app.child.pid!);
+  [ingestCpu, appCpu] = [endCpu - ingestCpu, endCpu - appCpu];
   peak = Math.max(peak, peakRssMB(app.child.pid!));
   const orders = await db.order.count();
   const lines = await db.orderLine.count();
   await app.stop();
   await db.$disconnect();
+  await appDb.drop();
 
-  // The floor on the same export: download, JSON.parse every line, prepared inserts into bare tables.
-  const { bulkOperations } = (await sim.simulator.graphql(SHOP, `{ bulkOperations(first: 1, reverse: true) { nodes { url } } }`)).data as { bulkOperations: { nodes: { url: string }[] } };
+  // The floor on the same export (bench/backfill-floor.ts), into a fresh database of the same kind.
   const file = path.join(dir, "export.jsonl");
-  const res = await fetch(bulkOperations.nodes[0]!.url);
+  const res = await fetch(exportUrl);
   await pipeline(Readable.fromWeb(res.body as WebReadableStream), fs.createWriteStream(file)); // GBs for the synthetic store
-  const floorStarted = performance.now();
-  const raw = new Database(path.join(dir, "floor.db"));
-  raw.pragma("journal_mode = WAL");
-  raw.exec(`CREATE TABLE o (id INTEGER PRIMARY KEY, gid TEXT UNIQUE, doc TEXT); CREATE TABLE l (id INTEGER PRIMARY KEY, parent TEXT, gid TEXT, qty INTEGER, UNIQUE(parent, gid));`);
-  const io = raw.prepare("INSERT INTO o (gid, doc) VALUES (?, ?)");
-  const il = raw.prepare("INSERT INTO l (parent, gid, qty) VALUES (?, ?, ?)");
-  let batch: Record<string, unknown>[] = [];
-  const flush = raw.transaction((rows: Record<string, unknown>[]) => {
-    for (const v of rows) {
-      if (v.__parentId) il.run(v.__parentId as string, v.id as string, v.quantity as number);
-      else io.run(v.id as string, JSON.stringify(v.totalPriceSet));
-    }
-  });
-  for await (const line of readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
-    if (!line) continue;
-    batch.push(JSON.parse(line) as Record<string, unknown>);
-    if (batch.length >= 5000) {
-      flush(batch);
-      batch = [];
-    }
-  }
-  flush(batch);
-  raw.close();
-  const floorSeconds = (performance.now() - floorStarted) / 1000;
+  const floorDb = await scratchDatabase(database, dir, "floor");
+  const floorCpu = process.cpuUsage();
+  const floorSeconds = database === "SQLite" ? await sqliteFloor(file, floorDb.url.slice("file:".length)) : await postgresFloor(file, floorDb.url);
+  const { user, system } = process.cpuUsage(floorCpu);
+  await floorDb.drop();
   await sim.close();
   fs.rmSync(dir, { recursive: true, force: true });
   const endToEndSeconds = (ended - started) / 1000;
-  const exportSeconds = exportDone ? (exportDone - started) / 1000 : NaN;
-  return { store, orders, lines, endToEndSeconds, exportSeconds, ingestSeconds: endToEndSeconds - exportSeconds, appPeakMB: peak, floorSeconds };
+  return {
+    database,
+    store,
+    orders,
+    lines,
+    endToEndSeconds,
+    exportSeconds: (exportDone - started) / 1000,
+    appSeconds: (ended - exportDone) / 1000,
+    ingestSeconds: ingestStarted ? (ended - ingestStarted) / 1000 : NaN,
+    ingestCpuSeconds: ingestStarted ? ingestCpu : NaN,
+    floorCpuSeconds: (user + system) / 1e6,
+    appCpuSeconds: appCpu,
+    appPeakMB: peak,
+    floorSeconds,
+  };
 }
 
 // ---- main --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   fs.mkdirSync(TMP_DIR, { recursive: true });
+  // --backfill-only: the webhook part is not run; its previous results are kept in the report.
+  if (args.has("backfill-only")) return benchBackfills(previousResults<{ ingest?: IngestResult[] }>("sync")?.ingest ?? []);
   const ingest = await benchIngestAll();
+  await benchBackfills(ingest);
+}
 
-  const backfills: BackfillResult[] = [];
+/** The backfill part (--webhook-only: not run, its previous results kept), then the report. */
+async function benchBackfills(ingest: IngestResult[]): Promise<void> {
+  const backfills: BackfillResult[] = args.has("webhook-only") ? (previousResults<{ backfills?: BackfillResult[] }>("sync")?.backfills ?? []) : [];
   // Results are written after each part, so a long run that fails late keeps what it measured.
   const save = () => {
     const md = report(ingest, backfills);
@@ -344,9 +386,13 @@ async function main(): Promise<void> {
     return md;
   };
   save();
-  backfills.push(await benchBackfill("online-retail"));
-  save();
-  if (!args.has("skip-synthetic")) backfills.push(await benchBackfill("synthetic"));
+  if (!args.has("webhook-only")) {
+    for (const database of ["SQLite", ...(args.has("postgres") ? ["PostgreSQL" as const] : [])] as const) {
+      backfills.push(await benchBackfill("online-retail", database));
+      save();
+    }
+    if (!args.has("skip-synthetic")) backfills.push(await benchBackfill("synthetic", "SQLite"));
+  }
   console.log(save());
 }
 
@@ -358,13 +404,28 @@ function report(ingest: IngestResult[], backfills: BackfillResult[]): string {
     "",
     ...ingestReport(ingest),
     "",
-    "## Backfill (install → bulk query → JSONL over HTTP → two-pass ingest), SQLite",
-    "Targets: Online Retail ≤ 10 s end to end; 1M orders / 5M lines ≤ 120 s with peak memory ≤ 1 GB.",
-    "Export = until the simulator's bulk operation completed and the first rows landed (Shopify's share); ingest = the app's own share.",
+    "## Backfill (install → bulk query → JSONL over HTTP → two-pass ingest)",
+    "Targets: ingest ≤ 1.5× the floor on both databases; Online Retail ≤ 10 s of app time end to end; 1M orders / 5M lines ≤ 120 s of app time with peak memory ≤ 1 GB.",
+    "Export = until the simulator's bulk operation is COMPLETED (Shopify's share). App = the rest: the job's next poll, the download, the ingest (with the app process's CPU time over it). Ingest = from the downloaded file to the completed run (both passes).",
+    "CPU: ingest / floor = CPU time (user + system) of the app process over the ingest and of the floor's process: on SQLite, where the database works in-process, the load-insensitive comparison; on PostgreSQL it leaves out the server's work (in both).",
+    "Floor (bench/backfill-floor.ts) = one read and JSON.parse of the same file, the same rows into a fresh database of the same kind with the app's schema (same indexes, foreign keys), 50,000 rows per transaction, OrderLine's secondary index built after the rows.",
     "",
     mdTable(
-      ["store", "orders", "lines", "end to end", "export (simulator)", "ingest (app)", "app peak RSS", "floor (parse + bare inserts)", "ingest vs floor"],
-      backfills.map((b) => [b.store, b.orders, b.lines, fmtS(b.endToEndSeconds), fmtS(b.exportSeconds), fmtS(b.ingestSeconds), fmtMB(b.appPeakMB), fmtS(b.floorSeconds), `${(b.ingestSeconds / b.floorSeconds).toFixed(2)}×`]),
+      ["database", "store", "orders", "lines", "end to end", "export (simulator)", "app", "ingest", "app peak RSS", "floor", "ingest vs floor", "CPU: ingest / floor"],
+      backfills.map((b) => [
+        b.database ?? "SQLite",
+        b.store,
+        b.orders,
+        b.lines,
+        fmtS(b.endToEndSeconds),
+        fmtS(b.exportSeconds),
+        b.appSeconds === undefined ? "—" : `${fmtS(b.appSeconds)}${b.appCpuSeconds === undefined ? "" : ` (CPU ${fmtS(b.appCpuSeconds)})`}`,
+        fmtS(b.ingestSeconds),
+        fmtMB(b.appPeakMB),
+        fmtS(b.floorSeconds),
+        `${(b.ingestSeconds / b.floorSeconds).toFixed(2)}×`,
+        b.ingestCpuSeconds === undefined || b.floorCpuSeconds === undefined ? "—" : `${fmtS(b.ingestCpuSeconds)} / ${fmtS(b.floorCpuSeconds)}`,
+      ]),
     ),
   ].join("\n");
 }
