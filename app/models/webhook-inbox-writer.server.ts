@@ -74,12 +74,30 @@ function groupCommit(flush: (rows: InboxRow[]) => Promise<RowResult[]>): (row: I
     });
 }
 
+/** Runs `write` until SQLite's write lock is free (up to 10 s, as the app's busy timeout), retrying on a timer. */
+async function whenUnlocked<T>(write: () => T): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 8)) {
+    try {
+      return write();
+    } catch (error) {
+      const busy = error instanceof Database.SqliteError && error.code.startsWith("SQLITE_BUSY");
+      if (!busy || Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
 function sqliteWriter(file: string): WebhookInboxWriter {
   const sql = new Database(file, { timeout: 10_000 });
   // As the app's own connections (app/db.server.ts): WAL, synchronous = NORMAL (ADR 0003), foreign keys.
   sql.pragma("journal_mode = WAL");
   sql.pragma("synchronous = NORMAL");
   sql.pragma("foreign_keys = ON");
+  // No busy wait in SQLite: it would sleep on the request thread (in steps of up to 100 ms) while
+  // the job thread holds the write lock. The batch retries on a timer instead, and the requests
+  // that arrive meanwhile join it.
+  sql.pragma("busy_timeout = 0");
   const insertEvent = sql.prepare(INSERT_EVENT(() => "?"));
   const insertShop = sql.prepare(INSERT_SHOP(() => "?"));
   const insert = (r: InboxRow, now: string) =>
@@ -96,7 +114,8 @@ function sqliteWriter(file: string): WebhookInboxWriter {
     return rows.map((r) => writeRow(r, now));
   });
   return {
-    write: groupCommit(async (rows) => writeBatch(rows)),
+    // BEGIN IMMEDIATE: the write lock first, so a busy database fails the batch before any work.
+    write: groupCommit((rows) => whenUnlocked(() => writeBatch.immediate(rows))),
     async close() {
       sql.close();
     },

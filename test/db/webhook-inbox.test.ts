@@ -2,7 +2,9 @@
 // formats, no drain queued by the request; a shop deleted by another process (shop/redact in a
 // worker) gets a new row on its next delivery. And the inbox dispatcher: one drain per shop with
 // new events, a start-up sweep of what a crash left, nothing dispatched twice.
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sqliteFileOf } from "../../app/db.server";
 import type { IncomingWebhook } from "../../app/models/webhook-events.server";
 import { closeWebhookInboxWriter, webhookInboxWriter } from "../../app/models/webhook-inbox-writer.server";
 import { JOB } from "../../app/queue/job-types";
@@ -78,6 +80,25 @@ describeEachDatabase("webhook inbox", (provider) => {
     expect(stored.map((r) => r.eventId)).toEqual(["g1", "g2"]);
   });
 
+  it.runIf(provider === "sqlite")("waits for a write lock held by another connection without holding the event loop, then writes", async () => {
+    const shop = `locked-${provider}.myshopify.com`;
+    const writer = webhookInboxWriter(t.db);
+    await writer.write({ ...event("before", shop), payload: "{}" }); // the shop row exists
+    const other = new Database(sqliteFileOf(t.db)!);
+    other.exec("BEGIN IMMEDIATE"); // as the job thread's transaction would
+    const writing = writer.write({ ...event("while-locked", shop), payload: "{}" });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await new Promise((r) => setTimeout(r, 60));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(5); // timers ran while the write waited
+    expect(await t.db.webhookEvent.count({ where: { eventId: "while-locked" } })).toBe(0);
+    other.exec("COMMIT");
+    other.close();
+    expect(await writing).toBe(true);
+    expect(await t.db.webhookEvent.count({ where: { eventId: "while-locked" } })).toBe(1);
+  });
+
   it("the dispatcher sweeps what is waiting, queues one drain per shop, and dispatches each event once", async () => {
     const [a, b] = [`dispatch-a-${provider}.myshopify.com`, `dispatch-b-${provider}.myshopify.com`];
     await recordWebhook(t.db, event("a1", a));
@@ -87,7 +108,7 @@ describeEachDatabase("webhook inbox", (provider) => {
     const swept = await pass();
     const ids = async (...domains: string[]) =>
       (await t.db.shop.findMany({ where: { domain: { in: domains } }, select: { id: true } })).map((s) => s.id).sort((x, y) => x - y);
-    expect(swept.sort((x, y) => x - y)).toEqual(await ids(a, `inbox-${provider}.myshopify.com`, `redacted-${provider}.myshopify.com`, `batch-${provider}.myshopify.com`));
+    expect(swept.sort((x, y) => x - y)).toEqual(await ids(a, `inbox-${provider}.myshopify.com`, `redacted-${provider}.myshopify.com`, `batch-${provider}.myshopify.com`, `locked-${provider}.myshopify.com`));
     expect(await drains(a)).toBe(1);
     expect(await pass()).toEqual([]); // nothing new: nothing dispatched again
     await recordWebhook(t.db, event("b1", b));
