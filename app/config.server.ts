@@ -39,6 +39,8 @@ const schema = z
     // in-process: the web process runs jobs from the durable job table (embedded default).
     // workers: web processes only enqueue; `npm run worker` processes run them (PostgreSQL).
     JOB_RUNNER: z.enum(["in-process", "workers"]).default("in-process"),
+    // Jobs one runner process (a worker, or a web process's job thread) runs at once.
+    JOB_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
     JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
     // A running job not heard from (heartbeat) for this long is taken for dead and run again.
     JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),

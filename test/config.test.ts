@@ -79,6 +79,13 @@ describe("parseConfig", () => {
     ]);
     expect(problems({ ...postgres, WEB_CONCURRENCY: "0", SHUTDOWN_GRACE_MS: "-1", HEALTH_PORT: "70000" })).toHaveLength(3);
   });
+
+  it("runs 2 jobs at once per runner process unless told, and refuses none or a fraction", () => {
+    expect(parseConfig(valid).JOB_CONCURRENCY).toBe(2);
+    expect(parseConfig({ ...valid, JOB_CONCURRENCY: "32" }).JOB_CONCURRENCY).toBe(32);
+    expect(problems({ ...valid, JOB_CONCURRENCY: "0" }).join("\n")).toMatch(/JOB_CONCURRENCY/);
+    expect(problems({ ...valid, JOB_CONCURRENCY: "1.5" }).join("\n")).toMatch(/JOB_CONCURRENCY/);
+  });
 });
 
 describe("starting the server", () => {

@@ -39,6 +39,7 @@ export function startAppQueue(jobs: JobRegistry, companions: readonly QueueCompa
   jobQueue.start({
     db,
     jobs,
+    concurrency: cfg.JOB_CONCURRENCY,
     perShopLimit: cfg.JOB_CONCURRENCY_PER_SHOP,
     leaseMs: cfg.JOB_LEASE_MS,
     // WEB_CONCURRENCY > 1: each web process has a runner; none may requeue the others' jobs.
