@@ -14,7 +14,7 @@ import path from "node:path";
 import { applyMigrations } from "../app/db/migrate.server";
 import { createDb } from "../app/db.server";
 import { onShopInstalled } from "../app/services/install.server";
-import { freePort, TEST_API_KEY, TEST_API_SECRET } from "../scripts/support/app-process";
+import { appProcessEnv, freePort, TEST_API_KEY, TEST_API_SECRET } from "../scripts/support/app-process";
 import { startSimulatorServer } from "../simulator/server";
 import { environmentNote, mdTable, TMP_DIR, writeResults } from "./run";
 
@@ -63,17 +63,7 @@ async function run(variant: string, script: string): Promise<RunResult> {
   await onShopInstalled(db, SHOP, undefined); // queues the backfill
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      TZ: "UTC",
-      NODE_ENV: "production",
-      SHOPIFY_API_KEY: TEST_API_KEY,
-      SHOPIFY_API_SECRET: TEST_API_SECRET,
-      SHOPIFY_APP_URL: url,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      SEGMINT_SIMULATOR_URL: sim.url,
+      ...appProcessEnv(port, databaseUrl, sim.url),
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],

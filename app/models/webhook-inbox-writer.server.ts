@@ -7,15 +7,10 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { postgresUrlOf, sqliteFileOf, type Db } from "../db.server";
+import type { IncomingWebhook } from "./webhook-events.server";
 
 /** A delivery whose payload was validated and minimised, ready to be stored. */
-export interface InboxRow {
-  shopDomain: string;
-  topic: string;
-  eventId: string;
-  webhookId: string;
-  apiVersion: string;
-  triggeredAt: Date | null;
+export interface InboxRow extends Omit<IncomingWebhook, "payload"> {
   /** The validated payload as JSON text (only what the topic's schema keeps). */
   payload: string;
 }

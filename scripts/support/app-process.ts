@@ -18,6 +18,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment of an app process on 127.0.0.1:`port` against the simulator: the production
+ * build (npm test builds it first: what ships, and much faster than Vite's development
+ * middleware), the test app's credentials, UTC. Callers add what their process needs.
+ */
+export function appProcessEnv(port: number, databaseUrl: string, simulatorUrl: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    TZ: "UTC",
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SEGMINT_SIMULATOR_URL: simulatorUrl,
+  };
+}
+
 export interface AppProcess {
   url: string;
   port: number;
@@ -46,19 +67,7 @@ export async function startAppProcess(o: AppProcessOptions): Promise<AppProcess>
   // own: kill -9 must hit the server itself.
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      TZ: "UTC",
-      // The production build (npm test builds it first): what ships, and much faster than Vite's
-      // development middleware.
-      NODE_ENV: "production",
-      SHOPIFY_API_KEY: TEST_API_KEY,
-      SHOPIFY_API_SECRET: TEST_API_SECRET,
-      SHOPIFY_APP_URL: url,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: o.databaseUrl,
-      SEGMINT_SIMULATOR_URL: o.simulatorUrl,
+      ...appProcessEnv(port, o.databaseUrl, o.simulatorUrl),
       // "info": the readiness lines ("listening on", "worker started") are info-level log lines.
       LOG_LEVEL: "info",
       // stop() is a graceful SIGTERM: a job still running after 5 s (not 25) is released, so a
