@@ -44,6 +44,8 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
   const running = new Set<Promise<void>>();
   /** pg-boss jobs in hand, by ledger id (released on a stop whose grace ran out). */
   const inHand = new Map<number, JobAttempt>();
+  /** Ledger ids released by a stop: their handlers' late outcomes are not settled (no longer ours). */
+  const released = new Set<number>();
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -100,6 +102,7 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
       clearInterval(beat);
       inHand.delete(job.id);
     }
+    if (released.has(job.id)) return;
     if (failure === null) {
       await settleDone(b, job.id, attempt);
       o.onEvent?.({ type: "done", job });
@@ -174,6 +177,7 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
         for (const { bossJob, row } of fetched.length > 0 ? await claim(b, fetched) : []) {
           const run: Promise<void> = runOne(b, bossJob, row)
             .catch((err: unknown) => logger("jobs").error({ err, jobId: row.id }, "could not settle a job (pg-boss retries it once its heartbeat stops)"))
+            .catch(() => undefined) // the logger itself failing must not reject the runner's loops
             .finally(() => running.delete(run));
           running.add(run);
           started++;
@@ -218,6 +222,7 @@ export function startBossRunner(bossReady: Promise<PgBoss>, o: BossRunnerOptions
   async function release(): Promise<void> {
     const b = await bossReady;
     const jobs = [...inHand.values()];
+    for (const id of inHand.keys()) released.add(id);
     inHand.clear();
     await db.$transaction(async (tx) => {
       await releaseRunning(tx, workerId);
