@@ -105,8 +105,10 @@ export default function Jobs() {
                 <Pagination
                   hasPrevious={hasPrevious}
                   hasNext={hasNext}
-                  previousURL={href({ page: query.page - 1 })}
-                  nextURL={href({ page: query.page + 1 })}
+                  // No URL on a disabled side: Polaris renders it as an <a> without href, whose
+                  // aria-label axe refuses (aria-prohibited-attr); a disabled <button> is fine.
+                  previousURL={hasPrevious ? href({ page: query.page - 1 }) : undefined}
+                  nextURL={hasNext ? href({ page: query.page + 1 }) : undefined}
                   label={`Page ${query.page}`}
                   accessibilityLabels={{ previous: "Newer jobs", next: "Older jobs" }}
                 />

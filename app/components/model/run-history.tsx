@@ -144,8 +144,9 @@ export function RunHistory({ entries, page, pageCount, total, timeZone, hrefFor 
               <Pagination
                 hasPrevious={page > 1}
                 hasNext={page < pageCount}
-                previousURL={hrefFor({ page: page - 1 })}
-                nextURL={hrefFor({ page: page + 1 })}
+                // No URL on a disabled side: Polaris would render an <a> without href and an aria-label (axe: aria-prohibited-attr).
+                previousURL={page > 1 ? hrefFor({ page: page - 1 }) : undefined}
+                nextURL={page < pageCount ? hrefFor({ page: page + 1 }) : undefined}
                 label={`Page ${page} of ${pageCount}`}
                 accessibilityLabels={{ previous: "Newer runs", next: "Older runs" }}
               />
