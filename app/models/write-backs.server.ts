@@ -31,12 +31,20 @@ export async function createWriteBack(db: Db, shopId: number, w: NewWriteBack): 
 }
 
 /**
- * Ends the shop's unfinished full passes (refresh, rollback, experiment) and segment passes other
- * than `keepId`: a newer full pass supersedes them, and an older plan must not be written over a newer one.
+ * Ends the shop's unfinished full passes (refresh, rollback, experiment) and live segment passes
+ * other than `keepId`: a newer full pass supersedes them, and an older plan must not be written
+ * over a newer one. A segment preview (dry-run) is left to finish: it writes nothing, and applying
+ * it is refused once a newer run exists — superseding it only failed the merchant's Preview when a
+ * refresh's pass started just after it (a refresh queues its pass seconds after its run completes).
  */
 export async function supersedeFullPasses(db: Db, shopId: number, keepId: number): Promise<number> {
   const { count } = await db.writeBack.updateMany({
-    where: { shopId, id: { not: keepId }, kind: { in: [...FULL_PASS_KINDS, "segment"] }, status: { notIn: ["completed", "failed"] } },
+    where: {
+      shopId,
+      id: { not: keepId },
+      OR: [{ kind: { in: [...FULL_PASS_KINDS] } }, { kind: "segment", mode: "live" }],
+      status: { notIn: ["completed", "failed"] },
+    },
     data: { status: "failed", error: `superseded by write-back ${keepId}`, finishedAt: new Date() },
   });
   return count;

@@ -151,6 +151,20 @@ describeEachDatabase("tag write-back", (provider) => {
     await runPass(newer, admin);
   }, 60_000);
 
+  it("a full pass supersedes a segment's apply but lets its preview finish (a preview writes nothing)", async () => {
+    const runId = (await t.db.segmentRun.findFirstOrThrow({ where: { shopId, status: "completed" }, orderBy: { id: "desc" } })).id;
+    const segmentKey = (await t.db.customerSegment.findFirstOrThrow({ where: { shopId, runId }, select: { segmentKey: true } })).segmentKey;
+    const preview = (await startWriteBack(t.db, shopId, { kind: "segment", segmentKey, mode: "dry-run", runId }))!;
+    const apply = (await startWriteBack(t.db, shopId, { kind: "segment", segmentKey, mode: "live", runId }))!;
+    const full = (await startWriteBack(t.db, shopId, { kind: "refresh", runId }))!;
+    expect(await t.db.writeBack.findUniqueOrThrow({ where: { id: apply } })).toMatchObject({ status: "failed", error: `superseded by write-back ${full}` });
+    expect((await t.db.writeBack.findUniqueOrThrow({ where: { id: preview } })).status).not.toBe("failed");
+    const { admin, mutations } = countingAdmin(simulatorAdmin(sim, DOMAIN));
+    expect(await runPass(preview, admin)).toMatchObject({ status: "completed", mode: "dry-run" });
+    expect(mutations).toEqual([]);
+    await runPass(full, admin);
+  }, 60_000);
+
   it("a rerun with no change performs zero mutations", async () => {
     const { admin, mutations } = countingAdmin(simulatorAdmin(sim, DOMAIN));
     const pass = await runPass(await startWriteBack(t.db, shopId, { kind: "refresh" }), admin);
