@@ -704,7 +704,9 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
       const card = page.getByTestId("segment-write-back");
       await card.waitFor();
       await card.getByRole("button", { name: /Preview/ }).click();
-      await page.getByTestId("write-back-customers-changed").waitFor({ timeout: STEP_MS / 2 });
+      // The shop's jobs run one at a time: the preview runs after the pass of the refresh that
+      // "Run now" started in the step before (every customer's tags read back: ~1.5 min idle).
+      await page.getByTestId("write-back-customers-changed").waitFor({ timeout: STEP_MS });
       const count = async (id: string) => Number(((await page.getByTestId(id).textContent()) ?? "").replace(/[^0-9]/g, ""));
       const changed = await count("write-back-customers-changed");
       const toAdd = await count("write-back-tags-to-add");
@@ -744,7 +746,7 @@ describeE2E("the embedded admin in Chromium (offline demo, UCI Online Retail)", 
     } finally {
       await context.close();
     }
-  }, STEP_MS);
+  }, 2 * STEP_MS);
 
   it("export: the segment's CSV downloads with a header and one row per customer", async () => {
     const segment = smallSegment();
