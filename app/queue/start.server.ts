@@ -50,13 +50,9 @@ export function startAppQueue(jobs: JobRegistry, companions: readonly QueueCompa
   bookScheduleRefreshes(db).catch((err: unknown) => logger("jobs").error({ err }, "could not book the hourly schedule-refreshes pass"));
   if (companions.length === 0) return jobQueue;
   const started = companions.map((start) => start(db));
+  // jobQueue's members are arrow functions over the chosen backend: only the stop differs.
   return {
-    enqueue: jobQueue.enqueue.bind(jobQueue),
-    cancelShopJobs: jobQueue.cancelShopJobs.bind(jobQueue),
-    singletonState: jobQueue.singletonState.bind(jobQueue),
-    retryJob: jobQueue.retryJob.bind(jobQueue),
-    start: jobQueue.start.bind(jobQueue),
-    drain: jobQueue.drain.bind(jobQueue),
+    ...jobQueue,
     async stop(options) {
       await Promise.all(started.map((c) => c.stop()));
       await jobQueue.stop(options);
