@@ -104,13 +104,30 @@ async function load(root) {
   }
 }
 
+/**
+ * Resolves once the browser has shown the page's first paint, so the skeletons are on screen before
+ * the network is asked. The paint entry is reported after the frame is presented; a task queued
+ * from an animation frame runs after the frame is produced but can precede its presentation on a
+ * busy machine, so it is only the fallback where paint timing is not supported.
+ * @type {Promise<void>}
+ */
+const firstPaint = new Promise((resolve) => {
+  const afterFrame = () => requestAnimationFrame(() => setTimeout(resolve));
+  if (!("PerformanceObserver" in window) || !PerformanceObserver.supportedEntryTypes?.includes("paint")) return afterFrame();
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntries().length === 0) return;
+    observer.disconnect();
+    resolve();
+  });
+  observer.observe({ type: "paint", buffered: true });
+});
+
 /** @param {ParentNode} scope */
 function init(scope) {
   scope.querySelectorAll("[data-segmint-recs]").forEach((root) => {
     if (!(root instanceof HTMLElement) || root.dataset.segmintStarted) return;
     root.dataset.segmintStarted = "true";
-    // A task queued from an animation frame runs after that frame is painted.
-    const afterPaint = () => requestAnimationFrame(() => setTimeout(() => void load(root)));
+    const afterPaint = () => void firstPaint.then(() => load(root));
     if (!("IntersectionObserver" in window)) return afterPaint();
     const observer = new IntersectionObserver(
       (entries) => {
