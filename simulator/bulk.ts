@@ -10,6 +10,7 @@ import type { Clock } from "./clock";
 import type { BulkErrorCode, BulkOperationRecord, BulkService, BulkType, ResolverContext, UserErrorShape } from "./context";
 import type { FaultPlan } from "./faults";
 import { FastBulkQuery } from "./bulk-executor";
+import { rootFieldOf } from "./calls";
 import { executeOperation, prepareDocument, prepareOperation, type PreparedOperation } from "./graphql";
 import { findOperation } from "./cost";
 import { parseGid } from "./ids";
@@ -250,7 +251,8 @@ export class BulkOperations implements BulkService {
     op.record.status = "RUNNING";
     op.runStartedAt = now;
     op.fault = this.hooks.faultsFor(op.shop).takeBulk() ?? null;
-    const synthetic = op.record.type === "QUERY" ? this.hooks.syntheticFor(op.shop) : undefined;
+    // The synthetic store holds orders only: an export of products runs over the shop's records.
+    const synthetic = op.record.type === "QUERY" && rootFieldOf(op.record.query) === "orders" ? this.hooks.syntheticFor(op.shop) : undefined;
     if (synthetic) {
       // Benchmarks: nothing is materialised; the file is generated when downloaded.
       op.file = new JsonlFile();
