@@ -182,76 +182,80 @@ interface Result {
   fairness: { backlogJobs: number; backlogDone: number; otherShops: number; waitMs: { p50: number; p95: number; max: number } };
 }
 
+/** A fresh database with `shopCount` shops and a queue on it, for one part of the measurement; closed and dropped after. */
+async function onScratch<T>(
+  backend: Backend,
+  part: string,
+  shopCount: number,
+  work: (scratch: { url: string; db: Db; queue: JobQueue; shopIds: number[] }) => Promise<T>,
+): Promise<T> {
+  const scratch = await scratchPostgresDatabase(`segmint_bench_queue_${part}_${backend.replace("-", "")}`);
+  const db = createDb(scratch.url);
+  const queue = makeQueue(backend, scratch.url);
+  try {
+    return await work({ url: scratch.url, db, queue, shopIds: await shops(db, shopCount) });
+  } finally {
+    await queue.stop();
+    await db.$disconnect();
+    await scratch.drop();
+  }
+}
+
 async function runBackend(backend: Backend, o: { jobs: number; workers: number; slots: number }): Promise<Result> {
   const base = { backend, slots: o.slots, sleepMs: {} as Record<string, number> };
 
   // (a) throughput
-  let scratch = await scratchPostgresDatabase(`segmint_bench_queue_tp_${backend.replace("-", "")}`);
-  let db = createDb(scratch.url);
-  let queue = makeQueue(backend, scratch.url);
-  let ids = await shops(db, 100);
-  const enqueuePerSecond = await enqueueAll(queue, db, Array.from({ length: o.jobs }, (_, i) => ({ type: JOB.reconcile, shopId: ids[i % 100]! })));
-  let w = await startWorkers(o.workers, { ...base, url: scratch.url, perShopLimit: 4 });
-  const t0 = wallNow();
-  w.go();
-  const tDone = await waitDone(db, o.jobs, 600_000);
-  await w.stop();
-  const seconds = (tDone - t0) / 1000;
-  const throughput = { jobs: o.jobs, seconds, jobsPerSecond: o.jobs / seconds, enqueuePerSecond };
-  console.log(`[${backend}] throughput: ${throughput.jobsPerSecond.toFixed(0)} jobs/s (${o.jobs} in ${seconds.toFixed(1)} s; enqueue ${enqueuePerSecond.toFixed(0)}/s)`);
-  await queue.stop();
-  await db.$disconnect();
-  await scratch.drop();
+  const throughput = await onScratch(backend, "tp", 100, async ({ url, db, queue, shopIds }) => {
+    const enqueuePerSecond = await enqueueAll(queue, db, Array.from({ length: o.jobs }, (_, i) => ({ type: JOB.reconcile, shopId: shopIds[i % 100]! })));
+    const w = await startWorkers(o.workers, { ...base, url, perShopLimit: 4 });
+    const t0 = wallNow();
+    w.go();
+    const tDone = await waitDone(db, o.jobs, 600_000);
+    await w.stop();
+    const seconds = (tDone - t0) / 1000;
+    return { jobs: o.jobs, seconds, jobsPerSecond: o.jobs / seconds, enqueuePerSecond };
+  });
+  console.log(`[${backend}] throughput: ${throughput.jobsPerSecond.toFixed(0)} jobs/s (${o.jobs} in ${throughput.seconds.toFixed(1)} s; enqueue ${throughput.enqueuePerSecond.toFixed(0)}/s)`);
 
   // (b) the per-shop limit
-  scratch = await scratchPostgresDatabase(`segmint_bench_queue_lim_${backend.replace("-", "")}`);
-  db = createDb(scratch.url);
-  queue = makeQueue(backend, scratch.url);
-  ids = await shops(db, 10);
-  const limitJobs = 1_000;
-  await enqueueAll(queue, db, Array.from({ length: limitJobs }, (_, i) => ({ type: JOB.reconcile, shopId: ids[i % 10]! })));
-  w = await startWorkers(o.workers, { ...base, url: scratch.url, perShopLimit: 2, sleepMs: { [JOB.reconcile]: 5 } });
-  w.go();
-  await waitDone(db, limitJobs, 600_000);
-  const limitRuns = await w.stop();
-  const limit = { perShopLimit: 2, maxConcurrentPerShop: maxPerShop(limitRuns), jobs: limitJobs };
+  const limit = await onScratch(backend, "lim", 10, async ({ url, db, queue, shopIds }) => {
+    const limitJobs = 1_000;
+    await enqueueAll(queue, db, Array.from({ length: limitJobs }, (_, i) => ({ type: JOB.reconcile, shopId: shopIds[i % 10]! })));
+    const w = await startWorkers(o.workers, { ...base, url, perShopLimit: 2, sleepMs: { [JOB.reconcile]: 5 } });
+    w.go();
+    await waitDone(db, limitJobs, 600_000);
+    return { perShopLimit: 2, maxConcurrentPerShop: maxPerShop(await w.stop()), jobs: limitJobs };
+  });
   console.log(`[${backend}] per-shop limit 2: at most ${limit.maxConcurrentPerShop} of one shop at once`);
-  await queue.stop();
-  await db.$disconnect();
-  await scratch.drop();
 
   // (c) fairness
-  scratch = await scratchPostgresDatabase(`segmint_bench_queue_fair_${backend.replace("-", "")}`);
-  db = createDb(scratch.url);
-  queue = makeQueue(backend, scratch.url);
-  ids = await shops(db, 101);
-  const [big, ...others] = ids as [number, ...number[]];
-  const backlogJobs = 3_000;
-  await enqueueAll(queue, db, Array.from({ length: backlogJobs }, () => ({ type: JOB.backfill, shopId: big })));
-  w = await startWorkers(o.workers, { ...base, url: scratch.url, perShopLimit: 2, sleepMs: { [JOB.backfill]: 20, [JOB.reconcile]: 5 } });
-  w.go();
-  await sleep(1_000); // the backlog is being worked on
-  const queuedAt = new Map<number, number>();
-  for (const shopId of others) {
-    queuedAt.set(shopId, wallNow());
-    await queue.enqueue(db, { type: JOB.reconcile, shopId, payload: {} });
-    await sleep(50); // 100 shops over 5 s
-  }
-  const end = Date.now() + 120_000;
-  while ((await db.job.count({ where: { type: JOB.reconcile, status: "succeeded" } })) < others.length && Date.now() < end) await sleep(50);
-  const backlogDone = await db.job.count({ where: { type: JOB.backfill, status: "succeeded" } });
-  const fairRuns = await w.stop();
-  const waits = fairRuns.filter((r) => r.type === JOB.reconcile).map((r) => r.start - queuedAt.get(r.shopId)!);
-  const fairness = {
-    backlogJobs,
-    backlogDone,
-    otherShops: waits.length,
-    waitMs: { p50: pct(waits, 50), p95: pct(waits, 95), max: Math.max(...waits) },
-  };
+  const { fairness, waits, others } = await onScratch(backend, "fair", 101, async ({ url, db, queue, shopIds }) => {
+    const [big, ...others] = shopIds as [number, ...number[]];
+    const backlogJobs = 3_000;
+    await enqueueAll(queue, db, Array.from({ length: backlogJobs }, () => ({ type: JOB.backfill, shopId: big })));
+    const w = await startWorkers(o.workers, { ...base, url, perShopLimit: 2, sleepMs: { [JOB.backfill]: 20, [JOB.reconcile]: 5 } });
+    w.go();
+    await sleep(1_000); // the backlog is being worked on
+    const queuedAt = new Map<number, number>();
+    for (const shopId of others) {
+      queuedAt.set(shopId, wallNow());
+      await queue.enqueue(db, { type: JOB.reconcile, shopId, payload: {} });
+      await sleep(50); // 100 shops over 5 s
+    }
+    const end = Date.now() + 120_000;
+    while ((await db.job.count({ where: { type: JOB.reconcile, status: "succeeded" } })) < others.length && Date.now() < end) await sleep(50);
+    const backlogDone = await db.job.count({ where: { type: JOB.backfill, status: "succeeded" } });
+    const fairRuns = await w.stop();
+    const waits = fairRuns.filter((r) => r.type === JOB.reconcile).map((r) => r.start - queuedAt.get(r.shopId)!);
+    const fairness = {
+      backlogJobs,
+      backlogDone,
+      otherShops: waits.length,
+      waitMs: { p50: pct(waits, 50), p95: pct(waits, 95), max: Math.max(...waits) },
+    };
+    return { fairness, waits, others };
+  });
   console.log(`[${backend}] fairness: other shops' jobs started after p50 ${fairness.waitMs.p50.toFixed(0)} ms, p95 ${fairness.waitMs.p95.toFixed(0)} ms, max ${fairness.waitMs.max.toFixed(0)} ms (${waits.length} of ${others.length})`);
-  await queue.stop();
-  await db.$disconnect();
-  await scratch.drop();
 
   return { backend, throughput, limit, fairness };
 }
