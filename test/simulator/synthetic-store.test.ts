@@ -33,4 +33,19 @@ describe("synthetic large store", () => {
     const text = await (await sim.fetch(status.bulkOperation.url)).text();
     expect(text.trimEnd().split("\n")).toHaveLength(store.objectCount);
   });
+
+  it("answers exports of orders only: another export runs over the shop's own records", async () => {
+    const sim = new ShopifySimulator({ clock: new FakeClock() });
+    const shop = sim.createShop({ domain: "big.myshopify.com" });
+    for (let i = 0; i < 3; i++) shop.createCustomer({ silent: true });
+    sim.attachSyntheticStore("big.myshopify.com", new SyntheticStore({ orders: 500 }));
+    const run = await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.RunBulkQuery, { query: INNER_BULK_QUERIES.customersExport });
+    const id = (run.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
+    sim.runBulkOperations();
+    const status = (await sim.graphql("big.myshopify.com", REFERENCE_OPERATIONS.BulkOperationStatus, { id })).data as { bulkOperation: { status: string; rootObjectCount: string; url: string } };
+    expect(status.bulkOperation).toMatchObject({ status: "COMPLETED", rootObjectCount: "3" });
+    const rows = (await (await sim.fetch(status.bulkOperation.url)).text()).trimEnd().split("\n").map((l) => JSON.parse(l) as { id: string });
+    expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining([...shop.customers.keys()].map((cid) => `gid://shopify/Customer/${cid}`)));
+    expect(rows).toHaveLength(3);
+  });
 });
