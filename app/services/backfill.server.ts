@@ -97,6 +97,27 @@ const CHILD_MARKER = '"__parentId"';
 const isOrder = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/Order/") && v.__parentId === undefined;
 const isLine = (v: Record<string, unknown>) => typeof v.id === "string" && v.id.startsWith("gid://shopify/LineItem/");
 
+/**
+ * Shopify order id → the row pass 2 writes its lines to (null: stored state is newer). A
+ * million-order backfill holds a million of these: keyed by the id as a number (Shopify's ids are
+ * below 2^53), not by the id's text, which kept the parsed GID alive behind each key.
+ */
+class OrderRows {
+  private readonly byNumber = new Map<number, number | null>();
+  private readonly byText = new Map<string, number | null>(); // an id beyond 2^53: exact as text
+
+  set(shopifyId: string, row: number | null): void {
+    const n = Number(shopifyId);
+    if (Number.isSafeInteger(n)) this.byNumber.set(n, row);
+    else this.byText.set(shopifyId, row);
+  }
+
+  get(shopifyId: string): number | null | undefined {
+    const n = Number(shopifyId);
+    return Number.isSafeInteger(n) ? this.byNumber.get(n) : this.byText.get(shopifyId);
+  }
+}
+
 /** The two passes. Returns false if the job was cancelled meanwhile. */
 async function ingest(deps: BackfillDeps, runId: number, file: string, resumeLine: number): Promise<boolean> {
   const writer = orderBulkWriter(deps.db, deps.shopId);
@@ -111,7 +132,7 @@ async function ingestWith(deps: BackfillDeps, writer: OrderBulkWriter, runId: nu
   const { db } = deps;
   // Pass 1: orders (+ customers, refunds). Idempotent, so it always runs in full: it rebuilds the
   // map from Shopify order id to the row whose lines pass 2 writes (null: stored state is newer).
-  const orderRows = new Map<string, number | null>();
+  const orderRows = new OrderRows();
   let batch: OrderState[] = [];
   let done = 0;
   const flushOrders = async () => {

@@ -132,6 +132,22 @@ describeEachDatabase("order writers", (provider) => {
     expect([byId["30"]!.currency, byId["30"]!.test, byId["30"]!.cancelledAt]).toEqual(["GBP", false, null]);
   });
 
+  it("backfill: a batch of lines that fails rejects with the database's reason and leaves none of its lines; the next batch is written", async () => {
+    const writer = orderBulkWriter(t.db, shopId);
+    try {
+      const rows = await writer.writeOrders([order("45", T0, { lines: [] })]);
+      const orderId = rows.get("45")!;
+      const line = (shopifyId: string) => ({ shopifyId, productId: "7", variantId: "8", quantity: 1, unitPriceMilli: 1_000, refundedQuantity: 0 });
+      // The second line's order does not exist: a foreign key refuses it, and the batch with it.
+      await expect(writer.insertLines([{ orderId, line: line("451") }, { orderId: 2_000_000_000, line: line("452") }])).rejects.toThrow(/foreign key/i);
+      expect((await stored("45")).lines).toEqual([]);
+      await writer.insertLines([{ orderId, line: line("453") }]);
+      expect((await stored("45")).lines.map((l) => l.shopifyId)).toEqual(["453"]);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it("one customer row per Shopify customer across all writers; a tombstone stays a tombstone", async () => {
     expect(await t.db.customer.count({ where: { shopId, shopifyId: "500" } })).toBe(1);
     const [before] = await t.db.customer.findMany({ where: { shopId, shopifyId: "500" } });

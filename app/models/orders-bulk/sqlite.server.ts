@@ -4,7 +4,7 @@
 // Measured on the Online Retail lines: ~3× faster than multi-row statements through Prisma.
 // Storage formats are Prisma's own (verified in test/sync/backfill.test.ts by reading back through
 // Prisma): DateTime as ISO-8601 text with "+00:00", Boolean as 0/1, BigInt (money: Milli) as INTEGER.
-import Database from "better-sqlite3";
+import { Worker } from "node:worker_threads";
 import type { Db } from "../../db.server";
 import {
   ORDER_COLUMNS,
@@ -17,6 +17,7 @@ import {
   type OrderState,
 } from "../../domain/order";
 import { customerRowIds } from "../customers.server";
+import { LINES_THREAD, lineColumnsOf, openBulkConnection, type LinesReply, type LinesThreadData } from "./sqlite-lines.worker";
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", "+00:00"));
 const bind = (v: ColumnValue) => (v instanceof Date ? iso(v) : typeof v === "boolean" ? (v ? 1 : 0) : v);
@@ -24,14 +25,7 @@ const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",
 
 /** `db` is the app's client (customer rows go through it); `file` is its SQLite file. */
 export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBulkWriter {
-  const sql = new Database(file, { timeout: 10_000 });
-  sql.pragma("journal_mode = WAL");
-  sql.pragma("foreign_keys = ON");
-  // In WAL mode NORMAL cannot corrupt the database; a power cut may lose the last batches, which
-  // the resumable backfill writes again. Halves the time per batch here.
-  sql.pragma("synchronous = NORMAL");
-  sql.pragma("cache_size = -65536"); // 64 MiB page cache for index maintenance
-  sql.defaultSafeIntegers(true);
+  const sql = openBulkConnection(file);
 
   // Column names come from the code (ORDER_COLUMNS), never from data.
   const columns = ORDER_COLUMNS.map((c) => `"${c}"`);
@@ -46,10 +40,6 @@ export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBul
   const deleteRefunds = sql.prepare(`DELETE FROM "Refund" WHERE "orderId" = ?`);
   const insertRefund = sql.prepare(
     `INSERT INTO "Refund" ("shopId","orderId","shopifyId","processedAt","amountMilli") VALUES (?,?,?,?,?) ON CONFLICT ("orderId","shopifyId") DO NOTHING`,
-  );
-  const insertLine = sql.prepare(
-    `INSERT INTO "OrderLine" ("shopId","orderId","shopifyId","productId","variantId","quantity","unitPriceMilli","refundedQuantity")
-     VALUES (?,?,?,?,?,?,?,?) ON CONFLICT ("orderId","shopifyId") DO NOTHING`,
   );
 
   // Customer rows already resolved in this run: each customer is upserted once per backfill.
@@ -84,11 +74,8 @@ export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBul
     return result;
   });
 
-  const insertLines = sql.transaction((rows: { orderId: number; line: LineState }[]) => {
-    for (const { orderId, line: l } of rows) {
-      insertLine.run(shopId, orderId, l.shopifyId, l.productId, l.variantId, l.quantity, BigInt(l.unitPriceMilli), l.refundedQuantity);
-    }
-  });
+  // Lines go to a thread of their own (sqlite-lines.worker.ts), started with the first batch.
+  let linesThread: LinesThread | null = null;
 
   return {
     writeOrders: async (orders) => {
@@ -98,10 +85,66 @@ export function sqliteBulkWriter(db: Db, file: string, shopId: number): OrderBul
       return writeOrders(orders);
     },
     insertLines: async (rows) => {
-      insertLines(rows);
+      if (rows.length === 0) return;
+      if (!linesThread) {
+        linesThread = startLinesThread(file, shopId);
+        sql.pragma("shrink_memory"); // pass 1 is over: this connection's page cache is not needed now
+      }
+      await linesThread.insert(rows);
     },
     close: async () => {
+      await linesThread?.stop();
       sql.close();
+    },
+  };
+}
+
+interface LinesThread {
+  /** Resolves when the batch has committed; one batch at a time. */
+  insert(rows: { orderId: number; line: LineState }[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startLinesThread(file: string, shopId: number): LinesThread {
+  // The thread loads the TypeScript source through tsx, as the app's job runners do.
+  const worker = new Worker(new URL("./sqlite-lines.worker.ts", import.meta.url), {
+    workerData: { kind: LINES_THREAD, file, shopId } satisfies LinesThreadData,
+    execArgv: [...process.execArgv, "--import", "tsx"],
+  });
+  let failure: Error | null = null;
+  let pending: { resolve(): void; reject(error: Error): void } | null = null;
+  const fail = (error: Error) => {
+    failure ??= error;
+    pending?.reject(failure);
+    pending = null;
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the backfill's line-writing thread stopped (exit code ${code})`)));
+  worker.on("message", (reply: LinesReply) => {
+    const settle = pending;
+    pending = null;
+    if (reply.ok) settle?.resolve();
+    else settle?.reject(new Error(reply.message));
+  });
+  return {
+    insert: (rows) =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) return reject(failure);
+        if (pending) return reject(new Error("a batch of lines is already being written"));
+        pending = { resolve, reject };
+        const columns = lineColumnsOf(rows);
+        const numeric = [columns.orderId, columns.quantity, columns.unitPriceMilli, columns.refundedQuantity];
+        worker.postMessage(columns, numeric.map((a) => a.buffer as ArrayBuffer));
+      }),
+    stop: async () => {
+      worker.removeAllListeners("exit");
+      if (failure) return void (await worker.terminate());
+      // The thread closes its connection and ends; a thread that does not within 5 s is ended.
+      const ended = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.postMessage(null);
+      const timer = setTimeout(() => void worker.terminate(), 5_000);
+      await ended;
+      clearTimeout(timer);
     },
   };
 }
