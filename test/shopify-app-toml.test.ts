@@ -25,9 +25,10 @@ it("every webhook URI in shopify.app.toml is served by the webhook handler, and 
   // Webhooks are served before Remix (app/webhooks.server.ts, ADR 0023), the proxy by a Remix route.
   expect([...subscribedUris()].sort()).toEqual([...WEBHOOK_PATHS].sort());
   const proxy = /\[app_proxy\][^[]*?url\s*=\s*"([^"]+)"/s.exec(toml)?.[1];
+  const patterns = routePatterns();
   const target = `${proxy}/recommendations`;
-  expect(routePatterns().some((p) => p.test(target)), `no route for ${target}`).toBe(true);
-  for (const uri of subscribedUris()) expect(routePatterns().some((p) => p.test(uri)), `a Remix route shadows nothing: ${uri} has none`).toBe(false);
+  expect(patterns.some((p) => p.test(target)), `no route for ${target}`).toBe(true);
+  for (const uri of subscribedUris()) expect(patterns.some((p) => p.test(uri)), `a Remix route shadows nothing: ${uri} has none`).toBe(false);
 });
 
 it("subscribes to exactly the topics whose payloads the app validates", () => {

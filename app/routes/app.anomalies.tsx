@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Box, Card, EmptyState, InlineStack, Layout, Link, Page, Pagination, Tabs, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, EmptyState, InlineStack, Layout, Link, Page, Tabs, Text } from "@shopify/polaris";
 import { AnomaliesList, REVIEW_INTENT } from "../components/anomalies/anomalies-list";
 import { StoreDaysChart } from "../components/anomalies/store-days-chart";
 import { AnomaliesSummary } from "../components/anomalies/summary";
@@ -18,6 +18,7 @@ import { PageError } from "../components/overview/page-error";
 import { adminShop, requireInstalledShop } from "../services/admin-shop.server";
 import { anomaliesPageService, NOT_FOUND_MESSAGE } from "../services/anomalies-page.server";
 import { requireAdmin } from "../shopify/admin-auth.server";
+import { PageLinks } from "../components/page-links";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await requireAdmin(request);
@@ -135,12 +136,10 @@ export default function AnomaliesPage() {
                   {view.pageCount > 1 && (
                     <Box padding="400" borderBlockStartWidth="025" borderColor="border">
                       <InlineStack align="center" blockAlign="center" gap="300">
-                        <Pagination
-                          hasPrevious={view.page > 1}
+                        <PageLinks
+                          page={view.page}
                           hasNext={view.page < view.pageCount}
-                          // Only where there is a page to go to: Polaris draws a missing one as a disabled button, a given one as a link without href (axe: aria-prohibited-attr).
-                          previousURL={view.page > 1 ? anomaliesHref({ kind: view.kind, status: view.status, page: view.page - 1 }) : undefined}
-                          nextURL={view.page < view.pageCount ? anomaliesHref({ kind: view.kind, status: view.status, page: view.page + 1 }) : undefined}
+                          hrefFor={(page) => anomaliesHref({ kind: view.kind, status: view.status, page })}
                           label={`Page ${view.page} of ${view.pageCount}`}
                           accessibilityLabels={{ previous: "Previous page", next: "Next page" }}
                         />

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Pagination, Select, SkeletonBodyText, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from "@shopify/polaris";
 import { JOB_STATUS_FILTERS } from "../components/jobs/job-labels";
 import { JobsTable } from "../components/jobs/jobs-table";
 import { EMPTY_ILLUSTRATION } from "../components/overview/empty-illustration";
@@ -11,6 +11,7 @@ import { jobsPage, parseJobsQuery, parseRetryForm, retryShopJob } from "../servi
 import { requireAdmin } from "../shopify/admin-auth.server";
 import { formatCount } from "../components/format";
 import { InstallingCard } from "../components/installing-card";
+import { PageLinks } from "../components/page-links";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await requireAdmin(request);
@@ -102,13 +103,10 @@ export default function Jobs() {
           <Layout.Section>
             <div data-testid="jobs-pagination">
               <InlineStack align="center">
-                <Pagination
-                  hasPrevious={hasPrevious}
+                <PageLinks
+                  page={query.page}
                   hasNext={hasNext}
-                  // No URL on a disabled side: Polaris renders it as an <a> without href, whose
-                  // aria-label axe refuses (aria-prohibited-attr); a disabled <button> is fine.
-                  previousURL={hasPrevious ? href({ page: query.page - 1 }) : undefined}
-                  nextURL={hasNext ? href({ page: query.page + 1 }) : undefined}
+                  hrefFor={(page) => href({ page })}
                   label={`Page ${query.page}`}
                   accessibilityLabels={{ previous: "Newer jobs", next: "Older jobs" }}
                 />

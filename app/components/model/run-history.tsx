@@ -1,11 +1,12 @@
 // The shop's runs, newest first, a page at a time: when, algorithm, K, silhouette, customers,
 // duration, status (with the error of a failed run), and a link to roll the tags back to it.
 import { Link as RemixLink } from "@remix-run/react";
-import { Badge, BlockStack, Card, IndexTable, InlineStack, Pagination, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, IndexTable, InlineStack, Text } from "@shopify/polaris";
 import type { RunHistoryEntry } from "../../domain/run-history";
 import { formatCount, formatDateTime } from "../format";
 import { algorithmLabel } from "./model-charts-data";
 import { KeyboardScrollable } from "../keyboard-scroll";
+import { PageLinks } from "../page-links";
 
 export interface RunHistoryProps {
   readonly entries: readonly RunHistoryEntry[];
@@ -141,12 +142,10 @@ export function RunHistory({ entries, page, pageCount, total, timeZone, hrefFor 
         {pageCount > 1 && (
           <div style={{ padding: "var(--p-space-300)" }} data-testid="model-run-history-pagination">
             <InlineStack align="center">
-              <Pagination
-                hasPrevious={page > 1}
+              <PageLinks
+                page={page}
                 hasNext={page < pageCount}
-                // No URL on a disabled side: Polaris would render an <a> without href and an aria-label (axe: aria-prohibited-attr).
-                previousURL={page > 1 ? hrefFor({ page: page - 1 }) : undefined}
-                nextURL={page < pageCount ? hrefFor({ page: page + 1 }) : undefined}
+                hrefFor={(p) => hrefFor({ page: p })}
                 label={`Page ${page} of ${pageCount}`}
                 accessibilityLabels={{ previous: "Newer runs", next: "Older runs" }}
               />

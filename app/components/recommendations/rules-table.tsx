@@ -2,13 +2,14 @@
 // (?sort&dir), searched by product title or id (?q), 25 a page (?page); each product links to its
 // preview. Above the table, the three measures in plain words.
 import { Form, Link as RemixLink, useNavigate, useNavigation } from "@remix-run/react";
-import { BlockStack, Button, Card, IndexTable, InlineStack, List, Pagination, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, IndexTable, InlineStack, List, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { KeyboardScrollable } from "../keyboard-scroll";
 import { NumericCell } from "../numeric-cell";
 import { formatCount } from "../format";
 import { MEASURE_WORDS, type ProductRef, type RuleSort, type RulesPageView } from "../../domain/recommendation";
 import { formatConfidence, formatLift, formatSupport, PAGE_URL, recommendationsHref, type PageState } from "./view";
+import { PageLinks } from "../page-links";
 
 /** Heading index → sort key (null: not sortable). */
 const SORT_COLUMNS: readonly (RuleSort | null)[] = [null, null, "count", "support", "confidence", "lift", null];
@@ -152,11 +153,10 @@ export function RulesTable({ rules, product, find }: { rules: RulesPageView; pro
         )}
         {pageCount > 1 && (
           <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }} data-testid="recommendations-rules-pagination">
-            <Pagination
-              hasPrevious={page > 1}
-              previousURL={page > 1 ? recommendationsHref({ ...state, page: page - 1 }, "rules") : undefined}
+            <PageLinks
+              page={page}
               hasNext={page < pageCount}
-              nextURL={page < pageCount ? recommendationsHref({ ...state, page: page + 1 }, "rules") : undefined}
+              hrefFor={(p) => recommendationsHref({ ...state, page: p }, "rules")}
               label={`Page ${formatCount(page)} of ${formatCount(pageCount)}`}
               accessibilityLabels={{ previous: "Previous page of rules", next: "Next page of rules" }}
             />

@@ -2,12 +2,13 @@
 // Shopify customer id (?q); each row links to the customer in Shopify admin and to Segmint's
 // history of them, and says why the customer is in this segment.
 import { Form, Link as RemixLink, useNavigate, useNavigation } from "@remix-run/react";
-import { BlockStack, Button, Card, IndexTable, InlineStack, Link, Pagination, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, IndexTable, InlineStack, Link, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import type { SegmentCustomerSort, SegmentCustomersPage } from "../../domain/segment-customers";
 import { customerAdminUrl, formatCount, formatDays, formatMoney } from "../format";
 import { KeyboardScrollable } from "../keyboard-scroll";
 import { NumericCell } from "../numeric-cell";
+import { PageLinks } from "../page-links";
 
 /** Heading index → sort key (null: not sortable). */
 const SORT_COLUMNS: readonly (SegmentCustomerSort | null)[] = ["customer", "recency", "frequency", "monetary", null, null, null];
@@ -144,11 +145,10 @@ export function CustomersTable({ basePath, customers, shopDomain, currency, sear
           </KeyboardScrollable>
           {pageCount > 1 && (
             <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }} data-testid="segment-customers-pagination">
-              <Pagination
-                hasPrevious={page > 1}
-                previousURL={page > 1 ? hrefOf(basePath, { page: page - 1, sort, direction, search }) : undefined}
+              <PageLinks
+                page={page}
                 hasNext={page < pageCount}
-                nextURL={page < pageCount ? hrefOf(basePath, { page: page + 1, sort, direction, search }) : undefined}
+                hrefFor={(p) => hrefOf(basePath, { page: p, sort, direction, search })}
                 label={`Page ${formatCount(page)} of ${formatCount(pageCount)}`}
               />
             </div>
